@@ -1,0 +1,5 @@
+"""``python -m dialog`` is the ``dialog`` command."""
+
+from dialog.cli import main
+
+main()

@@ -1,0 +1,33 @@
+"""What a custom action (``module:function`` in domain.yml) receives and may return.
+
+An action is a plain function, sync or async, taking one ``ActionContext``::
+
+    def lookup_order(ctx):
+        order = ORDERS.get(ctx.slots["order_id"])
+        return {"order_status": order.status if order else "not_found"}
+
+It may return ``None``, a dict of slot updates, or an ``ActionResult`` that also
+names responses to send (``utter_*``) or literal texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+__all__ = ["ActionContext", "ActionResult"]
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    sender_id: str
+    slots: Mapping[str, Any]
+    latest_message: Mapping[str, Any]  # the parse JSON of the last user turn
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    responses: tuple[str, ...] = ()  # response names to render, in order
+    texts: tuple[str, ...] = ()  # literal bot messages, after the responses

@@ -1,0 +1,73 @@
+"""The conversation store interface, store selection by URL, and the in-memory store.
+
+A conversation is an append-only list of event dicts (Rasa tracker JSON). A store
+appends one turn's events atomically and serialises turns of one sender with
+``lock``. Every method is async so network stores fit; fast local stores may do
+their work synchronously inside them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Protocol
+
+from dialog.errors import ConfigError
+from dialog.registry import STORES, resolve
+
+__all__ = ["ConversationStore", "MemoryStore", "open_store"]
+
+Event = dict[str, Any]
+
+
+class ConversationStore(Protocol):
+    async def load(self, sender_id: str) -> list[Event]:
+        """All events of a conversation, oldest first; ``[]`` for a new sender."""
+
+    async def append(self, sender_id: str, events: list[Event]) -> None:
+        """Append one turn's events in one transaction."""
+
+    def lock(self, sender_id: str) -> Any:
+        """An async context manager that serialises turns of one sender."""
+
+    async def senders(self) -> list[str]:
+        """Every sender id with at least one event."""
+
+    async def close(self) -> None: ...
+
+
+class MemoryStore:
+    """Conversations in a dict; for tests and ``memory://``."""
+
+    def __init__(self, url: str = "memory://") -> None:
+        self._events: dict[str, list[Event]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def load(self, sender_id: str) -> list[Event]:
+        return [dict(event) for event in self._events.get(sender_id, [])]
+
+    async def append(self, sender_id: str, events: list[Event]) -> None:
+        self._events.setdefault(sender_id, []).extend(dict(event) for event in events)
+
+    @asynccontextmanager
+    async def lock(self, sender_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(sender_id, asyncio.Lock())
+        async with lock:
+            yield
+
+    async def senders(self) -> list[str]:
+        return sorted(self._events)
+
+    async def close(self) -> None:
+        return None
+
+
+def open_store(url: str, root: Any = None) -> ConversationStore:
+    """The store for a ``tracker_store`` URL; relative sqlite paths are under ``root``."""
+    scheme = url.split(":", 1)[0].split("+", 1)[0]
+    if scheme not in STORES:
+        raise ConfigError(f"unknown tracker_store '{url}'; valid schemes: {', '.join(sorted(STORES))}")
+    store_class = resolve(STORES[scheme])
+    if scheme == "memory":
+        return store_class(url)
+    return store_class(url, root=root)

@@ -1,0 +1,54 @@
+"""The contract every NLU pipeline component follows (STYLE.md §5).
+
+A component class has:
+
+* ``name`` - its registry name (``sklearn_intent``),
+* ``Config`` - a frozen dataclass whose fields are the YAML keys, with defaults,
+* ``from_config(options, context)`` - validates the keys and builds it (no loading),
+* ``__call__(ParseResult) -> ParseResult`` - compute, then set annotations,
+* optionally ``process_batch(list[ParseResult])`` for speed, and for trainable ones
+  ``train(examples, processed, data)``, ``save(directory)`` and
+  ``load(directory, options, context)``.
+
+Heavy libraries (spaCy, sklearn, torch) are imported inside methods, never at
+module import, so resolving a class to read its ``Config`` is cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, TypeVar
+
+from dialog.errors import ComponentError
+
+__all__ = ["ComponentContext", "build_config", "config_keys"]
+
+ConfigT = TypeVar("ConfigT")
+
+
+@dataclass(frozen=True)
+class ComponentContext:
+    """What a component may know about the bot it serves."""
+
+    language: str = "en"
+    root: Path = field(default_factory=Path.cwd)  # the domain folder
+    entities: tuple[str, ...] = ()  # declared entity names
+    intents: tuple[str, ...] = ()
+
+
+def config_keys(config_class: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(config_class)]
+
+
+def build_config(config_class: type[ConfigT], options: Mapping[str, Any], component: str) -> ConfigT:
+    """``config_class(**options)``; unknown keys and bad types name the valid ones."""
+    valid = config_keys(config_class)
+    unknown = sorted(set(options) - set(valid))
+    if unknown:
+        raise ComponentError(component, f"unknown option(s) {', '.join(unknown)}; valid options: {', '.join(valid)}")
+    try:
+        return config_class(**options)
+    except (TypeError, ValueError) as exc:
+        raise ComponentError(component, str(exc)) from exc

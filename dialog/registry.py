@@ -1,0 +1,71 @@
+"""Names used in YAML -> ``"module:Class"``; imported only when resolved.
+
+Nothing registers on import. Plugins add components through the
+``dialog.components`` entry point group (name = YAML name, value = ``module:Class``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Any
+
+from dialog.errors import ComponentError
+
+__all__ = ["COMPONENTS", "LLM_PROVIDERS", "STORES", "component_names", "resolve", "resolve_component"]
+
+COMPONENTS: dict[str, str] = {
+    "spacy_tokenizer": "dialog.nlu.spacy_tokenizer:SpacyTokenizer",
+    "regex_entities": "dialog.nlu.regex_entities:RegexEntityExtractor",
+    "lookup_entities": "dialog.nlu.lookup_entities:LookupEntityExtractor",
+    "crf_entities": "dialog.nlu.crf_entities:CRFEntityExtractor",
+    "synonyms": "dialog.nlu.synonyms:SynonymMapper",
+    "sentence_embeddings": "dialog.nlu.sentence_embeddings:MiniLMEmbedder",
+    "sklearn_intent": "dialog.nlu.sklearn_intent:SklearnIntentClassifier",
+}
+
+# Which pip extra provides an optional component's imports.
+INSTALL_HINTS: dict[str, str] = {
+    "crf_entities": "pip install sklearn-crfsuite",
+    "sentence_embeddings": "pip install 'dialog[embeddings]'",
+}
+
+STORES: dict[str, str] = {
+    "memory": "dialog.flows.store:MemoryStore",
+    "sqlite": "dialog.flows.sql_store:SQLStore",
+    "postgresql": "dialog.flows.sql_store:SQLStore",
+    "redis": "dialog.flows.redis_store:RedisStore",
+}
+
+LLM_PROVIDERS: dict[str, str] = {
+    "transformers": "dialog.llm.hf:HFGenerator",
+    "openai": "dialog.llm.openai:OpenAIGenerator",
+    "fake": "dialog.llm.fake:FakeGenerator",
+}
+
+
+def _plugin_components() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group="dialog.components")}
+
+
+def component_names() -> list[str]:
+    return sorted({**COMPONENTS, **_plugin_components()})
+
+
+def resolve(reference: str) -> Any:
+    """Import ``"package.module:Name"`` and return the attribute."""
+    module_name, _, attribute = reference.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attribute)
+
+
+def resolve_component(name: str) -> Any:
+    """The component class registered as ``name``; unknown names list the valid ones."""
+    table = {**COMPONENTS, **_plugin_components()}
+    if name not in table:
+        raise ComponentError(name, f"unknown component; valid names: {', '.join(component_names())}")
+    try:
+        return resolve(table[name])
+    except ImportError as exc:
+        hint = INSTALL_HINTS.get(name, "pip install 'dialog'")
+        raise ComponentError(name, f"cannot import {table[name]} ({exc}); install it with: {hint}") from exc
