@@ -1,0 +1,31 @@
+"""The top-level ``dialog`` group: help, version, lazy subcommands, exit codes."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from dialog.cli import SUBCOMMANDS, cli
+
+
+def test_help_lists_every_available_subcommand() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for name in cli.list_commands(None):  # type: ignore[arg-type]
+        assert name in result.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert "dialog, version" in result.output
+
+
+def test_unknown_subcommand_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["frobnicate"])
+    assert result.exit_code == 2
+    assert "No such command" in result.output
+
+
+def test_every_subcommand_is_registered_with_a_summary() -> None:
+    assert set(SUBCOMMANDS) >= {"init", "validate", "train", "parse", "shell", "serve", "test", "test-nlu"}
+    assert all(summary for _, summary in SUBCOMMANDS.values())
