@@ -1,0 +1,392 @@
+"""Load end-to-end test conversations: Rasa Pro ``test_cases:`` and Rasa ``stories:``.
+
+Both formats become the same ``TestCase`` of flat ``Step`` values, so the runner
+knows one shape only. Every problem is reported with ``file:line:col`` (through
+``dialog.config.yaml_reader``), all problems of a file at once.
+
+Rasa Pro e2e (DESIGN §7)::
+
+    test_cases:
+      - test_case: cancel an unshipped order
+        steps:
+          - user: I want to cancel my order
+          - utter: utter_ask_order_id
+          - slot_was_set: {order_id: "234567"}
+
+Rasa test stories (``tests/test_stories.yml``)::
+
+    stories:
+      - story: check an order
+        steps:
+          - user: |
+              where is my order [123456](order_id)
+            intent: check_order_status
+          - action: utter_order_status
+          - slot_was_set:
+              - order_id: "123456"
+
+In a Rasa story the annotations are removed from the text that is sent, and each
+annotated entity becomes an ``entity`` assertion on that user turn; ``intent:`` becomes
+an ``intent`` assertion; ``action:`` asserts an action or response of that turn. A
+story step with ``intent:`` and no ``user:`` sends the intent as a payload
+(``/greet{"order_id": "123456"}``), skipping the NLU, as Rasa does for such steps.
+``active_loop:`` steps (Rasa forms) are accepted and ignored: flows replace forms.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, load_yaml
+from dialog.errors import ConfigError, Problem
+
+__all__ = [
+    "ANY_VALUE",
+    "STEP_KINDS",
+    "Step",
+    "TestCase",
+    "find_story_files",
+    "load_cases",
+    "load_story_file",
+]
+
+ANY_VALUE = "<any>"  # slot_was_set / slot_was_not_set with a name only
+
+# Steps that assert something about the turn of the preceding ``user`` step.
+ASSERTION_KINDS = (
+    "utter",
+    "bot",
+    "action",
+    "slot_was_set",
+    "slot_was_not_set",
+    "intent",
+    "entity",
+    "flow_started",
+    "flow_completed",
+    "flow_cancelled",
+    "llm_fallback",
+)
+STEP_KINDS = ("user",) + ASSERTION_KINDS
+_E2E_STEP_KEYS = (
+    "user", "utter", "bot", "slot_was_set", "slot_was_not_set", "intent",
+    "flow_started", "flow_completed", "flow_cancelled", "llm_fallback",
+)
+_E2E_CASE_KEYS = ("test_case", "steps", "fixtures", "metadata")
+_STORY_CASE_KEYS = ("story", "steps", "metadata")
+_STORY_STEP_KEYS = ("user", "intent", "entities", "action", "slot_was_set", "active_loop", "bot", "metadata")
+_TOP_KEYS = ("version", "test_cases", "stories", "fixtures", "metadata")
+STORY_SUFFIXES = (".yml", ".yaml")
+
+AnnotationParser = Callable[[str], tuple[str, list[Any]]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a test case.
+
+    ``kind`` is one of ``STEP_KINDS``. ``value`` is the text for ``user``/``bot``, a
+    name for ``utter``/``action``/``intent``/``flow_*``, a ``(slot, value)`` pair for
+    the slot steps (value ``ANY_VALUE`` when only a name was given), an
+    ``(entity, value)`` pair for ``entity`` and a bool for ``llm_fallback``.
+    """
+
+    kind: str
+    value: Any
+    line: int = 0
+    column: int = 0
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """The step as the YAML line a person wrote (for messages)."""
+        if self.kind in ("slot_was_set", "slot_was_not_set", "entity"):
+            name, value = self.value
+            return f"{self.kind}: {name}" if value == ANY_VALUE else f"{self.kind}: {{{name}: {json.dumps(value)}}}"
+        if self.kind in ("user", "bot"):
+            return f"{self.kind}: {json.dumps(self.value, ensure_ascii=False)}"
+        if self.kind == "llm_fallback":
+            return f"llm_fallback: {str(self.value).lower()}"
+        return f"{self.kind}: {self.value}"
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One conversation to replay; ``style`` is ``"e2e"`` (Rasa Pro) or ``"story"`` (Rasa)."""
+
+    __test__ = False  # not a pytest class
+
+    name: str
+    steps: tuple[Step, ...]
+    path: str = ""
+    line: int = 0
+    style: str = "e2e"
+
+    @property
+    def id(self) -> str:
+        """``file::name``: unique within a suite, used by ``-k`` and JUnit."""
+        return f"{Path(self.path).name}::{self.name}" if self.path else self.name
+
+
+def find_story_files(paths: Iterable[str | Path]) -> list[Path]:
+    """YAML files in ``paths`` (files or folders, searched recursively), sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in STORY_SUFFIXES and p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ConfigError(Problem(str(path), 0, 0, "no such story file or folder"))
+    return found
+
+
+def load_cases(paths: Iterable[str | Path], parse_annotations: AnnotationParser | None = None) -> list[TestCase]:
+    """Every test case of every file; problems of all files are reported together."""
+    cases: list[TestCase] = []
+    problems: list[Problem] = []
+    for path in find_story_files(paths):
+        try:
+            cases.extend(load_story_file(path, parse_annotations))
+        except ConfigError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ConfigError(problems)
+    seen: dict[str, TestCase] = {}
+    for case in cases:
+        if case.id in seen:
+            problems.append(Problem(case.path, case.line, 1, f"duplicate test case name '{case.name}' (first on line {seen[case.id].line})"))
+        seen.setdefault(case.id, case)
+    if problems:
+        raise ConfigError(problems)
+    return cases
+
+
+def load_story_file(path: str | Path, parse_annotations: AnnotationParser | None = None) -> list[TestCase]:
+    """The test cases of one file (either format, or both in one file)."""
+    data = load_yaml(path)
+    reader = _Reader(str(path), parse_annotations)
+    cases = reader.read_file(data)
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return cases
+
+
+def _default_annotation_parser() -> AnnotationParser:
+    """The nlu.yml annotation parser of ``dialog.config`` (one parser for both files)."""
+    from dialog.config.nlu_annotations import parse_annotated_text
+
+    def parse(text: str) -> tuple[str, list[Any]]:
+        plain, entities = parse_annotated_text(text)
+        return plain, list(entities)
+
+    return parse
+
+
+class _Reader:
+    """Turns located YAML into test cases, collecting every problem on the way."""
+
+    def __init__(self, path: str, parse_annotations: AnnotationParser | None) -> None:
+        self.path = path
+        self._parse_annotations = parse_annotations
+        self.problems: list[Problem] = []
+        self.metadata: Mapping[str, Any] = {}
+
+    def parse_annotations(self, text: str) -> tuple[str, list[Any]]:
+        """Resolved on first use: only Rasa stories carry annotations."""
+        if self._parse_annotations is None:
+            self._parse_annotations = _default_annotation_parser()
+        return self._parse_annotations(text)
+
+    def problem(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(self.path, mark[0], mark[1], message))
+
+    def read_file(self, data: Any) -> list[TestCase]:
+        if data is None:
+            return []
+        if not isinstance(data, LocatedMap):
+            self.problem(getattr(data, "mark", (1, 1)), "a story file must be a mapping with 'test_cases:' or 'stories:'")
+            return []
+        for key in data:
+            if key not in _TOP_KEYS:
+                self.problem(data.key_mark(key), f"unknown key '{key}'; valid keys: {', '.join(_TOP_KEYS)}")
+        self.metadata = self._read_metadata(data)
+        cases: list[TestCase] = []
+        for key, reader in (("test_cases", self._read_e2e_case), ("stories", self._read_story)):
+            items = data.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, LocatedList):
+                self.problem(data.value_mark(key), f"'{key}' must be a list")
+                continue
+            for index, item in enumerate(items):
+                case = reader(item, items.item_mark(index))
+                if case is not None:
+                    cases.append(case)
+        return cases
+
+    def _read_metadata(self, data: LocatedMap) -> Mapping[str, Any]:
+        """Rasa Pro's top-level ``metadata:`` list of ``{name: {...}}`` entries."""
+        entries = data.get("metadata") or []
+        named: dict[str, Any] = {}
+        if not isinstance(entries, list):
+            self.problem(data.value_mark("metadata"), "'metadata' must be a list of named mappings")
+            return named
+        for entry in entries:
+            if isinstance(entry, dict):
+                named.update(entry)
+        return named
+
+    # -- Rasa Pro test_cases -------------------------------------------------------------
+
+    def _read_e2e_case(self, item: Any, mark: Mark) -> TestCase | None:
+        if not isinstance(item, LocatedMap) or "test_case" not in item:
+            self.problem(mark, "a test case must be a mapping with 'test_case:' (its name) and 'steps:'")
+            return None
+        self._check_keys(item, _E2E_CASE_KEYS)
+        if item.get("fixtures"):
+            self.problem(item.key_mark("fixtures"), "'fixtures' are not supported; set slots through user turns")
+        name = str(item["test_case"])
+        steps = self._read_steps(item, self._read_e2e_step)
+        return TestCase(name=name, steps=tuple(steps), path=self.path, line=mark[0], style="e2e") if steps else None
+
+    def _read_e2e_step(self, step: LocatedMap) -> list[Step]:
+        kinds = [key for key in step if key in _E2E_STEP_KEYS]
+        if len(kinds) != 1:
+            what = "no step kind" if not kinds else f"several step kinds ({', '.join(kinds)})"
+            self.problem(step.mark, f"a step needs exactly one of: {', '.join(_E2E_STEP_KEYS)}; found {what}")
+            return []
+        kind = kinds[0]
+        self._check_keys(step, (kind, "metadata") if kind == "user" else (kind,))
+        mark = step.value_mark(kind)
+        value = step[kind]
+        if kind in ("slot_was_set", "slot_was_not_set"):
+            return [Step(kind, pair, *pair_mark) for pair, pair_mark in self._slot_pairs(value, mark)]
+        if kind == "llm_fallback":
+            if not isinstance(value, bool):
+                self.problem(mark, "'llm_fallback' must be true or false")
+                return []
+            return [Step(kind, value, *mark)]
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
+            self.problem(mark, f"'{kind}' needs a non-empty text")
+            return []
+        metadata = self._user_metadata(step) if kind == "user" else {}
+        text = str(value).strip() if kind == "user" else str(value)
+        return [Step(kind, text, *mark, metadata=metadata)]
+
+    # -- Rasa test stories ---------------------------------------------------------------
+
+    def _read_story(self, item: Any, mark: Mark) -> TestCase | None:
+        if not isinstance(item, LocatedMap) or "story" not in item:
+            self.problem(mark, "a story must be a mapping with 'story:' (its name) and 'steps:'")
+            return None
+        self._check_keys(item, _STORY_CASE_KEYS)
+        steps = self._read_steps(item, self._read_story_step)
+        return TestCase(name=str(item["story"]), steps=tuple(steps), path=self.path, line=mark[0], style="story") if steps else None
+
+    def _read_story_step(self, step: LocatedMap) -> list[Step]:
+        self._check_keys(step, _STORY_STEP_KEYS)
+        if "user" in step or "intent" in step:
+            return self._story_user_step(step)
+        for kind in ("action", "bot"):
+            if kind in step:
+                return [Step(kind, str(step[kind]).strip(), *step.value_mark(kind))]
+        if "slot_was_set" in step:
+            return [Step("slot_was_set", pair, *m) for pair, m in self._slot_pairs(step["slot_was_set"], step.value_mark("slot_was_set"))]
+        if "active_loop" in step:
+            return []
+        if not any(key in step for key in _STORY_STEP_KEYS):
+            return []  # unknown keys were reported by _check_keys
+        self.problem(step.mark, f"a story step needs one of: user, intent, action, slot_was_set, active_loop, bot")
+        return []
+
+    def _story_user_step(self, step: LocatedMap) -> list[Step]:
+        intent = step.get("intent")
+        entities = self._story_entities(step)
+        if "user" not in step:
+            mark = step.value_mark("intent")
+            payload = f"/{intent}" + (json.dumps(dict(entities), ensure_ascii=False) if entities else "")
+            return [Step("user", payload, *mark), Step("intent", str(intent), *mark)]
+        mark = step.value_mark("user")
+        raw = str(step["user"]).strip()
+        try:
+            text, annotated = self.parse_annotations(raw)
+        except ConfigError as error:
+            for problem in error.problems:
+                self.problem(mark, problem.message)
+            return []
+        steps = [Step("user", text, *mark, metadata=self._user_metadata(step))]
+        if intent is not None:
+            steps.append(Step("intent", str(intent), *step.value_mark("intent")))
+        for entity in annotated:
+            steps.append(Step("entity", (entity.entity, entity.value), *mark))
+        for name, value in entities:
+            steps.append(Step("entity", (name, value), *step.value_mark("entities")))
+        return steps
+
+    def _story_entities(self, step: LocatedMap) -> list[tuple[str, Any]]:
+        """Rasa's ``entities:`` list: names or ``{entity: value}`` items."""
+        raw = step.get("entities")
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problem(step.value_mark("entities"), "'entities' must be a list of names or {entity: value} items")
+            return []
+        pairs: list[tuple[str, Any]] = []
+        for item in raw:
+            if isinstance(item, dict):
+                pairs.extend((str(k), v) for k, v in item.items())
+            else:
+                pairs.append((str(item), ANY_VALUE))
+        return pairs
+
+    # -- shared --------------------------------------------------------------------------
+
+    def _read_steps(self, case: LocatedMap, read_step: Callable[[LocatedMap], list[Step]]) -> list[Step]:
+        raw = case.get("steps")
+        if not isinstance(raw, LocatedList) or not raw:
+            self.problem(case.value_mark("steps") if "steps" in case else case.mark, "'steps' must be a non-empty list")
+            return []
+        steps: list[Step] = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, LocatedMap):
+                self.problem(raw.item_mark(index), "a step must be a mapping such as '- user: hello'")
+                continue
+            steps.extend(read_step(item))
+        if steps and steps[0].kind != "user":
+            first = steps[0]
+            self.problem((first.line, first.column), f"'{first.kind}' must follow a user step: the bot only speaks after the user")
+        return steps
+
+    def _slot_pairs(self, value: Any, mark: Mark) -> list[tuple[tuple[str, Any], Mark]]:
+        """A name, a ``{slot: value}`` mapping, or a list of names and one-key mappings."""
+        if isinstance(value, str) and value.strip():
+            return [((value.strip(), ANY_VALUE), mark)]
+        if isinstance(value, LocatedMap) and value:
+            return [((str(k), v), value.key_mark(k)) for k, v in value.items()]
+        if isinstance(value, LocatedList) and value:
+            pairs: list[tuple[tuple[str, Any], Mark]] = []
+            for index, item in enumerate(value):
+                pairs.extend(self._slot_pairs(item, value.item_mark(index)))
+            return pairs
+        self.problem(mark, "a slot step needs a slot name, a {slot: value} mapping, or a list of them")
+        return []
+
+    def _user_metadata(self, step: LocatedMap) -> Mapping[str, Any]:
+        raw = step.get("metadata")
+        if raw is None:
+            return {}
+        if isinstance(raw, dict):
+            return dict(raw)
+        if str(raw) in self.metadata:
+            return dict(self.metadata[str(raw)] or {})
+        known = ", ".join(sorted(self.metadata)) or "none defined"
+        self.problem(step.value_mark("metadata"), f"unknown metadata '{raw}'; known: {known}")
+        return {}
+
+    def _check_keys(self, mapping: LocatedMap, valid: tuple[str, ...]) -> None:
+        for key in mapping:
+            if key not in valid:
+                self.problem(mapping.key_mark(key), f"unknown key '{key}'; valid keys: {', '.join(valid)}")

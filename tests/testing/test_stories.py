@@ -1,0 +1,165 @@
+"""Loading story files: both formats become the same steps; errors point at file:line:col."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dialog.errors import ConfigError
+from dialog.testing.stories import ANY_VALUE, load_cases, load_story_file
+
+
+def write(tmp_path: Path, text: str, name: str = "cases.yml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def kinds(case) -> list[tuple[str, object]]:
+    return [(step.kind, step.value) for step in case.steps]
+
+
+def test_e2e_test_cases_load_every_step_kind(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+test_cases:
+  - test_case: cancel an unshipped order
+    steps:
+      - user: I want to cancel my order
+      - intent: cancel_order
+      - flow_started: cancel_order
+      - utter: utter_ask_order_id
+      - user: "234567"
+      - slot_was_set: {order_id: "234567"}
+      - slot_was_not_set: confirmed
+      - utter: utter_ask_confirmed
+      - user: yes please
+      - bot: "Order 234567 is cancelled."
+      - flow_completed: cancel_order
+      - user: what's the weather on mars
+      - llm_fallback: true
+""",
+    )
+    [case] = load_story_file(path)
+    assert case.name == "cancel an unshipped order"
+    assert case.style == "e2e"
+    assert case.line == 3
+    assert case.id == "cases.yml::cancel an unshipped order"
+    assert kinds(case) == [
+        ("user", "I want to cancel my order"),
+        ("intent", "cancel_order"),
+        ("flow_started", "cancel_order"),
+        ("utter", "utter_ask_order_id"),
+        ("user", "234567"),
+        ("slot_was_set", ("order_id", "234567")),
+        ("slot_was_not_set", ("confirmed", ANY_VALUE)),
+        ("utter", "utter_ask_confirmed"),
+        ("user", "yes please"),
+        ("bot", "Order 234567 is cancelled."),
+        ("flow_completed", "cancel_order"),
+        ("user", "what's the weather on mars"),
+        ("llm_fallback", True),
+    ]
+    assert (case.steps[3].line, case.steps[3].column) == (8, 16)
+
+
+def test_slot_steps_accept_rasa_lists_of_names_and_items(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+test_cases:
+  - test_case: slots
+    steps:
+      - user: hi
+      - slot_was_set:
+          - order_id: "123456"
+          - email
+      - slot_was_not_set: [confirmed]
+""",
+    )
+    [case] = load_story_file(path)
+    assert kinds(case)[1:] == [
+        ("slot_was_set", ("order_id", "123456")),
+        ("slot_was_set", ("email", ANY_VALUE)),
+        ("slot_was_not_set", ("confirmed", ANY_VALUE)),
+    ]
+
+
+def test_unquoted_number_user_text_is_sent_as_text(tmp_path: Path) -> None:
+    path = write(tmp_path, "test_cases:\n  - test_case: n\n    steps:\n      - user: 234567\n")
+    [case] = load_story_file(path)
+    assert case.steps[0].value == "234567"
+
+
+def test_user_metadata_by_name_or_inline(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+metadata:
+  - vip: {tier: gold}
+test_cases:
+  - test_case: m
+    steps:
+      - user: hi
+        metadata: vip
+      - user: again
+        metadata: {tier: silver}
+""",
+    )
+    [case] = load_story_file(path)
+    assert case.steps[0].metadata == {"tier": "gold"}
+    assert case.steps[1].metadata == {"tier": "silver"}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("test_cases:\n  - test_case: a\n    steps:\n      - usr: hi\n", "4:9", "a step needs exactly one of: user, utter"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - user: hi\n        utter: x\n", "4:9", "several step kinds (user, utter)"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - utter: utter_greet\n", "4:16", "'utter' must follow a user step"),
+        ("test_cases:\n  - test_case: a\n    steps: []\n", "3:12", "'steps' must be a non-empty list"),
+        ("test_cases:\n  - test_case: a\n    stpes: []\n", "3:5", "unknown key 'stpes'; valid keys: test_case, steps"),
+        ("tests:\n  - x\n", "1:1", "unknown key 'tests'; valid keys: version, test_cases, stories"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - user: hi\n      - llm_fallback: yes please\n", "5:23", "'llm_fallback' must be true or false"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - user: hi\n      - slot_was_set: []\n", "5:23", "a slot step needs a slot name"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - user: hi\n        metadata: nope\n", "5:19", "unknown metadata 'nope'"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - user: [hi\n", "5:1", "invalid YAML"),
+    ],
+)
+def test_problems_point_at_file_line_col(tmp_path: Path, text: str, where: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_story_file(path)
+    shown = str(caught.value)
+    assert f"{path}:{where}: " in shown, shown
+    assert message in shown
+
+
+def test_all_problems_of_all_files_are_reported_together(tmp_path: Path) -> None:
+    write(tmp_path, "test_cases:\n  - test_case: a\n    steps:\n      - usr: hi\n", "a.yml")
+    write(tmp_path, "test_cases:\n  - test_case: b\n    steps:\n      - user: hi\n      - uter: x\n", "b.yml")
+    with pytest.raises(ConfigError) as caught:
+        load_cases([tmp_path])
+    assert [(Path(p.path).name, p.line) for p in caught.value.problems] == [("a.yml", 4), ("b.yml", 5)]
+
+
+def test_duplicate_case_names_in_one_file_are_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "test_cases:\n  - test_case: a\n    steps: [{user: hi}]\n  - test_case: a\n    steps: [{user: ho}]\n")
+    with pytest.raises(ConfigError, match=r"cases.yml:4:1: duplicate test case name 'a' \(first on line 2\)"):
+        load_cases([tmp_path])
+
+
+def test_folders_are_searched_recursively_in_sorted_order(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write(tmp_path, "test_cases:\n  - test_case: b\n    steps: [{user: hi}]\n", "b.yml")
+    write(tmp_path, "test_cases:\n  - test_case: a\n    steps: [{user: hi}]\n", "a.yaml")
+    write(tmp_path, "test_cases:\n  - test_case: c\n    steps: [{user: hi}]\n", "sub/c.yml")
+    write(tmp_path, "not a story", "notes.txt")
+    assert [case.name for case in load_cases([tmp_path])] == ["a", "b", "c"]
+
+
+def test_a_missing_path_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such story file or folder"):
+        load_cases([tmp_path / "nope"])
