@@ -175,11 +175,14 @@ def load_story_file(path: str | Path, parse_annotations: AnnotationParser | None
 
 
 def _default_annotation_parser() -> AnnotationParser:
-    """The nlu.yml annotation parser of ``dialog.config`` (one parser for both files)."""
-    from dialog.config.nlu_annotations import parse_annotated_text
+    """The nlu.yml annotation parser of ``dialog.config`` (one grammar for both files)."""
+    from dialog.config.annotations import AnnotationError, parse_annotated
 
     def parse(text: str) -> tuple[str, list[Any]]:
-        plain, entities = parse_annotated_text(text)
+        try:
+            plain, entities = parse_annotated(text)
+        except AnnotationError as exc:
+            raise ConfigError(str(exc)) from exc
         return plain, list(entities)
 
     return parse

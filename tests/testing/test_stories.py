@@ -163,3 +163,66 @@ def test_folders_are_searched_recursively_in_sorted_order(tmp_path: Path) -> Non
 def test_a_missing_path_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such story file or folder"):
         load_cases([tmp_path / "nope"])
+
+
+RASA_STORIES = """
+version: "3.1"
+stories:
+  - story: check an order with annotations
+    steps:
+      - user: |
+          where is my order [123456](order_id)
+        intent: check_order_status
+      - action: lookup_order
+      - action: utter_order_status
+      - slot_was_set:
+          - order_id: "123456"
+      - user: |
+          and [earbuds]{"entity": "product", "value": "wireless headphones"} from [#234567](order_id:234567)
+      - active_loop: null
+      - intent: greet
+        entities:
+          - order_id: "345678"
+      - action: utter_greet
+"""
+
+
+def test_rasa_test_stories_strip_annotations_and_assert_them(tmp_path: Path) -> None:
+    [case] = load_story_file(write(tmp_path, RASA_STORIES))
+    assert case.style == "story"
+    assert case.name == "check an order with annotations"
+    assert kinds(case) == [
+        ("user", "where is my order 123456"),
+        ("intent", "check_order_status"),
+        ("entity", ("order_id", "123456")),
+        ("action", "lookup_order"),
+        ("action", "utter_order_status"),
+        ("slot_was_set", ("order_id", "123456")),
+        ("user", "and earbuds from #234567"),
+        ("entity", ("product", "wireless headphones")),
+        ("entity", ("order_id", "234567")),
+        ("user", '/greet{"order_id": "345678"}'),
+        ("intent", "greet"),
+        ("action", "utter_greet"),
+    ]
+    assert (case.steps[0].line, case.steps[0].column) == (6, 15)
+
+
+def test_both_formats_may_share_a_file(tmp_path: Path) -> None:
+    text = "test_cases:\n  - test_case: a\n    steps: [{user: hi}]\nstories:\n  - story: b\n    steps: [{user: ho}]\n"
+    assert [(c.name, c.style) for c in load_story_file(write(tmp_path, text))] == [("a", "e2e"), ("b", "story")]
+
+
+def test_bad_annotation_json_points_at_the_user_step(tmp_path: Path) -> None:
+    text = 'stories:\n  - story: a\n    steps:\n      - user: "see [x]{\\"entity\\": 1}"\n'
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_story_file(path)
+    assert str(caught.value).startswith(f"{path}:4:15: entity annotation")
+
+
+def test_unknown_story_step_key_lists_the_valid_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, "stories:\n  - story: a\n    steps:\n      - user: hi\n      - checkpoint: c1\n")
+    with pytest.raises(ConfigError) as caught:
+        load_story_file(path)
+    assert f"{path}:5:9: unknown key 'checkpoint'; valid keys: user, intent, entities, action" in str(caught.value)
