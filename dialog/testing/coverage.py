@@ -1,0 +1,114 @@
+"""``dialog test --coverage``: which flows, flow steps and responses no test case reached.
+
+Read from the events of every case's conversation: a flow is reached when a
+``flow_started`` event names it, a step when an event carries its ``flow_id`` and
+``step_id`` (the engine records both on the ``action`` event of each step it runs), a
+response when a ``bot`` event was made from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from dialog.flows.model import ActionStep, CallStep, CollectStep, LinkStep, SetSlotsStep, Step
+from dialog.testing.results import CaseResult
+
+__all__ = ["Coverage", "MissedStep", "format_coverage", "measure_coverage"]
+
+
+@dataclass(frozen=True)
+class MissedStep:
+    flow_id: str
+    step_id: str
+    summary: str
+    path: str = ""
+    line: int = 0
+
+    def describe(self) -> str:
+        where = f"{self.path}:{self.line}: " if self.line else ""
+        return f"{where}{self.flow_id} / {self.step_id} ({self.summary})"
+
+
+@dataclass
+class Coverage:
+    flows_total: int = 0
+    steps_total: int = 0
+    responses_total: int = 0
+    missed_flows: list[str] = field(default_factory=list)
+    missed_steps: list[MissedStep] = field(default_factory=list)
+    missed_responses: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missed_flows or self.missed_steps or self.missed_responses)
+
+
+def _summary(step: Step) -> str:
+    if isinstance(step, CollectStep):
+        return f"collect {step.collect}"
+    if isinstance(step, ActionStep):
+        return f"action {step.action}"
+    if isinstance(step, SetSlotsStep):
+        return "set_slots " + ", ".join(step.slots)
+    if isinstance(step, LinkStep):
+        return f"link {step.link}"
+    if isinstance(step, CallStep):
+        return f"call {step.call}"
+    return "noop"
+
+
+def measure_coverage(config: Any, results: Iterable[CaseResult]) -> Coverage:
+    """Compare what the conversations reached with everything ``config`` defines."""
+    flows: set[str] = set()
+    steps: set[tuple[str, str]] = set()
+    responses: set[str] = set()
+    for result in results:
+        for event in result.events:
+            kind = event.get("event")
+            if kind == "flow_started":
+                flows.add(str(event.get("flow_id")))
+            elif kind == "bot":
+                name = (event.get("metadata") or {}).get("utter_action")
+                if name:
+                    responses.add(str(name))
+            if event.get("flow_id") and event.get("step_id"):
+                steps.add((str(event["flow_id"]), str(event["step_id"])))
+    coverage = Coverage(flows_total=len(config.flows), responses_total=len(config.domain.responses))
+    for flow_id, flow in sorted(config.flows.items()):
+        if flow_id not in flows:
+            coverage.missed_flows.append(flow_id)
+        for step in flow.steps:
+            coverage.steps_total += 1
+            if (flow_id, step.id) not in steps:
+                coverage.missed_steps.append(MissedStep(flow_id, step.id, _summary(step), flow.path, step.line))
+    coverage.missed_responses = sorted(set(config.domain.responses) - responses)
+    return coverage
+
+
+def _percent(missed: int, total: int) -> str:
+    if not total:
+        return "n/a"
+    return f"{100.0 * (total - missed) / total:.0f}%"
+
+
+def format_coverage(coverage: Coverage) -> str:
+    """A short table of totals, then every unreached flow, step and response."""
+    lines = [
+        "coverage:",
+        f"  flows      {coverage.flows_total - len(coverage.missed_flows)}/{coverage.flows_total} ({_percent(len(coverage.missed_flows), coverage.flows_total)})",
+        f"  steps      {coverage.steps_total - len(coverage.missed_steps)}/{coverage.steps_total} ({_percent(len(coverage.missed_steps), coverage.steps_total)})",
+        f"  responses  {coverage.responses_total - len(coverage.missed_responses)}/{coverage.responses_total} ({_percent(len(coverage.missed_responses), coverage.responses_total)})",
+    ]
+    if coverage.missed_flows:
+        lines.append("flows no case started:")
+        lines += [f"  {flow_id}" for flow_id in coverage.missed_flows]
+    if coverage.missed_steps:
+        lines.append("flow steps no case reached:")
+        lines += [f"  {missed.describe()}" for missed in coverage.missed_steps]
+    if coverage.missed_responses:
+        lines.append("responses no case produced:")
+        lines += [f"  {name}" for name in coverage.missed_responses]
+    if coverage.complete:
+        lines.append("every flow, step and response was reached")
+    return "\n".join(lines)
