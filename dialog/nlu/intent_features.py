@@ -1,0 +1,107 @@
+"""Turn parsed texts into the sparse (+ dense) feature matrix the intent classifier reads.
+
+Word n-grams come from the tokenizer's lemmas (or lower-cased token texts), char
+n-grams from the lower-cased raw text, so spelling variants and unseen inflections
+still share features. A sentence embedding left by ``sentence_embeddings`` in
+``ParseResult.features`` is appended as dense columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from dialog.types import ParseResult
+
+__all__ = ["EMBEDDING_KEY", "FeatureSettings", "IntentFeaturizer", "word_text"]
+
+EMBEDDING_KEY = "sentence_embedding"
+_FALLBACK_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    word_ngrams: int = 2
+    char_ngrams: tuple[int, int] = (2, 5)
+    min_df: int = 1
+    embedding_weight: float = 1.0
+
+
+def word_text(result: ParseResult) -> str:
+    """Space-joined lower-cased lemmas (token text when the tokenizer gives no lemma)."""
+    if result.tokens:
+        words = [(token.lemma or token.text).lower() for token in result.tokens]
+    else:
+        words = _FALLBACK_TOKEN.findall(result.text.lower())
+    return " ".join(word for word in words if not word.isspace())
+
+
+class IntentFeaturizer:
+    """Fitted TF-IDF vectorizers (+ embedding width); ``transform`` gives a CSR matrix."""
+
+    def __init__(self, settings: FeatureSettings) -> None:
+        self.settings = settings
+        self.word_vectorizer: Any = None
+        self.char_vectorizer: Any = None
+        self.embedding_size = 0
+
+    def fit_transform(self, results: Sequence[ParseResult]) -> Any:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        low, high = self.settings.char_ngrams
+        self.word_vectorizer = TfidfVectorizer(
+            analyzer="word",
+            token_pattern=r"\S+",
+            lowercase=False,
+            ngram_range=(1, self.settings.word_ngrams),
+            sublinear_tf=True,
+            min_df=self.settings.min_df,
+            dtype=_float32(),
+        )
+        self.char_vectorizer = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(low, high),
+            lowercase=True,
+            sublinear_tf=True,
+            min_df=self.settings.min_df,
+            dtype=_float32(),
+        )
+        words = [word_text(result) or "<empty>" for result in results]
+        texts = [result.text or " " for result in results]
+        word_matrix = self.word_vectorizer.fit_transform(words)
+        char_matrix = self.char_vectorizer.fit_transform(texts)
+        embeddings = [result.features.get(EMBEDDING_KEY) for result in results]
+        present = [vector is not None for vector in embeddings]
+        if all(present) and embeddings:
+            self.embedding_size = len(embeddings[0])
+        return self._stack(word_matrix, char_matrix, embeddings)
+
+    def transform(self, results: Sequence[ParseResult]) -> Any:
+        words = [word_text(result) or "<empty>" for result in results]
+        texts = [result.text or " " for result in results]
+        word_matrix = self.word_vectorizer.transform(words)
+        char_matrix = self.char_vectorizer.transform(texts)
+        embeddings = [result.features.get(EMBEDDING_KEY) for result in results]
+        return self._stack(word_matrix, char_matrix, embeddings)
+
+    def _stack(self, word_matrix: Any, char_matrix: Any, embeddings: list[Any]) -> Any:
+        import numpy as np
+        from scipy import sparse
+
+        blocks = [word_matrix, char_matrix]
+        if self.embedding_size:
+            if any(vector is None for vector in embeddings):
+                raise ValueError(
+                    "the intent model was trained with sentence embeddings; "
+                    "add the sentence_embeddings component before sklearn_intent"
+                )
+            dense = np.asarray(embeddings, dtype=np.float32) * self.settings.embedding_weight
+            blocks.append(sparse.csr_matrix(dense))
+        return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def _float32() -> Any:
+    import numpy as np
+
+    return np.float32

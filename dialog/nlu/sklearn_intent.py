@@ -1,0 +1,204 @@
+"""``sklearn_intent``: TF-IDF word + char n-grams (+ sentence embeddings) and a linear SVM.
+
+Probabilities are a softmax over the SVM's decision scores with a temperature fitted
+on cross-validated scores, so ``threshold`` means roughly "how sure": below it the
+intent becomes ``nlu_fallback`` while the ranking keeps the real intents.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from dialog.errors import ComponentError, ModelError
+from dialog.nlu.component import ComponentContext, build_config
+from dialog.nlu.intent_features import FeatureSettings, IntentFeaturizer
+from dialog.types import NLU_FALLBACK, IntentScore, ParseResult, TrainingExample
+
+__all__ = ["SklearnIntentClassifier"]
+
+logger = logging.getLogger(__name__)
+
+_MODEL_FILE = "intent_model.joblib"
+_META_FILE = "intent_meta.json"
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Config:
+    threshold: float = 0.4
+    word_ngrams: int = 2
+    char_ngrams: tuple[int, int] = (2, 5)
+    min_df: int = 1
+    C: float = 0.5
+    temperature: float = 0.0  # 0 = fit on cross-validated scores
+    embedding_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "char_ngrams", tuple(self.char_ngrams))
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
+        low, high = self.char_ngrams if len(self.char_ngrams) == 2 else (0, -1)
+        if not 1 <= low <= high:
+            raise ValueError(f"char_ngrams must be [low, high] with 1 <= low <= high, got {list(self.char_ngrams)}")
+        if self.word_ngrams < 1 or self.min_df < 1 or self.C <= 0 or self.temperature < 0:
+            raise ValueError("word_ngrams and min_df must be >= 1, C > 0 and temperature >= 0")
+
+
+class SklearnIntentClassifier:
+    """Predicts the intent of a ``ParseResult`` from its text, tokens and embedding."""
+
+    name = "sklearn_intent"
+    Config = Config
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._featurizer: IntentFeaturizer | None = None
+        self._model: Any = None
+        self._classes: tuple[str, ...] = ()
+        self._temperature = 1.0
+
+    @classmethod
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> "SklearnIntentClassifier":
+        return cls(build_config(Config, options, cls.name))
+
+    # training ---------------------------------------------------------------
+
+    def train(
+        self,
+        examples: Sequence[TrainingExample],
+        processed: Sequence[ParseResult],
+        data: Any = None,
+    ) -> None:
+        """Fit vectorizers and the SVM; one intent needs no model at all."""
+        if not examples:
+            raise ComponentError(self.name, "no training examples; add intents with examples to nlu.yml")
+        labels = [example.intent for example in examples]
+        self._classes = tuple(sorted(set(labels)))
+        settings = FeatureSettings(
+            word_ngrams=self.config.word_ngrams,
+            char_ngrams=self.config.char_ngrams,
+            min_df=min(self.config.min_df, len(examples)),
+            embedding_weight=self.config.embedding_weight,
+        )
+        self._featurizer = IntentFeaturizer(settings)
+        features = self._featurizer.fit_transform(list(processed))
+        if len(self._classes) < 2:
+            self._model = None
+            return
+        from sklearn.svm import LinearSVC
+
+        self._model = LinearSVC(C=self.config.C)
+        self._model.fit(features, labels)
+        self._classes = tuple(str(name) for name in self._model.classes_)
+        self._temperature = self.config.temperature or _fit_temperature(self.config.C, features, labels)
+        logger.debug("intent softmax temperature %.4f", self._temperature)
+
+    # prediction -------------------------------------------------------------
+
+    def __call__(self, result: ParseResult) -> ParseResult:
+        return self.process_batch([result])[0]
+
+    def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
+        if self._featurizer is None:
+            raise ModelError("sklearn_intent is not trained; run `dialog train` first")
+        if self._model is None:
+            return [self._annotate(result, [1.0]) for result in results]
+        try:
+            features = self._featurizer.transform(list(results))
+        except ValueError as exc:
+            raise ComponentError(self.name, str(exc)) from exc
+        scores = self._model.decision_function(features)
+        probabilities = _softmax(scores, self._temperature, len(self._classes))
+        return [self._annotate(result, row) for result, row in zip(results, probabilities)]
+
+    def _annotate(self, result: ParseResult, probabilities: Sequence[float]) -> ParseResult:
+        ranking = sorted(
+            (IntentScore(name, float(p)) for name, p in zip(self._classes, probabilities)),
+            key=lambda score: -score.confidence,
+        )
+        best = ranking[0]
+        intent = best.name if best.confidence >= self.config.threshold else NLU_FALLBACK
+        return result.replace(intent=intent, confidence=best.confidence, ranking=tuple(ranking))
+
+    # persistence ------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        import joblib
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = {"featurizer": self._featurizer, "model": self._model}
+        joblib.dump(state, directory / _MODEL_FILE, compress=3)
+        meta = {
+            "format": _FORMAT,
+            "classes": list(self._classes),
+            "temperature": self._temperature,
+            "config": asdict(self.config),
+        }
+        (directory / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None
+    ) -> "SklearnIntentClassifier":
+        """Rebuild from ``save``'s files; ``options`` may change the threshold only."""
+        import joblib
+
+        directory = Path(directory)
+        try:
+            meta = json.loads((directory / _META_FILE).read_text(encoding="utf-8"))
+            state = joblib.load(directory / _MODEL_FILE)
+        except (OSError, ValueError, EOFError) as exc:
+            raise ModelError(f"cannot read the intent model in {directory}: {exc}") from exc
+        if meta.get("format") != _FORMAT:
+            raise ModelError(f"intent model in {directory} has format {meta.get('format')}; retrain with `dialog train`")
+        component = cls.from_config(options, context)
+        component._featurizer = state["featurizer"]
+        component._model = state["model"]
+        component._classes = tuple(meta["classes"])
+        component._temperature = float(meta["temperature"])
+        return component
+
+
+def _softmax(scores: Any, temperature: float, n_classes: int) -> Any:
+    """Row-wise softmax of decision scores (binary SVMs give one column)."""
+    import numpy as np
+
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1 or n_classes == 2:
+        scores = scores.reshape(-1, 1)
+        scores = np.hstack([-scores / 2, scores / 2])
+    scaled = scores / temperature
+    scaled -= scaled.max(axis=1, keepdims=True)
+    exp = np.exp(scaled)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def _fit_temperature(C: float, features: Any, labels: list[str], folds: int = 3) -> float:
+    """The softmax temperature that minimises log-loss on out-of-fold SVM scores."""
+    import numpy as np
+    from scipy.optimize import minimize_scalar
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.svm import LinearSVC
+
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    folds = min(folds, min(counts.values()))
+    if folds < 2:
+        return 0.1
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    scores = cross_val_predict(LinearSVC(C=C), features, labels, cv=splitter, method="decision_function")
+    classes = sorted(counts)
+    index = np.array([classes.index(label) for label in labels])
+
+    def loss(log_t: float) -> float:
+        probabilities = _softmax(scores, float(np.exp(log_t)), len(classes))
+        return float(-np.mean(np.log(probabilities[np.arange(len(index)), index] + 1e-12)))
+
+    found = minimize_scalar(loss, bounds=(np.log(0.005), np.log(5.0)), method="bounded")
+    return float(np.exp(found.x))

@@ -1,0 +1,112 @@
+"""SklearnIntentClassifier: intents, fallback threshold, tiny data, save/load."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialog.errors import ComponentError, ModelError
+from dialog.nlu.sklearn_intent import SklearnIntentClassifier
+from dialog.types import NLU_FALLBACK, ParseResult, Token, TrainingExample
+
+DATA = [
+    ("hi", "greet"),
+    ("hello there", "greet"),
+    ("hey, good morning", "greet"),
+    ("bye", "goodbye"),
+    ("see you later", "goodbye"),
+    ("goodbye my friend", "goodbye"),
+    ("where is my order", "check_order"),
+    ("track my package", "check_order"),
+    ("has my order shipped yet", "check_order"),
+]
+
+
+def _train(data=DATA, **options) -> SklearnIntentClassifier:
+    examples = [TrainingExample(text, intent) for text, intent in data]
+    classifier = SklearnIntentClassifier.from_config(options)
+    classifier.train(examples, [ParseResult(example.text) for example in examples])
+    return classifier
+
+
+def test_predicts_the_intent_with_a_full_sorted_ranking() -> None:
+    result = _train()(ParseResult("where is my package"))
+    assert result.intent == "check_order"
+    assert [score.name for score in result.ranking][0] == "check_order"
+    assert {score.name for score in result.ranking} == {"greet", "goodbye", "check_order"}
+    confidences = [score.confidence for score in result.ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert sum(confidences) == pytest.approx(1.0)
+    assert result.confidence == confidences[0]
+    assert isinstance(result.intent, str) and type(result.ranking[0].name) is str
+
+
+def test_below_threshold_gives_nlu_fallback_and_keeps_the_ranking() -> None:
+    result = _train(threshold=1.0)(ParseResult("hello there"))
+    assert result.intent == NLU_FALLBACK
+    assert result.ranking[0].name == "greet"
+    assert result.confidence == result.ranking[0].confidence
+
+
+def test_two_intents_with_three_examples_each() -> None:
+    classifier = _train(DATA[:6])
+    assert classifier(ParseResult("hello")).intent == "greet"
+    assert classifier(ParseResult("see you")).intent == "goodbye"
+
+
+def test_a_single_intent_is_always_predicted() -> None:
+    classifier = _train([("hi", "greet"), ("hello", "greet")])
+    result = classifier(ParseResult("anything at all"))
+    assert result.intent == "greet" and result.confidence == 1.0
+
+
+def test_out_of_scope_is_an_ordinary_class() -> None:
+    data = DATA + [("what is the weather on mars", "out_of_scope"), ("sing me a song", "out_of_scope"),
+                   ("who won the football game", "out_of_scope")]
+    assert _train(data)(ParseResult("sing a song for me")).intent == "out_of_scope"
+
+
+def test_uses_lemmas_from_the_tokenizer() -> None:
+    examples = [TrainingExample(t, i) for t, i in DATA]
+    processed = [ParseResult(e.text, tokens=tuple(Token(w, 0, len(w), lemma="LEMMA" + w[:2]) for w in e.text.split()))
+                 for e in examples]
+    classifier = SklearnIntentClassifier.from_config({})
+    classifier.train(examples, processed)
+    tokens = (Token("wh", 0, 2, lemma="LEMMAwh"),)
+    assert classifier(ParseResult("zz", tokens=tokens)).ranking[0].name == "check_order"
+
+
+def test_process_batch_matches_single_calls() -> None:
+    classifier = _train()
+    texts = ["hi", "track it", "bye now"]
+    batch = classifier.process_batch([ParseResult(text) for text in texts])
+    assert [r.intent for r in batch] == [classifier(ParseResult(text)).intent for text in texts]
+
+
+def test_save_and_load_round_trip(tmp_path) -> None:
+    classifier = _train()
+    classifier.save(tmp_path)
+    loaded = SklearnIntentClassifier.load(tmp_path, {"threshold": 0.2})
+    for text in ["hello", "where is my stuff", "later"]:
+        assert loaded(ParseResult(text)).ranking == classifier(ParseResult(text)).ranking
+    assert loaded.config.threshold == 0.2
+
+
+def test_load_from_an_empty_folder_is_a_model_error(tmp_path) -> None:
+    with pytest.raises(ModelError):
+        SklearnIntentClassifier.load(tmp_path, {})
+
+
+def test_untrained_call_is_a_model_error() -> None:
+    with pytest.raises(ModelError):
+        SklearnIntentClassifier.from_config({})(ParseResult("hi"))
+
+
+@pytest.mark.parametrize("options", [{"threshold": 2}, {"char_ngrams": [5, 2]}, {"colour": "red"}])
+def test_bad_options_name_the_component(options) -> None:
+    with pytest.raises(ComponentError, match="sklearn_intent"):
+        SklearnIntentClassifier.from_config(options)
+
+
+def test_no_examples_is_a_component_error() -> None:
+    with pytest.raises(ComponentError, match="no training examples"):
+        SklearnIntentClassifier.from_config({}).train([], [])
