@@ -1,0 +1,177 @@
+"""Per-sender locks for the SQL store that also hold across server processes.
+
+Two uvicorn workers (``--workers N``) or two servers may share one database, so an
+in-process ``asyncio.Lock`` is not enough. Both lock kinds here are released by the
+operating system or the database when the holding process dies, so a crash never
+leaves a conversation locked:
+
+- ``FileLocks`` (SQLite): a POSIX byte-range lock on ``<db>.locks``, one byte per
+  hash bucket of the sender id.
+- ``AdvisoryLocks`` (PostgreSQL): ``pg_try_advisory_lock`` on a connection that the
+  turn keeps (and reuses for its load and append) until it unlocks.
+
+Waiting polls with a short backoff and gives up after ``timeout_s`` with StoreError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from dialog.errors import StoreError
+
+__all__ = ["AdvisoryLocks", "FileLocks", "LocalLocks", "bucket_of"]
+
+BUCKETS = 1 << 16
+_FIRST_WAIT_S = 0.001
+_MAX_WAIT_S = 0.02
+
+
+def bucket_of(sender_id: str, buckets: int = BUCKETS) -> int:
+    """A stable small number for a sender id (the same in every process)."""
+    digest = hashlib.blake2b(sender_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % buckets
+
+
+class LocalLocks:
+    """``asyncio.Lock``s keyed by any hashable, dropped when nobody holds or waits."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Any, asyncio.Lock] = {}
+        self._users: dict[Any, int] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: Any) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key]
+                del self._locks[key]
+
+
+async def _poll(try_once: Callable[[], Any], timeout_s: float, what: str) -> None:
+    """Call the (async) ``try_once`` until it returns True, backing off, until timeout."""
+    deadline = time.monotonic() + timeout_s
+    wait = _FIRST_WAIT_S
+    while not await try_once():
+        if time.monotonic() > deadline:
+            raise StoreError(f"timed out after {timeout_s:g} s waiting for the lock of {what}")
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, _MAX_WAIT_S)
+
+
+class FileLocks:
+    """Cross-process sender locks for SQLite through ``fcntl`` byte-range locks.
+
+    POSIX record locks belong to the process, so senders of this process that hash
+    to the same bucket are serialised by an in-process lock on the bucket first.
+    """
+
+    def __init__(self, path: Path, timeout_s: float) -> None:
+        self._path = path
+        self._timeout_s = timeout_s
+        self._fd: int | None = None
+        self._local = LocalLocks()
+
+    def _file(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._fd
+
+    @asynccontextmanager
+    async def hold(self, sender_id: str) -> AsyncIterator[None]:
+        bucket = bucket_of(sender_id)
+        async with self._local.hold(bucket):
+            fd = self._file()
+
+            async def try_once() -> bool:
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, bucket)
+                except (BlockingIOError, PermissionError):
+                    return False
+                return True
+
+            await _poll(try_once, self._timeout_s, f"sender '{sender_id}'")
+            try:
+                yield
+            finally:
+                fcntl.lockf(fd, fcntl.LOCK_UN, 1, bucket)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class AdvisoryLocks:
+    """Cross-process sender locks for PostgreSQL through session advisory locks.
+
+    The connection that holds a sender's lock is kept in ``held`` so the store runs
+    that turn's load and append on it: one connection per active turn, never two.
+    """
+
+    def __init__(self, engine: Engine, run: Callable[..., Any], timeout_s: float) -> None:
+        self._engine = engine
+        self._run = run
+        self._timeout_s = timeout_s
+        self._local = LocalLocks()
+        self.held: dict[str, Connection] = {}
+
+    @staticmethod
+    def _key(sender_id: str) -> int:
+        return bucket_of(sender_id, 1 << 63)
+
+    @asynccontextmanager
+    async def hold(self, sender_id: str) -> AsyncIterator[None]:
+        async with self._local.hold(sender_id):
+            key = self._key(sender_id)
+            connection = await self._run(self._engine.connect)
+            try:
+
+                async def try_once() -> bool:
+                    return await self._run(_try_advisory, connection, key)
+
+                await _poll(try_once, self._timeout_s, f"sender '{sender_id}'")
+                self.held[sender_id] = connection
+                try:
+                    yield
+                finally:
+                    del self.held[sender_id]
+                    await self._run(_advisory_unlock, connection, key)
+            finally:
+                await self._run(connection.close)
+
+
+def _try_advisory(connection: Connection, key: int) -> bool:
+    try:
+        acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+        connection.commit()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"could not take the advisory lock: {exc}") from exc
+    return bool(acquired)
+
+
+def _advisory_unlock(connection: Connection, key: int) -> None:
+    try:
+        connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        connection.commit()
+    except SQLAlchemyError as exc:
+        # A broken connection drops its session locks when it closes, which follows.
+        connection.invalidate()
+        raise StoreError(f"could not release the advisory lock: {exc}") from exc
