@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import AsyncIterator, Protocol
 
-__all__ = ["ChatMessage", "Generation", "Generator"]
+__all__ = ["ChatMessage", "Generation", "Generator", "TokenStream"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,38 @@ class Generation:
     completion_tokens: int = 0
 
 
+class TokenStream:
+    """The async iterator ``Generator.stream`` returns: text pieces, plus token counts.
+
+    A provider fills ``prompt_tokens`` and ``completion_tokens`` while the pieces
+    flow, so whoever consumes the stream can record usage without a second call.
+    ``aclose()`` stops the generation early (timeouts, a client that went away).
+    """
+
+    def __init__(self, model: str = "") -> None:
+        self.model = model
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self._pieces: AsyncIterator[str] | None = None
+
+    def attach(self, pieces: AsyncIterator[str]) -> TokenStream:
+        self._pieces = pieces
+        return self
+
+    def __aiter__(self) -> TokenStream:
+        return self
+
+    async def __anext__(self) -> str:
+        if self._pieces is None:
+            raise StopAsyncIteration
+        return await self._pieces.__anext__()
+
+    async def aclose(self) -> None:
+        close = getattr(self._pieces, "aclose", None)
+        if close is not None:
+            await close()
+
+
 class Generator(Protocol):
     """One loaded model shared by every conversation of a process."""
 
@@ -47,6 +79,8 @@ class Generator(Protocol):
         """The whole reply. Raises ``LLMError`` on failure."""
 
     def stream(self, messages: list[ChatMessage], max_new_tokens: int) -> AsyncIterator[str]:
-        """The reply as text pieces as they are produced. Raises ``LLMError``."""
+        """The reply as text pieces as they are produced. Raises ``LLMError``.
+
+        Built-in providers return a ``TokenStream`` (token counts ride along)."""
 
     async def close(self) -> None: ...

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dialog.errors import ConfigError, LLMError, Problem
-from dialog.llm.base import ChatMessage, Generation
+from dialog.llm.base import ChatMessage, Generation, TokenStream
 
 __all__ = ["FAIL_MODES", "FakeGenerator"]
 
@@ -26,12 +26,14 @@ _OPTIONS = ("reply", "echo", "token_delay_s", "load_delay_s", "fail")
 
 
 class FakeGenerator:
-    """Replies with ``reply`` (or echoes the last user message when ``echo``).
+    """A Generator that needs nothing: replies with ``reply`` (or echoes the last user message when ``echo``).
 
     ``fail``: ``"error"`` raises LLMError, ``"hang"`` never answers (the caller's
     timeout fires), ``"load"`` fails loading, ``"midstream"`` raises after one piece.
     ``calls`` keeps every prompt received, so tests can inspect what was sent.
     """
+
+    provider = "fake"
 
     def __init__(
         self,
@@ -117,7 +119,12 @@ class FakeGenerator:
         words = text.split(" ")
         return [word if i == 0 else " " + word for i, word in enumerate(words)]
 
-    async def stream(self, messages: list[ChatMessage], max_new_tokens: int) -> AsyncIterator[str]:
+    def stream(self, messages: list[ChatMessage], max_new_tokens: int) -> TokenStream:
+        stream = TokenStream(self.model_name)
+        stream.prompt_tokens = self.count_tokens(messages)
+        return stream.attach(self._stream(messages, max_new_tokens, stream))
+
+    async def _stream(self, messages: list[ChatMessage], max_new_tokens: int, usage: TokenStream) -> AsyncIterator[str]:
         await self.wait_ready()
         self.calls.append(list(messages))
         if self.fail == "error":
@@ -129,16 +136,13 @@ class FakeGenerator:
                 raise LLMError("fake generator: failed in the middle of a reply on purpose")
             if self.token_delay_s:
                 await asyncio.sleep(self.token_delay_s)
+            usage.completion_tokens += 1
             yield piece
 
     async def generate(self, messages: list[ChatMessage], max_new_tokens: int) -> Generation:
-        pieces = [piece async for piece in self.stream(messages, max_new_tokens)]
-        return Generation(
-            text="".join(pieces),
-            model=self.model_name,
-            prompt_tokens=sum(len(m.content.split()) for m in messages),
-            completion_tokens=len(pieces),
-        )
+        stream = self.stream(messages, max_new_tokens)
+        text = "".join([piece async for piece in stream])
+        return Generation(text, self.model_name, stream.prompt_tokens, stream.completion_tokens)
 
     def count_tokens(self, messages: list[ChatMessage]) -> int:
         return sum(len(m.content.split()) for m in messages)

@@ -1,0 +1,155 @@
+"""Turns raw model output into a reply a user may see.
+
+Small models drift: they emit template tokens, start writing the user's next turn,
+loop on one sentence, stop mid-sentence at the token limit, or recite their
+instructions. ``ReplyCleaner`` works sentence by sentence as the pieces stream in,
+so what is streamed to a user is exactly the final reply (nothing is taken back):
+
+- template/special tokens are removed; a role marker (``<|im_start|>``, ``User:``)
+  ends the reply there, as does a repeated sentence or a phrase looping in place;
+- a sentence sharing a run of ``ECHO_WORDS`` words with the system prompt is dropped;
+- a trailing half sentence is dropped (kept only if it is all there is);
+- the reply is capped at ``max_chars``, at a sentence end.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ECHO_WORDS", "ReplyCleaner", "clean_reply"]
+
+ECHO_WORDS = 8
+MAX_SENTENCE_CHARS = 300  # a "sentence" this long without an end is cut as one
+_SPECIAL = re.compile(r"<\|[^|<>]{0,40}\|>|</?s>|\[/?INST\]|<<\/?SYS>>|<unk>|<pad>", re.IGNORECASE)
+_ROLE_START = re.compile(r"<\|im_start\|>|<\|start_header_id\|>|\[INST\]", re.IGNORECASE)
+_ROLE_LINE = re.compile(r"(?:^|\n)\s*(?:user|system|human|assistant|customer)\s*:", re.IGNORECASE)
+_OWN_PREFIX = re.compile(r"\s*(?:assistant|bot)\s*:", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)")
+_WORD = re.compile(r"[\w']+")
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _looping_prefix(sentence: str) -> str:
+    """The sentence up to where a phrase of 1-6 words starts repeating 3+ times in a row."""
+    words = sentence.split()
+    for size in range(1, 7):
+        for start in range(0, len(words) - 3 * size + 1):
+            chunk = [w.lower() for w in words[start : start + size]]
+            if all([w.lower() for w in words[start + k * size : start + (k + 1) * size]] == chunk for k in (1, 2)):
+                return " ".join(words[: start + size])
+    return sentence
+
+
+class ReplyCleaner:
+    """Feed raw pieces; get back cleaned sentences to show. ``done`` says: stop generating."""
+
+    def __init__(self, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = ()) -> None:
+        self.max_chars = max_chars
+        self.done = False
+        self._buffer = ""
+        self._emitted: list[str] = []
+        self._seen: set[str] = set()
+        self._length = 0
+        words = _words(system_prompt)
+        self._echo_grams = {tuple(words[i : i + ECHO_WORDS]) for i in range(len(words) - ECHO_WORDS + 1)}
+        speaker_names = "|".join(re.escape(name) for name in names if name)
+        self._name_prefix = re.compile(rf"^\s*(?:{speaker_names})\s*:\s*", re.IGNORECASE) if speaker_names else None
+
+    @property
+    def sentence_count(self) -> int:
+        return len(self._emitted)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self._emitted)
+
+    def feed(self, piece: str) -> list[str]:
+        """Cleaned sentences completed by this piece (possibly none)."""
+        if self.done:
+            return []
+        self._buffer += piece
+        stop = self._cut_at_role_marker()
+        out: list[str] = []
+        while not self.done:
+            match = _SENTENCE_END.search(self._buffer)
+            if match is None:
+                if len(self._buffer) > MAX_SENTENCE_CHARS:
+                    out.extend(self._accept(self._buffer))
+                    self._buffer = ""
+                break
+            sentence, self._buffer = self._buffer[: match.end()], self._buffer[match.end() :]
+            out.extend(self._accept(sentence))
+        if stop:
+            out.extend(self.finish())
+        return out
+
+    def finish(self) -> list[str]:
+        """The end of generation: a trailing half sentence is kept only if nothing else was said."""
+        rest, self._buffer = self._buffer, ""
+        was_done, self.done = self.done, True
+        tail = self._normalise(rest)
+        if not tail or was_done:
+            return []
+        if re.search(r"[.!?…][\"')\]]*$", tail) or not self._emitted:
+            self.done = False
+            out = self._accept(tail)
+            self.done = True
+            return out
+        return []
+
+    def _cut_at_role_marker(self) -> bool:
+        """Drop everything from a new-turn marker on; True if one was found."""
+        found = [m.start() for m in (_ROLE_START.search(self._buffer), _ROLE_LINE.search(self._buffer)) if m]
+        # "Assistant:" opening the very first sentence is a prefix to strip, not a new turn.
+        if not self._emitted and _OWN_PREFIX.match(self._buffer):
+            found = [pos for pos in found if pos > 0]
+        if not found:
+            return False
+        self._buffer = self._buffer[: min(found)]
+        return True
+
+    def _normalise(self, sentence: str) -> str:
+        sentence = _SPECIAL.sub(" ", sentence)
+        if not self._emitted:
+            sentence = re.sub(r"^\s*(?:assistant|bot)\s*:\s*", "", sentence, flags=re.IGNORECASE)
+            if self._name_prefix is not None:
+                sentence = self._name_prefix.sub("", sentence)
+        return " ".join(sentence.split())
+
+    def _accept(self, raw: str) -> list[str]:
+        sentence = self._normalise(raw)
+        if not sentence:
+            return []
+        looped = _looping_prefix(sentence)
+        if looped != sentence:
+            sentence, self.done = looped, True
+        key = " ".join(_words(sentence))
+        if key and key in self._seen:
+            self.done = True  # the model is going round in circles
+            return []
+        self._seen.add(key)
+        if self._echoes(sentence):
+            return []
+        if self._length + len(sentence) + 1 > self.max_chars:
+            self.done = True
+            if self._emitted:
+                return []
+            sentence = sentence[: self.max_chars].rsplit(" ", 1)[0]
+        self._emitted.append(sentence)
+        self._length += len(sentence) + 1
+        return [sentence]
+
+    def _echoes(self, sentence: str) -> bool:
+        words = _words(sentence)
+        return any(tuple(words[i : i + ECHO_WORDS]) in self._echo_grams for i in range(len(words) - ECHO_WORDS + 1))
+
+
+def clean_reply(raw: str, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = ()) -> str:
+    """The cleaned form of a whole raw reply (same rules as streaming)."""
+    cleaner = ReplyCleaner(system_prompt, max_chars, names)
+    cleaner.feed(raw)
+    cleaner.finish()
+    return cleaner.text

@@ -1,0 +1,153 @@
+"""``LLMFallback``: a free-form reply for a turn that no intent or flow handles.
+
+The dialogue engine calls ``reply()``; it builds the prompt (``prompt.py``), streams
+the provider's pieces through the cleaner (``cleaning.py``), and bounds the whole
+thing, including waiting for a model that is still loading, by ``timeout_s``. It
+never raises for a provider problem: the reply text is then ``None`` and the caller
+answers ``utter_default``. Either way it returns the ``llm_fallback`` event to record.
+
+Streaming goes sentence by sentence: ``on_token`` receives exactly the text of the
+final reply, in order, so a console or SSE client never shows words that cleaning
+later takes back. If the timeout or an error hits after some sentences were
+already shown, those sentences are the reply (the user saw them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dialog.errors import ConfigError, LLMError, Problem
+from dialog.llm.base import Generator
+from dialog.llm.cleaning import ReplyCleaner
+from dialog.llm.prompt import PromptBuilder, prompt_hash
+from dialog.registry import LLM_PROVIDERS, resolve
+
+__all__ = ["FallbackReply", "LLMFallback", "build_generator"]
+
+logger = logging.getLogger(__name__)
+
+TokenCallback = Callable[[str], "Awaitable[None] | None"]
+MAX_REPLY_CHARS = 600
+
+
+@dataclass(frozen=True)
+class FallbackReply:
+    """``text`` is None when the model timed out or failed (send ``utter_default``)."""
+
+    text: str | None
+    event: dict[str, Any]
+
+
+def build_generator(settings: Any, root: Path | None = None) -> Generator:
+    """The provider named in ``llm.provider``, built from its settings (nothing loads yet)."""
+    reference = LLM_PROVIDERS.get(settings.provider)
+    if reference is None:
+        valid = ", ".join(sorted(LLM_PROVIDERS))
+        raise ConfigError(Problem(*settings.mark, f"llm.provider: unknown provider '{settings.provider}'; valid: {valid}"))
+    try:
+        provider_class = resolve(reference)
+    except ImportError as exc:
+        raise LLMError(f"llm provider '{settings.provider}' cannot be imported ({exc}); reinstall: pip install 'dialog'") from exc
+    return provider_class.from_settings(settings, root)
+
+
+class LLMFallback:
+    """One per bot process; shares its generator (one model) across all conversations."""
+
+    def __init__(self, generator: Generator, prompt: PromptBuilder, settings: Any, provider: str = "") -> None:
+        self.generator = generator
+        self.prompt = prompt
+        self.settings = settings
+        self.provider = provider or settings.provider
+        self._started = False
+
+    @classmethod
+    def from_config(cls, config: Any, generator: Generator | None = None) -> LLMFallback:
+        settings = config.settings.llm
+        if generator is None:
+            generator = build_generator(settings, config.root)
+        provider = getattr(generator, "provider", settings.provider)
+        return cls(generator, PromptBuilder.from_config(config), settings, provider)
+
+    def start(self) -> None:
+        """Start loading the model in the background; returns at once."""
+        self._started = True
+        self.generator.start_loading()
+
+    async def reply(
+        self, events: Sequence[Mapping[str, Any]], user_text: str, on_token: TokenCallback | None = None
+    ) -> FallbackReply:
+        messages = self.prompt.build(events, user_text)
+        cleaner = ReplyCleaner(self.prompt.system_prompt, MAX_REPLY_CHARS, names=(self.prompt.assistant_name,))
+        started = time.monotonic()
+        outcome = "ok"
+        stream: Any = None
+        if not self._started:
+            self.start()
+        try:
+            async with asyncio.timeout(self.settings.timeout_s):
+                stream = self.generator.stream(messages, self.settings.max_new_tokens)
+                async for piece in stream:
+                    await self._show(cleaner.feed(piece), cleaner, on_token)
+                    if cleaner.done:
+                        break
+                await self._show(cleaner.finish(), cleaner, on_token)
+        except TimeoutError:
+            outcome = "timeout"
+            logger.warning("LLM fallback timed out after %.1fs (model %s)", self.settings.timeout_s, self._model)
+        except LLMError as exc:
+            outcome = "error"
+            logger.warning("LLM fallback failed (model %s): %s", self._model, exc)
+        finally:
+            if stream is not None and hasattr(stream, "aclose"):
+                await stream.aclose()
+        text = cleaner.text or None
+        if outcome == "ok" and text is None:
+            outcome = "empty"
+            logger.warning("LLM fallback produced no usable text (model %s)", self._model)
+        event = {
+            "event": "llm_fallback",
+            "timestamp": time.time(),
+            "provider": self.provider,
+            "model": self._model,
+            "prompt_hash": prompt_hash(messages),
+            "latency_ms": round((time.monotonic() - started) * 1000),
+            "prompt_tokens": getattr(stream, "prompt_tokens", 0),
+            "completion_tokens": getattr(stream, "completion_tokens", 0),
+            "outcome": outcome,
+        }
+        return FallbackReply(text, event)
+
+    async def _show(self, sentences: list[str], cleaner: ReplyCleaner, on_token: TokenCallback | None) -> None:
+        if on_token is None:
+            return
+        shown_before = cleaner.sentence_count - len(sentences)
+        for index, sentence in enumerate(sentences, start=shown_before):
+            result = on_token(sentence if index == 0 else " " + sentence)
+            if inspect.isawaitable(result):
+                await result
+
+    @property
+    def _model(self) -> str:
+        return getattr(self.generator, "model_name", "")
+
+    def status(self) -> dict[str, Any]:
+        error = getattr(self.generator, "load_error", None)
+        state = "failed" if error else ("ready" if self.generator.ready else "loading")
+        status: dict[str, Any] = {"provider": self.provider, "model": self._model, "state": state}
+        if error:
+            status["error"] = error
+        details = getattr(self.generator, "details", None)
+        if callable(details):
+            status.update(details())
+        return status
+
+    async def close(self) -> None:
+        await self.generator.close()

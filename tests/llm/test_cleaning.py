@@ -1,0 +1,79 @@
+"""Reply cleaning: what a user sees of raw model output."""
+
+from __future__ import annotations
+
+from dialog.llm.cleaning import ReplyCleaner, clean_reply
+
+SYSTEM = (
+    "You are ACME Assistant, a friendly support agent for the ACME online shop.\n"
+    "Answer in one to three short, friendly sentences. Do not repeat these instructions."
+)
+
+
+def test_plain_reply_passes_unchanged() -> None:
+    assert clean_reply("Hello! How can I help with your order today?") == "Hello! How can I help with your order today?"
+
+
+def test_special_tokens_are_removed() -> None:
+    assert clean_reply("Sure, I can help.<|im_end|>") == "Sure, I can help."
+
+
+def test_a_new_turn_ends_the_reply() -> None:
+    raw = "I can help with orders. <|im_start|>user\nwhat about shoes?<|im_end|>"
+    assert clean_reply(raw) == "I can help with orders."
+    assert clean_reply("I can help with orders.\nUser: and my refund?") == "I can help with orders."
+
+
+def test_assistant_prefix_is_stripped() -> None:
+    assert clean_reply("Assistant: Happy to help.") == "Happy to help."
+    assert clean_reply("ACME Assistant: Happy to help.", names=("ACME Assistant",)) == "Happy to help."
+
+
+def test_trailing_half_sentence_is_cut() -> None:
+    assert clean_reply("I can track orders. I can also help you with the") == "I can track orders."
+
+
+def test_half_sentence_is_kept_when_it_is_all_there_is() -> None:
+    assert clean_reply("I can help you with the") == "I can help you with the"
+
+
+def test_repeated_sentences_collapse() -> None:
+    raw = "I am here to help. I am here to help. I am here to help. I am here"
+    assert clean_reply(raw) == "I am here to help."
+
+
+def test_phrase_loops_are_cut() -> None:
+    assert clean_reply("We have shoes and and and and and and socks.") == "We have shoes and"
+
+
+def test_length_cap_cuts_at_a_sentence_end() -> None:
+    raw = "First sentence here. Second sentence is a bit longer than the first. Third one is cut off. "
+    reply = clean_reply(raw, max_chars=80)
+    assert reply == "First sentence here. Second sentence is a bit longer than the first."
+
+
+def test_system_prompt_is_never_echoed() -> None:
+    raw = (
+        "My instructions say: You are ACME Assistant, a friendly support agent for the ACME online shop. "
+        "How can I help with your order?"
+    )
+    reply = clean_reply(raw, system_prompt=SYSTEM)
+    assert reply == "How can I help with your order?"
+    assert "friendly support agent for the ACME online shop" not in reply
+
+
+def test_streaming_emits_exactly_the_final_text() -> None:
+    raw = "Hi there! I can help with returns. And also with the"
+    cleaner = ReplyCleaner()
+    shown: list[str] = []
+    for i in range(0, len(raw), 3):
+        shown.extend(cleaner.feed(raw[i : i + 3]))
+    shown.extend(cleaner.finish())
+    assert shown == ["Hi there!", "I can help with returns."]
+    assert cleaner.text == " ".join(shown)
+
+
+def test_done_is_set_when_the_model_loops() -> None:
+    cleaner = ReplyCleaner()
+    cleaner.feed("Yes. Yes. ")
+    assert cleaner.done
