@@ -1,0 +1,113 @@
+"""Load and run the custom actions of a domain (``name: module:function`` in domain.yml).
+
+Action modules live in the domain folder. They are imported as submodules of a
+synthetic package named after that folder (``_dialog_domain_<hash>``), so two
+domains may both have an ``actions.py``, relative imports between a domain's
+own modules work (``from .orders import ORDERS``), and ``sys.path`` is left
+alone. Functions may be sync (run in a worker thread, so a slow one does not
+block other conversations) or async.
+
+Whatever the action raises is wrapped in ``ActionError``; the engine logs it,
+answers ``utter_internal_error`` and records none of the action's slot updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import logging
+import sys
+import types
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from dialog.actions import ActionContext, ActionResult
+from dialog.errors import ActionError
+
+__all__ = ["ActionRunner", "normalise_result"]
+
+logger = logging.getLogger(__name__)
+
+
+def normalise_result(name: str, value: Any) -> ActionResult:
+    """An action may return None, a dict of slot updates, or an ``ActionResult``."""
+    if value is None:
+        return ActionResult()
+    if isinstance(value, ActionResult):
+        return value
+    if isinstance(value, Mapping):
+        return ActionResult(slots=dict(value))
+    raise ActionError(f"action '{name}' returned {type(value).__name__}; expected None, a dict or an ActionResult")
+
+
+class ActionRunner:
+    """Resolves action names of one domain to callables, once each, and runs them."""
+
+    def __init__(self, actions: Mapping[str, str], root: Path | str) -> None:
+        self.actions = dict(actions)
+        self.root = Path(root).resolve()
+        self._package = "_dialog_domain_" + hashlib.sha1(str(self.root).encode()).hexdigest()[:12]
+        self._functions: dict[str, Callable[..., Any]] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.actions
+
+    def function(self, name: str) -> Callable[..., Any]:
+        """The callable behind ``name``; raises ActionError when it cannot be loaded."""
+        if name in self._functions:
+            return self._functions[name]
+        if name not in self.actions:
+            raise ActionError(f"unknown action '{name}'; domain.yml defines: {', '.join(sorted(self.actions)) or 'none'}")
+        reference = self.actions[name]
+        module_name, _, attribute = reference.partition(":")
+        if not module_name or not attribute:
+            raise ActionError(f"action '{name}': '{reference}' is not of the form module:function")
+        module = self._import(name, module_name)
+        function = getattr(module, attribute, None)
+        if not callable(function):
+            raise ActionError(f"action '{name}': {module_name}.py in {self.root} has no function '{attribute}'")
+        self._functions[name] = function
+        return function
+
+    async def run(self, name: str, context: ActionContext) -> ActionResult:
+        """Run the action; anything it raises comes back as ``ActionError``."""
+        function = self.function(name)
+        try:
+            if inspect.iscoroutinefunction(function):
+                value = await function(context)
+            else:
+                value = await asyncio.to_thread(function, context)
+                if inspect.isawaitable(value):
+                    value = await value
+        # A user-written action may raise anything; this is the one boundary where
+        # that is caught, so the conversation survives a bug in domain code.
+        except Exception as exc:  # noqa: BLE001
+            logger.exception("action '%s' raised", name)
+            raise ActionError(f"action '{name}' raised {type(exc).__name__}: {exc}") from exc
+        return normalise_result(name, value)
+
+    def _ensure_package(self) -> None:
+        if self._package in sys.modules:
+            return
+        package = types.ModuleType(self._package)
+        package.__path__ = [str(self.root)]  # type: ignore[attr-defined]
+        package.__package__ = self._package
+        sys.modules[self._package] = package
+
+    def _import(self, name: str, module_name: str) -> types.ModuleType:
+        self._ensure_package()
+        qualified = f"{self._package}.{module_name}"
+        if qualified in sys.modules:
+            return sys.modules[qualified]
+        relative = Path(*module_name.split("."))
+        if not (self.root / relative.with_suffix(".py")).is_file() and not (self.root / relative / "__init__.py").is_file():
+            raise ActionError(f"action '{name}': no module {relative.with_suffix('.py')} in {self.root}")
+        try:
+            return importlib.import_module(qualified)
+        # Importing the domain's code runs it; any error there is the author's.
+        except Exception as exc:  # noqa: BLE001
+            sys.modules.pop(qualified, None)
+            raise ActionError(f"action '{name}': importing {module_name} failed: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,184 @@
+"""The dialogue rules of DESIGN §2: what one parsed user turn does to a conversation.
+
+``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
+text: the NLU is not its business) and returns the new events of the turn.
+The order of the rules, first match wins:
+
+1. ``/restart``: forget everything, new session, ``utter_restart``.
+2. Handed off to a human: stay silent (only the user event is recorded).
+3. A cancel intent (``settings.cancel_intents`` or ``/stop``) with a flow active:
+   cancel it (``stack.cancel_active``), ``utter_flow_cancelled``.
+4. An intent that triggers a flow (confidence >= threshold, guard holds):
+   no flow active -> start it; another flow active -> digression (interrupt,
+   run the new one, resume and re-ask after); the same flow (or one already on
+   the stack) -> treated as an answer if it fills the open question, else re-ask.
+5. A collect is open: a filled slot is validated and advances the flow; a turn
+   that fills nothing is a failed attempt (re-ask, give up at ``max_attempts``).
+6. Otherwise the LLM fallback (``utter_default`` when there is none or it fails).
+
+Slots are filled first (``slot_filling``); when a turn is a digression only
+``from_entity`` fills apply, so the words of a digression never become the
+answer to the interrupted question.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
+
+from dialog.config.models import BotConfig
+from dialog.flows import events
+from dialog.flows.builtins import RESTART_INTENT, STOP_INTENT
+from dialog.flows.model import CollectStep
+from dialog.flows.slot_filling import fill_slots
+from dialog.flows.stack import ask, cancel_active
+from dialog.flows.state import ConversationState, replay
+from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
+from dialog.flows.turn import FlowRuntime, Turn, evaluate
+from dialog.types import ParseResult
+
+__all__ = ["DialogueEngine", "FallbackAnswer", "FallbackFn", "TurnResult"]
+
+
+class FallbackAnswer(Protocol):
+    """What ``llm.fallback.LLMFallback.reply`` returns."""
+
+    text: str | None
+    event: dict[str, Any]
+
+
+FallbackFn = Callable[[list[dict[str, Any]], str], Awaitable[FallbackAnswer]]
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    events: list[dict[str, Any]]  # this turn's new events, to append
+    state: ConversationState  # the state after them
+    fallback: bool = False  # the turn went to the LLM fallback
+
+    def bot_events(self) -> list[dict[str, Any]]:
+        return [event for event in self.events if event.get("event") == "bot"]
+
+
+class DialogueEngine:
+    """Applies the dialogue rules; stateless between turns (state is replayed)."""
+
+    def __init__(self, config: BotConfig, clock: Callable[[], float] | None = None) -> None:
+        self.config = config
+        self.runtime = FlowRuntime.from_config(config, clock=clock or time.time)
+
+    def state(self, stored: Sequence[Mapping[str, Any]]) -> ConversationState:
+        return replay(stored, self.runtime.initial_slots)
+
+    async def handle(
+        self,
+        stored: Sequence[Mapping[str, Any]],
+        parse: ParseResult,
+        sender_id: str,
+        metadata: Mapping[str, Any] | None = None,
+        fallback: FallbackFn | None = None,
+        input_channel: str | None = None,
+    ) -> TurnResult:
+        """The events one user turn adds to ``stored`` (which is not modified)."""
+        turn = Turn(self.runtime, self.state(stored), sender_id, metadata)
+        self._maybe_start_session(turn)
+        turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
+        used_fallback = await self._respond(turn, parse)
+        if used_fallback:
+            await self._fallback(turn, list(stored), parse.text, fallback)
+        return TurnResult(turn.events, turn.state, used_fallback)
+
+    def _maybe_start_session(self, turn: Turn) -> None:
+        state = turn.state
+        minutes = self.config.domain.session_expiration_minutes
+        expired = (
+            minutes > 0
+            and state.last_event_at is not None
+            and turn.now() - state.last_event_at > minutes * 60
+        )
+        if state.session_started_at is None or expired:
+            turn.emit(events.session_started(turn.now()))
+
+    async def _respond(self, turn: Turn, parse: ParseResult) -> bool:
+        """Apply the rules; True when the turn needs the fallback."""
+        state = turn.state
+        if parse.intent == RESTART_INTENT:
+            restart(turn)
+            return False
+        if state.paused:
+            return False
+        if state.top is not None and self._is_cancel(parse.intent):
+            cancel_active(turn, reason=f"intent {parse.intent}", utter="utter_flow_cancelled")
+            return False
+        slots = self.config.domain.slots
+        requested = state.requested_slot
+        collected = self.runtime.collected
+        trigger = self._trigger(turn, parse, fill_slots(slots, parse, state.slots, None, collected))
+        if trigger is not None and trigger not in state.flow_ids():
+            self._fill(turn, fill_slots(slots, parse, state.slots, None, collected), requested)
+            if state.top is not None:
+                turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
+            await run_flows(turn, start_flow(turn, trigger))
+            return False
+        if requested is None:
+            self._fill(turn, fill_slots(slots, parse, state.slots, None, collected), None)
+            return True
+        filled = fill_slots(slots, parse, state.slots, requested, collected)
+        self._fill(turn, filled, requested)
+        await self._answer(turn, requested in filled, retrigger=trigger is not None)
+        return False
+
+    async def _answer(self, turn: Turn, filled: bool, retrigger: bool) -> None:
+        """The user replied to the open collect of the active flow."""
+        top = turn.state.top
+        assert top is not None and top.step_id is not None
+        flow = self.runtime.flow(top.flow_id)
+        step = flow.step(top.step_id)
+        if filled:
+            await run_flows(turn, step.id, answering=True)
+        elif not isinstance(step, CollectStep):
+            await run_flows(turn, step.id)
+        elif retrigger:
+            ask(turn, flow, step, top.attempts)  # "the same flow again": just re-ask
+        else:
+            failed_attempt(turn, flow, step, top.attempts + 1)
+
+    def _fill(self, turn: Turn, updates: Mapping[str, Any], requested: str | None) -> None:
+        """Emit slot events for changed values (always for the requested slot)."""
+        for name, value in updates.items():
+            if name == requested or turn.state.slots.get(name) != value:
+                turn.set_slot(name, value)
+
+    def _is_cancel(self, intent: str | None) -> bool:
+        return intent is not None and (intent == STOP_INTENT or intent in self.config.settings.cancel_intents)
+
+    def _trigger(self, turn: Turn, parse: ParseResult, preview: Mapping[str, Any]) -> str | None:
+        """The first flow this parse triggers, guards evaluated over the slots it would fill."""
+        if parse.intent is None:
+            return None
+        variables = turn.variables()
+        variables["slots"] = {**variables["slots"], **preview}
+        default_threshold = self.config.settings.trigger_threshold
+        for flow in self.config.flows.values():
+            for trigger in flow.nlu_trigger:
+                threshold = trigger.min_confidence if trigger.min_confidence is not None else default_threshold
+                if trigger.intent != parse.intent or parse.confidence < threshold:
+                    continue
+                where = f"{flow.path or 'flows.yml'}: flow '{flow.id}' guard"
+                if flow.guard is None or evaluate(flow.guard, variables, where):
+                    return flow.id
+        return None
+
+    async def _fallback(self, turn: Turn, stored: list[dict[str, Any]], text: str, fallback: FallbackFn | None) -> None:
+        """Ask the LLM; ``utter_default`` when there is none or it gave no text."""
+        if fallback is None:
+            turn.emit(events.llm_fallback(turn.now(), status="unavailable"))
+            turn.say("utter_default")
+            return
+        answer = await fallback(stored + turn.events, text)
+        turn.emit(dict(answer.event))
+        if answer.text:
+            turn.say_text(answer.text, {"llm": True})
+        else:
+            turn.say("utter_default")

@@ -1,0 +1,158 @@
+"""Slot filling: which slots a user turn sets, through the slot mappings of domain.yml.
+
+Rasa 3 semantics with one deliberate restriction:
+
+* ``from_entity`` fills any slot whose mapping matches (entity, optional role,
+  group, intent / not_intent), so "where is order 123456" sets ``order_id``
+  before the order-status flow even asks. An entity that the *requested* slot
+  can take fills only that slot (requested slot first).
+* ``from_intent`` and ``from_text`` answer a question: they fill a slot only
+  while a ``collect`` asks for it. A slot that no flow collects is a free flag,
+  and its ``from_intent`` mappings apply on any turn (as in Rasa 3). This keeps
+  a stray "yes" from confirming something that has not been asked yet.
+* ``custom`` mappings are only ever set by actions.
+
+Values are coerced to the slot type; a value that does not fit (a categorical
+value not in ``values``, "abc" for an int) fills nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from dialog.config.models import Slot, SlotMapping
+from dialog.types import Entity, ParseResult
+
+__all__ = ["INVALID", "coerce", "fill_slots"]
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+def _to_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else INVALID
+
+
+def _to_number(value: Any, kind: type) -> Any:
+    if isinstance(value, bool):
+        return INVALID
+    try:
+        number = float(str(value).strip().replace(",", "")) if not isinstance(value, (int, float)) else float(value)
+    except ValueError:
+        return INVALID
+    if kind is int:
+        return int(number) if number.is_integer() else INVALID
+    return number
+
+
+def _to_category(slot: Slot, value: Any) -> Any:
+    for allowed in slot.values:
+        if allowed == value or str(allowed).lower() == str(value).strip().lower():
+            return allowed
+    return INVALID
+
+
+def coerce(slot: Slot, value: Any, current: Any = None) -> Any:
+    """``value`` as the slot's type, or ``INVALID``; list slots append to ``current``."""
+    if value is None:
+        return None
+    if slot.type == "text":
+        return str(value)
+    if slot.type == "bool":
+        return _to_bool(value)
+    if slot.type == "float":
+        return _to_number(value, float)
+    if slot.type == "int":
+        return _to_number(value, int)
+    if slot.type == "categorical":
+        return _to_category(slot, value) if slot.values else value
+    if slot.type == "list":
+        items = list(current) if isinstance(current, (list, tuple)) else []
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if item not in items:
+                items.append(item)
+        return items
+    return value
+
+
+def _intent_allowed(mapping: SlotMapping, intent: str | None) -> bool:
+    if mapping.intent and intent not in mapping.intent:
+        return False
+    return not (mapping.not_intent and intent in mapping.not_intent)
+
+
+def _entity_matches(mapping: SlotMapping, entity: Entity) -> bool:
+    if entity.entity != mapping.entity:
+        return False
+    if mapping.role is not None and entity.role != mapping.role:
+        return False
+    return mapping.group is None or entity.group == mapping.group
+
+
+def _span(entity: Entity) -> tuple[str, int, int]:
+    return (entity.entity, entity.start, entity.end)
+
+
+def _from_entities(slot: Slot, mapping: SlotMapping, entities: Iterable[Entity]) -> list[Entity]:
+    return [entity for entity in entities if _entity_matches(mapping, entity)]
+
+
+def _mapped_value(
+    slot: Slot, parse: ParseResult, requested: bool, free_flag: bool, taken: set[tuple[str, int, int]]
+) -> tuple[Any, list[Entity]]:
+    """The raw value the first applicable mapping gives, and the entities it used."""
+    for mapping in slot.mappings:
+        if not _intent_allowed(mapping, parse.intent):
+            continue
+        if mapping.type == "from_entity":
+            entities = [e for e in _from_entities(slot, mapping, parse.entities) if _span(e) not in taken]
+            if entities:
+                if slot.type == "list":
+                    return [e.value for e in entities], entities
+                return entities[0].value, entities[:1]
+        elif mapping.type == "from_intent" and (requested or free_flag):
+            if mapping.intent or requested:
+                return mapping.value, []
+        elif mapping.type == "from_text" and requested and parse.text:
+            return parse.text, []
+    return INVALID, []
+
+
+def fill_slots(
+    slots: Mapping[str, Slot],
+    parse: ParseResult,
+    current: Mapping[str, Any],
+    requested_slot: str | None = None,
+    collected: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Slot updates this turn makes, requested slot first; ``collected``: slots some flow collects."""
+    collected = set(collected)
+    updates: dict[str, Any] = {}
+    taken: set[tuple[str, int, int]] = set()
+    order = ([requested_slot] if requested_slot in slots else []) + [n for n in slots if n != requested_slot]
+    for name in order:
+        slot = slots[name]
+        requested = name == requested_slot
+        raw, used = _mapped_value(slot, parse, requested, name not in collected, taken)
+        if raw is INVALID:
+            continue
+        value = coerce(slot, raw, current.get(name))
+        if value is INVALID:
+            continue
+        if requested:
+            taken.update(_span(entity) for entity in used)
+        updates[name] = value
+    return updates

@@ -1,0 +1,82 @@
+"""Flow stack operations shared by the step runner and the engine: ask, end, cancel.
+
+Cancelling, decided once here:
+
+* A cancel intent (``settings.cancel_intents``, ``/stop``) cancels the active flow
+  and the flows that ``call``-ed it (they cannot go on without it). A flow that a
+  digression interrupted then resumes and re-asks its open question.
+* Giving up after ``max_attempts`` and an action that raises cancel the WHOLE
+  stack: the user is stuck or the bot is broken, so everything starts over.
+
+Ending a flow resets the slots its ``collect`` steps filled (those with
+``reset_after_flow_ends``, all of them when cancelled), except ``persisted_slots``
+and slots that a flow still on the stack collects.
+"""
+
+from __future__ import annotations
+
+from dialog.flows import events
+from dialog.flows.model import CollectStep, Flow
+from dialog.flows.state import INTERRUPTED
+from dialog.flows.turn import Turn
+
+__all__ = ["ask", "cancel_active", "cancel_stack", "close_flow", "resume_interrupted"]
+
+
+def ask(turn: Turn, flow: Flow, step: CollectStep, attempts: int = 0) -> None:
+    """Ask the question of a ``collect`` step; the flow now waits there."""
+    response = step.utter or f"utter_ask_{step.collect}"
+    turn.emit(events.action(response, turn.now(), flow.id, step.id, step.collect, attempts))
+    turn.say(response)
+
+
+def close_flow(turn: Turn, flow: Flow, completed: bool = True, reason: str = "") -> None:
+    """Pop ``flow`` (the top frame) and reset its collected slots."""
+    if completed:
+        turn.emit(events.flow_completed(flow.id, turn.now()))
+    else:
+        turn.emit(events.flow_cancelled(flow.id, turn.now(), reason))
+    runtime = turn.runtime
+    still_needed = {
+        name for flow_id in turn.state.flow_ids() if flow_id in runtime.config.flows for name in runtime.flow(flow_id).collected_slots()
+    }
+    seen: set[str] = set()
+    for step in flow.steps:
+        if not isinstance(step, CollectStep) or step.collect in seen:
+            continue
+        seen.add(step.collect)
+        if completed and not step.reset_after_flow_ends:
+            continue
+        if step.collect in flow.persisted_slots or step.collect in still_needed:
+            continue
+        initial = runtime.initial_slots.get(step.collect)
+        if turn.state.slots.get(step.collect) != initial:
+            turn.set_slot(step.collect, initial)
+
+
+def resume_interrupted(turn: Turn) -> bool:
+    """If the top frame was interrupted, resume it and re-ask its open question."""
+    top = turn.state.top
+    if top is None or top.status != INTERRUPTED:
+        return False
+    turn.emit(events.flow_resumed(top.flow_id, turn.now()))
+    flow = turn.runtime.flow(top.flow_id)
+    step = flow.step(top.step_id) if top.step_id else None
+    if isinstance(step, CollectStep):
+        ask(turn, flow, step, top.attempts)
+    return True
+
+
+def cancel_active(turn: Turn, reason: str, utter: str | None = None) -> None:
+    """Cancel the active flow and its callers; then resume an interrupted flow, if any."""
+    while turn.state.top is not None and turn.state.top.status != INTERRUPTED:
+        close_flow(turn, turn.runtime.flow(turn.state.top.flow_id), completed=False, reason=reason)
+    if utter:
+        turn.say(utter)
+    resume_interrupted(turn)
+
+
+def cancel_stack(turn: Turn, reason: str) -> None:
+    """Cancel every flow on the stack, top first."""
+    while turn.state.top is not None:
+        close_flow(turn, turn.runtime.flow(turn.state.top.flow_id), completed=False, reason=reason)

@@ -1,0 +1,211 @@
+"""Run the steps of the active flow until a ``collect`` asks or the stack is empty.
+
+``run_flows`` walks step ids (``Flow.steps`` is flat; every ``next`` is a list
+of ``Branch``es). Each step type has one small runner that returns the id of the
+step to run next, ``END``, or ``PAUSE`` when the turn is over (a question was
+asked, or the flows were cancelled). When a flow reaches ``END`` it completes;
+the flow below it then either resumes its open question (it was interrupted by
+a digression) or continues after its ``call`` step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialog.actions import ActionContext
+from dialog.errors import ActionError, FlowError
+from dialog.flows import events
+from dialog.flows.builtins import BUILTIN_ACTIONS
+from dialog.flows.model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
+from dialog.flows.slot_filling import INVALID, coerce
+from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
+from dialog.flows.state import CALLING
+from dialog.flows.turn import Turn, evaluate
+
+__all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]
+
+PAUSE = "<pause>"
+MAX_STEPS_PER_TURN = 500
+
+
+def first_step_id(flow: Flow) -> str:
+    return flow.steps[0].id if flow.steps else END
+
+
+def _where(flow: Flow, step: Step) -> str:
+    line = f":{step.line}" if step.line else ""
+    return f"{flow.path or 'flows.yml'}{line}: flow '{flow.id}' step '{step.id}'"
+
+
+def next_target(turn: Turn, flow: Flow, step: Step) -> str:
+    """The first branch of ``step.next`` whose condition holds; the next listed step without one."""
+    for branch in step.next:
+        if branch.condition is None or evaluate(branch.condition, turn.variables(flow.id, step.id), _where(flow, step)):
+            return branch.target
+    if step.next:
+        raise FlowError(f"{_where(flow, step)}: no branch of `next` matched and there is no `else`")
+    index = flow.steps.index(step)
+    return flow.steps[index + 1].id if index + 1 < len(flow.steps) else END
+
+
+def start_flow(turn: Turn, flow_id: str, called_from: str | None = None) -> str:
+    """Push a flow; returns the id of its first step."""
+    flow = turn.runtime.flow(flow_id)
+    turn.emit(events.flow_started(flow_id, turn.now(), called_from))
+    return first_step_id(flow)
+
+
+async def run_flows(turn: Turn, cursor: str, answering: bool = False) -> None:
+    """Run the top flow from step ``cursor``; ``answering``: the user just answered that collect."""
+    for _ in range(MAX_STEPS_PER_TURN):
+        top = turn.state.top
+        if top is None or cursor == PAUSE:
+            return
+        flow = turn.runtime.flow(top.flow_id)
+        if cursor == END:
+            cursor = _finish(turn, flow)
+            continue
+        try:
+            step = flow.step(cursor)
+        except KeyError:
+            raise FlowError(f"flow '{flow.id}' has no step '{cursor}'") from None
+        cursor = await _run_step(turn, flow, step, answering)
+        answering = False
+    raise FlowError(f"more than {MAX_STEPS_PER_TURN} steps in one turn; does a `next` loop without a collect?")
+
+
+def _finish(turn: Turn, flow: Flow) -> str:
+    """Complete the top flow; where to go on in the flow below, or PAUSE."""
+    close_flow(turn, flow, completed=True)
+    parent = turn.state.top
+    if parent is None or resume_interrupted(turn):
+        return PAUSE
+    if parent.status != CALLING or parent.step_id is None:
+        return PAUSE
+    turn.emit(events.flow_resumed(parent.flow_id, turn.now()))
+    parent_flow = turn.runtime.flow(parent.flow_id)
+    return next_target(turn, parent_flow, parent_flow.step(parent.step_id))
+
+
+async def _run_step(turn: Turn, flow: Flow, step: Step, answering: bool) -> str:
+    if isinstance(step, CollectStep):
+        return _collect(turn, flow, step, answering)
+    if isinstance(step, ActionStep):
+        return await _action(turn, flow, step)
+    if isinstance(step, SetSlotsStep):
+        _set_slots(turn, flow, step)
+        return next_target(turn, flow, step)
+    if isinstance(step, LinkStep):
+        close_flow(turn, flow, completed=True)
+        return start_flow(turn, step.link)
+    if isinstance(step, CallStep):
+        return start_flow(turn, step.call, called_from=step.id)
+    if isinstance(step, NoopStep):
+        return next_target(turn, flow, step)
+    raise FlowError(f"{_where(flow, step)}: unknown step type {type(step).__name__}")
+
+
+def _collect(turn: Turn, flow: Flow, step: CollectStep, answering: bool) -> str:
+    value = turn.state.slots.get(step.collect)
+    if value is None or (step.ask_before_filling and not answering):
+        ask(turn, flow, step)
+        return PAUSE
+    variables = turn.variables(flow.id, step.id)
+    for rejection in step.rejections:
+        if evaluate(rejection.condition, variables, _where(flow, step) + " rejection"):
+            top = turn.state.top
+            attempts = (top.attempts if top is not None and top.step_id == step.id else 0) + 1
+            if rejection.utter:
+                turn.say(rejection.utter)
+            turn.set_slot(step.collect, None)
+            return failed_attempt(turn, flow, step, attempts)
+    return next_target(turn, flow, step)
+
+
+def failed_attempt(turn: Turn, flow: Flow, step: CollectStep, attempts: int) -> str:
+    """Re-ask, or give up (``utter_give_up``, whole stack cancelled) after ``max_attempts``."""
+    if step.max_attempts is not None and attempts >= step.max_attempts:
+        turn.say("utter_give_up")
+        cancel_stack(turn, reason="max_attempts")
+    else:
+        ask(turn, flow, step, attempts)
+    return PAUSE
+
+
+def _set_slots(turn: Turn, flow: Flow, step: SetSlotsStep) -> None:
+    domain_slots = turn.runtime.config.domain.slots
+    for name, value in step.slots.items():
+        if name not in domain_slots:
+            raise FlowError(f"{_where(flow, step)}: set_slots names unknown slot '{name}'")
+        coerced = coerce(domain_slots[name], value)
+        turn.set_slot(name, value if coerced is INVALID else coerced)
+
+
+async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
+    name = step.action
+    runtime = turn.runtime
+    if name in BUILTIN_ACTIONS:
+        return _builtin(turn, flow, step)
+    if name in runtime.config.domain.responses or (name.startswith("utter_") and runtime.renderer.has(name)):
+        turn.emit(events.action(name, turn.now(), flow.id, step.id))
+        turn.say(name)
+        return next_target(turn, flow, step)
+    if name not in runtime.actions:
+        raise FlowError(f"{_where(flow, step)}: '{name}' is neither a response nor an action in domain.yml")
+    turn.emit(events.action(name, turn.now(), flow.id, step.id))
+    if not await run_custom_action(turn, name):
+        return PAUSE
+    return next_target(turn, flow, step)
+
+
+async def run_custom_action(turn: Turn, name: str) -> bool:
+    """Run a domain action and emit its slots and messages; False if it failed (stack cancelled)."""
+    runtime = turn.runtime
+    context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata)
+    try:
+        result = await runtime.actions.run(name, context)
+        updates = _checked_slots(turn, name, result.slots)
+    except ActionError:
+        # ActionRunner logged the traceback; the user hears an apology and the
+        # conversation stays consistent: none of the action's slot updates land.
+        turn.say("utter_internal_error")
+        cancel_stack(turn, reason="action_failed")
+        return False
+    for slot_name, value in updates.items():
+        turn.set_slot(slot_name, value)
+    for response in result.responses:
+        turn.say(response)
+    for text in result.texts:
+        turn.say_text(text)
+    return True
+
+
+def _checked_slots(turn: Turn, action: str, slots: dict[str, Any] | Any) -> dict[str, Any]:
+    domain_slots = turn.runtime.config.domain.slots
+    unknown = sorted(set(slots) - set(domain_slots))
+    if unknown:
+        raise ActionError(f"action '{action}' set unknown slot(s) {', '.join(unknown)}")
+    updates = {}
+    for name, value in slots.items():
+        coerced = coerce(domain_slots[name], value)
+        updates[name] = value if coerced is INVALID else coerced
+    return updates
+
+
+def _builtin(turn: Turn, flow: Flow, step: ActionStep) -> str:
+    name = step.action
+    turn.emit(events.action(name, turn.now(), flow.id, step.id))
+    if name in ("handoff", "action_handoff"):
+        turn.say("utter_handoff")
+        turn.emit(events.handoff(turn.now()))
+    elif name in ("restart", "action_restart"):
+        restart(turn)
+        return PAUSE
+    return next_target(turn, flow, step)
+
+
+def restart(turn: Turn) -> None:
+    """Forget everything: ``restart``, a new session, ``utter_restart``."""
+    turn.emit(events.restart(turn.now()))
+    turn.emit(events.session_started(turn.now()))
+    turn.say("utter_restart")

@@ -1,0 +1,116 @@
+"""One turn in progress: the events it has emitted so far and the state they lead to.
+
+``Turn`` is the only mutable object of the dialogue engine. Every change goes
+through ``emit``, which appends an event and folds it into ``state`` with the
+same ``apply_event`` a replay uses, so what the engine saw during the turn is
+exactly what a later replay rebuilds. ``FlowRuntime`` holds what does not change
+between turns: the bot's config, the response renderer and the action runner.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Mapping
+
+from dialog.config.models import BotConfig
+from dialog.errors import FlowError
+from dialog.flows import events
+from dialog.flows.action_runner import ActionRunner
+from dialog.flows.model import Flow
+from dialog.flows.state import ConversationState, apply_event
+from dialog.responses.environment import compile_condition
+from dialog.responses.templates import ResponseRenderer, conversation_rng
+
+__all__ = ["FlowRuntime", "Turn", "evaluate"]
+
+@lru_cache(maxsize=1024)
+def _compiled(expression: str) -> Callable[..., Any]:
+    return compile_condition(expression)
+
+
+@dataclass
+class FlowRuntime:
+    """The per-bot parts every turn uses."""
+
+    config: BotConfig
+    renderer: ResponseRenderer
+    actions: ActionRunner
+    clock: Callable[[], float] = time.time
+    initial_slots: dict[str, Any] = field(default_factory=dict)
+    collected: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(cls, config: BotConfig, clock: Callable[[], float] | None = None) -> FlowRuntime:
+        return cls(
+            config=config,
+            renderer=ResponseRenderer(config.domain),
+            actions=ActionRunner(config.domain.actions, config.root),
+            clock=clock or time.time,
+            initial_slots={name: slot.initial_value for name, slot in config.domain.slots.items()},
+            collected=frozenset(name for flow in config.flows.values() for name in flow.collected_slots()),
+        )
+
+    def flow(self, flow_id: str) -> Flow:
+        try:
+            return self.config.flows[flow_id]
+        except KeyError:
+            raise FlowError(f"unknown flow '{flow_id}'; flows: {', '.join(sorted(self.config.flows)) or 'none'}") from None
+
+
+def evaluate(expression: str, variables: Mapping[str, Any], where: str) -> bool:
+    """A flow condition's truth; any failure is a ``FlowError`` naming ``where``."""
+    try:
+        return bool(_compiled(expression)(**variables))
+    # A condition is author-written Jinja2: a syntax error, an undefined name, a
+    # type error in a comparison... all mean the same thing to the author.
+    except Exception as exc:  # noqa: BLE001
+        raise FlowError(f"{where}: condition {expression!r} failed: {type(exc).__name__}: {exc}") from exc
+
+
+class Turn:
+    """Collects one turn's events; ``state`` always equals a replay of everything so far."""
+
+    def __init__(self, runtime: FlowRuntime, state: ConversationState, sender_id: str, metadata: Mapping[str, Any] | None = None) -> None:
+        self.runtime = runtime
+        self.state = state
+        self.sender_id = sender_id
+        self.metadata = dict(metadata or {})
+        self.events: list[dict[str, Any]] = []
+
+    def now(self) -> float:
+        return self.runtime.clock()
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+        self.state = apply_event(self.state, event)
+
+    def set_slot(self, name: str, value: Any) -> None:
+        self.emit(events.slot(name, value, self.now()))
+
+    def variables(self, flow_id: str | None = None, step_id: str | None = None) -> dict[str, Any]:
+        """What conditions and templates see."""
+        return {
+            "slots": dict(self.state.slots),
+            "latest_message": dict(self.state.latest_message),
+            "sender_id": self.sender_id,
+            "context": {"flow_id": flow_id, "step_id": step_id, "sender_id": self.sender_id},
+        }
+
+    def say(self, response: str, channel: str | None = None) -> None:
+        """Render a response with the current slots and emit it as a ``bot`` event."""
+        rendered = self.runtime.renderer.render(
+            response,
+            slots=self.state.slots,
+            latest_message=self.state.latest_message,
+            sender_id=self.sender_id,
+            rng=conversation_rng(self.sender_id, self.state.bot_messages),
+            channel=channel,
+        )
+        self.emit(
+            events.bot(rendered.text, self.now(), response, rendered.buttons, rendered.image, rendered.custom)
+        )
+
+    def say_text(self, text: str, extra_metadata: Mapping[str, Any] | None = None) -> None:
+        self.emit(events.bot(text, self.now(), extra_metadata=extra_metadata))

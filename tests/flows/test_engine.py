@@ -1,0 +1,372 @@
+"""The dialogue rules, driven with ParseResults on tiny flows (no NLU, no YAML loader)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings, Slot, SlotMapping
+from dialog.errors import FlowError
+from dialog.flows.engine import DialogueEngine
+from dialog.flows.model import (
+    END,
+    ActionStep,
+    Branch,
+    CallStep,
+    CollectStep,
+    Flow,
+    LinkStep,
+    NoopStep,
+    Rejection,
+    SetSlotsStep,
+    Trigger,
+)
+from dialog.flows.state import replay
+from dialog.types import Entity, ParseResult
+
+ACTIONS = '''
+ORDERS = {"234567": "processing", "123456": "shipped"}
+
+def lookup_order(ctx):
+    return {"order_status": ORDERS.get(ctx.slots["order_id"], "not_found")}
+
+async def cancel(ctx):
+    from dialog.actions import ActionResult
+    return ActionResult(slots={"order_status": "cancelled"}, texts=("Done.",))
+
+def broken(ctx):
+    raise RuntimeError("database down")
+
+def broken_after_slots(ctx):
+    ctx.slots["order_status"]  # reads fine
+    raise KeyError("boom")
+'''
+
+RESPONSES = {
+    "utter_ask_order_id": "What is your order number?",
+    "utter_invalid_order_id": "An order number has 6 digits.",
+    "utter_ask_confirmed": "Cancel order {{ slots.order_id }}?",
+    "utter_cancelled": "Cancelled.",
+    "utter_kept": "Okay, I kept it.",
+    "utter_not_found": "No order {{ slots.order_id }}.",
+    "utter_payment_methods": "We take cards.",
+    "utter_after_call": "Back in the caller.",
+    "utter_ask_email": "Your email?",
+    "utter_set": "Level {{ slots.level }}.",
+    "utter_broken": "{{ slots.nope }}",
+}
+
+
+def _v(text: str) -> tuple[ResponseVariation, ...]:
+    return (ResponseVariation(text=text),)
+
+
+def _steps(*steps: Any) -> tuple[Any, ...]:
+    """Give steps without ``next`` an explicit next (the following step or END), as the loader does."""
+    result = []
+    for index, step in enumerate(steps):
+        if not step.next:
+            target = steps[index + 1].id if index + 1 < len(steps) else END
+            step = type(step)(**{**step.__dict__, "next": (Branch(target),)})
+        result.append(step)
+    return tuple(result)
+
+
+def make_config(root: Path, **settings: Any) -> BotConfig:
+    (root / "actions.py").write_text(ACTIONS)
+    slots = {
+        "order_id": Slot("order_id", "text", (SlotMapping("from_entity", entity="order_id"),)),
+        "confirmed": Slot(
+            "confirmed",
+            "bool",
+            (SlotMapping("from_intent", intent=("affirm",), value=True), SlotMapping("from_intent", intent=("deny",), value=False)),
+        ),
+        "order_status": Slot("order_status", "any", (SlotMapping("custom"),)),
+        "email": Slot("email", "text", (SlotMapping("from_text", not_intent=("cancel",)),)),
+        "level": Slot("level", "int", ()),
+    }
+    domain = Domain(
+        intents=("cancel_order", "affirm", "deny", "payment_methods", "cancel", "human_handoff"),
+        entities=("order_id",),
+        slots=slots,
+        responses={name: _v(text) for name, text in RESPONSES.items()},
+        actions={"lookup_order": "actions:lookup_order", "cancel": "actions:cancel", "broken": "actions:broken"},
+        session_expiration_minutes=60,
+        path=str(root / "domain.yml"),
+    )
+    flows = {
+        "cancel_order": Flow(
+            "cancel_order",
+            _steps(
+                CollectStep(
+                    "ask_id",
+                    collect="order_id",
+                    rejections=(Rejection('not (slots.order_id is matching "^\\d{6}$")', "utter_invalid_order_id"),),
+                    max_attempts=2,
+                ),
+                ActionStep(
+                    "lookup",
+                    action="lookup_order",
+                    next=(Branch("not_found", 'slots.order_status == "not_found"'), Branch("confirm")),
+                ),
+                ActionStep("not_found", action="utter_not_found", next=(Branch(END),)),
+                CollectStep(
+                    "confirm",
+                    collect="confirmed",
+                    ask_before_filling=True,
+                    next=(Branch("do_cancel", "slots.confirmed"), Branch("kept")),
+                ),
+                ActionStep("do_cancel", action="cancel", next=(Branch("said"),)),
+                ActionStep("said", action="utter_cancelled", next=(Branch(END),)),
+                ActionStep("kept", action="utter_kept", next=(Branch(END),)),
+            ),
+            nlu_trigger=(Trigger("cancel_order"),),
+        ),
+        "payment": Flow("payment", _steps(ActionStep("say", action="utter_payment_methods")), nlu_trigger=(Trigger("payment_methods"),)),
+        "caller": Flow(
+            "caller",
+            _steps(CallStep("c", call="payment"), ActionStep("after", action="utter_after_call")),
+            nlu_trigger=(Trigger("caller"),),
+        ),
+        "linker": Flow("linker", _steps(LinkStep("l", link="payment")), nlu_trigger=(Trigger("linker"),)),
+        "setter": Flow(
+            "setter",
+            _steps(SetSlotsStep("s", slots={"level": "3"}), NoopStep("n"), ActionStep("say", action="utter_set")),
+            nlu_trigger=(Trigger("setter"),),
+        ),
+        "handoff": Flow("handoff", _steps(ActionStep("h", action="handoff")), nlu_trigger=(Trigger("human_handoff"),)),
+        "guarded": Flow(
+            "guarded",
+            _steps(ActionStep("say", action="utter_payment_methods")),
+            nlu_trigger=(Trigger("guarded"),),
+            guard="slots.level == 7",
+        ),
+        "broken": Flow("broken", _steps(ActionStep("b", action="broken")), nlu_trigger=(Trigger("broken"),)),
+        "bad_template": Flow("bad_template", _steps(ActionStep("b", action="utter_broken")), nlu_trigger=(Trigger("bad_template"),)),
+        "email": Flow(
+            "email",
+            _steps(CollectStep("e", collect="email", reset_after_flow_ends=False), ActionStep("ok", action="utter_cancelled")),
+            nlu_trigger=(Trigger("get_email"),),
+        ),
+    }
+    return BotConfig(root=root, domain=domain, nlu=NLUData(), flows=flows, settings=Settings(tracker_store="memory://", **settings))
+
+
+@dataclass
+class Clock:
+    now: float = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Convo:
+    """One conversation: keeps the events, sends parses, returns the bot's texts."""
+
+    def __init__(self, config: BotConfig, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.engine = DialogueEngine(config, clock=self.clock)
+        self.events: list[dict[str, Any]] = []
+        self.last = None
+
+    def send(self, intent: str | None, text: str = "", confidence: float = 0.95, **entities: str) -> list[str]:
+        found = tuple(Entity(name, value, 0, len(str(value))) for name, value in entities.items())
+        parse = ParseResult(text or intent or "", intent, confidence, found)
+        self.last = asyncio.run(self.engine.handle(self.events, parse, "u1"))
+        self.events.extend(self.last.events)
+        self.clock.now += 1
+        return [event["text"] for event in self.last.bot_events()]
+
+    @property
+    def state(self):
+        return self.engine.state(self.events)
+
+    def kinds(self) -> list[str]:
+        return [event["event"] for event in self.last.events]
+
+
+@pytest.fixture
+def convo(tmp_path: Path) -> Convo:
+    return Convo(make_config(tmp_path))
+
+
+def test_happy_path_collect_action_branch_and_confirm(convo: Convo) -> None:
+    assert convo.send("cancel_order") == ["What is your order number?"]
+    assert convo.state.requested_slot == "order_id"
+    assert convo.send("inform", order_id="234567") == ["Cancel order 234567?"]
+    assert convo.state.slots["order_status"] == "processing"
+    assert convo.send("affirm", "yes") == ["Done.", "Cancelled."]
+    assert "flow_completed" in convo.kinds()
+    assert convo.state.stack == ()
+    # collected slots are reset when the flow ends; slots set by actions are kept
+    assert convo.state.slots["order_id"] is None and convo.state.slots["confirmed"] is None
+    assert convo.state.slots["order_status"] == "cancelled"
+
+
+def test_entity_in_the_trigger_skips_the_question_but_ask_before_filling_asks(convo: Convo) -> None:
+    assert convo.send("affirm") == ["Sorry, I didn't get that. Could you rephrase?"]  # no flow: fallback
+    assert convo.send("cancel_order", order_id="234567") == ["Cancel order 234567?"]
+    assert convo.send("deny") == ["Okay, I kept it."]
+
+
+def test_branch_to_not_found(convo: Convo) -> None:
+    assert convo.send("cancel_order", order_id="999999") == ["No order 999999."]
+    assert convo.state.active_flow is None
+
+
+def test_rejection_then_give_up_after_max_attempts(convo: Convo) -> None:
+    convo.send("cancel_order")
+    assert convo.send("inform", order_id="12") == ["An order number has 6 digits.", "What is your order number?"]
+    assert convo.state.slots["order_id"] is None
+    assert convo.state.top.attempts == 1
+    replies = convo.send("inform", order_id="99")
+    assert replies[0] == "An order number has 6 digits."
+    assert replies[1].startswith("Sorry, I still couldn't get that")
+    assert "flow_cancelled" in convo.kinds()
+    assert convo.state.stack == ()
+
+
+def test_reply_that_fills_nothing_is_reasked_and_counts(convo: Convo) -> None:
+    convo.send("cancel_order")
+    assert convo.send("out_of_scope", "what?") == ["What is your order number?"]
+    replies = convo.send("nlu_fallback", "blah", confidence=0.1)
+    assert replies[0].startswith("Sorry, I still couldn't get that")
+    assert convo.state.stack == ()
+
+
+def test_digression_interrupts_and_resumes_with_the_question(convo: Convo) -> None:
+    convo.send("cancel_order", order_id="234567")
+    replies = convo.send("payment_methods", "how can I pay?")
+    assert replies == ["We take cards.", "Cancel order 234567?"]
+    assert convo.kinds().count("flow_interrupted") == 1 and "flow_resumed" in convo.kinds()
+    assert convo.state.active_flow == "cancel_order" and convo.state.requested_slot == "confirmed"
+    assert convo.send("affirm") == ["Done.", "Cancelled."]
+
+
+def test_same_flow_triggered_again_reasks(convo: Convo) -> None:
+    convo.send("cancel_order")
+    assert convo.send("cancel_order", "cancel my order") == ["What is your order number?"]
+    assert convo.state.top.attempts == 0
+    assert "flow_started" not in convo.kinds()
+    assert convo.send("cancel_order", order_id="234567") == ["Cancel order 234567?"]
+
+
+def test_cancel_intent_cancels_and_resets_collected_slots(convo: Convo) -> None:
+    convo.send("cancel_order", order_id="234567")
+    assert convo.send("cancel") == ["Okay, I've stopped that."]
+    assert convo.state.stack == () and convo.state.slots["order_id"] is None
+    assert "flow_cancelled" in convo.kinds()
+
+
+def test_stop_payload_during_a_digression_resumes_the_interrupted_flow(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    convo = Convo(config)
+    convo.send("cancel_order", order_id="234567")
+    convo.send("get_email")  # digression that waits on a collect
+    assert convo.state.flow_ids() == ("cancel_order", "email")
+    assert convo.send("stop", "/stop") == ["Okay, I've stopped that.", "Cancel order 234567?"]
+    assert convo.state.active_flow == "cancel_order"
+
+
+def test_from_text_fills_only_the_requested_slot_and_reset_after_flow_ends_false(convo: Convo) -> None:
+    convo.send("nlu_fallback", "me@example.com", confidence=0.0)
+    assert convo.state.slots["email"] is None
+    assert convo.send("get_email") == ["Your email?"]
+    assert convo.send("nlu_fallback", "me@example.com", confidence=0.0) == ["Cancelled."]
+    assert convo.state.slots["email"] == "me@example.com"  # reset_after_flow_ends: false
+
+
+def test_call_returns_to_the_caller_and_link_ends_the_flow(convo: Convo) -> None:
+    assert convo.send("caller") == ["We take cards.", "Back in the caller."]
+    assert convo.state.stack == ()
+    assert convo.send("linker") == ["We take cards."]
+    kinds = convo.kinds()
+    assert kinds.count("flow_completed") == 2 and kinds.count("flow_started") == 2
+
+
+def test_set_slots_coerces_and_noop_passes(convo: Convo) -> None:
+    assert convo.send("setter") == ["Level 3."]
+    assert convo.state.slots["level"] == 3
+
+
+def test_flow_guard(convo: Convo) -> None:
+    assert convo.send("guarded") == ["Sorry, I didn't get that. Could you rephrase?"]
+    assert "llm_fallback" in convo.kinds()
+
+
+def test_low_confidence_trigger_goes_to_fallback(convo: Convo) -> None:
+    assert convo.send("payment_methods", confidence=0.3) == ["Sorry, I didn't get that. Could you rephrase?"]
+
+
+def test_handoff_silences_until_restart(convo: Convo) -> None:
+    assert convo.send("human_handoff") == ["I'm handing you over to a human colleague."]
+    assert convo.state.paused
+    assert convo.send("cancel_order") == []
+    assert convo.kinds() == ["user"]
+    assert convo.send("restart", "/restart") == ["Let's start over."]
+    assert not convo.state.paused
+    assert convo.send("payment_methods") == ["We take cards."]
+
+
+def test_restart_resets_slots_and_flows(convo: Convo) -> None:
+    convo.send("cancel_order", order_id="234567")
+    convo.send("restart", "/restart")
+    assert convo.state.stack == () and convo.state.slots["order_id"] is None
+    assert convo.kinds()[-3:] == ["restart", "session_started", "bot"]
+
+
+def test_session_expiry_starts_a_new_session_and_resets(tmp_path: Path) -> None:
+    clock = Clock()
+    convo = Convo(make_config(tmp_path), clock)
+    convo.send("cancel_order", order_id="234567")
+    assert convo.events[0]["event"] == "session_started"
+    clock.now += 59 * 60
+    convo.send("deny")
+    assert "session_started" not in convo.kinds()
+    convo.send("cancel_order", order_id="234567")
+    clock.now += 61 * 60
+    assert convo.send("affirm") == ["Sorry, I didn't get that. Could you rephrase?"]
+    assert convo.kinds()[0] == "session_started"
+
+
+def test_action_raising_apologises_and_leaves_state_consistent(convo: Convo, caplog: pytest.LogCaptureFixture) -> None:
+    assert convo.send("broken") == ["Sorry, something went wrong on my side. Please try again."]
+    assert "database down" in caplog.text
+    assert convo.state.stack == ()
+    assert not [e for e in convo.last.events if e["event"] == "slot"]
+    assert convo.send("payment_methods") == ["We take cards."]
+
+
+def test_template_error_names_the_response(convo: Convo) -> None:
+    from dialog.errors import TemplateError
+
+    with pytest.raises(TemplateError, match="utter_broken"):
+        convo.send("bad_template")
+
+
+def test_replay_reproduces_the_state(convo: Convo) -> None:
+    convo.send("cancel_order")
+    convo.send("inform", order_id="12")
+    convo.send("payment_methods")
+    state = convo.state
+    again = replay(convo.events, convo.engine.runtime.initial_slots)
+    assert again == state
+    assert state.top.attempts == 1 and state.requested_slot == "order_id"
+
+
+def test_bot_messages_are_seeded_per_conversation(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    first, second = Convo(config), Convo(config)
+    assert first.send("payment_methods") == second.send("payment_methods")
+
+
+def test_next_loop_is_an_error(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    looping = Flow("loop", (NoopStep("a", next=(Branch("b"),)), NoopStep("b", next=(Branch("a"),))), nlu_trigger=(Trigger("loop"),))
+    config = BotConfig(config.root, config.domain, config.nlu, {**config.flows, "loop": looping}, config.settings)
+    with pytest.raises(FlowError, match="steps in one turn"):
+        Convo(config).send("loop")
