@@ -1,0 +1,56 @@
+"""The only YAML reader: load and validate a bot folder into one immutable ``BotConfig``.
+
+``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml`` and
+``config.yml`` (each may instead be a folder of YAML files, merged), checks every
+file and the references between them, and raises one ``ConfigError`` listing every
+problem as ``file:line:col: message``. Paths in messages are as the caller gave
+``domain_dir`` (relative stays relative). Warnings (Rasa keys accepted but ignored,
+intents without examples, ...) are returned in ``BotConfig.warnings``.
+
+Nothing here imports spaCy, scikit-learn or torch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+
+from dialog.config.annotations import AnnotationError, format_example, parse_annotated
+from dialog.config.checks import check_all
+from dialog.config.domain import parse_domain
+from dialog.config.files import find_sources, load_documents
+from dialog.config.flows import parse_flows
+from dialog.config.models import BotConfig
+from dialog.config.nlu_data import parse_nlu
+from dialog.config.schema import Reporter
+from dialog.config.settings import parse_settings
+from dialog.errors import ConfigError, Problem
+
+__all__ = ["AnnotationError", "load_bot", "format_example", "parse_annotated"]
+
+
+def load_bot(domain_dir: str | Path) -> BotConfig:
+    """Load, validate and return the bot in ``domain_dir``; raises ``ConfigError`` with every problem."""
+    root = Path(domain_dir)
+    if not root.is_dir():
+        reason = "is not a folder" if root.exists() else "does not exist"
+        raise ConfigError(Problem(str(root), 0, 0, f"bot folder {reason}; expected a folder with domain.yml, nlu.yml, flows.yml and config.yml"))
+    reporter = Reporter()
+    domain_paths = find_sources(root, "domain")
+    if not domain_paths:
+        reporter.problems.append(Problem(str(root / "domain.yml"), 0, 0, "missing domain.yml (or a domain/ folder of YAML files)"))
+    domain, domain_sources = parse_domain(load_documents(domain_paths, reporter), reporter, str(domain_paths[0]) if domain_paths else "")
+    nlu, nlu_sources = parse_nlu(load_documents(find_sources(root, "nlu"), reporter), reporter)
+    flows, flow_sources = parse_flows(load_documents(find_sources(root, "flows"), reporter), reporter)
+    settings = parse_settings(load_documents(find_sources(root, "config"), reporter), reporter, root)
+    if domain_paths:
+        check_all(root, domain, domain_sources, nlu, nlu_sources, flows, flow_sources, reporter)
+    reporter.raise_if_any()
+    return BotConfig(
+        root=root,
+        domain=domain,
+        nlu=nlu,
+        flows=MappingProxyType(flows),
+        settings=settings,
+        warnings=tuple(dict.fromkeys(reporter.warnings)),
+    )

@@ -45,6 +45,7 @@ class SlotMapping:
     not_intent: tuple[str, ...] = ()
     role: str | None = None
     group: str | None = None
+    action: str | None = None  # custom: the action that sets the slot (informational)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class ResponseVariation:
     image: str | None = None
     custom: Mapping[str, Any] | None = None
     channel: str | None = None
+    metadata: Mapping[str, Any] | None = None
     mark: SourceMark = NO_MARK
 
 
@@ -85,6 +87,8 @@ class Domain:
     assistant_name: str = "Assistant"
     persona: str = "a helpful assistant"
     path: str = ""
+    entity_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    forms: Mapping[str, Any] = field(default_factory=dict)  # Rasa forms: kept, not run
 
 
 @dataclass(frozen=True)

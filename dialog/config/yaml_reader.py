@@ -15,7 +15,7 @@ import yaml
 
 from dialog.errors import ConfigError, Problem
 
-__all__ = ["LocatedList", "LocatedMap", "Mark", "load_yaml", "load_yaml_text"]
+__all__ = ["LocatedList", "LocatedMap", "Mark", "load_yaml", "load_yaml_text", "read_source", "to_plain"]
 
 Mark = tuple[int, int]  # 1-based (line, column)
 
@@ -52,6 +52,9 @@ class LocatedList(list):
         return self.mark
 
 
+_STANDARD_TAGS = frozenset(tag for tag in yaml.SafeLoader.yaml_constructors if tag is not None)
+
+
 def _mark_of(node: yaml.Node) -> Mark:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -65,6 +68,8 @@ class _Builder:
         self._constructor = yaml.SafeLoader(" ")
 
     def build(self, node: yaml.Node) -> Any:
+        if not self._tag_allowed(node):
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node)
         if isinstance(node, yaml.SequenceNode):
@@ -73,6 +78,17 @@ class _Builder:
             result.mark = _mark_of(node)
             return result
         return self._scalar(node)
+
+    def _tag_allowed(self, node: yaml.Node) -> bool:
+        """Only standard YAML types: ``!!python/...`` and custom ``!tags`` are errors."""
+        if node.tag in _STANDARD_TAGS:
+            return True
+        line, column = _mark_of(node)
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.problems.append(
+            Problem(self.path, line, column, f"unsupported YAML tag '{tag}'; only standard YAML types are allowed")
+        )
+        return False
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
@@ -132,12 +148,25 @@ def load_yaml_text(text: str, path: str | Path) -> Any:
     return value
 
 
-def load_yaml(path: str | Path) -> Any:
-    """Read and parse one YAML file; unreadable or non-UTF-8 files are ``ConfigError``."""
+def read_source(path: str | Path) -> str:
+    """The text of a YAML file; unreadable or non-UTF-8 files are ``ConfigError``."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(Problem(str(path), 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")) from exc
     except OSError as exc:
         raise ConfigError(Problem(str(path), 0, 0, f"cannot read file: {exc.strerror}")) from exc
-    return load_yaml_text(text, path)
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read and parse one YAML file; unreadable or non-UTF-8 files are ``ConfigError``."""
+    return load_yaml_text(read_source(path), path)
+
+
+def to_plain(value: Any) -> Any:
+    """A copy of located values as plain dicts and lists (no positions)."""
+    if isinstance(value, dict):
+        return {key: to_plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_plain(item) for item in value]
+    return value

@@ -1,0 +1,132 @@
+"""Checks across files: names used in one file must be defined in another.
+
+Decisions (see docs in ``load_bot``):
+
+* an intent with examples in nlu.yml but missing from domain.yml is an error (the
+  classifier would predict an intent the bot does not know);
+* an intent in domain.yml with no examples is a warning (it may only be reached by a
+  button payload ``/intent``);
+* an entity annotation of an undeclared entity is an error; an undeclared role or
+  group of a declared entity is a warning.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dialog.config.domain import DomainSources
+from dialog.config.flow_checks import check_flows
+from dialog.config.flows import FlowSources
+from dialog.config.jinja_checks import check_template
+from dialog.config.models import Domain, NLUData
+from dialog.config.nlu_data import NLUSources
+from dialog.config.schema import Reporter, known, suggest
+from dialog.flows.model import Flow
+from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
+
+__all__ = ["check_all"]
+
+_IMPLICIT_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop", "session_start"})
+
+
+def check_all(
+    root: Path,
+    domain: Domain,
+    domain_sources: DomainSources,
+    nlu: NLUData,
+    nlu_sources: NLUSources,
+    flows: dict[str, Flow],
+    flow_sources: FlowSources,
+    reporter: Reporter,
+) -> None:
+    _check_domain_references(domain, domain_sources)
+    _check_intents(domain, domain_sources, nlu_sources, reporter)
+    _check_entities(domain, nlu_sources)
+    _check_slot_mappings(domain, domain_sources, reporter)
+    _check_action_modules(root, domain, domain_sources, reporter)
+    check_flows(domain, flows, flow_sources)
+
+
+def _check_domain_references(domain: Domain, sources: DomainSources) -> None:
+    slots = list(domain.slots)
+    for report, mark, slot, what in sources.slot_refs:
+        if slot not in domain.slots:
+            report.error(mark, f"{what}: unknown slot '{slot}'{suggest(slot, slots)}; known slots: {known(slots)}")
+    for report, mark, response, text in sources.templates:
+        check_template(report, mark, f"response '{response}'", text, slots)
+
+
+def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: NLUSources, reporter: Reporter) -> None:
+    declared = set(domain.intents)
+    for intent, (report, mark) in nlu_sources.intent_marks.items():
+        if intent not in declared:
+            report.error(
+                mark,
+                f"intent '{intent}' has examples but is not in the domain's intents{suggest(intent, declared)}; "
+                f"add it to domain.yml (known intents: {known(declared)})",
+            )
+    for intent in domain.intents:
+        if nlu_sources.example_counts.get(intent, 0) == 0 and intent not in _IMPLICIT_INTENTS:
+            path, line, column = domain_sources.marks[("intent", intent)]
+            reporter.file(path).warn(
+                (line, column), f"intent '{intent}' has no examples in the NLU data; only a button payload '/{intent}' can reach it"
+            )
+
+
+def _check_entities(domain: Domain, nlu_sources: NLUSources) -> None:
+    declared = list(domain.entities)
+    for report, mark, entity, role, group in nlu_sources.entity_uses:
+        if entity not in domain.entities:
+            report.error(
+                mark,
+                f"entity '{entity}' is annotated but not declared in the domain's entities{suggest(entity, declared)}; "
+                f"known entities: {known(declared)}",
+            )
+            continue
+        for kind, value, table in (("role", role, domain.entity_roles), ("group", group, domain.entity_groups)):
+            if value is not None and value not in table.get(entity, ()):
+                report.warn(mark, f"entity '{entity}': {kind} '{value}' is not listed in the domain; known {kind}s: {known(table.get(entity, ()))}")
+
+
+def _check_slot_mappings(domain: Domain, sources: DomainSources, reporter: Reporter) -> None:
+    intents = set(domain.intents) | _IMPLICIT_INTENTS
+    for slot in domain.slots.values():
+        report = reporter.file(slot.mark[0])
+        mark = slot.mark[1:]
+        for mapping in slot.mappings:
+            if mapping.entity is not None and mapping.entity not in domain.entities:
+                report.error(
+                    mark,
+                    f"slot '{slot.name}': mapping from unknown entity '{mapping.entity}'{suggest(mapping.entity, domain.entities)}; "
+                    f"known entities: {known(domain.entities)}",
+                )
+            for intent in mapping.intent + mapping.not_intent:
+                if intent not in intents:
+                    report.error(
+                        mark,
+                        f"slot '{slot.name}': mapping names unknown intent '{intent}'{suggest(intent, intents)}; known intents: {known(domain.intents)}",
+                    )
+
+
+def _check_action_modules(root: Path, domain: Domain, sources: DomainSources, reporter: Reporter) -> None:
+    """A ``module:function`` whose module is neither in the domain folder nor importable is a warning."""
+    import importlib.util
+
+    missing: dict[str, list[str]] = {}
+    for name, reference in domain.actions.items():
+        module = reference.partition(":")[0]
+        local = root.joinpath(*module.split("."))
+        if local.with_suffix(".py").is_file() or (local / "__init__.py").is_file():
+            continue
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.setdefault(module, []).append(name)
+    for module, names in missing.items():
+        path, line, column = sources.marks[("action", names[0])]
+        reporter.file(path).warn(
+            (line, column),
+            f"actions {', '.join(names)} need module '{module}' ({module.replace('.', '/')}.py in {root}), which does not exist",
+        )

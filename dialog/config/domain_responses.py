@@ -1,0 +1,107 @@
+"""The ``responses:`` section of domain.yml: variations with text, buttons, conditions and media."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from dialog.config.models import ResponseVariation
+from dialog.config.schema import FileReport, describe
+from dialog.config.yaml_reader import LocatedMap, to_plain
+from dialog.types import Button
+
+if TYPE_CHECKING:
+    from dialog.config.domain import DomainSources
+
+__all__ = ["parse_responses"]
+
+_VARIATION_KEYS = ("buttons", "channel", "condition", "custom", "image", "metadata", "text")
+_VARIATION_IGNORED = {
+    "attachment": "the REST channel sends text, buttons, image and custom only",
+    "elements": "the REST channel sends text, buttons, image and custom only",
+    "quick_replies": "use buttons",
+    "button_type": "buttons are sent as a plain list",
+    "id": "variations are picked at random",
+}
+_CONTENT_KEYS = ("text", "buttons", "image", "custom", "attachment", "elements", "quick_replies")
+_BUTTON_KEYS = ("payload", "title")
+_CONDITION_KEYS = ("name", "type", "value")
+
+
+def parse_responses(
+    responses: LocatedMap, report: FileReport, into: dict[str, tuple[ResponseVariation, ...]], sources: "DomainSources"
+) -> None:
+    for name, value in responses.items():
+        mark = responses.key_mark(name)
+        if name in into:
+            first = sources.marks[("response", name)]
+            report.error(mark, f"response '{name}' is defined twice (first at {first[0]}:{first[1]}:{first[2]})")
+            continue
+        items = report.sequence(value, responses.value_mark(name), f"response '{name}'")
+        if items is None:
+            continue
+        if not items:
+            report.error(responses.value_mark(name), f"response '{name}' has no variations; add at least one '- text: ...'")
+        variations = []
+        for index, item in enumerate(items):
+            variation = _parse_variation(str(name), item, items.item_mark(index), report, sources)
+            if variation is not None:
+                variations.append(variation)
+        into[str(name)] = tuple(variations)
+        sources.marks[("response", str(name))] = (report.path, *mark)
+
+
+def _parse_variation(name: str, item: object, mark: tuple[int, int], report: FileReport, sources: "DomainSources") -> ResponseVariation | None:
+    what = f"response '{name}'"
+    data = report.mapping(item, mark, f"{what}: each variation")
+    if data is None:
+        return None
+    report.keys(data, _VARIATION_KEYS, what, ignored=_VARIATION_IGNORED)
+    if not any(key in data for key in _CONTENT_KEYS):
+        report.error(mark, f"{what}: a variation needs 'text', 'buttons', 'image' or 'custom'")
+    text = report.typed(data, "text", str, what, "")
+    if text:
+        sources.templates.append((report, data.value_mark("text"), name, text))
+    custom = report.typed(data, "custom", dict, what)
+    metadata = report.typed(data, "metadata", dict, what)
+    return ResponseVariation(
+        text=text,
+        buttons=_parse_buttons(data, report, what) if "buttons" in data else (),
+        condition=_parse_condition(data, report, what, sources) if "condition" in data else (),
+        image=report.typed(data, "image", str, what),
+        custom=MappingProxyType(to_plain(custom)) if custom is not None else None,
+        channel=report.typed(data, "channel", str, what),
+        metadata=MappingProxyType(to_plain(metadata)) if metadata is not None else None,
+        mark=(report.path, *mark),
+    )
+
+
+def _parse_buttons(data: LocatedMap, report: FileReport, what: str) -> tuple[Button, ...]:
+    items = report.sequence(data["buttons"], data.value_mark("buttons"), f"{what}: 'buttons'")
+    buttons = []
+    for index, item in enumerate(items or ()):
+        button = report.mapping(item, items.item_mark(index), f"{what}: each button")
+        if button is None:
+            continue
+        report.keys(button, _BUTTON_KEYS, f"{what} button", required=("title",))
+        title = report.typed(button, "title", (str, int, float), f"{what} button", "")
+        payload = report.typed(button, "payload", (str, int, float), f"{what} button", title)
+        buttons.append(Button(title=str(title), payload=str(payload)))
+    return tuple(buttons)
+
+
+def _parse_condition(data: LocatedMap, report: FileReport, what: str, sources: "DomainSources") -> tuple[tuple[str, object], ...]:
+    items = report.sequence(data["condition"], data.value_mark("condition"), f"{what}: 'condition'")
+    result = []
+    for index, item in enumerate(items or ()):
+        condition = report.mapping(item, items.item_mark(index), f"{what}: each condition")
+        if condition is None:
+            continue
+        report.keys(condition, _CONDITION_KEYS, f"{what} condition", required=("name", "value"))
+        if condition.get("type", "slot") != "slot":
+            report.error(condition.value_mark("type"), f"{what} condition: type must be 'slot', got {describe(condition['type'])}")
+        slot = report.typed(condition, "name", str, f"{what} condition")
+        if slot is not None:
+            sources.slot_refs.append((report, condition.value_mark("name"), slot, f"{what} condition"))
+            result.append((slot, to_plain(condition.get("value"))))
+    return tuple(result)

@@ -1,0 +1,138 @@
+"""The ``slots:`` section of domain.yml: types, values, limits and Rasa 3 mappings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dialog.config.models import MAPPING_TYPES, SLOT_TYPES, Slot, SlotMapping
+from dialog.config.schema import FileReport, describe, suggest
+from dialog.config.yaml_reader import LocatedMap, to_plain
+
+if TYPE_CHECKING:
+    from dialog.config.domain import DomainSources
+
+__all__ = ["parse_slots"]
+
+_SLOT_KEYS = ("influence_conversation", "initial_value", "mappings", "max_value", "min_value", "type", "values")
+_SLOT_IGNORED = {"auto_fill": "Rasa 2 option; slots fill through their mappings"}
+_MAPPING_KEYS = {
+    "from_entity": ("type", "entity", "intent", "not_intent", "role", "group"),
+    "from_intent": ("type", "value", "intent", "not_intent"),
+    "from_text": ("type", "intent", "not_intent"),
+    "custom": ("type", "action"),
+}
+_MAPPING_IGNORED = {"conditions": "form conditions (active_loop, requested_slot) do not apply to flows"}
+# Rasa mapping types that have no effect here: accepted, dropped, with a warning.
+_DROPPED_MAPPINGS = {
+    "from_trigger_intent": "it fills a slot when a form starts; forms are not run here",
+    "from_llm": "slots are filled by NLU entities and intents here, not by an LLM",
+}
+_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "text": (str,),
+    "bool": (bool,),
+    "float": (float,),
+    "int": (int,),
+    "list": (list,),
+}
+
+
+def parse_slots(slots: LocatedMap, report: FileReport, into: dict[str, Slot], sources: "DomainSources") -> None:
+    for name, value in slots.items():
+        mark = slots.key_mark(name)
+        if name in into:
+            first = sources.marks[("slot", name)]
+            report.error(mark, f"slot '{name}' is defined twice (first at {first[0]}:{first[1]}:{first[2]})")
+            continue
+        data = report.mapping(value, slots.value_mark(name), f"slot '{name}'")
+        if data is None:
+            continue
+        slot = _parse_slot(str(name), data, report, (report.path, *mark))
+        if slot is not None:
+            into[str(name)] = slot
+            sources.marks[("slot", str(name))] = (report.path, *mark)
+
+
+def _parse_slot(name: str, data: LocatedMap, report: FileReport, mark: tuple[str, int, int]) -> Slot | None:
+    what = f"slot '{name}'"
+    report.keys(data, _SLOT_KEYS, what, ignored=_SLOT_IGNORED, required=("type",))
+    slot_type = data.get("type")
+    if "type" in data and slot_type not in SLOT_TYPES:
+        hint = suggest(str(slot_type), SLOT_TYPES)
+        report.error(data.value_mark("type"), f"{what}: unknown type {slot_type!r}{hint}; valid types: {', '.join(SLOT_TYPES)}")
+        return None
+    slot_type = slot_type or "any"
+    values: tuple[Any, ...] = ()
+    if slot_type == "categorical":
+        raw = report.sequence(data.get("values"), data.value_mark("values") if "values" in data else data.mark, f"{what}: 'values'")
+        values = tuple(to_plain(raw or ()))
+        if not values and raw is not None:
+            report.error(data.mark, f"{what}: a categorical slot needs a non-empty 'values' list")
+    elif "values" in data:
+        report.error(data.key_mark("values"), f"{what}: 'values' only applies to categorical slots, not {slot_type}")
+    limits = {}
+    for key in ("min_value", "max_value"):
+        if key in data and slot_type not in ("float", "int"):
+            report.error(data.key_mark(key), f"{what}: '{key}' only applies to float and int slots, not {slot_type}")
+        else:
+            limits[key] = report.typed(data, key, float, what)
+    initial = to_plain(data.get("initial_value"))
+    if initial is not None:
+        _check_value(initial, slot_type, values, report, data, what)
+    influence = report.typed(data, "influence_conversation", bool, what, True)
+    mappings = _parse_mappings(data, report, what) if "mappings" in data else ()
+    return Slot(
+        name=name,
+        type=slot_type,
+        mappings=mappings,
+        values=values,
+        initial_value=initial,
+        influence_conversation=influence,
+        min_value=limits.get("min_value"),
+        max_value=limits.get("max_value"),
+        mark=mark,
+    )
+
+
+def _check_value(value: Any, slot_type: str, values: tuple[Any, ...], report: FileReport, data: LocatedMap, what: str) -> None:
+    mark = data.value_mark("initial_value")
+    if slot_type == "categorical":
+        if values and value not in values:
+            report.error(mark, f"{what}: initial_value {value!r} is not one of its values: {', '.join(map(str, values))}")
+    elif slot_type in _VALUE_TYPES and not FileReport.is_type(value, _VALUE_TYPES[slot_type]):
+        report.error(mark, f"{what}: initial_value must suit a {slot_type} slot, got {describe(value)}")
+
+
+def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[SlotMapping, ...]:
+    items = report.sequence(data["mappings"], data.value_mark("mappings"), f"{what}: 'mappings'")
+    result = []
+    for index, item in enumerate(items or ()):
+        mark = items.item_mark(index)
+        mapping = report.mapping(item, mark, f"{what}: each mapping")
+        if mapping is None:
+            continue
+        kind = mapping.get("type")
+        if kind in _DROPPED_MAPPINGS:
+            report.warn(mapping.value_mark("type"), f"{what}: mapping type '{kind}' is accepted but ignored: {_DROPPED_MAPPINGS[kind]}")
+            continue
+        if kind not in MAPPING_TYPES:
+            valid = ", ".join(MAPPING_TYPES)
+            where = mapping.value_mark("type") if "type" in mapping else mark
+            problem = "a mapping needs a 'type'" if "type" not in mapping else f"unknown mapping type {kind!r}{suggest(str(kind), MAPPING_TYPES)}"
+            report.error(where, f"{what}: {problem}; valid types: {valid}")
+            continue
+        mapping_what = f"{what} mapping {kind}"
+        required = {"from_entity": ("entity",), "from_intent": ("value",)}.get(kind, ())
+        report.keys(mapping, _MAPPING_KEYS[kind], mapping_what, ignored=_MAPPING_IGNORED, required=required)
+        result.append(
+            SlotMapping(
+                type=kind,
+                entity=report.typed(mapping, "entity", str, mapping_what),
+                value=to_plain(mapping.get("value")),
+                intent=report.names(mapping.get("intent"), mapping.value_mark("intent"), f"{mapping_what}: 'intent'"),
+                not_intent=report.names(mapping.get("not_intent"), mapping.value_mark("not_intent"), f"{mapping_what}: 'not_intent'"),
+                role=report.typed(mapping, "role", str, mapping_what),
+                group=report.typed(mapping, "group", str, mapping_what),
+                action=report.typed(mapping, "action", str, mapping_what),
+            )
+        )
+    return tuple(result)

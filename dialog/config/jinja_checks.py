@@ -1,0 +1,84 @@
+"""Static checks of response templates and flow conditions (Jinja2), before anything runs.
+
+A template or condition may only read ``TEMPLATE_NAMES`` and only the slots the
+domain declares; ``slots.x``, ``slots['x']`` and ``slots.get('x')`` all count.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.parser import Parser
+
+from dialog.config.schema import FileReport, known, suggest
+from dialog.config.yaml_reader import Mark
+from dialog.responses.environment import TEMPLATE_NAMES, compile_condition, make_environment
+
+__all__ = ["check_condition", "check_template"]
+
+_DICT_METHODS = frozenset({"get", "items", "keys", "values"})
+# Rasa 3 writes slot values as {slot_name}; Jinja2 shows that literally.
+_RASA_PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
+
+
+def check_template(report: FileReport, mark: Mark, what: str, source: str, slots: Iterable[str]) -> None:
+    """Syntax, free names and slot names of a response text."""
+    environment = make_environment()
+    try:
+        tree = environment.parse(source)
+    except TemplateSyntaxError as exc:
+        report.error(mark, f"{what}: invalid template: {exc.message} (template line {exc.lineno})")
+        return
+    _check_tree(report, mark, what, "template", tree, set(meta.find_undeclared_variables(tree)), slots)
+    slot_names = set(slots)
+    for name in _RASA_PLACEHOLDER.findall(source):
+        if name in slot_names:
+            report.warn(mark, f"{what}: '{{{name}}}' is Rasa's placeholder syntax and is shown as is; write '{{{{ slots.{name} }}}}'")
+
+
+def check_condition(report: FileReport, mark: Mark, what: str, source: str, slots: Iterable[str]) -> None:
+    """Syntax, free names and slot names of a flow condition (a Jinja2 expression)."""
+    try:
+        compile_condition(source)
+        tree = Parser(make_environment(), source, state="variable").parse_expression()
+    except TemplateSyntaxError as exc:
+        report.error(mark, f"{what}: invalid condition {source!r}: {exc.message}")
+        return
+    names = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
+    _check_tree(report, mark, what, "condition", tree, names, slots)
+
+
+def _check_tree(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node, names: set[str], slots: Iterable[str]) -> None:
+    allowed = sorted(TEMPLATE_NAMES)
+    for name in sorted(names - TEMPLATE_NAMES):
+        report.error(mark, f"{what}: unknown name '{name}' in {kind}{suggest(name, allowed)}; {kind}s may use: {', '.join(allowed)}")
+    known_slots = set(slots)
+    for slot in _slot_references(tree):
+        if slot not in known_slots:
+            report.error(mark, f"{what}: unknown slot '{slot}' in {kind}{suggest(slot, known_slots)}; known slots: {known(known_slots)}")
+
+
+def _is_slots(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Name) and node.name == "slots"
+
+
+def _slot_references(tree: nodes.Node) -> list[str]:
+    """Slot names read as ``slots.x``, ``slots['x']`` or ``slots.get('x')``, in order."""
+    found: list[str] = []
+    method_calls: set[int] = set()
+    for call in tree.find_all(nodes.Call):
+        callee = call.node
+        if isinstance(callee, nodes.Getattr) and _is_slots(callee.node) and callee.attr in _DICT_METHODS:
+            method_calls.add(id(callee))
+            if callee.attr == "get" and call.args and isinstance(call.args[0], nodes.Const) and isinstance(call.args[0].value, str):
+                found.append(call.args[0].value)
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if not _is_slots(node.node) or id(node) in method_calls:
+            continue
+        if isinstance(node, nodes.Getattr):
+            found.append(node.attr)
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            found.append(node.arg.value)
+    return list(dict.fromkeys(found))

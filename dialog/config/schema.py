@@ -1,0 +1,171 @@
+"""Tiny schema helpers: check the keys and value types of located YAML and report.
+
+Every check appends a ``Problem`` (or a warning) and carries on, so one run of the
+loader reports everything wrong in every file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
+from dialog.errors import ConfigError, Problem
+
+__all__ = [
+    "FileReport",
+    "Reporter",
+    "describe",
+    "known",
+    "suggest",
+]
+
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    dict: "a mapping",
+    list: "a list",
+}
+
+
+@dataclass
+class Reporter:
+    """Collects problems and warnings across every file of one bot."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def file(self, path: str) -> "FileReport":
+        return FileReport(path, self)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ConfigError(self.problems)
+
+
+@dataclass
+class FileReport:
+    """Problems of one file: every method takes a 1-based ``(line, column)`` mark."""
+
+    path: str
+    reporter: Reporter
+
+    def error(self, mark: Mark, message: str) -> None:
+        self.reporter.problems.append(Problem(self.path, mark[0], mark[1], message))
+
+    def warn(self, mark: Mark, message: str) -> None:
+        self.reporter.warnings.append(str(Problem(self.path, mark[0], mark[1], message)))
+
+    def mapping(self, value: Any, mark: Mark, what: str) -> LocatedMap | None:
+        """``value`` if it is a mapping (``None`` counts as empty), else an error."""
+        if value is None:
+            empty = LocatedMap()
+            empty.mark = mark
+            return empty
+        if isinstance(value, dict):
+            return value
+        self.error(mark, f"{what} must be a mapping, got {describe(value)}")
+        return None
+
+    def sequence(self, value: Any, mark: Mark, what: str) -> LocatedList | None:
+        """``value`` if it is a list (``None`` counts as empty), else an error."""
+        if value is None:
+            empty = LocatedList()
+            empty.mark = mark
+            return empty
+        if isinstance(value, list):
+            return value
+        self.error(mark, f"{what} must be a list, got {describe(value)}")
+        return None
+
+    def keys(
+        self,
+        data: LocatedMap,
+        valid: Iterable[str],
+        what: str,
+        ignored: Mapping[str, str] | None = None,
+        required: Iterable[str] = (),
+    ) -> None:
+        """Unknown keys are errors listing the valid ones; ``ignored`` keys are warnings."""
+        ignored = ignored or {}
+        allowed = sorted(set(valid) | set(ignored))
+        for key in data:
+            if key in ignored:
+                self.warn(data.key_mark(key), f"'{key}' in {what} is accepted but ignored: {ignored[key]}")
+            elif key not in allowed:
+                self.error(
+                    data.key_mark(key),
+                    f"unknown key '{key}' in {what}{suggest(str(key), allowed)}; valid keys: {', '.join(allowed)}",
+                )
+        for key in required:
+            if key not in data:
+                self.error(data.mark, f"{what}: missing required key '{key}'")
+
+    def typed(self, data: LocatedMap, key: str, types: type | tuple[type, ...], what: str, default: Any = None) -> Any:
+        """``data[key]`` when present and of ``types`` (``bool`` is never a number), else ``default``."""
+        if key not in data:
+            return default
+        value = data[key]
+        if self.is_type(value, types):
+            return float(value) if float in _as_tuple(types) and type(value) is int else value
+        names = " or ".join(_TYPE_NAMES.get(kind, kind.__name__) for kind in _as_tuple(types))
+        self.error(data.value_mark(key), f"{what}: '{key}' must be {names}, got {describe(value)}")
+        return default
+
+    @staticmethod
+    def is_type(value: Any, types: type | tuple[type, ...]) -> bool:
+        kinds = _as_tuple(types)
+        if isinstance(value, bool):
+            return bool in kinds
+        if isinstance(value, int) and float in kinds:
+            return True
+        return isinstance(value, kinds)
+
+    def names(self, value: Any, mark: Mark, what: str) -> tuple[str, ...]:
+        """A string or a list of strings, as a tuple of strings."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        self.error(mark, f"{what} must be a name or a list of names, got {describe(value)}")
+        return ()
+
+
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def describe(value: Any) -> str:
+    """A short phrase for a YAML value in messages: ``a string ('abc')``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    kind = _TYPE_NAMES.get(type(value), type(value).__name__)
+    text = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    return f"{kind} ({text})"
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close match, else an empty string."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def known(names: Iterable[str], limit: int = 40) -> str:
+    """A sorted, comma-separated list for 'known ...:' message tails."""
+    items = sorted(set(names))
+    if not items:
+        return "(none)"
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f", ... ({len(items) - limit} more)"
+    return ", ".join(items)

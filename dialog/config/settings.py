@@ -1,0 +1,195 @@
+"""config.yml: language, NLU pipeline, LLM, stores, thresholds and server limits.
+
+A missing file means all defaults; an empty ``pipeline`` means ``DEFAULT_PIPELINE``.
+Component options are checked against the component's ``Config`` dataclass when its
+module imports (component modules import heavy libraries lazily, so this is cheap).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from dialog.config.defaults import DEFAULT_PIPELINE, DEFAULT_TRACKER_STORE
+from dialog.config.files import Document
+from dialog.config.models import ComponentSpec, LLMSettings, Settings
+from dialog.config.schema import FileReport, Reporter, suggest
+from dialog.config.yaml_reader import LocatedMap, to_plain
+from dialog.errors import ComponentError
+
+__all__ = ["SETTINGS_KEYS", "parse_settings"]
+
+SETTINGS_KEYS = (
+    "callback_url",
+    "cancel_intents",
+    "cors_origins",
+    "language",
+    "llm",
+    "max_body_bytes",
+    "max_message_chars",
+    "pipeline",
+    "tracker_store",
+    "trigger_threshold",
+)
+_RASA_KEYS = {
+    "policies": "dialogue is run by flows, not policies",
+    "assistant_id": "not used",
+    "recipe": "there is one recipe",
+}
+_LLM_KEYS = ("api_key_env", "base_url", "max_new_tokens", "model", "options", "provider", "temperature", "timeout_s", "history_turns")
+
+
+def parse_settings(documents: list[Document], reporter: Reporter, root: Path) -> Settings:
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    path = documents[0].path if documents else str(root / "config.yml")
+    for document in documents:
+        report = reporter.file(document.path)
+        data = report.mapping(document.data, (1, 1), "config")
+        if data is None:
+            continue
+        report.keys(data, SETTINGS_KEYS, "config", ignored=_RASA_KEYS)
+        extra.update({key: to_plain(data[key]) for key in _RASA_KEYS if key in data})
+        _parse_document(data, report, values, root)
+    if "pipeline" not in values:
+        values["pipeline"] = tuple(_default_spec(entry, path) for entry in DEFAULT_PIPELINE)
+    return Settings(**values, extra=MappingProxyType(extra), path=path)
+
+
+def _default_spec(entry: dict, path: str) -> ComponentSpec:
+    options = {key: value for key, value in entry.items() if key != "name"}
+    return ComponentSpec(entry["name"], MappingProxyType(options), (path, 0, 0))
+
+
+def _parse_document(data: LocatedMap, report: FileReport, values: dict[str, Any], root: Path) -> None:
+    if "language" in data:
+        values["language"] = report.typed(data, "language", str, "config", "en")
+    if data.get("pipeline"):
+        pipeline = _parse_pipeline(data, report)
+        if pipeline is not None:
+            values["pipeline"] = pipeline
+    if "llm" in data:
+        llm = report.mapping(data["llm"], data.value_mark("llm"), "'llm'")
+        if llm is not None:
+            values["llm"] = _parse_llm(llm, report, root)
+    if "tracker_store" in data:
+        url = report.typed(data, "tracker_store", str, "config")
+        if url is not None and _store_scheme_ok(url, data, report):
+            values["tracker_store"] = url
+    if "trigger_threshold" in data:
+        threshold = report.typed(data, "trigger_threshold", float, "config")
+        if threshold is not None and not 0 <= threshold <= 1:
+            report.error(data.value_mark("trigger_threshold"), f"config: 'trigger_threshold' must be between 0 and 1, got {threshold}")
+        elif threshold is not None:
+            values["trigger_threshold"] = threshold
+    for key in ("max_message_chars", "max_body_bytes"):
+        number = report.typed(data, key, int, "config")
+        if number is not None and number < 1:
+            report.error(data.value_mark(key), f"config: '{key}' must be a positive integer, got {number}")
+        elif number is not None:
+            values[key] = number
+    if "callback_url" in data:
+        values["callback_url"] = report.typed(data, "callback_url", str, "config")
+    for key in ("cancel_intents", "cors_origins"):
+        if key in data:
+            values[key] = report.names(data[key], data.value_mark(key), f"config: '{key}'")
+
+
+def _store_scheme_ok(url: str, data: LocatedMap, report: FileReport) -> bool:
+    from dialog.registry import STORES
+
+    scheme = url.partition("://")[0].partition("+")[0]
+    if "://" in url and scheme in STORES:
+        return True
+    report.error(
+        data.value_mark("tracker_store"),
+        f"config: 'tracker_store' must be a URL with one of the schemes {', '.join(sorted(STORES))} "
+        f"(e.g. {DEFAULT_TRACKER_STORE}), got {url!r}",
+    )
+    return False
+
+
+def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec, ...] | None:
+    from dialog.registry import component_names
+
+    items = report.sequence(data["pipeline"], data.value_mark("pipeline"), "'pipeline'")
+    if items is None:
+        return None
+    names = component_names()
+    specs = []
+    for index, item in enumerate(items):
+        mark = items.item_mark(index)
+        entry = report.mapping(item, mark, "each pipeline entry")
+        if entry is None:
+            continue
+        name = entry.get("name")
+        if not isinstance(name, str):
+            report.error(mark, f"each pipeline entry needs a 'name'; valid names: {', '.join(names)}")
+            continue
+        if name not in names:
+            report.error(entry.value_mark("name"), f"unknown component '{name}'{suggest(name, names)}; valid names: {', '.join(names)}")
+            continue
+        options = {key: to_plain(value) for key, value in entry.items() if key != "name"}
+        _check_options(name, entry, options, report)
+        specs.append(ComponentSpec(name, MappingProxyType(options), (report.path, *mark)))
+    return tuple(specs)
+
+
+def _check_options(name: str, entry: LocatedMap, options: dict[str, Any], report: FileReport) -> None:
+    from dialog.nlu.component import build_config, config_keys
+    from dialog.registry import resolve_component
+
+    try:
+        config_class = resolve_component(name).Config
+    except (ComponentError, AttributeError):
+        return  # not importable here (yet): the pipeline reports it when it builds the component
+    valid = config_keys(config_class)
+    unknown = [key for key in options if key not in valid]
+    for key in unknown:
+        report.error(
+            entry.key_mark(key),
+            f"component '{name}': unknown option '{key}'{suggest(str(key), valid)}; valid options: {', '.join(valid) or '(none)'}",
+        )
+    if not unknown:
+        try:
+            build_config(config_class, options, name)
+        except ComponentError as error:
+            report.error(entry.mark, str(error))
+
+
+def _parse_llm(data: LocatedMap, report: FileReport, root: Path) -> LLMSettings:
+    from dialog.registry import LLM_PROVIDERS
+
+    report.keys(data, _LLM_KEYS, "llm")
+    defaults = LLMSettings()
+    provider = report.typed(data, "provider", str, "llm", defaults.provider)
+    if provider not in LLM_PROVIDERS:
+        report.error(
+            data.value_mark("provider"),
+            f"llm: unknown provider '{provider}'{suggest(provider, LLM_PROVIDERS)}; valid providers: {', '.join(sorted(LLM_PROVIDERS))}",
+        )
+    model = report.typed(data, "model", str, "llm", defaults.model)
+    if provider == "transformers" and "model" in data and model and not model.startswith("bundled:"):
+        if not (Path(model).expanduser().exists() or (root / model).exists()):
+            report.error(
+                data.value_mark("model"),
+                f"llm: model folder '{model}' does not exist (looked in the current folder and {root}); "
+                "use 'bundled:smollm2-135m' or a local Hugging Face model folder",
+            )
+    numbers = {}
+    for key, kind, low in (("max_new_tokens", int, 1), ("timeout_s", float, 0), ("temperature", float, 0), ("history_turns", int, 0)):
+        value = report.typed(data, key, kind, "llm", getattr(defaults, key))
+        if value < low or (key == "timeout_s" and value == 0):
+            report.error(data.value_mark(key), f"llm: '{key}' must be {'more than' if key == 'timeout_s' else 'at least'} {low}, got {value}")
+        numbers[key] = value
+    options = report.typed(data, "options", dict, "llm")
+    return LLMSettings(
+        provider=provider,
+        model=model,
+        base_url=report.typed(data, "base_url", str, "llm"),
+        api_key_env=report.typed(data, "api_key_env", str, "llm"),
+        options=MappingProxyType(to_plain(options) if options else {}),
+        mark=(report.path, *data.mark),
+        **numbers,
+    )
