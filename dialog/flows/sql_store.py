@@ -44,6 +44,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from dialog.errors import ConfigError, StoreError
+from dialog.flows.event_cache import EventCache
 from dialog.flows.sql_locks import AdvisoryLocks, FileLocks, LocalLocks
 
 __all__ = ["SQLStore"]
@@ -123,6 +124,7 @@ class SQLStore:
         else:
             self._locks = FileLocks(Path(driver_url.database + ".locks"), lock_timeout_s)
         self._ready = False
+        self._cache = EventCache()
 
     # -- engine ------------------------------------------------------------------
 
@@ -194,14 +196,21 @@ class SQLStore:
 
     async def load(self, sender_id: str) -> list[Event]:
         await self._ensure_schema()
-        rows = await self._on_connection(sender_id, self._select, sender_id)
-        return [json.loads(row) for row in rows]
+        known = self._cache.known(sender_id)
+        rows = await self._on_connection(sender_id, self._select, sender_id, known)
+        events = self._cache.extend(sender_id, known, [json.loads(row) for row in rows])
+        if events is None:  # the cached prefix was dropped while we read: read it all
+            self._cache.forget(sender_id)
+            rows = await self._on_connection(sender_id, self._select, sender_id, 0)
+            events = self._cache.extend(sender_id, 0, [json.loads(row) for row in rows]) or []
+        return events
 
-    def _select(self, connection: Connection, sender_id: str) -> list[str]:
+    def _select(self, connection: Connection, sender_id: str, first_position: int) -> list[str]:
+        table = self._events
         query = (
-            select(self._events.c.data)
-            .where(self._events.c.sender_id == sender_id)
-            .order_by(self._events.c.position)
+            select(table.c.data)
+            .where(table.c.sender_id == sender_id, table.c.position >= first_position)
+            .order_by(table.c.position)
         )
         try:
             rows = connection.execute(query).scalars().all()
@@ -218,9 +227,12 @@ class SQLStore:
         except (TypeError, ValueError) as exc:
             raise StoreError(f"conversation '{sender_id}': an event is not JSON: {exc}") from exc
         await self._ensure_schema()
-        await self._on_connection(sender_id, self._insert, sender_id, rows)
+        first = await self._on_connection(sender_id, self._insert, sender_id, rows)
+        if self._cache.extend(sender_id, first, [json.loads(row) for row in rows]) is None:
+            self._cache.forget(sender_id)
 
-    def _insert(self, connection: Connection, sender_id: str, rows: list[str]) -> None:
+    def _insert(self, connection: Connection, sender_id: str, rows: list[str]) -> int:
+        """Insert the rows after the conversation's last event; returns the first position."""
         table = self._events
         try:
             connection.execution_options(dialog_write=True)
@@ -228,16 +240,17 @@ class SQLStore:
                 last = connection.execute(
                     select(func.max(table.c.position)).where(table.c.sender_id == sender_id)
                 ).scalar()
-                start = -1 if last is None else last
+                first = 0 if last is None else last + 1
                 connection.execute(
                     insert(table),
                     [
-                        {"sender_id": sender_id, "position": start + offset, "data": row}
-                        for offset, row in enumerate(rows, start=1)
+                        {"sender_id": sender_id, "position": first + offset, "data": row}
+                        for offset, row in enumerate(rows)
                     ],
                 )
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot save a turn of conversation '{sender_id}': {exc}") from exc
+        return first
 
     def lock(self, sender_id: str) -> Any:
         return self._locks.hold(sender_id)

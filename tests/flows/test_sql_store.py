@@ -204,3 +204,38 @@ def test_bad_urls_and_options_are_config_errors(tmp_path: Path) -> None:
 
 def test_in_memory_sqlite_works_for_quick_tests() -> None:
     assert len(run(_roundtrip(SQLStore("sqlite:///:memory:")))) == 3
+
+
+def test_two_stores_on_one_database_see_each_others_turns(tmp_path: Path) -> None:
+    """Two server processes share a database; each one's cached prefix stays right."""
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        first = SQLStore("sqlite:///shared.db", root=tmp_path)
+        second = SQLStore("sqlite:///shared.db", root=tmp_path)
+        for index in range(3):
+            async with first.lock("u1"):
+                await first.load("u1")
+                await first.append("u1", [{"event": "user", "text": f"first{index}"}])
+            async with second.lock("u1"):
+                await second.load("u1")
+                await second.append("u1", [{"event": "user", "text": f"second{index}"}])
+        seen = [e["text"] for e in await first.load("u1")], [e["text"] for e in await second.load("u1")]
+        await first.close()
+        await second.close()
+        return seen
+
+    by_first, by_second = run(scenario())
+    expected = [f"{who}{i}" for i in range(3) for who in ("first", "second")]
+    assert by_first == expected and by_second == expected
+
+
+def test_loaded_events_are_copies(tmp_path: Path) -> None:
+    async def scenario() -> list[dict]:
+        store = SQLStore("sqlite:///copies.db", root=tmp_path)
+        await store.append("u1", [{"event": "user", "text": "hi"}])
+        (await store.load("u1"))[0]["text"] = "changed"
+        events = await store.load("u1")
+        await store.close()
+        return events
+
+    assert run(scenario()) == [{"event": "user", "text": "hi"}]
