@@ -7,7 +7,9 @@ domain declares; ``slots.x``, ``slots['x']`` and ``slots.get('x')`` all count.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+import warnings
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.parser import Parser
@@ -27,7 +29,8 @@ def check_template(report: FileReport, mark: Mark, what: str, source: str, slots
     """Syntax, free names and slot names of a response text."""
     environment = make_environment()
     try:
-        tree = environment.parse(source)
+        with _quiet_escapes():
+            tree = environment.parse(source)
     except TemplateSyntaxError as exc:
         report.error(mark, f"{what}: invalid template: {exc.message} (template line {exc.lineno})")
         return
@@ -42,12 +45,22 @@ def check_condition(report: FileReport, mark: Mark, what: str, source: str, slot
     """Syntax, free names and slot names of a flow condition (a Jinja2 expression)."""
     try:
         compile_condition(source)
-        tree = Parser(make_environment(), source, state="variable").parse_expression()
+        with _quiet_escapes():
+            tree = Parser(make_environment(), source, state="variable").parse_expression()
     except TemplateSyntaxError as exc:
         report.error(mark, f"{what}: invalid condition {source!r}: {exc.message}")
         return
     names = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
     _check_tree(report, mark, what, "condition", tree, names, slots)
+
+
+@contextmanager
+def _quiet_escapes() -> Iterator[None]:
+    """Jinja2 warns on regex escapes in string literals ("^\\d+$") but keeps them; so do we."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        yield
 
 
 def _check_tree(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node, names: set[str], slots: Iterable[str]) -> None:

@@ -1,0 +1,47 @@
+"""``dialog validate DOMAIN``: check every YAML file of a bot and print every problem.
+
+Problems go to stderr, one per line as ``file:line:col: message``, and the exit code
+is 2 (``cli`` turns the ``ConfigError`` into it). Warnings print as ``warning: ...``.
+On success one summary line goes to stdout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dialog.config import load_bot
+from dialog.config.models import BotConfig
+
+__all__ = ["command", "summary"]
+
+
+def summary(config: BotConfig, domain_dir: str) -> str:
+    """``domains/x: 17 intents, 512 examples, 4 entities, 12 slots, 10 flows, 45 responses``."""
+    counts = (
+        (len(config.domain.intents), "intent", "intents"),
+        (len(config.nlu.examples), "example", "examples"),
+        (len(config.domain.entities), "entity", "entities"),
+        (len(config.domain.slots), "slot", "slots"),
+        (len(config.flows), "flow", "flows"),
+        (len(config.domain.responses), "response", "responses"),
+    )
+    parts = ", ".join(f"{count} {one if count == 1 else many}" for count, one, many in counts)
+    return f"{domain_dir}: {parts}"
+
+
+@click.command("validate")
+@click.argument("domain", type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="Do not print warnings.")
+def command(domain: Path, quiet: bool) -> None:
+    """Check the bot in DOMAIN (domain.yml, nlu.yml, flows.yml, config.yml).
+
+    Prints every problem as file:line:col and exits 2 when there is one;
+    otherwise prints a one-line summary and exits 0.
+    """
+    config = load_bot(domain)
+    if not quiet:
+        for warning in config.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    click.echo(summary(config, str(domain)))
