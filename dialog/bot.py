@@ -1,7 +1,6 @@
 """``Bot``: wiring only. A message goes NLU -> dialogue engine -> (LLM) -> replies.
 
-INTERFACE CONTRACT (implemented by the dialogue-engine work; channels and the
-story runner rely on exactly these):
+INTERFACE CONTRACT (channels and the story runner rely on exactly these):
 
     bot = Bot.from_config(config, store=None, generator=None)   # no heavy loading here
     await bot.start()            # loads the NLU model (trains if stale), starts LLM loading
@@ -13,4 +12,189 @@ story runner rely on exactly these):
     replies = await bot.trigger_intent(sender_id, intent, entities: dict)
     status = bot.status()        # {"model": ..., "llm": {...}, ...}
     await bot.close()
+
+Also: ``handle_turn`` (the replies plus the turn's events, state and parse, for
+the console's ``--debug`` and for tests) and ``resume`` (end a human handoff).
 """
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any, Awaitable, Callable, Mapping
+
+from dialog.config.models import BotConfig
+from dialog.flows.engine import DialogueEngine, FallbackFn
+from dialog.flows.events import resume as resume_event
+from dialog.flows.events import to_reply
+from dialog.flows.state import ConversationState
+from dialog.flows.store import ConversationStore, open_store
+from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
+
+__all__ = ["Bot", "BotTurn", "TokenCallback"]
+
+logger = logging.getLogger(__name__)
+
+TokenCallback = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    replies: list[Reply]
+    events: list[dict[str, Any]]
+    state: ConversationState
+    parse: ParseResult
+
+
+def _default_fallback(config: BotConfig, generator: Any) -> Any:
+    """``LLMFallback`` for this bot; None while the LLM package is not installed."""
+    try:
+        from dialog.llm.fallback import LLMFallback
+    except ModuleNotFoundError as exc:
+        if exc.name != "dialog.llm.fallback":
+            raise
+        logger.warning("dialog.llm.fallback is not available; unhandled turns get utter_default")
+        return None
+    return LLMFallback.from_config(config, generator=generator)
+
+
+class Bot:
+    """One bot: its config, NLU, dialogue engine, LLM fallback and conversation store."""
+
+    def __init__(
+        self,
+        config: BotConfig,
+        store: ConversationStore,
+        *,
+        nlu: Any = None,
+        fallback: Any = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.engine = DialogueEngine(config, clock=clock)
+        self._nlu = nlu
+        self._fallback = fallback
+        self._progress: Callable[[str], None] | None = None
+
+    @classmethod
+    def from_config(
+        cls,
+        config: BotConfig,
+        store: ConversationStore | None = None,
+        generator: Any = None,
+        *,
+        nlu: Any = None,
+        fallback: Any = None,
+        clock: Callable[[], float] | None = None,
+        llm: bool = True,
+    ) -> Bot:
+        """Wire a bot; nothing heavy happens until ``start``. ``llm=False``: no fallback model."""
+        if store is None:
+            store = open_store(config.settings.tracker_store, root=config.root)
+        if fallback is None and llm:
+            fallback = _default_fallback(config, generator)
+        return cls(config, store, nlu=nlu, fallback=fallback, clock=clock)
+
+    async def start(self, progress: Callable[[str], None] | None = None) -> None:
+        """Load (training if stale) the NLU model and start loading the LLM in the background."""
+        if self._fallback is not None:
+            self._fallback.start()
+        if self._nlu is None:
+            self._nlu = await asyncio.to_thread(self._load_nlu, progress)
+
+    def _load_nlu(self, progress: Callable[[str], None] | None = None) -> Any:
+        from dialog.nlu.training import load_model
+
+        return load_model(self.config, train_if_stale=True, progress=progress)
+
+    def parse(self, text: str) -> ParseResult:
+        if self._nlu is None:
+            self._nlu = self._load_nlu()
+        return self._nlu.parse(text)
+
+    async def handle(self, message: Message, on_token: TokenCallback | None = None) -> list[Reply]:
+        return (await self.handle_turn(message, on_token)).replies
+
+    async def handle_turn(
+        self, message: Message, on_token: TokenCallback | None = None, parse: ParseResult | None = None
+    ) -> BotTurn:
+        """One user turn under the sender's lock; its events are appended once, then returned."""
+        if parse is None:
+            parse = self.parse(message.text)
+        sender = message.sender_id
+        async with self.store.lock(sender):
+            stored = await self.store.load(sender)
+            result = await self.engine.handle(
+                stored,
+                parse,
+                sender,
+                metadata=message.metadata,
+                fallback=self._fallback_fn(on_token),
+                input_channel=(message.metadata or {}).get("input_channel"),
+            )
+            await self.store.append(sender, result.events)
+        replies = [to_reply(event) for event in result.bot_events()]
+        return BotTurn(replies, result.events, result.state, parse)
+
+    def _fallback_fn(self, on_token: TokenCallback | None) -> FallbackFn | None:
+        if self._fallback is None:
+            return None
+        fallback = self._fallback
+
+        async def ask(events: list[dict[str, Any]], text: str) -> Any:
+            return await fallback.reply(events, text, on_token=on_token)
+
+        return ask
+
+    async def trigger_intent(self, sender_id: str, intent: str, entities: Mapping[str, Any] | None = None) -> list[Reply]:
+        """Act as if the user sent ``/intent{entities}`` (confidence 1.0, no NLU)."""
+        entities = dict(entities or {})
+        text = f"/{intent}{json.dumps(entities) if entities else ''}"
+        parse = ParseResult(
+            text,
+            intent,
+            1.0,
+            tuple(Entity(name, value, 0, 0, extractor="trigger_intent") for name, value in entities.items()),
+            (IntentScore(intent, 1.0),),
+        )
+        return (await self.handle_turn(Message(sender_id, text), parse=parse)).replies
+
+    async def resume(self, sender_id: str) -> None:
+        """End a human handoff: the bot answers this sender again."""
+        async with self.store.lock(sender_id):
+            await self.store.append(sender_id, [resume_event(self.engine.runtime.clock())])
+
+    async def tracker(self, sender_id: str) -> dict[str, Any]:
+        """Rasa-like tracker JSON (DESIGN §5), derived from the stored events."""
+        events = await self.store.load(sender_id)
+        state = self.engine.state(events)
+        return {
+            "sender_id": sender_id,
+            "slots": dict(state.slots),
+            "latest_message": dict(state.latest_message),
+            "latest_event_time": state.last_event_at,
+            "latest_action_name": state.latest_action,
+            "events": events,
+            "active_flow": state.active_flow,
+            "requested_slot": state.requested_slot,
+            "flow_stack": [asdict(frame) for frame in state.stack],
+            "paused": state.paused,
+        }
+
+    def status(self) -> dict[str, Any]:
+        model = getattr(self._nlu, "model_dir", None) or getattr(self._nlu, "path", None)
+        return {
+            "bot": self.config.name,
+            "model": str(model) if model is not None else None,
+            "nlu_loaded": self._nlu is not None,
+            "llm": self._fallback.status() if self._fallback is not None else {"state": "disabled"},
+            "tracker_store": self.config.settings.tracker_store,
+        }
+
+    async def close(self) -> None:
+        if self._fallback is not None:
+            await self._fallback.close()
+        await self.store.close()

@@ -173,7 +173,7 @@ class DialogueEngine:
     async def _fallback(self, turn: Turn, stored: list[dict[str, Any]], text: str, fallback: FallbackFn | None) -> None:
         """Ask the LLM; ``utter_default`` when there is none or it gave no text."""
         if fallback is None:
-            turn.emit(events.llm_fallback(turn.now(), status="unavailable"))
+            turn.emit(events.llm_fallback(turn.now(), outcome="unavailable"))
             turn.say("utter_default")
             return
         answer = await fallback(stored + turn.events, text)

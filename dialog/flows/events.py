@@ -135,9 +135,9 @@ def llm_fallback(
     latency_ms: float | None = None,
     prompt_tokens: int = 0,
     completion_tokens: int = 0,
-    status: str = "ok",
+    outcome: str = "ok",
 ) -> Event:
-    """The turn went to the LLM; ``status`` is ok, timeout, error or unavailable."""
+    """The turn went to the LLM; ``outcome`` is ok, timeout, error, empty or unavailable."""
     return {
         "event": "llm_fallback",
         "timestamp": timestamp,
@@ -146,7 +146,7 @@ def llm_fallback(
         "latency_ms": latency_ms,
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
-        "status": status,
+        "outcome": outcome,
     }
 
 

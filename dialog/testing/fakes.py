@@ -42,7 +42,9 @@ def parse_payload(text: str) -> ParseResult | None:
 class TableParser:
     """``table``: lower-cased text -> intent; ``entity_patterns``: entity -> regex found in any text.
 
-    Text not in the table gets ``default_intent`` (``nlu_fallback``) with confidence 0.
+    The lookup ignores the found entities' text ("where is my order 123456" finds
+    "where is my order"). Text not in the table gets ``default_intent``
+    (``nlu_fallback``) with confidence 0.
     """
 
     table: Mapping[str, str] = field(default_factory=dict)
@@ -58,6 +60,11 @@ class TableParser:
             return payload
         entities = self._entities(text)
         intent = self.table.get(text.strip().lower())
+        if intent is None and entities:
+            rest = text
+            for entity in sorted(entities, key=lambda e: -e.start):
+                rest = rest[: entity.start] + rest[entity.end :]
+            intent = self.table.get(" ".join(rest.split()).lower())
         if intent is None:
             return ParseResult(text, self.default_intent, 0.0, entities, (IntentScore(self.default_intent, 0.0),))
         return ParseResult(text, intent, self.confidence, entities, (IntentScore(intent, self.confidence),))

@@ -1,0 +1,166 @@
+"""Bot.handle wiring: NLU (a fixed table) -> engine -> LLM fallback -> replies, one append per turn."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dialog.bot import Bot
+from dialog.config import load_bot
+from dialog.flows.store import MemoryStore
+from dialog.llm.fake import FakeGenerator
+from dialog.testing.fakes import TableParser
+from dialog.types import Button, Message
+
+MINIBOT = Path(__file__).parent / "data" / "minibot"
+
+TABLE = {
+    "hi": "greet",
+    "where is my order": "check_order",
+    "how can i pay": "payment_methods",
+    "human please": "human_handoff",
+    "stop it": "cancel",
+    "tell me a joke": "out_of_scope",
+}
+
+
+class CountingStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.appends = 0
+
+    async def append(self, sender_id: str, events: list[dict]) -> None:
+        self.appends += 1
+        await super().append(sender_id, events)
+
+
+@pytest.fixture
+def config(tmp_path: Path):
+    shutil.copytree(MINIBOT, tmp_path / "minibot")
+    return load_bot(tmp_path / "minibot")
+
+
+def make_bot(config, generator=None, llm=True) -> Bot:
+    parser = TableParser(TABLE, {"order_id": r"\b\d{6}\b"})
+    return Bot.from_config(config, store=CountingStore(), generator=generator or FakeGenerator("I am a fake model."), nlu=parser, llm=llm)
+
+
+def texts(replies) -> list[str]:
+    return [reply.text for reply in replies]
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_a_flow_with_buttons_and_a_custom_action(config) -> None:
+    bot = make_bot(config)
+
+    async def chat():
+        greet = await bot.handle(Message("u1", "hi"))
+        assert greet[0].buttons == (Button("Check an order", "/check_order"), Button("Payment", "/payment_methods"))
+        assert greet[0].response == "utter_greet"
+        assert texts(await bot.handle(Message("u1", "/check_order"))) == ["What is your order number?"]
+        assert texts(await bot.handle(Message("u1", "it's 123"))) == ["What is your order number?"]  # fills nothing
+        invalid = await bot.handle(Message("u1", '/inform{"order_id": "123"}'))
+        assert texts(invalid) == ["Order numbers have 6 digits.", "What is your order number?"]
+        assert texts(await bot.handle(Message("u1", "it's 123456"))) == ["Order 123456 has shipped."]
+        assert texts(await bot.handle(Message("u1", "where is my order 234567"))) == ["Order 234567 is processing."]
+        assert bot.store.appends == 6
+        tracker = await bot.tracker("u1")
+        assert tracker["active_flow"] is None and tracker["slots"]["order_status"] == "processing"
+        assert tracker["latest_message"]["intent"]["name"] == "check_order"
+        assert [e["event"] for e in tracker["events"]][:2] == ["session_started", "user"]
+
+    run(chat())
+
+
+def test_fallback_streams_tokens_and_records_the_llm_event(config) -> None:
+    bot = make_bot(config)
+    pieces: list[str] = []
+
+    async def on_token(piece: str) -> None:
+        pieces.append(piece)
+
+    async def chat():
+        turn = await bot.handle_turn(Message("u2", "tell me a joke"), on_token=on_token)
+        assert texts(turn.replies) == ["I am a fake model."]
+        assert "".join(pieces) == "I am a fake model."
+        assert [e["event"] for e in turn.events][-2:] == ["llm_fallback", "bot"]
+        await bot.close()
+
+    run(chat())
+
+
+def test_failing_llm_answers_utter_default(config) -> None:
+    bot = make_bot(config, FakeGenerator(fail="error"))
+    replies = run(bot.handle(Message("u3", "tell me a joke")))
+    assert texts(replies) == ["Sorry, I didn't get that. Could you rephrase?"]
+
+
+def test_without_llm_unhandled_turns_get_utter_default(config) -> None:
+    bot = make_bot(config, llm=False)
+    turn = run(bot.handle_turn(Message("u3", "tell me a joke")))
+    assert texts(turn.replies) == ["Sorry, I didn't get that. Could you rephrase?"]
+    assert turn.events[-2]["outcome"] == "unavailable"
+    assert bot.status()["llm"] == {"state": "disabled"}
+
+
+def test_handoff_then_silence_then_api_resume(config) -> None:
+    bot = make_bot(config)
+
+    async def chat():
+        assert texts(await bot.handle(Message("u4", "human please"))) == ["I'm handing you over to a human colleague."]
+        assert await bot.handle(Message("u4", "hello?")) == []
+        assert (await bot.tracker("u4"))["paused"] is True
+        await bot.resume("u4")
+        assert texts(await bot.handle(Message("u4", "how can I pay"))) == ["We take cards."]
+
+    run(chat())
+
+
+def test_trigger_intent_with_entities(config) -> None:
+    bot = make_bot(config)
+    replies = run(bot.trigger_intent("u5", "check_order", {"order_id": "123456"}))
+    assert texts(replies) == ["Order 123456 has shipped."]
+
+
+def test_turns_of_one_sender_are_serialised(config) -> None:
+    bot = make_bot(config)
+
+    async def chat():
+        await asyncio.gather(*(bot.handle(Message("u6", "how can I pay")) for _ in range(5)))
+        events = (await bot.tracker("u6"))["events"]
+        kinds = [e["event"] for e in events if e["event"] in ("user", "flow_completed")]
+        assert kinds == ["user", "flow_completed"] * 5
+
+    run(chat())
+
+
+def test_status_names_the_bot(config) -> None:
+    status = make_bot(config).status()
+    assert status["bot"] == "minibot" and status["nlu_loaded"] is True
+    assert status["llm"]["state"] in ("loading", "ready")
+
+
+def test_sqlite_store_keeps_the_conversation_across_bots(config) -> None:
+    from dialog.flows.store import open_store
+
+    url = "sqlite:///.dialog/conversations.db"
+
+    async def first():
+        bot = Bot.from_config(config, store=open_store(url, root=config.root), nlu=TableParser(TABLE), llm=False)
+        await bot.handle(Message("u7", "where is my order"))
+        await bot.close()
+
+    async def second():
+        bot = Bot.from_config(config, store=open_store(url, root=config.root), nlu=TableParser(TABLE, {"order_id": r"\d{6}"}), llm=False)
+        assert (await bot.tracker("u7"))["requested_slot"] == "order_id"
+        assert texts(await bot.handle(Message("u7", "123456"))) == ["Order 123456 has shipped."]
+        await bot.close()
+
+    run(first())
+    run(second())
