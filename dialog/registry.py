@@ -12,7 +12,7 @@ from typing import Any
 
 from dialog.errors import ComponentError
 
-__all__ = ["COMPONENTS", "LLM_PROVIDERS", "STORES", "component_names", "resolve", "resolve_component"]
+__all__ = ["COMPONENTS", "LLM_PROVIDERS", "STORES", "component_names", "component_table", "resolve", "resolve_component"]
 
 COMPONENTS: dict[str, str] = {
     "spacy_tokenizer": "dialog.nlu.spacy_tokenizer:SpacyTokenizer",
@@ -46,6 +46,15 @@ LLM_PROVIDERS: dict[str, str] = {
 
 def _plugin_components() -> dict[str, str]:
     return {ep.name: ep.value for ep in entry_points(group="dialog.components")}
+
+
+def component_table() -> dict[str, str]:
+    """Every component name -> ``"module:Class"``, built-ins and plugins.
+
+    Reading entry points scans every installed distribution (tens of ms), so a
+    caller that resolves several components should call this once.
+    """
+    return {**COMPONENTS, **_plugin_components()}
 
 
 def component_names() -> list[str]:

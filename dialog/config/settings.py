@@ -111,12 +111,13 @@ def _store_scheme_ok(url: str, data: LocatedMap, report: FileReport) -> bool:
 
 
 def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec, ...] | None:
-    from dialog.registry import component_names
+    from dialog.registry import component_table
 
     items = report.sequence(data["pipeline"], data.value_mark("pipeline"), "'pipeline'")
     if items is None:
         return None
-    names = component_names()
+    table = component_table()  # once: reading plugin entry points is slow
+    names = sorted(table)
     specs = []
     for index, item in enumerate(items):
         mark = items.item_mark(index)
@@ -127,22 +128,22 @@ def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec
         if not isinstance(name, str):
             report.error(mark, f"each pipeline entry needs a 'name'; valid names: {', '.join(names)}")
             continue
-        if name not in names:
+        if name not in table:
             report.error(entry.value_mark("name"), f"unknown component '{name}'{suggest(name, names)}; valid names: {', '.join(names)}")
             continue
         options = {key: to_plain(value) for key, value in entry.items() if key != "name"}
-        _check_options(name, entry, options, report)
+        _check_options(name, table[name], entry, options, report)
         specs.append(ComponentSpec(name, MappingProxyType(options), (report.path, *mark)))
     return tuple(specs)
 
 
-def _check_options(name: str, entry: LocatedMap, options: dict[str, Any], report: FileReport) -> None:
+def _check_options(name: str, reference: str, entry: LocatedMap, options: dict[str, Any], report: FileReport) -> None:
     from dialog.nlu.component import build_config, config_keys
-    from dialog.registry import resolve_component
+    from dialog.registry import resolve
 
     try:
-        config_class = resolve_component(name).Config
-    except (ComponentError, AttributeError):
+        config_class = resolve(reference).Config
+    except (ImportError, AttributeError):
         return  # not importable here (yet): the pipeline reports it when it builds the component
     valid = config_keys(config_class)
     unknown = [key for key in options if key not in valid]
