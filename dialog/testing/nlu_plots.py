@@ -6,8 +6,9 @@ only when a picture is drawn (``pip install 'dialog[reports]'``).
 
 The confusion matrix stays readable with many intents: rows are normalised (each
 row is where that intent's examples went, so big and small intents compare), labels
-are sorted, cells show percentages, and above ``max_labels`` intents only those
-involved in a confusion (as the true or the predicted intent) are drawn.
+are sorted, cells show percentages, and above ``max_labels`` labels only the
+intents of the biggest confusions (true or predicted side) are drawn, so a
+64-intent bot still gives a picture a person can read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dialog.errors import DialogError
 
 __all__ = ["confidence_histogram", "confusion_matrix", "confused_labels"]
 
-MAX_LABELS = 20
+MAX_LABELS = 30
 
 
 def _figure(width: float, height: float) -> Any:
@@ -33,54 +34,66 @@ def _figure(width: float, height: float) -> Any:
     return figure
 
 
-def confused_labels(labels: list[str], matrix: list[list[int]]) -> list[str]:
-    """Labels that are the true or the predicted side of at least one mistake."""
-    involved = set()
-    for i, row in enumerate(matrix):
-        for j, count in enumerate(row):
-            if i != j and count:
-                involved.update((labels[i], labels[j]))
+def confused_labels(labels: list[str], matrix: list[list[int]], limit: int | None = None) -> list[str]:
+    """Labels on either side of a mistake; with ``limit``, those of the biggest mistakes first."""
+    cells = [(count, labels[i], labels[j]) for i, row in enumerate(matrix) for j, count in enumerate(row) if i != j and count]
+    cells.sort(key=lambda cell: (-cell[0], cell[1], cell[2]))
+    involved: set[str] = set()
+    for _, true, predicted in cells:
+        if limit is not None and len(involved | {true, predicted}) > limit:
+            break
+        involved.update((true, predicted))
     return [label for label in labels if label in involved]
+
+
+def _layout(report: dict[str, Any], max_labels: int) -> tuple[list[str], list[str], list[list[float]], str]:
+    """Rows (true intents), columns (predicted; predicted-only labels last), shares, title."""
+    data = report["intent"]["confusion_matrix"]
+    labels: list[str] = list(data["labels"])
+    counts: list[list[int]] = data["matrix"]
+    gold = {label for label, row in zip(labels, counts) if sum(row)}
+    shown = labels
+    title = "Intent confusion matrix (% of each true intent's examples)"
+    if len(labels) > max_labels:
+        shown = confused_labels(labels, counts, limit=max_labels)
+        title = (
+            f"The biggest intent confusions: {len(shown)} of {len(labels)} labels\n"
+            "(% of each true intent's examples; intents without big mistakes hidden)"
+        )
+    rows = [label for label in shown if label in gold]
+    columns = rows + [label for label in shown if label not in gold]
+    index = {label: i for i, label in enumerate(labels)}
+    shares = []
+    for true in rows:
+        full = counts[index[true]]
+        total = sum(full) or 1
+        shares.append([full[index[predicted]] / total for predicted in columns])
+    return rows, columns, shares, title
 
 
 def confusion_matrix(report: dict[str, Any], path: str | Path, max_labels: int = MAX_LABELS) -> Path:
     """Row-normalised confusion matrix PNG; returns the path written."""
-    data = report["intent"]["confusion_matrix"]
-    labels: list[str] = list(data["labels"])
-    counts: list[list[int]] = data["matrix"]
-    order = sorted(range(len(labels)), key=lambda i: labels[i])
-    title = "Intent confusion matrix (row-normalised: where each true intent's examples went)"
-    shown = [labels[i] for i in order]
-    if len(labels) > max_labels:
-        shown = confused_labels([labels[i] for i in order], [[counts[i][j] for j in order] for i in order])
-        hidden = len(labels) - len(shown)
-        title = f"Intent confusions: {len(shown)} of {len(labels)} intents involved in a mistake ({hidden} with none hidden)"
-    index = {label: i for i, label in enumerate(labels)}
-    rows = []
-    for true in shown:
-        full = counts[index[true]]
-        total = sum(full) or 1
-        rows.append([full[index[predicted]] / total for predicted in shown])
-    size = len(shown)
+    rows, columns, shares, title = _layout(report, max_labels)
+    size = max(len(rows), len(columns))
     side = max(6.0, 0.42 * size + 3.0)
     figure = _figure(side + 1.5, side)
     axes = figure.add_subplot(1, 1, 1)
-    if not shown:
+    if not rows:
         axes.text(0.5, 0.5, "No confusions: every test example got its intent.", ha="center", va="center", fontsize=13)
         axes.set_axis_off()
     else:
-        image = axes.imshow(rows, cmap="Blues", vmin=0.0, vmax=1.0, aspect="equal")
+        image = axes.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0, aspect="equal")
         figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04, label="share of the true intent's examples")
-        axes.set_xticks(range(size), labels=shown, rotation=60, ha="right", rotation_mode="anchor", fontsize=9)
-        axes.set_yticks(range(size), labels=shown, fontsize=9)
-        axes.set_xlabel("predicted intent")
-        axes.set_ylabel("true intent")
-        for i, row in enumerate(rows):
+        axes.set_xticks(range(len(columns)), labels=columns, rotation=60, ha="right", rotation_mode="anchor", fontsize=9)
+        axes.set_yticks(range(len(rows)), labels=rows, fontsize=9)
+        axes.set_xlabel("predicted intent", fontsize=11)
+        axes.set_ylabel("true intent", fontsize=11)
+        for i, row in enumerate(shares):
             for j, share in enumerate(row):
                 if share >= 0.005:
                     color = "white" if share > 0.6 else "black"
-                    axes.text(j, i, f"{share * 100:.0f}", ha="center", va="center", fontsize=7 if size > 25 else 8, color=color)
-    axes.set_title(title, fontsize=11, wrap=True)
+                    axes.text(j, i, f"{share * 100:.0f}", ha="center", va="center", fontsize=8, color=color)
+    axes.set_title(title, fontsize=12)
     figure.tight_layout()
     target = Path(path)
     figure.savefig(target)
@@ -89,6 +102,8 @@ def confusion_matrix(report: dict[str, Any], path: str | Path, max_labels: int =
 
 def confidence_histogram(report: dict[str, Any], path: str | Path, threshold: float | None = None) -> Path:
     """Confidence of correct vs wrong intent predictions, one panel each (shared x)."""
+    from matplotlib.ticker import MaxNLocator
+
     correct = [item["confidence"] for item in report["confidences"] if item["correct"]]
     wrong = [item["confidence"] for item in report["confidences"] if not item["correct"]]
     figure = _figure(8.0, 6.0)
@@ -99,6 +114,7 @@ def confidence_histogram(report: dict[str, Any], path: str | Path, threshold: fl
         axes = figure.add_subplot(2, 1, number, sharex=first)
         first = first or axes
         axes.hist(values, bins=bins, color=color, edgecolor="white")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel("examples")
         axes.set_title(f"{name} intent predictions: {len(values)}", fontsize=11)
         if threshold is not None:
