@@ -77,7 +77,7 @@ class Bot:
         self.engine = DialogueEngine(config, clock=clock)
         self._nlu = nlu
         self._fallback = fallback
-        self._progress: Callable[[str], None] | None = None
+        self._model_path: Any = None
 
     @classmethod
     def from_config(
@@ -106,9 +106,11 @@ class Bot:
             self._nlu = await asyncio.to_thread(self._load_nlu, progress)
 
     def _load_nlu(self, progress: Callable[[str], None] | None = None) -> Any:
-        from dialog.nlu.training import load_model
+        from dialog.nlu.training import load_model, model_dir
 
-        return load_model(self.config, train_if_stale=True, progress=progress)
+        pipeline = load_model(self.config, train_if_stale=True, progress=progress)
+        self._model_path = model_dir(self.config)
+        return pipeline
 
     def parse(self, text: str) -> ParseResult:
         if self._nlu is None:
@@ -185,10 +187,9 @@ class Bot:
         }
 
     def status(self) -> dict[str, Any]:
-        model = getattr(self._nlu, "model_dir", None) or getattr(self._nlu, "path", None)
         return {
             "bot": self.config.name,
-            "model": str(model) if model is not None else None,
+            "model": str(self._model_path) if self._model_path is not None else None,
             "nlu_loaded": self._nlu is not None,
             "llm": self._fallback.status() if self._fallback is not None else {"state": "disabled"},
             "tracker_store": self.config.settings.tracker_store,

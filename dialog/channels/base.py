@@ -1,0 +1,74 @@
+"""Input and output channels, split as in Rasa (``rasa/core/channels/channel.py``).
+
+An ``InputChannel`` turns what arrives (a console line, an HTTP body) into a
+``Message`` and hands it to ``Bot.handle``; an ``OutputChannel`` delivers the
+``Reply``s. Keeping them apart lets one input answer through different outputs
+(the REST webhook collects, the callback channel POSTs), and lets tests use
+``CollectingOutputChannel`` to see exactly what a user would.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Mapping
+
+from dialog.types import Message, Reply
+
+if TYPE_CHECKING:
+    from dialog.bot import Bot
+
+__all__ = ["CollectingOutputChannel", "InputChannel", "OutputChannel"]
+
+
+class OutputChannel(ABC):
+    """Sends replies to one kind of client."""
+
+    name = "output"
+
+    @abstractmethod
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        """Deliver one reply (text, buttons, image, custom payload)."""
+
+    async def send_replies(self, recipient_id: str, replies: Iterable[Reply]) -> None:
+        for reply in replies:
+            await self.send_reply(recipient_id, reply)
+
+
+class CollectingOutputChannel(OutputChannel):
+    """Keeps every reply in Rasa REST JSON shape; for tests and the REST webhook."""
+
+    name = "collector"
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        self.messages.append(reply.as_json(recipient_id))
+
+    def latest_output(self) -> dict[str, Any] | None:
+        return self.messages[-1] if self.messages else None
+
+    def texts(self) -> list[str]:
+        return [message["text"] for message in self.messages if "text" in message]
+
+
+class InputChannel(ABC):
+    """Receives user messages from one kind of client and answers through an output channel."""
+
+    name = "input"
+
+    def message(self, sender_id: str, text: str, metadata: Mapping[str, Any] | None = None) -> Message:
+        """A ``Message`` that records which channel it came through."""
+        return Message(sender_id, text, {**(metadata or {}), "input_channel": self.name})
+
+    async def process(
+        self,
+        bot: Bot,
+        message: Message,
+        output: OutputChannel,
+        on_token: Callable[[str], Awaitable[None]] | None = None,
+    ) -> list[Reply]:
+        """Handle one message and send its replies; returns them too."""
+        replies = await bot.handle(message, on_token=on_token)
+        await output.send_replies(message.sender_id, replies)
+        return replies
