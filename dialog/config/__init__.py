@@ -39,11 +39,13 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     domain_paths = find_sources(root, "domain")
     if not domain_paths:
         reporter.problems.append(Problem(str(root / "domain.yml"), 0, 0, "missing domain.yml (or a domain/ folder of YAML files)"))
-    domain, domain_sources = parse_domain(load_documents(domain_paths, reporter), reporter, str(domain_paths[0]) if domain_paths else "")
-    nlu, nlu_sources = parse_nlu(load_documents(find_sources(root, "nlu"), reporter), reporter)
-    flows, flow_sources = parse_flows(load_documents(find_sources(root, "flows"), reporter), reporter)
-    settings = parse_settings(load_documents(find_sources(root, "config"), reporter), reporter, root)
-    if domain_paths:
+    documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config")}
+    all_read = not reporter.problems  # else cross-file checks would only echo the unreadable file
+    domain, domain_sources = parse_domain(documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "")
+    nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
+    flows, flow_sources = parse_flows(documents["flows"], reporter)
+    settings = parse_settings(documents["config"], reporter, root)
+    if all_read:
         check_all(root, domain, domain_sources, nlu, nlu_sources, flows, flow_sources, reporter)
     reporter.raise_if_any()
     return BotConfig(
@@ -52,5 +54,5 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
         nlu=nlu,
         flows=MappingProxyType(flows),
         settings=settings,
-        warnings=tuple(dict.fromkeys(reporter.warnings)),
+        warnings=reporter.warning_lines(),
     )

@@ -36,10 +36,15 @@ class Reporter:
     """Collects problems and warnings across every file of one bot."""
 
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def file(self, path: str) -> "FileReport":
         return FileReport(path, self)
+
+    def warning_lines(self) -> tuple[str, ...]:
+        """Warnings in file and line order, each once."""
+        ordered = sorted(self.warnings, key=lambda p: (p.path, p.line, p.column))
+        return tuple(dict.fromkeys(str(problem) for problem in ordered))
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -57,7 +62,7 @@ class FileReport:
         self.reporter.problems.append(Problem(self.path, mark[0], mark[1], message))
 
     def warn(self, mark: Mark, message: str) -> None:
-        self.reporter.warnings.append(str(Problem(self.path, mark[0], mark[1], message)))
+        self.reporter.warnings.append(Problem(self.path, mark[0], mark[1], message))
 
     def mapping(self, value: Any, mark: Mark, what: str) -> LocatedMap | None:
         """``value`` if it is a mapping (``None`` counts as empty), else an error."""

@@ -153,7 +153,12 @@ def read_source(path: str | Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(Problem(str(path), 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")) from exc
+        before = exc.object[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        byte = exc.object[exc.start]
+        message = f"not UTF-8 text: byte 0x{byte:02x} ({exc.reason}); save the file as UTF-8"
+        raise ConfigError(Problem(str(path), line, column, message)) from exc
     except OSError as exc:
         raise ConfigError(Problem(str(path), 0, 0, f"cannot read file: {exc.strerror}")) from exc
 

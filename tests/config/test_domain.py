@@ -1,0 +1,321 @@
+"""domain.yml: every section parsed, every mistake reported at its file:line:col with the valid choices."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pytest
+
+from dialog.config.models import SlotMapping
+from dialog.types import Button
+
+
+def test_full_domain(bot) -> None:
+    bot.write(
+        "domain.yml",
+        """\
+        version: "3.1"
+        intents:
+          - greet
+          - inform:
+              use_entities: [city]
+        entities:
+          - email
+          - city:
+              roles: [departure, destination]
+              groups: [a, b]
+        slots:
+          email:
+            type: text
+            mappings:
+              - type: from_entity
+                entity: email
+                intent: inform
+          confirmed:
+            type: bool
+            initial_value: false
+            mappings:
+              - {type: from_intent, intent: greet, value: true}
+              - {type: from_text, not_intent: [greet]}
+          size:
+            type: categorical
+            values: [small, large]
+          rating:
+            type: float
+            min_value: 1
+            max_value: 5
+            influence_conversation: false
+          notes: {type: list, mappings: [{type: custom, action: fill_notes}]}
+        responses:
+          utter_greet:
+            - text: "Hello {{ slots.email }}"
+              buttons:
+                - {title: "Yes", payload: /affirm}
+            - condition: [{type: slot, name: confirmed, value: true}]
+              text: Welcome back
+              image: https://example.com/a.png
+              custom: {kind: card}
+              channel: slack
+              metadata: {rephrase: false}
+        actions:
+          fill_notes: actions:fill_notes
+        session_config:
+          session_expiration_time: 15
+        assistant:
+          name: Pat
+          persona: a pirate
+        """,
+    )
+    bot.write("nlu.yml", "nlu:\n  - intent: greet\n    examples: '- hi'\n  - intent: inform\n    examples: '- x'\n")
+    bot.write("actions.py", "def fill_notes(ctx):\n    return {}\n")
+    domain = bot.load().domain
+    assert domain.intents == ("greet", "inform")
+    assert domain.entities == ("email", "city")
+    assert domain.entity_roles["city"] == ("departure", "destination")
+    assert domain.entity_groups["city"] == ("a", "b")
+    assert domain.slots["email"].mappings == (SlotMapping("from_entity", entity="email", intent=("inform",)),)
+    assert domain.slots["email"].mark == ("bot/domain.yml", 12, 3)
+    confirmed = domain.slots["confirmed"]
+    assert confirmed.type == "bool" and confirmed.initial_value is False
+    assert confirmed.mappings[0] == SlotMapping("from_intent", value=True, intent=("greet",))
+    assert confirmed.mappings[1] == SlotMapping("from_text", not_intent=("greet",))
+    assert domain.slots["size"].values == ("small", "large")
+    assert (domain.slots["rating"].min_value, domain.slots["rating"].max_value) == (1.0, 5.0)
+    assert domain.slots["rating"].influence_conversation is False
+    assert domain.slots["notes"].mappings == (SlotMapping("custom", action="fill_notes"),)
+    first, second = domain.responses["utter_greet"]
+    assert first.text == "Hello {{ slots.email }}"
+    assert first.buttons == (Button("Yes", "/affirm"),)
+    assert first.mark == ("bot/domain.yml", 35, 7)
+    assert second.condition == (("confirmed", True),)
+    assert second.image == "https://example.com/a.png"
+    assert dict(second.custom) == {"kind": "card"}
+    assert second.channel == "slack"
+    assert dict(second.metadata) == {"rephrase": False}
+    assert domain.actions == {"fill_notes": "actions:fill_notes"}
+    assert domain.session_expiration_minutes == 15.0
+    assert (domain.assistant_name, domain.persona) == ("Pat", "a pirate")
+
+
+def test_domain_is_read_only(bot) -> None:
+    domain = bot.load().domain
+    assert isinstance(domain.slots, MappingProxyType)
+    assert isinstance(domain.responses, MappingProxyType)
+    with pytest.raises(TypeError):
+        domain.responses["utter_x"] = ()  # type: ignore[index]
+
+
+def test_rasa_action_list_maps_to_functions_in_actions_py(bot) -> None:
+    bot.write(
+        "domain.yml",
+        """\
+        intents: [greet]
+        responses:
+          utter_greet: [{text: hi}]
+        actions:
+          - utter_greet
+          - action_check
+          - action_send:
+              send_domain: true
+        """,
+    )
+    config = bot.load()
+    assert config.domain.actions == {"action_check": "actions:action_check", "action_send": "actions:action_send"}
+    assert "bot/domain.yml:8:7: 'send_domain' in action 'action_send' is accepted but ignored: actions receive an ActionContext" in config.warnings
+    assert (
+        "bot/domain.yml:6:5: actions action_check, action_send need module 'actions' (actions.py in bot), which does not exist"
+        in config.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("domain", "problem"),
+    [
+        (
+            "intents: [greet]\nslot: {}\n",
+            "bot/domain.yml:2:1: unknown key 'slot' in domain (did you mean 'slots'?); valid keys: actions, assistant, config, "
+            "e2e_actions, entities, forms, intents, responses, session_config, slots, version",
+        ),
+        (
+            "intents: greet\n",
+            "bot/domain.yml:1:10: 'intents' must be a list, got a string ('greet')",
+        ),
+        (
+            "intents: [greet, {a: 1, b: 2}]\n",
+            "bot/domain.yml:1:18: each item of 'intents' must be a name or a mapping {name: {...}} with one key",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x:\n    type: txt\n",
+            "bot/domain.yml:4:11: slot 'x': unknown type 'txt' (did you mean 'text'?); valid types: text, bool, float, int, "
+            "categorical, list, any",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {mappings: []}\n",
+            "bot/domain.yml:3:6: slot 'x': missing required key 'type'",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x:\n    type: text\n    mapping: []\n",
+            "bot/domain.yml:5:5: unknown key 'mapping' in slot 'x' (did you mean 'mappings'?); valid keys: auto_fill, "
+            "influence_conversation, initial_value, mappings, max_value, min_value, type, values",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {type: categorical}\n",
+            "bot/domain.yml:3:6: slot 'x': a categorical slot needs a non-empty 'values' list",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {type: text, min_value: 1}\n",
+            "bot/domain.yml:3:19: slot 'x': 'min_value' only applies to float and int slots, not text",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {type: bool, initial_value: maybe}\n",
+            "bot/domain.yml:3:34: slot 'x': initial_value must suit a bool slot, got a string ('maybe')",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {type: categorical, values: [a, b], initial_value: c}\n",
+            "bot/domain.yml:3:57: slot 'x': initial_value 'c' is not one of its values: a, b",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x:\n    type: text\n    mappings:\n      - type: from_entity\n",
+            "bot/domain.yml:6:9: slot 'x' mapping from_entity: missing required key 'entity'",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x:\n    type: text\n    mappings:\n      - type: from_entiti\n",
+            "bot/domain.yml:6:15: slot 'x': unknown mapping type 'from_entiti' (did you mean 'from_entity'?); valid types: "
+            "from_entity, from_intent, from_text, custom",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x:\n    type: text\n    mappings:\n      - type: from_text\n        entity: e\n",
+            "bot/domain.yml:7:9: unknown key 'entity' in slot 'x' mapping from_text; valid keys: conditions, intent, not_intent, type",
+        ),
+        (
+            "intents: [greet]\nresponses:\n  utter_a:\n    - txt: hi\n",
+            "bot/domain.yml:4:7: unknown key 'txt' in response 'utter_a' (did you mean 'text'?); valid keys: attachment, button_type, buttons, "
+            "channel, condition, custom, elements, id, image, metadata, quick_replies, text",
+        ),
+        (
+            "intents: [greet]\nresponses:\n  utter_a: hi\n",
+            "bot/domain.yml:3:12: response 'utter_a' must be a list, got a string ('hi')",
+        ),
+        (
+            "intents: [greet]\nresponses:\n  utter_a:\n    - text: hi\n      buttons: [{title: A, pay: /a}]\n",
+            "bot/domain.yml:5:28: unknown key 'pay' in response 'utter_a' button; valid keys: payload, title",
+        ),
+        (
+            "intents: [greet]\nresponses:\n  utter_a:\n    - text: hi\n      condition: [{type: intent, name: a, value: 1}]\n",
+            "bot/domain.yml:5:26: response 'utter_a' condition: type must be 'slot', got a string ('intent')",
+        ),
+        (
+            "intents: [greet]\nactions:\n  lookup: actions.lookup\n",
+            "bot/domain.yml:3:11: action 'lookup' must be 'module:function' (e.g. actions:lookup), got 'actions.lookup'",
+        ),
+        (
+            "intents: [greet]\nsession_config:\n  session_expiration_time: soon\n",
+            "bot/domain.yml:3:28: session_config: 'session_expiration_time' must be a number, got a string ('soon')",
+        ),
+        (
+            "intents: [greet]\nassistant:\n  name: Pat\n  personality: x\n",
+            "bot/domain.yml:4:3: unknown key 'personality' in assistant (did you mean 'persona'?); valid keys: name, persona",
+        ),
+    ],
+)
+def test_domain_problem(bot, domain: str, problem: str) -> None:
+    bot.write("domain.yml", domain)
+    assert problem in bot.problems()
+
+
+def test_all_problems_of_a_file_at_once(bot) -> None:
+    bot.write(
+        "domain.yml",
+        """\
+        intents: [greet]
+        slots:
+          a: {type: strng}
+          b: {type: text, mappings: [{type: from_entity, entity: nope}]}
+        responses:
+          utter_greet: [{text: "{{ slots.c }}"}]
+        """,
+    )
+    assert bot.problems() == [
+        "bot/domain.yml:3:13: slot 'a': unknown type 'strng'; valid types: text, bool, float, int, categorical, list, any",
+        "bot/domain.yml:4:3: slot 'b': mapping from unknown entity 'nope'; known entities: (none)",
+        "bot/domain.yml:6:24: response 'utter_greet': unknown slot 'c' in template; known slots: b",
+    ]
+
+
+def test_rasa_keys_that_change_nothing_are_warnings(bot) -> None:
+    bot.write(
+        "domain.yml",
+        """\
+        version: "3.1"
+        intents: [greet]
+        config:
+          store_entities_as_slots: true
+        session_config:
+          session_expiration_time: 60
+          carry_over_slots_to_new_session: true
+        forms:
+          order_form:
+            required_slots: [email]
+        """,
+    )
+    config = bot.load()
+    assert config.domain.forms == {"order_form": {"required_slots": ["email"]}}
+    assert config.warnings == (
+        "bot/domain.yml:4:3: 'store_entities_as_slots' in domain config is accepted but ignored: slots are filled through their mappings",
+        "bot/domain.yml:7:3: 'carry_over_slots_to_new_session' in session_config is accepted but ignored: a new session starts with empty slots",
+        "bot/domain.yml:8:1: forms are kept but not run; write a flow with collect steps instead",
+    )
+
+
+def test_unknown_slot_in_response_condition(bot) -> None:
+    bot.write(
+        "domain.yml",
+        """\
+        intents: [greet]
+        slots:
+          status: {type: text}
+        responses:
+          utter_greet:
+            - condition: [{type: slot, name: stauts, value: x}]
+              text: hi
+        """,
+    )
+    assert bot.problems() == [
+        "bot/domain.yml:6:38: response 'utter_greet' condition: unknown slot 'stauts' (did you mean 'status'?); known slots: status"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('"{{ slots.x "', "response 'utter_greet': invalid template: unexpected end of template, expected 'end of print statement'. (template line 1)"),
+        ('"{{ user.name }}"', "response 'utter_greet': unknown name 'user' in template; templates may use: context, latest_message, sender_id, slots"),
+        ("\"{{ slots['emial'] }}\"", "response 'utter_greet': unknown slot 'emial' in template (did you mean 'email'?); known slots: email"),
+        ('"{{ slots.get(\'mail\') }}"', "response 'utter_greet': unknown slot 'mail' in template (did you mean 'email'?); known slots: email"),
+    ],
+)
+def test_response_template_problems(bot, text: str, problem: str) -> None:
+    bot.write("domain.yml", f"intents: [greet]\nslots:\n  email: {{type: text}}\nresponses:\n  utter_greet:\n    - text: {text}\n")
+    assert bot.problems() == [f"bot/domain.yml:6:13: {problem}"]
+
+
+def test_templates_may_use_loops_and_the_allowed_names(bot) -> None:
+    bot.write(
+        "domain.yml",
+        """\
+        intents: [greet]
+        slots:
+          items: {type: list}
+        responses:
+          utter_greet:
+            - text: "{% for i in slots['items'] %}{{ i }} {% endfor %}{{ sender_id }} {{ latest_message.text }} {{ slots.get('items') }}"
+        """,
+    )
+    assert bot.load().domain.responses["utter_greet"][0].text.startswith("{% for")
+
+
+def test_rasa_placeholder_gets_a_hint(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nslots:\n  name: {type: text}\nresponses:\n  utter_greet:\n    - text: Hi {name}!\n")
+    assert bot.load().warnings == (
+        "bot/domain.yml:6:13: response 'utter_greet': '{name}' is Rasa's placeholder syntax and is shown as is; write '{{ slots.name }}'",
+    )
