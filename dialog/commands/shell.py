@@ -55,7 +55,7 @@ async def _chat(config: BotConfig, sender: str, debug: bool, llm: bool, interact
             history = config.root / ".dialog" / "shell_history"
             history.parent.mkdir(parents=True, exist_ok=True)
             return await channel.run_interactive(bot, history)
-        return await channel.run_lines(bot, _lines(click.get_text_stream("stdin")))
+        return await channel.run_lines(bot, _lines(sys.stdin))
     finally:
         await bot.close()
 
