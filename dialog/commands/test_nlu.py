@@ -31,15 +31,10 @@ __all__ = ["command", "make_trainer"]
 
 def make_trainer(config: BotConfig) -> Any:
     """``train(examples) -> NLUPipeline`` with the bot's own pipeline settings."""
-    from dialog.nlu.component import ComponentContext
     from dialog.nlu.pipeline import NLUPipeline
+    from dialog.nlu.training import component_context
 
-    context = ComponentContext(
-        language=config.settings.language,
-        root=config.root,
-        entities=tuple(config.domain.entities),
-        intents=tuple(config.domain.intents),
-    )
+    context = component_context(config)
 
     def train(examples: list[TrainingExample]) -> NLUPipeline:
         pipeline = NLUPipeline.from_settings(config.settings, context)
