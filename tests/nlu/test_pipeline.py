@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dialog.config.models import ComponentSpec, Settings
+from dialog.errors import ComponentError, ModelError
+from dialog.nlu.pipeline import NLUPipeline
+
+TEXTS = [
+    "hello there",
+    "where is my order 123456",
+    "did my new runing shoes ship?",
+    "where are my headphones",
+    '/check_order_status{"order_id": "999999"}',
+    "/restart",
+    "",
+]
+
+
+def test_train_save_load_gives_identical_parses(full_settings, nlu_data, nlu_context, tmp_path) -> None:
+    steps: list[str] = []
+    pipeline = NLUPipeline.from_settings(full_settings, nlu_context)
+    pipeline.train(nlu_data, steps.append)
+    assert "training sklearn_intent" in steps
+    pipeline.save(tmp_path / "model")
+    loaded = NLUPipeline.load(tmp_path / "model")
+    for text in TEXTS:
+        assert loaded.parse(text).as_json() == pipeline.parse(text).as_json()
+    assert [r.as_json() for r in loaded.parse_batch(TEXTS)] == [pipeline.parse(t).as_json() for t in TEXTS]
+
+
+def test_parse_output_is_the_rasa_shape(full_settings, nlu_data, nlu_context) -> None:
+    pipeline = NLUPipeline.from_settings(full_settings, nlu_context)
+    pipeline.train(nlu_data)
+    parse = pipeline.parse("where is my order 123456 for the yoga mat")
+    data = parse.as_json()
+    assert list(data) == ["text", "intent", "intent_ranking", "entities"]
+    assert data["intent"]["name"] == "check_order_status"
+    assert [(e["entity"], e["value"], e["extractor"]) for e in data["entities"]] == [
+        ("order_id", "123456", "regex_entities"),
+        ("product", "yoga mat", "lookup_entities"),
+    ]
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_entities_go_through_lookup_fuzzy_and_synonyms(rule_settings, nlu_data, nlu_context) -> None:
+    pipeline = NLUPipeline.from_settings(rule_settings, nlu_context)
+    pipeline.train(nlu_data)
+    entities = pipeline.parse("my runing shoes and the Earbuds").entities
+    assert [(e.entity, e.value) for e in entities] == [("product", "running shoes"), ("product", "wireless headphones")]
+
+
+def test_payloads_skip_the_components(rule_settings, nlu_data, nlu_context) -> None:
+    pipeline = NLUPipeline.from_settings(rule_settings, nlu_context)
+    pipeline.train(nlu_data)
+    result = pipeline.parse('/check_order_status{"order_id": "123456"}')
+    assert (result.intent, result.confidence, result.tokens) == ("check_order_status", 1.0, ())
+    assert pipeline.parse("/unknown_intent").intent is None  # parsed as text
+
+
+def test_unknown_component_lists_valid_names(nlu_context) -> None:
+    with pytest.raises(ComponentError, match="valid names: .*spacy_tokenizer"):
+        NLUPipeline.from_settings(Settings(pipeline=(ComponentSpec("spacy_tokeniser"),)), nlu_context)
+
+
+def test_loading_a_folder_that_is_not_a_model(tmp_path) -> None:
+    with pytest.raises(ModelError, match="not a trained model"):
+        NLUPipeline.load(tmp_path)
+    (tmp_path / "pipeline.json").write_text("{", encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot read"):
+        NLUPipeline.load(tmp_path)
