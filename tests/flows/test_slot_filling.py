@@ -1,0 +1,58 @@
+"""Slot mappings and type coercion."""
+
+from __future__ import annotations
+
+from dialog.config.models import Slot, SlotMapping
+from dialog.flows.slot_filling import INVALID, coerce, fill_slots
+from dialog.types import Entity, ParseResult
+
+
+def test_coercion_per_type() -> None:
+    assert coerce(Slot("b", "bool"), "Yes") is True and coerce(Slot("b", "bool"), "maybe") is INVALID
+    assert coerce(Slot("f", "float"), "2.5") == 2.5 and coerce(Slot("f", "float"), "x") is INVALID
+    assert coerce(Slot("i", "int"), "3") == 3 and coerce(Slot("i", "int"), "3.5") is INVALID
+    sizes = Slot("s", "categorical", values=("small", "Large"))
+    assert coerce(sizes, "LARGE") == "Large" and coerce(sizes, "huge") is INVALID
+    assert coerce(Slot("l", "list"), "b", ["a"]) == ["a", "b"] and coerce(Slot("l", "list"), "a", ["a"]) == ["a"]
+    assert coerce(Slot("t", "text"), 123456) == "123456"
+
+
+SLOTS = {
+    "origin": Slot("origin", "text", (SlotMapping("from_entity", entity="city", role="from"),)),
+    "destination": Slot("destination", "text", (SlotMapping("from_entity", entity="city", role="to"),)),
+    "city": Slot("city", "text", (SlotMapping("from_entity", entity="city"),)),
+    "confirmed": Slot("confirmed", "bool", (SlotMapping("from_intent", intent=("affirm",), value=True),)),
+    "vip": Slot("vip", "bool", (SlotMapping("from_intent", intent=("i_am_vip",), value=True),)),
+    "note": Slot("note", "text", (SlotMapping("from_text", not_intent=("stop",)),)),
+    "tags": Slot("tags", "list", (SlotMapping("from_entity", entity="tag", intent=("tag_it",)),)),
+}
+COLLECTED = {"origin", "destination", "city", "confirmed", "note", "tags"}
+
+
+def parse(intent: str, text: str = "x", *entities: Entity) -> ParseResult:
+    return ParseResult(text, intent, 0.9, entities)
+
+
+def test_roles_and_requested_slot_first() -> None:
+    berlin = Entity("city", "Berlin", 0, 6, role="to")
+    assert fill_slots(SLOTS, parse("book", "x", berlin), {}, None, COLLECTED) == {"destination": "Berlin", "city": "Berlin"}
+    plain = Entity("city", "Paris", 0, 5)
+    assert fill_slots(SLOTS, parse("book", "x", plain), {}, "city", COLLECTED) == {"city": "Paris"}
+
+
+def test_from_intent_answers_questions_unless_no_flow_collects_the_slot() -> None:
+    assert fill_slots(SLOTS, parse("affirm"), {}, None, COLLECTED) == {}
+    assert fill_slots(SLOTS, parse("affirm"), {}, "confirmed", COLLECTED) == {"confirmed": True}
+    assert fill_slots(SLOTS, parse("i_am_vip"), {}, None, COLLECTED) == {"vip": True}
+
+
+def test_from_text_only_for_the_requested_slot_and_respects_not_intent() -> None:
+    assert fill_slots(SLOTS, parse("chitchat", "ring twice"), {}, None, COLLECTED) == {}
+    assert fill_slots(SLOTS, parse("chitchat", "ring twice"), {}, "note", COLLECTED) == {"note": "ring twice"}
+    assert fill_slots(SLOTS, parse("stop", "stop"), {}, "note", COLLECTED) == {}
+
+
+def test_list_slot_takes_every_entity_with_intent_filter() -> None:
+    tags = (Entity("tag", "red", 0, 3), Entity("tag", "big", 4, 7))
+    assert fill_slots(SLOTS, parse("tag_it", "red big", *tags), {"tags": ["old"]}, None, COLLECTED) == {"tags": ["old", "red", "big"]}
+    assert fill_slots(SLOTS, parse("other", "red big", *tags), {}, None, COLLECTED) == {}
