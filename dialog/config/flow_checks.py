@@ -65,8 +65,8 @@ def _check_step(source: StepSource, step: object, domain: Domain, flows: dict[st
                 f"it is neither a response nor an action in the domain (actions: {known(names)}; responses: {known(domain.responses)})",
             )
     elif isinstance(step, SetSlotsStep):
-        for name in step.slots:
-            _slot(report, data.value_mark("set_slots"), what, name, domain)
+        for name, mark in _set_slot_marks(data):
+            _slot(report, mark, what, name, domain)
     elif isinstance(step, (LinkStep, CallStep)):
         kind = "link" if isinstance(step, LinkStep) else "call"
         target = step.link if isinstance(step, LinkStep) else step.call
@@ -76,6 +76,19 @@ def _check_step(source: StepSource, step: object, domain: Domain, flows: dict[st
             report.error(data.value_mark(kind), f"{what}: a flow cannot {kind} itself")
     for branch, item in zip([b for b in step.next if b.condition is not None], _conditional_branches(data)):
         check_condition(report, item.value_mark("if"), what, branch.condition, slots)
+
+
+def _set_slot_marks(data: LocatedMap) -> list[tuple[str, Mark]]:
+    """Each slot name of ``set_slots`` (a mapping or Rasa's list of one-key mappings) with its key's mark."""
+    value = data["set_slots"]
+    if isinstance(value, dict):
+        return [(str(name), value.key_mark(name)) for name in value]
+    pairs = []
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, dict) and len(item) == 1:
+            (name,) = item
+            pairs.append((str(name), item.key_mark(name)))
+    return pairs
 
 
 def _mapping_items(data: LocatedMap, key: str) -> list[LocatedMap]:

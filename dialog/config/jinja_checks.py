@@ -50,7 +50,7 @@ def check_condition(report: FileReport, mark: Mark, what: str, source: str, slot
     except TemplateSyntaxError as exc:
         report.error(mark, f"{what}: invalid condition {source!r}: {exc.message}")
         return
-    names = {node.name for node in tree.find_all(nodes.Name) if node.ctx == "load"}
+    names = {node.name for node in _walk(tree, nodes.Name) if node.ctx == "load"}
     _check_tree(report, mark, what, "condition", tree, names, slots)
 
 
@@ -73,6 +73,13 @@ def _check_tree(report: FileReport, mark: Mark, what: str, kind: str, tree: node
             report.error(mark, f"{what}: unknown slot '{slot}' in {kind}{suggest(slot, known_slots)}; known slots: {known(known_slots)}")
 
 
+def _walk(tree: nodes.Node, kinds: type | tuple[type, ...]) -> Iterator:
+    """``tree`` itself (when it is of ``kinds``) and every descendant of ``kinds``."""
+    if isinstance(tree, kinds):
+        yield tree
+    yield from tree.find_all(kinds)
+
+
 def _is_slots(node: nodes.Node) -> bool:
     return isinstance(node, nodes.Name) and node.name == "slots"
 
@@ -81,13 +88,13 @@ def _slot_references(tree: nodes.Node) -> list[str]:
     """Slot names read as ``slots.x``, ``slots['x']`` or ``slots.get('x')``, in order."""
     found: list[str] = []
     method_calls: set[int] = set()
-    for call in tree.find_all(nodes.Call):
+    for call in _walk(tree, nodes.Call):
         callee = call.node
         if isinstance(callee, nodes.Getattr) and _is_slots(callee.node) and callee.attr in _DICT_METHODS:
             method_calls.add(id(callee))
             if callee.attr == "get" and call.args and isinstance(call.args[0], nodes.Const) and isinstance(call.args[0].value, str):
                 found.append(call.args[0].value)
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+    for node in _walk(tree, (nodes.Getattr, nodes.Getitem)):
         if not _is_slots(node.node) or id(node) in method_calls:
             continue
         if isinstance(node, nodes.Getattr):
