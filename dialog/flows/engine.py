@@ -16,6 +16,9 @@ The order of the rules, first match wins:
    that fills nothing is a failed attempt (re-ask, give up at ``max_attempts``).
 6. Otherwise the LLM fallback (``utter_default`` when there is none or it fails).
 
+A turn after ``session_expiration_time`` minutes of silence (and the first turn)
+starts with ``session_started``, which resets slots, flows and a handoff.
+
 Slots are filled first (``slot_filling``); when a turn is a digression only
 ``from_entity`` fills apply, so the words of a digression never become the
 answer to the interrupted question.
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog.config.models import BotConfig
+from dialog.errors import FlowError
 from dialog.flows import events
 from dialog.flows.builtins import RESTART_INTENT, STOP_INTENT
 from dialog.flows.model import CollectStep
@@ -132,7 +136,8 @@ class DialogueEngine:
     async def _answer(self, turn: Turn, filled: bool, retrigger: bool) -> None:
         """The user replied to the open collect of the active flow."""
         top = turn.state.top
-        assert top is not None and top.step_id is not None
+        if top is None or top.step_id is None:
+            raise FlowError("a flow waits for an answer but its position is unknown; were events lost?")
         flow = self.runtime.flow(top.flow_id)
         step = flow.step(top.step_id)
         if filled:
