@@ -10,6 +10,7 @@ a digression) or continues after its ``call`` step.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from dialog.actions import ActionContext
@@ -23,6 +24,8 @@ from dialog.flows.state import CALLING
 from dialog.flows.turn import Turn, evaluate
 
 __all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]
+
+logger = logging.getLogger(__name__)
 
 PAUSE = "<pause>"
 MAX_STEPS_PER_TURN = 500
@@ -165,7 +168,11 @@ async def run_custom_action(turn: Turn, name: str) -> bool:
     try:
         result = await runtime.actions.run(name, context)
         updates = _checked_slots(turn, name, result.slots)
-    except ActionError:
+        unknown = [response for response in result.responses if not runtime.renderer.has(response)]
+        if unknown:
+            raise ActionError(f"action '{name}' asked for unknown response(s) {', '.join(unknown)}")
+    except ActionError as exc:
+        logger.error("%s", exc)
         # ActionRunner logged the traceback; the user hears an apology and the
         # conversation stays consistent: none of the action's slot updates land.
         turn.say("utter_internal_error")

@@ -41,9 +41,9 @@ async def cancel(ctx):
 def broken(ctx):
     raise RuntimeError("database down")
 
-def broken_after_slots(ctx):
-    ctx.slots["order_status"]  # reads fine
-    raise KeyError("boom")
+def unknown_response(ctx):
+    from dialog.actions import ActionResult
+    return ActionResult(slots={"order_status": "x"}, responses=("utter_nope",))
 '''
 
 RESPONSES = {
@@ -94,7 +94,7 @@ def make_config(root: Path, **settings: Any) -> BotConfig:
         entities=("order_id",),
         slots=slots,
         responses={name: _v(text) for name, text in RESPONSES.items()},
-        actions={"lookup_order": "actions:lookup_order", "cancel": "actions:cancel", "broken": "actions:broken"},
+        actions={"lookup_order": "actions:lookup_order", "cancel": "actions:cancel", "broken": "actions:broken", "unknown_response": "actions:unknown_response"},
         session_expiration_minutes=60,
         path=str(root / "domain.yml"),
     )
@@ -146,6 +146,7 @@ def make_config(root: Path, **settings: Any) -> BotConfig:
             guard="slots.level == 7",
         ),
         "broken": Flow("broken", _steps(ActionStep("b", action="broken")), nlu_trigger=(Trigger("broken"),)),
+        "unknown_response": Flow("unknown_response", _steps(ActionStep("b", action="unknown_response")), nlu_trigger=(Trigger("unknown_response"),)),
         "bad_template": Flow("bad_template", _steps(ActionStep("b", action="utter_broken")), nlu_trigger=(Trigger("bad_template"),)),
         "email": Flow(
             "email",
@@ -339,6 +340,11 @@ def test_action_raising_apologises_and_leaves_state_consistent(convo: Convo, cap
     assert convo.state.stack == ()
     assert not [e for e in convo.last.events if e["event"] == "slot"]
     assert convo.send("payment_methods") == ["We take cards."]
+
+
+def test_action_asking_for_an_unknown_response_is_an_action_failure(convo: Convo) -> None:
+    assert convo.send("unknown_response") == ["Sorry, something went wrong on my side. Please try again."]
+    assert convo.state.slots["order_status"] is None
 
 
 def test_template_error_names_the_response(convo: Convo) -> None:
