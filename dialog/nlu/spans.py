@@ -25,19 +25,19 @@ def normalize(text: str) -> str:
 
 
 def add_entities(result: ParseResult, found: Iterable[Entity]) -> ParseResult:
-    """``result`` with ``found`` appended, skipping an entity already there (same type and span).
+    """``result`` with ``found`` added, skipping any that overlaps an entity of the same type.
 
     The earlier extractor in the pipeline wins, so a regex match (confidence 1.0)
-    is not repeated by a trained extractor that finds the same span.
+    is not repeated, or contradicted, by a trained extractor that finds the same
+    order number with slightly different boundaries.
     """
-    seen = {(e.entity, e.start, e.end) for e in result.entities}
-    new = []
+    kept = list(result.entities)
+    added = False
     for entity in found:
-        key = (entity.entity, entity.start, entity.end)
-        if key not in seen:
-            seen.add(key)
-            new.append(entity)
-    if not new:
+        if any(e.entity == entity.entity and e.start < entity.end and entity.start < e.end for e in kept):
+            continue
+        kept.append(entity)
+        added = True
+    if not added:
         return result
-    entities = sorted((*result.entities, *new), key=lambda e: (e.start, e.end))
-    return result.replace(entities=tuple(entities))
+    return result.replace(entities=tuple(sorted(kept, key=lambda e: (e.start, e.end))))

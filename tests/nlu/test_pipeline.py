@@ -71,3 +71,21 @@ def test_loading_a_folder_that_is_not_a_model(tmp_path) -> None:
     (tmp_path / "pipeline.json").write_text("{", encoding="utf-8")
     with pytest.raises(ModelError, match="cannot read"):
         NLUPipeline.load(tmp_path)
+
+
+def test_empty_pipeline_means_the_default_one_with_crf(nlu_data, nlu_context, tmp_path) -> None:
+    pipeline = NLUPipeline.from_settings(Settings(), nlu_context)
+    assert [spec.name for spec in pipeline.specs] == [
+        "spacy_tokenizer",
+        "regex_entities",
+        "lookup_entities",
+        "crf_entities",
+        "synonyms",
+        "sklearn_intent",
+    ]
+    pipeline.train(nlu_data)
+    pipeline.save(tmp_path)
+    loaded = NLUPipeline.load(tmp_path, nlu_context)
+    for text in TEXTS + ["status of order 765432 and my earbuds"]:
+        assert loaded.parse(text) == pipeline.parse(text)
+    assert loaded.parse("where are my earbuds").entities[0].value == "wireless headphones"

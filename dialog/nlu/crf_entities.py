@@ -1,0 +1,193 @@
+"""``crf_entities``: a linear-chain CRF (python-crfsuite) trained on the annotated examples.
+
+It reads the tokenizer's tokens and the earlier extractors' entities as features
+(see ``crf_features``) and predicts BILOU tags; an entity's confidence is the
+lowest marginal probability of its tags. When the examples carry roles or groups
+(``[Paris]{"entity": "city", "role": "to"}``), two more CRFs tag them, as Rasa does.
+The model files are crfsuite's own binary format, not pickles.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from dialog.config.models import NLUData
+from dialog.errors import ComponentError, ModelError
+from dialog.nlu.component import ComponentContext, build_config
+from dialog.nlu.crf_features import OUTSIDE, bilou_tags, decode_bilou, sentence_features, token_labels
+from dialog.nlu.spans import add_entities, tokens_of
+from dialog.types import Entity, ParseResult, TrainingExample
+
+__all__ = ["CRFEntityExtractor"]
+
+logger = logging.getLogger(__name__)
+
+_META = "crf.json"
+_TASKS = ("entity", "role", "group")
+
+
+@dataclass(frozen=True)
+class CRFEntitiesConfig:
+    max_iterations: int = 50
+    c1: float = 0.1  # L1 regularisation
+    c2: float = 0.05  # L2 regularisation
+    min_feature_frequency: int = 1  # drop rarer features (smaller, faster model on big data)
+
+    def __post_init__(self) -> None:
+        if self.max_iterations < 1 or self.c1 < 0 or self.c2 < 0 or self.min_feature_frequency < 0:
+            raise ValueError("max_iterations must be >= 1; c1, c2 and min_feature_frequency >= 0")
+
+
+class CRFEntityExtractor:
+    """Tags tokens with BILOU entity labels (plus role and group labels when trained with them)."""
+
+    name = "crf_entities"
+    Config = CRFEntitiesConfig
+
+    def __init__(self, config: CRFEntitiesConfig) -> None:
+        self.config = config
+        self._models: dict[str, bytes] = {}  # task -> crfsuite model file contents
+        self._taggers: dict[str, Any] = {}
+        self._lock = threading.Lock()  # a crfsuite Tagger keeps per-call state
+
+    @classmethod
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "CRFEntityExtractor":
+        _import_crfsuite()
+        return cls(build_config(CRFEntitiesConfig, options, cls.name))
+
+    # training ---------------------------------------------------------------
+
+    def train(self, examples: Sequence[TrainingExample], processed: Sequence[ParseResult], data: NLUData) -> None:
+        sequences = {task: [] for task in _TASKS}
+        for example, result in zip(examples, processed):
+            tokens = tokens_of(result)
+            if not tokens:
+                continue
+            features = sentence_features(result, tokens)
+            sequences["entity"].append((features, bilou_tags(example.entities, tokens)))
+            for task in ("role", "group"):
+                sequences[task].append((features, _attribute_tags(example.entities, tokens, task)))
+        self._models = {}
+        for task, pairs in sequences.items():
+            if any(tag != OUTSIDE for _, tags in pairs for tag in tags):
+                self._models[task] = self._fit(pairs)
+        if "entity" not in self._models:
+            logger.info("no annotated entities in the examples; crf_entities extracts nothing")
+        self._open()
+
+    def _fit(self, pairs: list[tuple[list[dict[str, object]], list[str]]]) -> bytes:
+        pycrfsuite = _import_crfsuite()
+        trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+        trainer.set_params(
+            {
+                "c1": self.config.c1,
+                "c2": self.config.c2,
+                "max_iterations": self.config.max_iterations,
+                "feature.possible_transitions": True,
+                "feature.minfreq": float(self.config.min_feature_frequency),
+            }
+        )
+        for features, tags in pairs:
+            trainer.append(features, tags)
+        handle, path = tempfile.mkstemp(suffix=".crfsuite")
+        os.close(handle)
+        try:
+            trainer.train(path)
+            return Path(path).read_bytes()
+        finally:
+            os.unlink(path)
+
+    def _open(self) -> None:
+        pycrfsuite = _import_crfsuite()
+        self._taggers = {}
+        for task, model in self._models.items():
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(model)
+            self._taggers[task] = tagger
+
+    # prediction -------------------------------------------------------------
+
+    def __call__(self, result: ParseResult) -> ParseResult:
+        if "entity" not in self._taggers:
+            return result
+        tokens = tokens_of(result)
+        if not tokens:
+            return result
+        features = sentence_features(result, tokens)
+        with self._lock:
+            tags, marginals = _tag(self._taggers["entity"], features)
+            extra = {task: _tag(self._taggers[task], features)[0] for task in ("role", "group") if task in self._taggers}
+        found = []
+        for entity, first, last in decode_bilou(tags):
+            start, end = tokens[first].start, tokens[last].end
+            found.append(
+                Entity(
+                    entity,
+                    result.text[start:end],
+                    start,
+                    end,
+                    extractor=self.name,
+                    confidence=min(marginals[first : last + 1]),
+                    role=_majority(extra.get("role"), first, last),
+                    group=_majority(extra.get("group"), first, last),
+                )
+            )
+        return add_entities(result, found)
+
+    def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
+        return [self(result) for result in results]
+
+    # persistence ------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        for task, model in self._models.items():
+            (directory / f"{task}.crfsuite").write_bytes(model)
+        (directory / _META).write_text(json.dumps({"tasks": sorted(self._models)}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> "CRFEntityExtractor":
+        extractor = cls.from_config(options, context)
+        try:
+            tasks = json.loads((directory / _META).read_text(encoding="utf-8"))["tasks"]
+            extractor._models = {task: (directory / f"{task}.crfsuite").read_bytes() for task in tasks if task in _TASKS}
+            extractor._open()
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"cannot read the CRF model in {directory}: {exc}") from exc
+        return extractor
+
+
+def _tag(tagger: Any, features: list[dict[str, object]]) -> tuple[list[str], list[float]]:
+    tagger.set(features)
+    tags = tagger.tag()
+    return tags, [tagger.marginal(tag, index) for index, tag in enumerate(tags)]
+
+
+def _attribute_tags(entities: Sequence[Entity], tokens: Sequence[Any], attribute: str) -> list[str]:
+    tags = [OUTSIDE] * len(tokens)
+    labelled = [e for e in entities if getattr(e, attribute) is not None]
+    for entity, indexes in zip(labelled, token_labels(labelled, tokens, attribute)):
+        for index in indexes:
+            tags[index] = str(getattr(entity, attribute))
+    return tags
+
+
+def _majority(tags: Sequence[str] | None, first: int, last: int) -> str | None:
+    if tags is None:
+        return None
+    labels = [tag for tag in tags[first : last + 1] if tag != OUTSIDE]
+    return max(set(labels), key=labels.count) if labels else None
+
+
+def _import_crfsuite() -> Any:
+    try:
+        import pycrfsuite
+    except ImportError as exc:
+        raise ComponentError(CRFEntityExtractor.name, "needs python-crfsuite; install it with: pip install sklearn-crfsuite") from exc
+    return pycrfsuite

@@ -1,0 +1,139 @@
+"""Token features and BILOU tags for the CRF entity extractor.
+
+Features follow Rasa's CRFEntityExtractor: the token's lower-cased text, prefixes,
+suffixes, shape, digit/title/upper flags, the same for its neighbours, and a
+"hint" when an earlier extractor (regex, lookup) already marked the token.
+Tags are BILOU (``B-x`` begin, ``I-x`` inside, ``L-x`` last, ``U-x`` unit, ``O``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from dialog.types import Entity, ParseResult, Token
+
+__all__ = ["OUTSIDE", "bilou_tags", "decode_bilou", "sentence_features", "token_labels"]
+
+OUTSIDE = "O"
+
+
+def sentence_features(result: ParseResult, tokens: Sequence[Token]) -> list[dict[str, object]]:
+    """One feature dict per token (pycrfsuite turns ``{"low": "order"}`` into ``low:order``)."""
+    hints = _hints(result.entities, tokens)
+    own = [_token_features(token) for token in tokens]
+    features = []
+    for index, base in enumerate(own):
+        item: dict[str, object] = {"bias": 1.0, **base}
+        for hint in hints[index]:
+            item[f"hint:{hint}"] = 1.0
+        if index == 0:
+            item["BOS"] = 1.0
+        if index == len(own) - 1:
+            item["EOS"] = 1.0
+        for offset in (-1, 1):
+            other = index + offset
+            if 0 <= other < len(own):
+                neighbour = own[other]
+                for key in ("low", "shape", "suf3", "title", "digit"):
+                    if key in neighbour:
+                        item[f"{offset:+d}{key}"] = neighbour[key]
+                for hint in hints[other]:
+                    item[f"{offset:+d}hint:{hint}"] = 1.0
+        for offset in (-2, 2):
+            other = index + offset
+            if 0 <= other < len(own):
+                item[f"{offset:+d}low"] = own[other]["low"]
+        features.append(item)
+    return features
+
+
+def _token_features(token: Token) -> dict[str, object]:
+    text = token.text
+    low = text.lower()
+    features: dict[str, object] = {
+        "low": low,
+        "pre2": low[:2],
+        "pre3": low[:3],
+        "suf2": low[-2:],
+        "suf3": low[-3:],
+        "suf5": low[-5:],
+        "shape": token.shape or _shape(text),
+        "len": str(min(len(text), 8)),
+    }
+    if token.lemma and token.lemma != low:
+        features["lemma"] = token.lemma
+    if text.isdigit():
+        features["digit"] = 1.0
+    if text.istitle():
+        features["title"] = 1.0
+    if text.isupper():
+        features["upper"] = 1.0
+    if not any(ch.isalnum() for ch in text):
+        features["punct"] = 1.0
+    return features
+
+
+def _shape(text: str) -> str:
+    out = []
+    for ch in text[:8]:
+        out.append("X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch)
+    return "".join(out)
+
+
+def _hints(entities: Iterable[Entity], tokens: Sequence[Token]) -> list[set[str]]:
+    hints: list[set[str]] = [set() for _ in tokens]
+    for entity in entities:
+        for index, token in enumerate(tokens):
+            if token.start < entity.end and entity.start < token.end:
+                hints[index].add(entity.entity)
+    return hints
+
+
+def token_labels(entities: Sequence[Entity], tokens: Sequence[Token], attribute: str = "entity") -> list[list[int]]:
+    """For each entity with ``attribute`` set, the indexes of the tokens it overlaps."""
+    spans = []
+    for entity in entities:
+        if getattr(entity, attribute) is None:
+            continue
+        spans.append([i for i, t in enumerate(tokens) if t.start < entity.end and entity.start < t.end])
+    return spans
+
+
+def bilou_tags(entities: Sequence[Entity], tokens: Sequence[Token]) -> list[str]:
+    """Gold BILOU tags; a token covered by two annotations keeps the first."""
+    tags = [OUTSIDE] * len(tokens)
+    for entity, indexes in zip(entities, token_labels(entities, tokens)):
+        if not indexes or any(tags[i] != OUTSIDE for i in indexes):
+            continue
+        if len(indexes) == 1:
+            tags[indexes[0]] = f"U-{entity.entity}"
+            continue
+        tags[indexes[0]] = f"B-{entity.entity}"
+        for i in indexes[1:-1]:
+            tags[i] = f"I-{entity.entity}"
+        tags[indexes[-1]] = f"L-{entity.entity}"
+    return tags
+
+
+def decode_bilou(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """``(entity, first, last)`` token spans from predicted tags, tolerating broken sequences."""
+    spans: list[tuple[str, int, int]] = []
+    current: tuple[str, int] | None = None
+    for index, tag in enumerate(tags):
+        prefix, _, name = tag.partition("-")
+        if tag == OUTSIDE or not name:
+            if current:
+                spans.append((current[0], current[1], index - 1))
+            current = None
+            continue
+        if current and (name != current[0] or prefix in ("B", "U")):
+            spans.append((current[0], current[1], index - 1))
+            current = None
+        if current is None:
+            current = (name, index)
+        if prefix in ("L", "U"):
+            spans.append((current[0], current[1], index))
+            current = None
+    if current:
+        spans.append((current[0], current[1], len(tags) - 1))
+    return spans

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+
+from dialog.config.annotations import parse_annotated
+from dialog.config.models import NLUData
+from dialog.errors import ComponentError, ModelError
+from dialog.nlu.component import ComponentContext
+from dialog.nlu.crf_entities import CRFEntityExtractor
+from dialog.nlu.crf_features import bilou_tags, decode_bilou
+from dialog.nlu.spacy_tokenizer import SpacyTokenizer
+from dialog.types import Entity, ParseResult, Token, TrainingExample
+
+LINES = [
+    "fly from [Paris]{\"entity\": \"city\", \"role\": \"from\"} to [Berlin]{\"entity\": \"city\", \"role\": \"to\"}",
+    "a flight from [London]{\"entity\": \"city\", \"role\": \"from\"} to [Rome]{\"entity\": \"city\", \"role\": \"to\"}",
+    "book a trip from [Madrid]{\"entity\": \"city\", \"role\": \"from\"} to [New York]{\"entity\": \"city\", \"role\": \"to\"}",
+    "from [Oslo]{\"entity\": \"city\", \"role\": \"from\"} to [Vienna]{\"entity\": \"city\", \"role\": \"to\"} please",
+    "I need [2](count) tickets",
+    "get me [3](count) tickets to [Lisbon]{\"entity\": \"city\", \"role\": \"to\"}",
+    "[4](count) seats from [Athens]{\"entity\": \"city\", \"role\": \"from\"} to [Prague]{\"entity\": \"city\", \"role\": \"to\"}",
+    "hello",
+]
+
+
+def _tokenized(texts):
+    tokenizer = SpacyTokenizer.from_config({}, ComponentContext())
+    return [tokenizer(ParseResult(text)) for text in texts]
+
+
+@pytest.fixture(scope="module")
+def crf() -> CRFEntityExtractor:
+    examples = []
+    for line in LINES:
+        text, entities = parse_annotated(line)
+        examples.append(TrainingExample(text, "book", entities))
+    component = CRFEntityExtractor.from_config({}, ComponentContext())
+    component.train(examples, _tokenized([e.text for e in examples]), NLUData(examples=tuple(examples)))
+    return component
+
+
+def test_learns_entities_and_roles_of_a_tiny_dataset(crf) -> None:
+    [result] = _tokenized(["fly from Paris to New York"])
+    found = crf(result).entities
+    assert [(e.entity, e.value, e.role, e.extractor) for e in found] == [
+        ("city", "Paris", "from", "crf_entities"),
+        ("city", "New York", "to", "crf_entities"),
+    ]
+    assert found[1].start == 18 and found[1].end == 26
+    assert all(0.0 < e.confidence <= 1.0 for e in found)
+    assert crf(_tokenized(["hello"])[0]).entities == ()
+
+
+def test_earlier_extractors_win_on_overlap(crf) -> None:
+    [result] = _tokenized(["fly from Paris to Berlin"])
+    regex_hit = Entity("city", "Paris", 9, 14, extractor="regex_entities")
+    found = crf(result.replace(entities=(regex_hit,))).entities
+    assert [(e.value, e.extractor) for e in found] == [("Paris", "regex_entities"), ("Berlin", "crf_entities")]
+
+
+def test_save_and_load_round_trip(crf, tmp_path) -> None:
+    crf.save(tmp_path)
+    loaded = CRFEntityExtractor.load(tmp_path, {}, ComponentContext())
+    [result] = _tokenized(["a flight from Oslo to Rome for 2"])
+    assert loaded(result) == crf(result)
+
+
+def test_without_annotations_it_extracts_nothing(tmp_path) -> None:
+    component = CRFEntityExtractor.from_config({}, ComponentContext())
+    examples = (TrainingExample("hi", "greet"),)
+    component.train(examples, _tokenized(["hi"]), NLUData(examples=examples))
+    component.save(tmp_path)
+    [result] = _tokenized(["hi there"])
+    assert CRFEntityExtractor.load(tmp_path, {}, ComponentContext())(result).entities == ()
+
+
+def test_broken_model_folder_is_a_model_error(tmp_path) -> None:
+    with pytest.raises(ModelError, match="CRF model"):
+        CRFEntityExtractor.load(tmp_path, {}, ComponentContext())
+
+
+def test_bad_options() -> None:
+    with pytest.raises(ComponentError, match="max_iterations"):
+        CRFEntityExtractor.from_config({"max_iterations": 0}, ComponentContext())
+
+
+def test_bilou_round_trip() -> None:
+    tokens = [Token(w, i * 10, i * 10 + len(w)) for i, w in enumerate(["to", "new", "york", "city", "on", "monday"])]
+    entities = (Entity("city", "new york city", 10, 34), Entity("day", "monday", 50, 56))
+    tags = bilou_tags(entities, tokens)
+    assert tags == ["O", "B-city", "I-city", "L-city", "O", "U-day"]
+    assert decode_bilou(tags) == [("city", 1, 3), ("day", 5, 5)]
+    assert decode_bilou(["I-a", "I-a", "B-b", "O", "L-c"]) == [("a", 0, 1), ("b", 2, 2), ("c", 4, 4)]
