@@ -1,0 +1,144 @@
+"""``dialog test`` end to end on a small bot with its real (TF-IDF) NLU and the fake LLM."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialog.cli import cli
+from dialog.config import load_bot
+from dialog.nlu.training import train_model
+
+MINIBOT = Path(__file__).parents[1] / "data" / "minibot"
+
+GOOD = """
+test_cases:
+  - test_case: greet
+    steps:
+      - user: hi
+      - utter: utter_greet
+  - test_case: order status
+    steps:
+      - user: where is my order
+      - flow_started: check_order
+      - utter: utter_ask_order_id
+      - user: "123456"
+      - slot_was_set: {order_id: "123456"}
+      - bot: Order 123456 has shipped.
+  - test_case: joke goes to the llm
+    steps:
+      - user: tell me a joke
+      - llm_fallback: true
+"""
+BAD = """
+test_cases:
+  - test_case: payment answered wrongly
+    steps:
+      - user: how can I pay
+      - utter: utter_greet
+  - test_case: greet after the failure
+    steps:
+      - user: hi
+      - utter: utter_greet
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``domains/minibot`` with a trained model and ``stories/minibot/{good,bad}.yml``."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(MINIBOT, root / "domains" / "minibot")
+    (root / "stories" / "minibot").mkdir(parents=True)
+    (root / "stories" / "minibot" / "good.yml").write_text(GOOD, encoding="utf-8")
+    (root / "stories" / "minibot" / "bad.yml").write_text(BAD, encoding="utf-8")
+    train_model(load_bot(root / "domains" / "minibot"))
+    return root
+
+
+def dialog_test(project: Path, *args: str):
+    return CliRunner().invoke(cli, ["test", str(project / "domains" / "minibot"), *args, "--llm", "fake"])
+
+
+def case_lines(output: str) -> list[str]:
+    """The per-case lines (printed first, before any failure report) without their times."""
+    first_block = output.split("\n\n", 1)[0]
+    return [re.sub(r" \(\d+\.\d\ds\)$", "", line) for line in first_block.splitlines() if re.match(r"^(PASS|FAIL|ERROR) ", line)]
+
+
+def test_help() -> None:
+    result = CliRunner().invoke(cli, ["test", "--help"])
+    assert result.exit_code == 0
+    for option in ("--junit", "--fail-fast", "-k", "-n", "--coverage", "--llm"):
+        assert option in result.output
+
+
+def test_passing_stories_exit_0(project: Path) -> None:
+    result = dialog_test(project, str(project / "stories" / "minibot" / "good.yml"))
+    assert result.exit_code == 0, result.output
+    assert case_lines(result.stdout) == ["PASS good.yml::greet", "PASS good.yml::order status", "PASS good.yml::joke goes to the llm"]
+    assert result.stdout.rstrip().splitlines()[-1].startswith("3 passed in ")
+
+
+def test_default_story_folder_and_failures_exit_1_with_the_diff(project: Path) -> None:
+    result = dialog_test(project)
+    assert result.exit_code == 1
+    assert case_lines(result.stdout) == [
+        "FAIL bad.yml::payment answered wrongly",
+        "PASS bad.yml::greet after the failure",
+        "PASS good.yml::greet",
+        "PASS good.yml::order status",
+        "PASS good.yml::joke goes to the llm",
+    ]
+    assert "bad.yml:6: utter: utter_greet\n  - expected: response utter_greet\n  + actual:   response utter_payment_methods: 'We take cards.'" in result.stdout
+    assert "    parse:    intent payment_methods (" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith("4 passed, 1 failed in ")
+
+
+def test_k_selects_cases_and_fail_fast_stops(project: Path) -> None:
+    result = dialog_test(project, "-k", "order", "-k", "GREET AFTER")
+    assert result.exit_code == 0
+    assert case_lines(result.stdout) == ["PASS bad.yml::greet after the failure", "PASS good.yml::order status"]
+    result = dialog_test(project, "-x")
+    assert result.exit_code == 1
+    assert case_lines(result.stdout) == ["FAIL bad.yml::payment answered wrongly"]
+    assert "(stopped at the first failure: --fail-fast)" in result.stdout
+
+
+def test_no_matching_case_is_a_usage_error(project: Path) -> None:
+    result = dialog_test(project, "-k", "nothing like this")
+    assert result.exit_code == 2
+    assert "no test cases to run" in result.output
+
+
+def test_junit_and_coverage(project: Path, tmp_path: Path) -> None:
+    junit = tmp_path / "results.xml"
+    result = dialog_test(project, "--junit", str(junit), "--coverage")
+    assert result.exit_code == 1
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert (suite.attrib["name"], suite.attrib["tests"], suite.attrib["failures"]) == ("minibot", "5", "1")
+    assert "coverage:\n  flows      3/4 (75%)" in result.stdout
+    assert "  handoff\n" in result.stdout
+    assert "responses no case produced:\n  utter_invalid_order_id\n" in result.stdout
+
+
+def test_a_broken_story_file_is_a_config_error_with_its_position(project: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("test_cases:\n  - test_case: x\n    steps:\n      - user: hi\n      - uter: utter_greet\n", encoding="utf-8")
+    result = dialog_test(project, str(broken))
+    assert result.exit_code == 2
+    assert f"{broken}:5:9: a step needs exactly one of: user, utter" in result.output
+
+
+def test_parallel_gives_the_same_results_as_serial(project: Path) -> None:
+    serial = dialog_test(project)
+    parallel = dialog_test(project, "-n", "2")
+    assert parallel.exit_code == serial.exit_code == 1
+    assert sorted(case_lines(parallel.stdout)) == sorted(case_lines(serial.stdout))
+    # the failure reports (printed in case order after the run) are identical but for times
+    strip = lambda text: re.sub(r"\d+\.\d\ds", "T", text.split("\n\n", 1)[1])  # noqa: E731
+    assert strip(parallel.stdout) == strip(serial.stdout)
