@@ -65,6 +65,10 @@ def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: N
                 f"intent '{intent}' has examples but is not in the domain's intents{suggest(intent, declared)}; "
                 f"add it to domain.yml (known intents: {known(declared)})",
             )
+    if not nlu_sources.intent_marks:
+        if domain.intents:
+            reporter.file(domain.path).warn((0, 0), "there are no NLU examples (nlu.yml or nlu/); intents can only come from button payloads")
+        return
     for intent in domain.intents:
         if nlu_sources.example_counts.get(intent, 0) == 0 and intent not in _IMPLICIT_INTENTS:
             path, line, column = domain_sources.marks[("intent", intent)]

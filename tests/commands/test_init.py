@@ -1,0 +1,61 @@
+"""``dialog init``: a new project from the template that validates, and never over an existing one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialog.cli import cli
+from dialog.commands.init import render_config
+from dialog.config import load_bot
+from dialog.config.defaults import DEFAULT_PIPELINE
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_help() -> None:
+    result = CliRunner().invoke(cli, ["init", "--help"])
+    assert result.exit_code == 0
+    assert "Create a new bot project in DIRECTORY" in result.output
+
+
+def test_init_creates_a_project_that_validates(in_tmp: Path) -> None:
+    result = CliRunner().invoke(cli, ["init", "mybot"])
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (in_tmp / "mybot").iterdir()) == ["actions.py", "config.yml", "domain.yml", "flows.yml", "nlu.yml"]
+    assert "dialog train mybot" in result.stdout
+    validated = CliRunner().invoke(cli, ["validate", "mybot"])
+    assert validated.exit_code == 0, validated.output
+    assert validated.stderr == ""  # not even a warning
+    assert validated.stdout.startswith("mybot: 6 intents, ")
+
+
+def test_config_has_the_default_pipeline(in_tmp: Path) -> None:
+    CliRunner().invoke(cli, ["init", "mybot"])
+    pipeline = load_bot("mybot").settings.pipeline
+    assert [dict(name=spec.name, **spec.options) for spec in pipeline] == list(DEFAULT_PIPELINE)
+    assert pipeline[0].mark == ("mybot/config.yml", 6, 5)
+    assert render_config().startswith("# How the bot understands text")
+
+
+def test_refuses_a_non_empty_folder_unless_forced(in_tmp: Path) -> None:
+    (in_tmp / "mybot").mkdir()
+    (in_tmp / "mybot" / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(cli, ["init", "mybot"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: mybot is not empty; choose an empty folder or pass --force to overwrite\n"
+    forced = CliRunner().invoke(cli, ["init", "--force", "mybot"])
+    assert forced.exit_code == 0
+    assert (in_tmp / "mybot" / "notes.txt").read_text() == "mine"
+    assert (in_tmp / "mybot" / "domain.yml").is_file()
+
+
+def test_an_existing_empty_folder_is_fine(in_tmp: Path) -> None:
+    (in_tmp / "mybot").mkdir()
+    assert CliRunner().invoke(cli, ["init", "mybot"]).exit_code == 0

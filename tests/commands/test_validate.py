@@ -1,0 +1,95 @@
+"""``dialog validate``: every problem on its own line and exit 2, or a one-line summary and exit 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialog.cli import cli
+
+MINIBOT = Path(__file__).parents[1] / "data" / "minibot"
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _bot(root: Path, **files: str) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def test_help() -> None:
+    result = CliRunner().invoke(cli, ["validate", "--help"])
+    assert result.exit_code == 0
+    assert "Check the bot in DOMAIN" in result.output
+
+
+def test_valid_bot_prints_a_summary(in_tmp: Path) -> None:
+    _bot(
+        in_tmp / "bot",
+        **{
+            "domain.yml": "intents: [greet, bye]\nentities: [name]\nslots:\n  name: {type: text}\nresponses:\n  utter_greet: [{text: hi}]\n",
+            "nlu.yml": "nlu:\n- intent: greet\n  examples: |\n    - hi\n    - I am [Ann](name)\n- intent: bye\n  examples: '- bye'\n",
+            "flows.yml": "flows:\n  greet:\n    steps: [{action: utter_greet}]\n",
+        },
+    )
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "bot: 2 intents, 3 examples, 1 entity, 1 slot, 1 flow, 1 response\n"
+    assert result.stderr == ""
+
+
+def test_every_problem_is_printed_and_the_exit_code_is_2(in_tmp: Path) -> None:
+    _bot(
+        in_tmp / "bot",
+        **{
+            "domain.yml": "intents: [greet]\nslot: {}\nresponses:\n  utter_greet: [{text: hi}]\n",
+            "nlu.yml": "nlu:\n- intent: greet\n  examples: |\n    - hi [x](nope)\n",
+            "flows.yml": "flows:\n  greet:\n    steps:\n      - action: utter_greet\n        next: ask\n",
+        },
+    )
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines == [
+        "error: bot/domain.yml:2:1: unknown key 'slot' in domain (did you mean 'slots'?); valid keys: actions, assistant, config, "
+        "e2e_actions, entities, forms, intents, responses, session_config, slots, version",
+        "bot/flows.yml:5:15: flow 'greet': step '0_action_utter_greet' links to unknown step 'ask'; known steps: 0_action_utter_greet, END",
+        "bot/nlu.yml:4:5: entity 'nope' is annotated but not declared in the domain's entities; known entities: (none)",
+    ]
+
+
+def test_warnings_are_printed_unless_quiet(in_tmp: Path) -> None:
+    _bot(
+        in_tmp / "bot",
+        **{
+            "domain.yml": "intents: [greet, bye]\nresponses:\n  utter_greet: [{text: hi}]\nforms: {}\n",
+            "nlu.yml": "nlu:\n- intent: greet\n  examples: '- hi'\n",
+        },
+    )
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "warning: bot/domain.yml:1:18: intent 'bye' has no examples in the NLU data; only a button payload '/bye' can reach it",
+        "warning: bot/domain.yml:4:1: forms are kept but not run; write a flow with collect steps instead",
+    ]
+    quiet = CliRunner().invoke(cli, ["validate", "--quiet", "bot"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_missing_folder_is_a_clear_error(in_tmp: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", "no/such/bot"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: no/such/bot: bot folder does not exist; expected a folder with domain.yml, nlu.yml, flows.yml and config.yml\n"
+
+
+def test_shipped_test_bot_is_valid() -> None:
+    result = CliRunner().invoke(cli, ["validate", str(MINIBOT)])
+    assert result.exit_code == 0, result.output
