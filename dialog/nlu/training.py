@@ -110,6 +110,7 @@ def train_model(config: BotConfig, force: bool = False, progress: Progress | Non
     root = models_root(config)
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=root))
+    staging.chmod(0o755)  # mkdtemp makes it private; a model folder is as readable as the bot's files
     try:
         pipeline = NLUPipeline.from_settings(config.settings, component_context(config))
         pipeline.train(config.nlu, progress)
