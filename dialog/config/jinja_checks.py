@@ -11,7 +11,7 @@ import warnings
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
-from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
 from dialog.config.schema import FileReport, known, suggest
@@ -34,7 +34,7 @@ def check_template(report: FileReport, mark: Mark, what: str, source: str, slots
     except TemplateSyntaxError as exc:
         report.error(mark, f"{what}: invalid template: {exc.message} (template line {exc.lineno})")
         return
-    _check_tree(report, mark, what, "template", tree, set(meta.find_undeclared_variables(tree)), slots)
+    _check_tree(report, mark, what, "template", tree, _free_names(tree), slots)
     slot_names = set(slots)
     for name in _RASA_PLACEHOLDER.findall(source):
         if name in slot_names:
@@ -50,8 +50,7 @@ def check_condition(report: FileReport, mark: Mark, what: str, source: str, slot
     except TemplateSyntaxError as exc:
         report.error(mark, f"{what}: invalid condition {source!r}: {exc.message}")
         return
-    names = {node.name for node in _walk(tree, nodes.Name) if node.ctx == "load"}
-    _check_tree(report, mark, what, "condition", tree, names, slots)
+    _check_tree(report, mark, what, "condition", tree, _free_names(tree), slots)
 
 
 @contextmanager
@@ -71,6 +70,17 @@ def _check_tree(report: FileReport, mark: Mark, what: str, kind: str, tree: node
     for slot in _slot_references(tree):
         if slot not in known_slots:
             report.error(mark, f"{what}: unknown slot '{slot}' in {kind}{suggest(slot, known_slots)}; known slots: {known(known_slots)}")
+
+
+def _free_names(tree: nodes.Node) -> set[str]:
+    """Names read but never bound (``for x in``, ``set x``) in ``tree``, minus Jinja2's globals.
+
+    Cheaper than ``jinja2.meta.find_undeclared_variables``, which generates code.
+    """
+    loaded, bound = set(), set()
+    for node in _walk(tree, nodes.Name):
+        (loaded if node.ctx == "load" else bound).add(node.name)
+    return loaded - bound - set(make_environment().globals)
 
 
 def _walk(tree: nodes.Node, kinds: type | tuple[type, ...]) -> Iterator:

@@ -125,11 +125,22 @@ class _Builder:
             self._constructor.flatten_mapping(node)
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """Compose with libyaml when present (~10x faster); on an error, re-parse in Python for its clearer message."""
+    fast_loader = getattr(yaml, "CSafeLoader", None)
+    if fast_loader is not None:
+        try:
+            return yaml.compose(text, Loader=fast_loader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def load_yaml_text(text: str, path: str | Path) -> Any:
     """Parse ``text`` (from ``path``, used in messages) into located values."""
     path = str(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
