@@ -35,8 +35,11 @@ def sender_id_for(case: TestCase, run: int = 0) -> str:
     return f"test-{digest}" if run == 0 else f"test-{digest}-{run}"
 
 
-def build_test_bot(config: Any, llm: str = "real") -> Any:
-    """A bot on a ``MemoryStore``; ``llm="fake"`` swaps the model for ``FakeGenerator``."""
+def build_test_bot(config: Any, llm: str = "real", nlu: Any = None) -> Any:
+    """A bot on a ``MemoryStore``; ``llm="fake"`` swaps the model for ``FakeGenerator``.
+
+    ``nlu``: an already loaded pipeline to share (else ``start`` loads the trained one).
+    """
     from dialog.bot import Bot
     from dialog.flows.store import MemoryStore
 
@@ -47,7 +50,7 @@ def build_test_bot(config: Any, llm: str = "real") -> Any:
         from dialog.llm.fake import FakeGenerator
 
         generator = FakeGenerator()
-    return Bot.from_config(config, store=MemoryStore(), generator=generator)
+    return Bot.from_config(config, store=MemoryStore(), generator=generator, nlu=nlu)
 
 
 def _active_flow(tracker: dict[str, Any]) -> str | None:
