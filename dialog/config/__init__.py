@@ -1,8 +1,10 @@
 """The only YAML reader: load and validate a bot folder into one immutable ``BotConfig``.
 
 ``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml`` and
-``config.yml`` (each may instead be a folder of YAML files, merged), checks every
-file and the references between them, and raises one ``ConfigError`` listing every
+``config.yml`` (each may instead be a folder of YAML files, merged; a Rasa project's
+``data/`` folder is read too: files with ``flows:`` as flows, the rest as NLU data,
+whose ``rules:``/``stories:`` are ignored with a warning), checks every file and the
+references between them (see ``checks`` for what is an error and what a warning), and raises one ``ConfigError`` listing every
 problem as ``file:line:col: message``. Paths in messages are as the caller gave
 ``domain_dir`` (relative stays relative). Warnings (Rasa keys accepted but ignored,
 intents without examples, ...) are returned in ``BotConfig.warnings``.
@@ -40,13 +42,15 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     if not domain_paths:
         reporter.problems.append(Problem(str(root / "domain.yml"), 0, 0, "missing domain.yml (or a domain/ folder of YAML files)"))
     documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config")}
+    for document in load_documents(find_sources(root, "data"), reporter):  # a Rasa project's data/ folder
+        documents["flows" if isinstance(document.data, dict) and "flows" in document.data else "nlu"].append(document)
     all_read = not reporter.problems  # else cross-file checks would only echo the unreadable file
     domain, domain_sources = parse_domain(documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "")
     nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
     flows, flow_sources = parse_flows(documents["flows"], reporter)
     settings = parse_settings(documents["config"], reporter, root)
     if all_read:
-        check_all(root, domain, domain_sources, nlu, nlu_sources, flows, flow_sources, reporter)
+        check_all(root, domain, domain_sources, nlu, nlu_sources, flows, flow_sources, settings, reporter)
     reporter.raise_if_any()
     return BotConfig(
         root=root,

@@ -1,6 +1,6 @@
 """Checks across files: names used in one file must be defined in another.
 
-Decisions (see docs in ``load_bot``):
+Decisions:
 
 * an intent with examples in nlu.yml but missing from domain.yml is an error (the
   classifier would predict an intent the bot does not know);
@@ -18,7 +18,7 @@ from dialog.config.domain import DomainSources
 from dialog.config.flow_checks import check_flows
 from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
-from dialog.config.models import Domain, NLUData
+from dialog.config.models import Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
 from dialog.config.schema import Reporter, known, suggest
 from dialog.flows.model import Flow
@@ -37,6 +37,7 @@ def check_all(
     nlu_sources: NLUSources,
     flows: dict[str, Flow],
     flow_sources: FlowSources,
+    settings: Settings,
     reporter: Reporter,
 ) -> None:
     _check_domain_references(domain, domain_sources)
@@ -44,6 +45,7 @@ def check_all(
     _check_entities(domain, nlu_sources)
     _check_slot_mappings(domain, domain_sources, reporter)
     _check_action_modules(root, domain, domain_sources, reporter)
+    _check_cancel_intents(domain, settings, reporter)
     check_flows(domain, flows, flow_sources)
 
 
@@ -110,6 +112,15 @@ def _check_slot_mappings(domain: Domain, sources: DomainSources, reporter: Repor
                         mark,
                         f"slot '{slot.name}': mapping names unknown intent '{intent}'{suggest(intent, intents)}; known intents: {known(domain.intents)}",
                     )
+
+
+def _check_cancel_intents(domain: Domain, settings: Settings, reporter: Reporter) -> None:
+    """Configured ``cancel_intents`` the domain lacks can never cancel anything (the defaults may be absent)."""
+    if settings.cancel_intents == Settings().cancel_intents:
+        return
+    for intent in settings.cancel_intents:
+        if intent not in domain.intents and intent not in _IMPLICIT_INTENTS:
+            reporter.file(settings.path).warn((0, 0), f"cancel_intents: intent '{intent}' is not in the domain, so it never cancels a flow")
 
 
 def _check_action_modules(root: Path, domain: Domain, sources: DomainSources, reporter: Reporter) -> None:

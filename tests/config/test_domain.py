@@ -308,7 +308,7 @@ def test_templates_may_use_loops_and_the_allowed_names(bot) -> None:
           items: {type: list}
         responses:
           utter_greet:
-            - text: "{% for i in slots['items'] %}{{ i }} {% endfor %}{{ sender_id }} {{ latest_message.text }} {{ slots.get('items') }}"
+            - text: "{% for i in slots['items'] %}{{ i }} {% endfor %}{{ sender_id }} {{ latest_message.text }} {{ slots.get('items') }}{% set n = 2 %}{% for j in range(n) %}{{ j }}{% endfor %}"
         """,
     )
     assert bot.load().domain.responses["utter_greet"][0].text.startswith("{% for")

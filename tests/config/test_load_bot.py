@@ -361,3 +361,33 @@ def test_loading_is_fast_and_imports_no_heavy_library(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_rasa_project_data_folder_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(
+        tmp_path / "bot",
+        {
+            "domain.yml": "intents: [greet]\nresponses:\n  utter_greet: [{text: hi}]\n",
+            "data/nlu.yml": "version: '3.1'\nnlu:\n- intent: greet\n  examples: '- hi'\n",
+            "data/rules.yml": "version: '3.1'\nrules:\n- rule: greet\n  steps: [{intent: greet}, {action: utter_greet}]\n",
+            "data/flows.yml": "flows:\n  greet:\n    steps: [{action: utter_greet}]\n",
+        },
+    )
+    config = load_bot("bot")
+    assert [example.text for example in config.nlu.examples] == ["hi"]
+    assert list(config.flows) == ["greet"]
+    assert config.warnings == ("bot/data/rules.yml:2:1: 'rules' in NLU file is accepted but ignored: rules are not used; write flows",)
+
+
+def test_configured_cancel_intents_missing_from_the_domain_warn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(
+        tmp_path / "bot",
+        {
+            "domain.yml": "intents: [greet]\n",
+            "nlu.yml": "nlu:\n- intent: greet\n  examples: '- hi'\n",
+            "config.yml": "cancel_intents: [abort, stop]\n",
+        },
+    )
+    assert load_bot("bot").warnings == ("bot/config.yml: cancel_intents: intent 'abort' is not in the domain, so it never cancels a flow",)
