@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from dialog.types import ParseResult
 
@@ -45,6 +45,38 @@ class IntentFeaturizer:
         self.word_vectorizer: Any = None
         self.char_vectorizer: Any = None
         self.embedding_size = 0
+        self._fast: Any = None  # per-text lookup tables, rebuilt after loading
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_fast"] = None
+        return state
+
+    @property
+    def n_features(self) -> int:
+        return len(self.word_vectorizer.vocabulary_) + len(self.char_vectorizer.vocabulary_) + self.embedding_size
+
+    def row(self, result: ParseResult) -> tuple[Any, Any]:
+        """(column indices, values) of one text's feature row: the same numbers as
+        ``transform`` without building sparse matrices (a parse takes ~0.1 ms this way)."""
+        import numpy as np
+
+        if self._fast is None:
+            self._fast = _FastTables(self)
+        fast = self._fast
+        word_idx, word_val = fast.block(fast.word_analyzer(word_text(result) or "<empty>"), fast.word_vocab, fast.word_idf, 0)
+        char_idx, char_val = fast.block(fast.char_analyzer(result.text or " "), fast.char_vocab, fast.char_idf, fast.char_offset)
+        parts_idx, parts_val = [word_idx, char_idx], [word_val, char_val]
+        if self.embedding_size:
+            vector = result.features.get(EMBEDDING_KEY)
+            if vector is None:
+                raise ValueError(
+                    "the intent model was trained with sentence embeddings; "
+                    "add the sentence_embeddings component before sklearn_intent"
+                )
+            parts_idx.append(np.arange(fast.embedding_offset, fast.embedding_offset + self.embedding_size))
+            parts_val.append(np.asarray(vector, dtype=np.float32) * self.settings.embedding_weight)
+        return np.concatenate(parts_idx), np.concatenate(parts_val)
 
     def fit_transform(self, results: Sequence[ParseResult]) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -99,6 +131,39 @@ class IntentFeaturizer:
             dense = np.asarray(embeddings, dtype=np.float32) * self.settings.embedding_weight
             blocks.append(sparse.csr_matrix(dense))
         return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+
+class _FastTables:
+    """Vocabularies, idf weights and analyzers of the fitted vectorizers, for ``row``."""
+
+    def __init__(self, featurizer: IntentFeaturizer) -> None:
+        import numpy as np
+
+        word, char = featurizer.word_vectorizer, featurizer.char_vectorizer
+        self.word_analyzer = word.build_analyzer()
+        self.char_analyzer = char.build_analyzer()
+        self.word_vocab, self.char_vocab = word.vocabulary_, char.vocabulary_
+        self.word_idf = np.asarray(word.idf_, dtype=np.float32)
+        self.char_idf = np.asarray(char.idf_, dtype=np.float32)
+        self.char_offset = len(self.word_vocab)
+        self.embedding_offset = self.char_offset + len(self.char_vocab)
+
+    @staticmethod
+    def block(grams: list[str], vocab: Mapping[str, int], idf: Any, offset: int) -> tuple[Any, Any]:
+        """Sublinear tf * idf, l2-normalised, as TfidfVectorizer computes it."""
+        import numpy as np
+
+        counts: dict[int, int] = {}
+        for gram in grams:
+            column = vocab.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + 1.0) * idf[columns]
+        values /= np.sqrt(np.dot(values, values))
+        return columns + offset, values
 
 
 def _float32() -> Any:

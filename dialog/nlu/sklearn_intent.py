@@ -22,7 +22,9 @@ __all__ = ["SklearnIntentClassifier"]
 
 logger = logging.getLogger(__name__)
 
-_MODEL_FILE = "intent_model.joblib"
+_FEATURIZER_FILE = "intent_features.joblib"
+_WEIGHTS_FILE = "intent_weights.npy"
+_BIAS_FILE = "intent_bias.npy"
 _META_FILE = "intent_meta.json"
 _FORMAT = 1
 
@@ -57,7 +59,8 @@ class SklearnIntentClassifier:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._featurizer: IntentFeaturizer | None = None
-        self._model: Any = None
+        self._weights: Any = None  # (n_features, n_scores) float32: the SVM's coef_.T
+        self._bias: Any = None
         self._classes: tuple[str, ...] = ()
         self._temperature = 1.0
 
@@ -87,31 +90,44 @@ class SklearnIntentClassifier:
         self._featurizer = IntentFeaturizer(settings)
         features = self._featurizer.fit_transform(list(processed))
         if len(self._classes) < 2:
-            self._model = None
+            self._weights = self._bias = None
             return
+        import numpy as np
         from sklearn.svm import LinearSVC
 
-        self._model = LinearSVC(C=self.config.C)
-        self._model.fit(features, labels)
-        self._classes = tuple(str(name) for name in self._model.classes_)
+        model = LinearSVC(C=self.config.C)
+        model.fit(features, labels)
+        self._classes = tuple(str(name) for name in model.classes_)
+        self._weights = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
+        self._bias = np.asarray(model.intercept_, dtype=np.float32)
         self._temperature = self.config.temperature or _fit_temperature(self.config.C, features, labels)
         logger.debug("intent softmax temperature %.4f", self._temperature)
 
     # prediction -------------------------------------------------------------
 
     def __call__(self, result: ParseResult) -> ParseResult:
-        return self.process_batch([result])[0]
+        """One text: gathers only the weight rows of its n-grams (no sparse matrices)."""
+        if self._featurizer is None:
+            raise ModelError("sklearn_intent is not trained; run `dialog train` first")
+        if self._weights is None:
+            return self._annotate(result, [1.0])
+        try:
+            columns, values = self._featurizer.row(result)
+        except ValueError as exc:
+            raise ComponentError(self.name, str(exc)) from exc
+        scores = values @ self._weights[columns] + self._bias
+        return self._annotate(result, _softmax(scores[None, :], self._temperature, len(self._classes))[0])
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
         if self._featurizer is None:
             raise ModelError("sklearn_intent is not trained; run `dialog train` first")
-        if self._model is None:
+        if self._weights is None:
             return [self._annotate(result, [1.0]) for result in results]
         try:
             features = self._featurizer.transform(list(results))
         except ValueError as exc:
             raise ComponentError(self.name, str(exc)) from exc
-        scores = self._model.decision_function(features)
+        scores = features @ self._weights + self._bias
         probabilities = _softmax(scores, self._temperature, len(self._classes))
         return [self._annotate(result, row) for result, row in zip(results, probabilities)]
 
@@ -128,11 +144,14 @@ class SklearnIntentClassifier:
 
     def save(self, directory: Path) -> None:
         import joblib
+        import numpy as np
 
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        state = {"featurizer": self._featurizer, "model": self._model}
-        joblib.dump(state, directory / _MODEL_FILE, compress=3)
+        joblib.dump(self._featurizer, directory / _FEATURIZER_FILE, compress=3)
+        if self._weights is not None:
+            np.save(directory / _WEIGHTS_FILE, self._weights, allow_pickle=False)
+            np.save(directory / _BIAS_FILE, self._bias, allow_pickle=False)
         meta = {
             "format": _FORMAT,
             "classes": list(self._classes),
@@ -147,18 +166,23 @@ class SklearnIntentClassifier:
     ) -> "SklearnIntentClassifier":
         """Rebuild from ``save``'s files; ``options`` may change the threshold only."""
         import joblib
+        import numpy as np
 
         directory = Path(directory)
         try:
             meta = json.loads((directory / _META_FILE).read_text(encoding="utf-8"))
-            state = joblib.load(directory / _MODEL_FILE)
-        except (OSError, ValueError, EOFError) as exc:
+            featurizer = joblib.load(directory / _FEATURIZER_FILE)
+            weights = bias = None
+            if len(meta["classes"]) > 1:
+                weights = np.load(directory / _WEIGHTS_FILE, allow_pickle=False)
+                bias = np.load(directory / _BIAS_FILE, allow_pickle=False)
+        except (OSError, ValueError, EOFError, KeyError) as exc:
             raise ModelError(f"cannot read the intent model in {directory}: {exc}") from exc
         if meta.get("format") != _FORMAT:
             raise ModelError(f"intent model in {directory} has format {meta.get('format')}; retrain with `dialog train`")
         component = cls.from_config(options, context)
-        component._featurizer = state["featurizer"]
-        component._model = state["model"]
+        component._featurizer = featurizer
+        component._weights, component._bias = weights, bias
         component._classes = tuple(meta["classes"])
         component._temperature = float(meta["temperature"])
         return component

@@ -110,3 +110,35 @@ def test_bad_options_name_the_component(options) -> None:
 def test_no_examples_is_a_component_error() -> None:
     with pytest.raises(ComponentError, match="no training examples"):
         SklearnIntentClassifier.from_config({}).train([], [])
+
+
+def test_single_parse_gives_the_batch_confidences() -> None:
+    classifier = _train()
+    texts = ["hi there", "where's my order??", "bye", "", "unrelated words entirely"]
+    batch = classifier.process_batch([ParseResult(text) for text in texts])
+    for text, expected in zip(texts, batch):
+        single = classifier(ParseResult(text))
+        assert [s.name for s in single.ranking] == [s.name for s in expected.ranking]
+        assert [s.confidence for s in single.ranking] == pytest.approx([s.confidence for s in expected.ranking], abs=1e-5)
+
+
+def test_binary_single_parse_matches_batch() -> None:
+    classifier = _train(DATA[:6])
+    single = classifier(ParseResult("good morning"))
+    batch = classifier.process_batch([ParseResult("good morning")])[0]
+    assert single.intent == batch.intent == "greet"
+    assert single.confidence == pytest.approx(batch.confidence, abs=1e-5)
+
+
+def test_embedding_features_are_appended_and_then_required() -> None:
+    examples = [TrainingExample(text, intent) for text, intent in DATA]
+    axis = {"greet": [1.0, 0.0, 0.0], "goodbye": [0.0, 1.0, 0.0], "check_order": [0.0, 0.0, 1.0]}
+    processed = [ParseResult(e.text, features={"sentence_embedding": axis[e.intent]}) for e in examples]
+    classifier = SklearnIntentClassifier.from_config({"embedding_weight": 3.0})
+    classifier.train(examples, processed)
+    result = classifier(ParseResult("zzz", features={"sentence_embedding": [0.0, 1.0, 0.0]}))
+    assert result.ranking[0].name == "goodbye"
+    with pytest.raises(ComponentError, match="sentence_embeddings"):
+        classifier(ParseResult("zzz"))
+    with pytest.raises(ComponentError, match="sentence_embeddings"):
+        classifier.process_batch([ParseResult("zzz")])

@@ -1,0 +1,67 @@
+"""sentence_embeddings: bundled MiniLM unpacking, options, and real vectors (slow)."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from dialog.errors import ComponentError
+from dialog.nlu import minilm_files
+from dialog.nlu.sentence_embeddings import MiniLMEmbedder
+from dialog.nlu.sklearn_intent import SklearnIntentClassifier
+from dialog.types import ParseResult, TrainingExample
+
+
+@pytest.mark.parametrize("options", [{"dtype": "int4"}, {"batch_size": 0}, {"size": 3}])
+def test_bad_options_name_the_component(options) -> None:
+    with pytest.raises(ComponentError, match="sentence_embeddings"):
+        MiniLMEmbedder.from_config(options)
+
+
+def test_a_missing_model_path_is_a_component_error(tmp_path) -> None:
+    embedder = MiniLMEmbedder.from_config({"model_path": str(tmp_path / "nowhere")})
+    with pytest.raises(ComponentError, match="not a folder"):
+        embedder.warm_up()
+
+
+def test_corrupt_weights_are_rejected_and_leave_no_cache(tmp_path, monkeypatch) -> None:
+    fake = tmp_path / "model.zip"
+    with zipfile.ZipFile(fake, "w") as archive:
+        archive.writestr(minilm_files.WEIGHTS_FILE, b"not the real weights")
+        archive.writestr("config.json", "{}")
+    monkeypatch.setattr(minilm_files, "bundled_zip", lambda: fake)
+    cache = tmp_path / "cache" / "minilm"
+    with pytest.raises(ComponentError, match="sha256"):
+        minilm_files.ensure_extracted(cache)
+    assert not cache.exists()
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+@pytest.mark.slow
+def test_real_vectors_are_unit_length_and_meaningful(tmp_path) -> None:
+    import numpy as np
+
+    embedder = MiniLMEmbedder.from_config({"cache_dir": str(tmp_path / "minilm")})
+    texts = ["where is my parcel", "track my package", "i love pizza", ""]
+    vectors = embedder.embed(texts)
+    assert vectors.shape == (4, 384)
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx(1.0, abs=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+    single = embedder(ParseResult(texts[1])).features["sentence_embedding"]
+    assert single == pytest.approx(vectors[1], abs=1e-4)  # padding does not change a vector
+    assert (tmp_path / "minilm" / minilm_files.WEIGHTS_FILE).stat().st_size == minilm_files.WEIGHTS_SIZE
+
+
+@pytest.mark.slow
+def test_sklearn_intent_uses_the_embeddings(tmp_path) -> None:
+    embedder = MiniLMEmbedder.from_config({"cache_dir": str(tmp_path / "minilm")})
+    data = [("where is my parcel", "track"), ("track my package", "track"), ("has it shipped", "track"),
+            ("hello", "greet"), ("hi there", "greet"), ("good morning", "greet")]
+    examples = [TrainingExample(text, intent) for text, intent in data]
+    processed = embedder.process_batch([ParseResult(e.text) for e in examples])
+    classifier = SklearnIntentClassifier.from_config({})
+    classifier.train(examples, processed)
+    assert classifier(embedder(ParseResult("where's my delivery"))).intent == "track"
+    with pytest.raises(ComponentError, match="sentence_embeddings"):
+        classifier(ParseResult("where's my delivery"))
