@@ -1,0 +1,105 @@
+"""Hypothesis sends >= 10,000 generated bodies to every POST endpoint: never a 5xx,
+every error is JSON, and a rejected body never changes any conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from dialog.channels.webhook import create_app
+from dialog.flows.store import MemoryStore
+from dialog.llm.fake import FakeGenerator
+from tests.channels.asgi_driver import call
+from tests.channels.conftest import make_bot
+
+EXAMPLES = int(__import__("os").environ.get("FUZZ_EXAMPLES", 10_000))
+PATHS = ["/webhooks/rest/webhook", "/webhooks/rest/stream", "/model/parse", "/conversations/u1/trigger_intent"]
+
+
+class CountingStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.appends = 0
+
+    async def append(self, sender_id: str, events: list[dict]) -> None:
+        self.appends += 1
+        await super().append(sender_id, events)
+
+
+scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30)
+json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=6)
+texts = st.text(max_size=60) | st.sampled_from(["hi", "/check_order", "how can i pay", "tell me a joke", "/restart", " ", "\x00", "\ud800", "123456", '/inform{"order_id": "1"}'])
+message_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "sender": texts | json_values,
+        "message": texts | json_values,
+        "text": texts | json_values,
+        "name": st.sampled_from(["greet", "check_order", "nope", ""]) | json_values,
+        "entities": json_values,
+        "metadata": json_values,
+    },
+)
+
+
+def encode(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+valid_looking = st.fixed_dictionaries({"sender": texts, "message": texts, "text": texts, "name": st.sampled_from(["greet", "check_order"])})
+
+bodies = st.one_of(
+    valid_looking.map(encode),
+    st.binary(max_size=80),
+    json_values.map(encode),
+    message_like.map(encode),
+    message_like.map(lambda v: encode(v)[:-1]),  # truncated JSON
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_target(tmp_path_factory):
+    from dialog.config import load_bot
+    import shutil
+    from tests.channels.conftest import MINIBOT
+
+    folder = tmp_path_factory.mktemp("fuzz") / "minibot"
+    shutil.copytree(MINIBOT, folder)
+    store = CountingStore()
+    bot = make_bot(load_bot(folder), store, FakeGenerator("A fake reply."))
+    app = create_app(bot)
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(bot.start())
+    yield app, store, loop
+    loop.run_until_complete(bot.close())
+    loop.close()
+
+
+def test_no_generated_body_gets_a_5xx(fuzz_target) -> None:
+    app, store, loop = fuzz_target
+    senders = itertools.count()
+    statuses: dict[int, int] = {}
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(body=bodies, path=st.sampled_from(PATHS), chunked=st.booleans())
+    def check(body: bytes, path: str, chunked: bool) -> None:
+        # A fresh sender per example keeps conversations short (fast turns).
+        body = body.replace(b'"sender": "', b'"sender": "s%d-' % next(senders), 1)
+        before = store.appends
+        status, answer = loop.run_until_complete(call(app, "POST", path, body, chunk=16 if chunked else 0))
+        statuses[status] = statuses.get(status, 0) + 1
+        assert status < 500, (status, body, answer)
+        if status >= 400:
+            error = json.loads(answer)
+            assert set(error) == {"error", "detail"}
+            assert store.appends == before, "a rejected body changed a conversation"
+
+    check()
+    assert sum(statuses.values()) >= EXAMPLES
+    assert statuses.get(200, 0) > EXAMPLES // 20 and statuses.get(400, 0) > EXAMPLES // 4, statuses
