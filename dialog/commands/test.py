@@ -69,15 +69,18 @@ def _styled(result: CaseResult) -> str:
 
 
 class _Output:
-    """One line per case on stdout; a progress bar on stderr for long suites in a terminal."""
+    """One line per case on stdout; a progress bar on stderr for long suites in a terminal.
+
+    The bar appears with the first result, so its time estimate leaves out the
+    model loading before it.
+    """
 
     def __init__(self, total: int) -> None:
-        show_bar = total >= PROGRESS_BAR_MIN_CASES and sys.stderr.isatty()
-        self.bar: Any = click.progressbar(length=total, label="stories", file=sys.stderr, show_pos=True) if show_bar else None
+        self.total = total
+        self.show_bar = total >= PROGRESS_BAR_MIN_CASES and sys.stderr.isatty()
+        self.bar: Any = None
 
     def __enter__(self) -> "_Output":
-        if self.bar is not None:
-            self.bar.__enter__()
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -89,6 +92,9 @@ class _Output:
             sys.stderr.write("\r\033[K")  # clear the bar's line before printing above it
             sys.stderr.flush()
         click.echo(_styled(result))
+        if self.show_bar and self.bar is None:
+            self.bar = click.progressbar(length=self.total, label="stories", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
         if self.bar is not None:
             self.bar.update(1)
 
