@@ -6,7 +6,8 @@ The order of the rules, first match wins:
 
 1. ``/restart``: forget everything, new session, ``utter_restart``.
 2. Handed off to a human: stay silent (only the user event is recorded).
-3. A cancel intent (``settings.cancel_intents`` or ``/stop``) with a flow active:
+3. A cancel intent (``settings.cancel_intents`` or ``/stop``, confidence >= the
+   trigger threshold) with a flow active:
    cancel it (``stack.cancel_active``), ``utter_flow_cancelled``.
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
    no flow active -> start it; another flow active -> digression (interrupt,
@@ -112,7 +113,7 @@ class DialogueEngine:
             return False
         if state.paused:
             return False
-        if state.top is not None and self._is_cancel(parse.intent):
+        if state.top is not None and self._is_cancel(parse):
             cancel_active(turn, reason=f"intent {parse.intent}", utter="utter_flow_cancelled")
             return False
         slots = self.config.domain.slots
@@ -155,8 +156,12 @@ class DialogueEngine:
             if name == requested or turn.state.slots.get(name) != value:
                 turn.set_slot(name, value)
 
-    def _is_cancel(self, intent: str | None) -> bool:
-        return intent is not None and (intent == STOP_INTENT or intent in self.config.settings.cancel_intents)
+    def _is_cancel(self, parse: ParseResult) -> bool:
+        """A cancel intent as sure as a trigger must be: a doubtful "stop" does not end a flow."""
+        settings = self.config.settings
+        if parse.intent is None or parse.confidence < settings.trigger_threshold:
+            return False
+        return parse.intent == STOP_INTENT or parse.intent in settings.cancel_intents
 
     def _trigger(self, turn: Turn, parse: ParseResult, preview: Mapping[str, Any]) -> str | None:
         """The first flow this parse triggers, guards evaluated over the slots it would fill."""

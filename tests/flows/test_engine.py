@@ -376,3 +376,9 @@ def test_next_loop_is_an_error(tmp_path: Path) -> None:
     config = BotConfig(config.root, config.domain, config.nlu, {**config.flows, "loop": looping}, config.settings)
     with pytest.raises(FlowError, match="steps in one turn"):
         Convo(config).send("loop")
+
+
+def test_a_doubtful_cancel_intent_does_not_cancel(convo: Convo) -> None:
+    convo.send("cancel_order")
+    assert convo.send("cancel", "stop it?", confidence=0.45) == ["What is your order number?"]
+    assert convo.state.active_flow == "cancel_order"
