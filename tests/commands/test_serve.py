@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dialog.cli import cli
+from dialog.commands.serve import worker_app
+
+MINIBOT = Path(__file__).parents[1] / "data" / "minibot"
+
+
+def test_serve_help_lists_the_options() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--auth-token", "--workers", "--tracker-store", "--llm / --no-llm"):
+        assert option in result.output
+
+
+def test_several_workers_refuse_an_in_memory_store(tmp_path: Path) -> None:
+    shutil.copytree(MINIBOT, tmp_path / "minibot")
+    result = CliRunner().invoke(cli, ["serve", str(tmp_path / "minibot"), "--workers", "2", "--tracker-store", "memory://"])
+    assert result.exit_code == 2
+    assert "needs a shared tracker_store" in result.output
+
+
+def test_worker_app_builds_the_app_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    shutil.copytree(MINIBOT, tmp_path / "minibot")
+    monkeypatch.setenv("DIALOG_SERVE_DOMAIN", str(tmp_path / "minibot"))
+    monkeypatch.setenv("DIALOG_SERVE_TRACKER_STORE", "memory://")
+    monkeypatch.setenv("DIALOG_SERVE_LLM", "0")
+    monkeypatch.setenv("DIALOG_AUTH_TOKEN", "t")
+    app = worker_app()
+    assert app.state.bot.config.settings.tracker_store == "memory://"
+    assert app.state.bot.status()["llm"] == {"state": "disabled"}
