@@ -34,9 +34,10 @@ __all__ = ["AnnotationError", "load_bot", "format_example", "parse_annotated"]
 def load_bot(domain_dir: str | Path) -> BotConfig:
     """Load, validate and return the bot in ``domain_dir``; raises ``ConfigError`` with every problem."""
     root = Path(domain_dir)
+    if root.is_file():
+        raise ConfigError(Problem(str(root), 0, 0, f"is a file; pass the bot folder that holds domain.yml (e.g. {root.parent})"))
     if not root.is_dir():
-        reason = "is not a folder" if root.exists() else "does not exist"
-        raise ConfigError(Problem(str(root), 0, 0, f"bot folder {reason}; expected a folder with domain.yml, nlu.yml, flows.yml and config.yml"))
+        raise ConfigError(Problem(str(root), 0, 0, "bot folder does not exist; expected a folder with domain.yml, nlu.yml, flows.yml and config.yml"))
     reporter = Reporter()
     domain_paths = find_sources(root, "domain")
     if not domain_paths:

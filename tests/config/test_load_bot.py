@@ -391,3 +391,10 @@ def test_configured_cancel_intents_missing_from_the_domain_warn(tmp_path: Path, 
         },
     )
     assert load_bot("bot").warnings == ("bot/config.yml: cancel_intents: intent 'abort' is not in the domain, so it never cancels a flow",)
+
+
+def test_a_file_instead_of_the_folder_gets_a_hint(tmp_path: Path) -> None:
+    _write(tmp_path, {"domain.yml": "intents: []\n"})
+    with pytest.raises(ConfigError) as info:
+        load_bot(tmp_path / "domain.yml")
+    assert str(info.value) == f"{tmp_path}/domain.yml: is a file; pass the bot folder that holds domain.yml (e.g. {tmp_path})"
