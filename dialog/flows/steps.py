@@ -203,12 +203,25 @@ def _builtin(turn: Turn, flow: Flow, step: ActionStep) -> str:
     name = step.action
     turn.emit(events.action(name, turn.now(), flow.id, step.id))
     if name in ("handoff", "action_handoff"):
-        turn.say("utter_handoff")
-        turn.emit(events.handoff(turn.now()))
-    elif name in ("restart", "action_restart"):
+        handoff(turn, flow)
+        return PAUSE
+    if name in ("restart", "action_restart"):
         restart(turn)
         return PAUSE
     return next_target(turn, flow, step)
+
+
+def handoff(turn: Turn, flow: Flow) -> None:
+    """Hand over to a human: ``utter_handoff``, the ``handoff`` event, and no more bot steps.
+
+    The flow that hands off completes here (steps after ``handoff`` do not run);
+    flows it interrupted or that called it are cancelled, so nothing resumes and
+    re-asks behind the human's back, and ``/restart`` or ``resume`` starts clean.
+    """
+    turn.say("utter_handoff")
+    turn.emit(events.handoff(turn.now()))
+    close_flow(turn, flow, completed=True)
+    cancel_stack(turn, reason="handoff")
 
 
 def restart(turn: Turn) -> None:

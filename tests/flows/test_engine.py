@@ -382,3 +382,10 @@ def test_a_doubtful_cancel_intent_does_not_cancel(convo: Convo) -> None:
     convo.send("cancel_order")
     assert convo.send("cancel", "stop it?", confidence=0.45) == ["What is your order number?"]
     assert convo.state.active_flow == "cancel_order"
+
+
+def test_handoff_during_a_digression_does_not_resume_anything(convo: Convo) -> None:
+    convo.send("cancel_order", order_id="234567")
+    assert convo.send("human_handoff") == ["I'm handing you over to a human colleague."]
+    assert convo.state.stack == () and convo.state.paused
+    assert convo.kinds().count("flow_cancelled") == 1 and "flow_resumed" not in convo.kinds()
