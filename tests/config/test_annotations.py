@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialog.config import AnnotationError, format_example, parse_annotated
@@ -109,6 +109,7 @@ def _examples(draw: st.DrawFn) -> TrainingExample:
     return TrainingExample("".join(pieces), "intent", tuple(entities))
 
 
+@settings(deadline=None)  # the machine is shared; a slow example is not a failure
 @given(_examples())
 def test_round_trip_property(example: TrainingExample) -> None:
     text, entities = parse_annotated(format_example(example))
