@@ -38,6 +38,7 @@ _TOP_KEYS = ("flows", "version")
 _FLOW_KEYS = ("always_include_in_prompt", "description", "if", "name", "nlu_trigger", "persisted_slots", "steps")
 _COMMON_KEYS = ("description", "id", "next")
 _KIND_KEYS = {"collect": ("ask_before_filling", "max_attempts", "rejections", "reset_after_flow_ends", "utter")}
+_FLOW_IGNORED = {"run_pattern_completed": "a finished flow always ends quietly here"}
 _STEP_IGNORED = {"force_slot_filling": "slots are filled through their mappings", "metadata": "step metadata is not used"}
 
 
@@ -95,7 +96,7 @@ def parse_flows(documents: list[Document], reporter: Reporter) -> tuple[dict[str
 
 def _parse_flow(flow_id: str, data: LocatedMap, report: FileReport, sources: FlowSources) -> Flow | None:
     what = f"flow '{flow_id}'"
-    report.keys(data, _FLOW_KEYS, what, required=("steps",))
+    report.keys(data, _FLOW_KEYS, what, ignored=_FLOW_IGNORED, required=("steps",))
     steps_value = report.sequence(data.get("steps"), data.value_mark("steps"), f"{what}: 'steps'")
     if steps_value is None:
         return None

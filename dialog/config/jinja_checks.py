@@ -48,9 +48,19 @@ def check_condition(report: FileReport, mark: Mark, what: str, source: str, slot
         with _quiet_escapes():
             tree = Parser(make_environment(), source, state="variable").parse_expression()
     except TemplateSyntaxError as exc:
-        report.error(mark, f"{what}: invalid condition {source!r}: {exc.message}")
+        reason = "unexpected text after a complete expression" if exc.message == "chunk after expression" else exc.message
+        report.error(mark, f"{what}: invalid condition {source!r}: {reason}{_pypred_hint(source)}")
         return
     _check_tree(report, mark, what, "condition", tree, _free_names(tree), slots)
+
+
+def _pypred_hint(source: str) -> str:
+    """Rasa Pro writes conditions in pypred; point at the Jinja2 spelling of its usual operators."""
+    if re.search(r"(?<![=!<>])=(?!=)", source):
+        return " (compare with '==')"
+    if re.search(r"\bmatches\s+[\"']", source) and " is matches" not in source:
+        return " (write 'x is matching \"regex\"')"
+    return ""
 
 
 @contextmanager

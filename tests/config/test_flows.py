@@ -291,7 +291,7 @@ def _flow(steps: str) -> str:
         (
             "flows:\n  f:\n    descripton: x\n    steps:\n      - action: utter_greet\n",
             "bot/flows.yml:3:5: unknown key 'descripton' in flow 'f' (did you mean 'description'?); valid keys: "
-            "always_include_in_prompt, description, if, name, nlu_trigger, persisted_slots, steps",
+            "always_include_in_prompt, description, if, name, nlu_trigger, persisted_slots, run_pattern_completed, steps",
         ),
         (
             "flows:\n  f:\n    description: x\n",
@@ -300,6 +300,16 @@ def _flow(steps: str) -> str:
         (
             "flows:\n  f:\n    if: slots.x ==\n    steps:\n      - action: utter_greet\n",
             "bot/flows.yml:3:9: flow 'f': invalid condition 'slots.x ==': unexpected 'end of template'",
+        ),
+        (
+            "flows:\n  f:\n    if: slots.order_id = \"1\"\n    steps:\n      - action: utter_greet\n",
+            "bot/flows.yml:3:9: flow 'f': invalid condition 'slots.order_id = \"1\"': unexpected text after a complete expression "
+            "(compare with '==')",
+        ),
+        (
+            "flows:\n  f:\n    if: slots.order_id matches \"^1\"\n    steps:\n      - action: utter_greet\n",
+            "bot/flows.yml:3:9: flow 'f': invalid condition 'slots.order_id matches \"^1\"': unexpected text after a complete "
+            "expression (write 'x is matching \"regex\"')",
         ),
         (
             "flow:\n  f: {}\n",
