@@ -100,11 +100,13 @@ class _Output:
 
 
 async def _run_serial(config: BotConfig, cases: list[TestCase], llm: str, fail_fast: bool, on_result: Callable[[CaseResult], None]) -> SuiteResult:
-    from dialog.testing.runner import StoryRunner, build_test_bot
+    from dialog.testing.runner import StoryRunner, build_test_bot, wait_for_llm
 
     bot = build_test_bot(config, llm)
     await bot.start()
     try:
+        if llm == "real":
+            await wait_for_llm(bot, on_wait=lambda message: click.echo(message, err=True))
         return await StoryRunner(bot).run(cases, fail_fast=fail_fast, on_result=on_result)
     finally:
         await bot.close()

@@ -10,6 +10,7 @@ checks the steps that follow with ``matching.TurnChecker``.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -22,7 +23,7 @@ from dialog.testing.results import CaseResult, Failure, SuiteResult, Turn
 from dialog.testing.stories import TestCase
 from dialog.types import Message
 
-__all__ = ["LLM_MODES", "StoryRunner", "build_test_bot", "sender_id_for"]
+__all__ = ["LLM_MODES", "StoryRunner", "build_test_bot", "sender_id_for", "wait_for_llm"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,18 @@ def build_test_bot(config: Any, llm: str = "real", nlu: Any = None) -> Any:
 
         generator = FakeGenerator()
     return Bot.from_config(config, store=MemoryStore(), generator=generator, nlu=nlu)
+
+
+async def wait_for_llm(bot: Any, on_wait: Callable[[str], None] | None = None) -> str:
+    """Wait until the bot's LLM has loaded (or failed), so fallback turns meet a ready
+    model instead of timing out while it loads; returns the final state."""
+    state = bot.status()["llm"]["state"]
+    if state == "loading" and on_wait is not None:
+        on_wait(f"waiting for the language model ({bot.status()['llm'].get('model')}) to load; --llm fake skips it")
+    while state == "loading":
+        await asyncio.sleep(0.1)
+        state = bot.status()["llm"]["state"]
+    return state
 
 
 def _active_flow(tracker: dict[str, Any]) -> str | None:
