@@ -17,6 +17,7 @@ The rules, per user turn (the steps between one ``user`` step and the next):
 * ``slot_was_set: NAME`` holds if the slot has a value after the turn or this turn
   set it to a value; ``slot_was_set: {NAME: VALUE}`` if it equals VALUE after the turn
   or this turn set it to VALUE (so a slot that a finished flow reset still counts).
+  Rasa's ``requested_slot`` is the slot the active flow is asking for.
   ``slot_was_not_set`` is the exact opposite of each. Values compare with ``==`` or,
   failing that, as strings (``order_id: 234567`` matches the text ``"234567"``).
 * ``intent: NAME`` is the parse of the turn's user message; ``entity`` (from Rasa
@@ -209,8 +210,15 @@ def _slot_set_values(turn: Turn, name: str) -> list[Any]:
     return [event.get("value") for event in turn.events if event.get("event") == "slot" and event.get("name") == name]
 
 
+def _current(turn: Turn, name: str) -> Any:
+    """The slot's value after the turn; Rasa's ``requested_slot`` is the slot a flow asks for."""
+    if name == "requested_slot" and name not in turn.slots:
+        return turn.requested_slot
+    return turn.slots.get(name)
+
+
 def _slot_matches(turn: Turn, name: str, expected: Any) -> bool:
-    values = [turn.slots.get(name)] + _slot_set_values(turn, name)
+    values = [_current(turn, name)] + _slot_set_values(turn, name)
     if expected == ANY_VALUE:
         return any(value is not None for value in values)
     return any(same_value(value, expected) for value in values)
@@ -219,4 +227,4 @@ def _slot_matches(turn: Turn, name: str, expected: Any) -> bool:
 def _slot_story(turn: Turn, name: str) -> str:
     set_now = _slot_set_values(turn, name)
     during = f"; this turn set it to {', '.join(_show(v) for v in set_now)}" if set_now else "; this turn did not set it"
-    return f"{name} = {_show(turn.slots.get(name))} after the turn{during}"
+    return f"{name} = {_show(_current(turn, name))} after the turn{during}"

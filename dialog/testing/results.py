@@ -34,6 +34,7 @@ class Turn:
     events: tuple[Event, ...] = ()
     slots: Mapping[str, Any] = field(default_factory=dict)
     active_flow: str | None = None
+    requested_slot: str | None = None
 
     @property
     def parse(self) -> Mapping[str, Any]:

@@ -128,6 +128,7 @@ class StoryRunner:
             events=tuple(events[seen:]),
             slots=dict(tracker.get("slots") or {}),
             active_flow=_active_flow(tracker),
+            requested_slot=tracker.get("requested_slot"),
         )
         return turn, len(events)
 

@@ -151,3 +151,10 @@ def test_same_value_compares_as_text_when_types_differ() -> None:
     assert same_value(3.0, 3)
     assert not same_value(None, "None")
     assert not same_value("a", "b")
+
+
+def test_rasa_requested_slot_is_the_slot_the_flow_asks_for() -> None:
+    the_turn = Turn(text="cancel", events=(user("cancel", "cancel_order"),), slots={"order_id": None}, requested_slot="order_id")
+    assert run(TurnChecker("story"), the_turn, Step("slot_was_set", ("requested_slot", "order_id"))) is None
+    failure = run(TurnChecker("story"), the_turn, Step("slot_was_set", ("requested_slot", "confirmed")))
+    assert failure.actual == 'requested_slot = "order_id" after the turn; this turn did not set it'
