@@ -63,3 +63,37 @@ def test_missing_domain_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["shell", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+DOMAINS = Path(__file__).resolve().parents[2] / "domains"
+
+
+def domain_shell(name: str, script: str) -> list[str]:
+    """Chat with a shipped domain (a new sender each run: its store keeps conversations)."""
+    import uuid
+
+    result = CliRunner().invoke(cli, ["shell", str(DOMAINS / name), "--sender", f"e2e-{uuid.uuid4().hex[:8]}", "--no-llm"], input=script)
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_customer_service_in_the_shell() -> None:
+    lines = domain_shell(
+        "customer_service",
+        "I want to cancel my order\n234567\nwhat payment methods do you take?\n1\ntalk to a human\nhello?\n/restart\n",
+    )
+    assert "order number" in lines[0]
+    assert "234567" in lines[1] and lines[2:4] == ["  1. Yes, cancel it", "  2. No, keep it"]
+    assert lines[4].startswith("We accept Visa")
+    assert lines[5:8] == lines[1:4]  # the open question, re-asked after the digression
+    assert lines[8].startswith("Done! Order 234567 is cancelled")
+    assert "support team" in lines[9]  # the handoff; "hello?" then gets no reply
+    assert lines[10].startswith("Let's start over")
+    assert len(lines) == 11
+
+
+def test_it_helpdesk_in_the_shell() -> None:
+    lines = domain_shell("it_helpdesk", "hi\nthe vpn is down\nwhat is the meaning of life\n")
+    assert lines[0].startswith("Hi, this is the IT Help Desk bot")
+    assert "INC-1001" in lines[1]
+    assert lines[2].startswith("Sorry, I didn't get that")
