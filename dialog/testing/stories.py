@@ -194,6 +194,7 @@ class _Reader:
     def __init__(self, path: str, parse_annotations: AnnotationParser | None) -> None:
         self.path = path
         self._parse_annotations = parse_annotations
+        self._lines: list[str] | None = None
         self.problems: list[Problem] = []
         self.metadata: Mapping[str, Any] = {}
 
@@ -272,11 +273,12 @@ class _Reader:
                 self.problem(mark, "'llm_fallback' must be true or false")
                 return []
             return [Step(kind, value, *mark)]
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
+        if not isinstance(value, (str, int, float)) or str(value).strip() == "":
             self.problem(mark, f"'{kind}' needs a non-empty text")
             return []
         metadata = self._user_metadata(step) if kind == "user" else {}
-        text = str(value).strip() if kind == "user" else str(value)
+        text = self._as_written(value, mark)
+        text = text.strip() if kind == "user" else text
         return [Step(kind, text, *mark, metadata=metadata)]
 
     # -- Rasa test stories ---------------------------------------------------------------
@@ -295,7 +297,7 @@ class _Reader:
             return self._story_user_step(step)
         for kind in ("action", "bot"):
             if kind in step:
-                return [Step(kind, str(step[kind]).strip(), *step.value_mark(kind))]
+                return [Step(kind, self._as_written(step[kind], step.value_mark(kind)).strip(), *step.value_mark(kind))]
         if "slot_was_set" in step:
             return [Step("slot_was_set", pair, *m) for pair, m in self._slot_pairs(step["slot_was_set"], step.value_mark("slot_was_set"))]
         if "active_loop" in step:
@@ -313,7 +315,7 @@ class _Reader:
             payload = f"/{intent}" + (json.dumps(dict(entities), ensure_ascii=False) if entities else "")
             return [Step("user", payload, *mark), Step("intent", str(intent), *mark)]
         mark = step.value_mark("user")
-        raw = str(step["user"]).strip()
+        raw = self._as_written(step["user"], mark).strip()
         try:
             text, annotated = self.parse_annotations(raw)
         except ConfigError as error:
@@ -388,6 +390,20 @@ class _Reader:
         known = ", ".join(sorted(self.metadata)) or "none defined"
         self.problem(step.value_mark("metadata"), f"unknown metadata '{raw}'; known: {known}")
         return {}
+
+    def _as_written(self, value: Any, mark: Mark) -> str:
+        """A plain scalar as the author typed it: YAML 1.1 reads ``user: yes`` as True and
+        ``user: 0123`` as 83, but a test conversation means the text (Rasa reads YAML 1.2)."""
+        if isinstance(value, str):
+            return value
+        if self._lines is None:
+            self._lines = Path(self.path).read_text(encoding="utf-8").splitlines()
+        line, column = mark
+        if not 0 < line <= len(self._lines):
+            return str(value)
+        written = self._lines[line - 1][column - 1 :]
+        comment = written.find(" #")
+        return (written[:comment] if comment >= 0 else written).strip() or str(value)
 
     def _check_keys(self, mapping: LocatedMap, valid: tuple[str, ...]) -> None:
         for key in mapping:

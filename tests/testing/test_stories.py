@@ -226,3 +226,15 @@ def test_unknown_story_step_key_lists_the_valid_ones(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_story_file(path)
     assert f"{path}:5:9: unknown key 'checkpoint'; valid keys: user, intent, entities, action" in str(caught.value)
+
+
+def test_plain_scalars_are_sent_as_written_not_as_yaml_1_1_values(tmp_path: Path) -> None:
+    text = "test_cases:\n  - test_case: y\n    steps:\n      - user: yes\n      - user: No  # a comment\n      - user: 0123\n      - bot: on\n"
+    [case] = load_story_file(write(tmp_path, text))
+    assert [step.value for step in case.steps] == ["yes", "No", "0123", "on"]
+
+
+def test_rasa_story_plain_scalars_too(tmp_path: Path) -> None:
+    text = "stories:\n  - story: y\n    steps:\n      - user: yes\n        intent: affirm\n      - action: utter_ok\n"
+    [case] = load_story_file(write(tmp_path, text))
+    assert kinds(case) == [("user", "yes"), ("intent", "affirm"), ("action", "utter_ok")]
