@@ -5,8 +5,8 @@ in-process ``asyncio.Lock`` is not enough. Both lock kinds here are released by 
 operating system or the database when the holding process dies, so a crash never
 leaves a conversation locked:
 
-- ``FileLocks`` (SQLite): a POSIX byte-range lock on ``<db>.locks``, one byte per
-  hash bucket of the sender id.
+- ``FileLocks`` (SQLite): a byte-range lock on ``<db>.locks``, one byte per hash
+  bucket of the sender id.
 - ``AdvisoryLocks`` (PostgreSQL): ``pg_try_advisory_lock`` on a connection that the
   turn keeps (and reuses for its load and append) until it unlocks.
 
@@ -19,6 +19,7 @@ import asyncio
 import fcntl
 import hashlib
 import os
+import struct
 import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -30,8 +31,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialog.errors import StoreError
+from dialog.flows.local_locks import LocalLocks
 
-__all__ = ["AdvisoryLocks", "FileLocks", "LocalLocks", "bucket_of"]
+__all__ = ["AdvisoryLocks", "FileLocks", "bucket_of"]
 
 BUCKETS = 1 << 16
 _FIRST_WAIT_S = 0.001
@@ -42,27 +44,6 @@ def bucket_of(sender_id: str, buckets: int = BUCKETS) -> int:
     """A stable small number for a sender id (the same in every process)."""
     digest = hashlib.blake2b(sender_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % buckets
-
-
-class LocalLocks:
-    """``asyncio.Lock``s keyed by any hashable, dropped when nobody holds or waits."""
-
-    def __init__(self) -> None:
-        self._locks: dict[Any, asyncio.Lock] = {}
-        self._users: dict[Any, int] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: Any) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key]
-                del self._locks[key]
 
 
 async def _poll(try_once: Callable[[], Any], timeout_s: float, what: str) -> None:
@@ -76,11 +57,28 @@ async def _poll(try_once: Callable[[], Any], timeout_s: float, what: str) -> Non
         wait = min(wait * 2, _MAX_WAIT_S)
 
 
-class FileLocks:
-    """Cross-process sender locks for SQLite through ``fcntl`` byte-range locks.
+def _byte_lock(fd: int, kind: int, offset: int) -> None:
+    """Lock or unlock one byte; raises BlockingIOError/PermissionError when taken.
 
-    POSIX record locks belong to the process, so senders of this process that hash
-    to the same bucket are serialised by an in-process lock on the bucket first.
+    On Linux these are open-file-description locks (``F_OFD_SETLK``): owned by this
+    store's file descriptor, not by the process, so two stores in one process exclude
+    each other too, and closing one never drops the other's locks (the POSIX pitfall).
+    Elsewhere, classic per-process ``lockf`` locks.
+    """
+    ofd_setlk = getattr(fcntl, "F_OFD_SETLK", None)
+    if ofd_setlk is None:
+        lockf_kind = fcntl.LOCK_UN if kind == fcntl.F_UNLCK else fcntl.LOCK_EX | fcntl.LOCK_NB
+        fcntl.lockf(fd, lockf_kind, 1, offset)
+        return
+    # struct flock: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid (0 for OFD).
+    fcntl.fcntl(fd, ofd_setlk, struct.pack("hhqqi4x", kind, os.SEEK_SET, offset, 1, 0))
+
+
+class FileLocks:
+    """Cross-process sender locks for SQLite through byte-range locks on ``<db>.locks``.
+
+    Senders of this store that hash to the same bucket are serialised by an
+    in-process lock on the bucket first (byte locks of one owner never conflict).
     """
 
     def __init__(self, path: Path, timeout_s: float) -> None:
@@ -102,7 +100,7 @@ class FileLocks:
 
             async def try_once() -> bool:
                 try:
-                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, bucket)
+                    _byte_lock(fd, fcntl.F_WRLCK, bucket)
                 except (BlockingIOError, PermissionError):
                     return False
                 return True
@@ -111,7 +109,7 @@ class FileLocks:
             try:
                 yield
             finally:
-                fcntl.lockf(fd, fcntl.LOCK_UN, 1, bucket)
+                _byte_lock(fd, fcntl.F_UNLCK, bucket)
 
     def close(self) -> None:
         if self._fd is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -45,7 +46,8 @@ from sqlalchemy.pool import StaticPool
 
 from dialog.errors import ConfigError, StoreError
 from dialog.flows.event_cache import EventCache
-from dialog.flows.sql_locks import AdvisoryLocks, FileLocks, LocalLocks
+from dialog.flows.local_locks import LocalLocks
+from dialog.flows.sql_locks import AdvisoryLocks, FileLocks
 
 __all__ = ["SQLStore"]
 
@@ -124,6 +126,7 @@ class SQLStore:
         else:
             self._locks = FileLocks(Path(driver_url.database + ".locks"), lock_timeout_s)
         self._ready = False
+        self._schema_lock = threading.Lock()
         self._cache = EventCache()
 
     # -- engine ------------------------------------------------------------------
@@ -168,13 +171,22 @@ class SQLStore:
     async def _ensure_schema(self) -> None:
         if not self._ready:
             await self._run(self._create_schema)
-            self._ready = True
 
     def _create_schema(self) -> None:
-        try:
-            self._metadata.create_all(self._engine)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the conversation store {self.url}: {exc}") from exc
+        """Create the table once per store; two processes racing to create it are fine."""
+        with self._schema_lock:
+            for attempt in range(2):
+                if self._ready:
+                    return
+                try:
+                    with self._engine.connect() as connection:
+                        connection.execution_options(dialog_write=True)
+                        with connection.begin():
+                            self._metadata.create_all(connection)
+                    self._ready = True
+                except SQLAlchemyError as exc:
+                    if attempt:  # the second failure is real, not a lost creation race
+                        raise StoreError(f"cannot open the conversation store {self.url}: {exc}") from exc
 
     async def _on_connection(self, sender_id: str, work: Callable[..., Any], *args: Any) -> Any:
         """Run ``work(connection, *args)`` in a thread on the connection holding this

@@ -239,3 +239,63 @@ def test_loaded_events_are_copies(tmp_path: Path) -> None:
         return events
 
     assert run(scenario()) == [{"event": "user", "text": "hi"}]
+
+
+# -- the same contract on SQLite and on a real PostgreSQL --------------------------
+
+from tests.flows.store_contract import CONTRACT, two_stores_share_conversations  # noqa: E402
+from tests.services import postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
+
+
+@pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
+def test_store_contract_on_sqlite(tmp_path: Path, check) -> None:
+    async def scenario() -> None:
+        store = SQLStore("sqlite:///contract.db", root=tmp_path)
+        try:
+            await check(store)
+        finally:
+            await store.close()
+
+    run(scenario())
+
+
+def test_two_sqlite_stores_share_conversations(tmp_path: Path) -> None:
+    run(two_stores_share_conversations(lambda: SQLStore("sqlite:///shared2.db", root=tmp_path)))
+
+
+@pytest.mark.services
+@pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
+def test_store_contract_on_postgres(postgres_url: str, check) -> None:
+    async def scenario() -> None:
+        store = open_store(postgres_url)
+        assert isinstance(store, SQLStore) and store.dialect == "postgresql"
+        try:
+            await check(store)
+        finally:
+            await store.close()
+
+    run(scenario())
+
+
+@pytest.mark.services
+def test_two_postgres_stores_share_conversations(postgres_url: str) -> None:
+    run(two_stores_share_conversations(lambda: SQLStore(postgres_url)))
+
+
+@pytest.mark.services
+def test_postgres_advisory_lock_times_out_while_another_holds_it(postgres_url: str) -> None:
+    async def scenario() -> None:
+        holder, waiter = SQLStore(postgres_url), SQLStore(postgres_url + "?lock_timeout_s=0.2")
+        async with holder.lock("u1"):
+            await holder.append("u1", [{"event": "user", "text": "inside the lock"}])
+            with pytest.raises(StoreError, match="timed out after 0.2 s"):
+                async with waiter.lock("u1"):
+                    pass
+            async with waiter.lock("u2"):
+                pass
+        async with waiter.lock("u1"):
+            assert [e["text"] for e in await waiter.load("u1")] == ["inside the lock"]
+        await holder.close()
+        await waiter.close()
+
+    run(scenario())

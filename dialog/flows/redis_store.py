@@ -1,0 +1,169 @@
+"""``RedisStore``: conversations in Redis, shared by any number of server processes.
+
+Each conversation is a list ``<prefix>:events:<sender>`` of JSON events (index =
+position); ``<prefix>:senders`` is the set of sender ids. A turn is one MULTI/EXEC
+transaction (``RPUSH`` of all its events + ``SADD``), so it is stored whole or not
+at all. The per-sender lock is a Redis lock (``SET NX PX`` with a token) with a
+timeout: a live holder renews it every third of the timeout, a crashed one stops
+renewing and the lock frees itself after at most ``lock_timeout_s``.
+
+Durability is Redis's own: run it with ``appendonly yes`` (``appendfsync always``
+to survive a power cut) so a turn that was answered is never lost.
+
+URL options (removed before the URL reaches redis-py): ``lock_timeout_s``
+(default 10), ``lock_wait_s`` (how long a turn waits for a busy conversation,
+default 60), ``prefix`` (default ``dialog``), e.g.
+``redis://127.0.0.1:6379/0?lock_timeout_s=5&prefix=shop``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError, RedisError
+
+from dialog.errors import ConfigError, StoreError
+from dialog.flows.event_cache import EventCache
+from dialog.flows.local_locks import LocalLocks
+
+__all__ = ["RedisStore"]
+
+logger = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+
+_OWN_OPTIONS = ("lock_timeout_s", "lock_wait_s", "prefix")
+_LOCK_POLL_S = 0.005
+
+
+def _split_url(url: str) -> tuple[str, dict[str, str]]:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    own = {key: value for key, value in query if key in _OWN_OPTIONS}
+    rest = urlencode([(key, value) for key, value in query if key not in _OWN_OPTIONS])
+    return urlunsplit(parts._replace(query=rest)), own
+
+
+def _positive(options: dict[str, str], key: str, default: float, url: str) -> float:
+    try:
+        value = float(options.get(key, default))
+    except ValueError as exc:
+        raise ConfigError(f"tracker_store '{url}': {key} must be a number") from exc
+    if value <= 0:
+        raise ConfigError(f"tracker_store '{url}': {key} must be positive")
+    return value
+
+
+class RedisStore:
+    """The conversation store for ``redis://`` and ``rediss://`` URLs."""
+
+    def __init__(self, url: str, root: Path | str | None = None) -> None:
+        redis_url, options = _split_url(url)
+        self.url = url
+        self.lock_timeout_s = _positive(options, "lock_timeout_s", 10.0, url)
+        self.lock_wait_s = _positive(options, "lock_wait_s", 60.0, url)
+        self.prefix = options.get("prefix", "dialog")
+        try:
+            self._client = Redis.from_url(redis_url)
+        except ValueError as exc:
+            raise ConfigError(f"tracker_store: cannot use Redis URL '{url}': {exc}") from exc
+        self._cache = EventCache()
+        self._local = LocalLocks()
+
+    def _events_key(self, sender_id: str) -> str:
+        return f"{self.prefix}:events:{sender_id}"
+
+    async def load(self, sender_id: str) -> list[Event]:
+        known = self._cache.known(sender_id)
+        rows = await self._range(sender_id, known)
+        events = self._cache.extend(sender_id, known, [json.loads(row) for row in rows])
+        if events is None:  # the cached prefix was dropped while we read: read it all
+            self._cache.forget(sender_id)
+            rows = await self._range(sender_id, 0)
+            events = self._cache.extend(sender_id, 0, [json.loads(row) for row in rows]) or []
+        return events
+
+    async def _range(self, sender_id: str, start: int) -> list[bytes]:
+        try:
+            return await self._client.lrange(self._events_key(sender_id), start, -1)
+        except RedisError as exc:
+            raise StoreError(f"cannot load conversation '{sender_id}' from {self.url}: {exc}") from exc
+
+    async def append(self, sender_id: str, events: list[Event]) -> None:
+        if not events:
+            return
+        try:
+            rows = [json.dumps(event, ensure_ascii=False, separators=(",", ":")) for event in events]
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"conversation '{sender_id}': an event is not JSON: {exc}") from exc
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                pipe.rpush(self._events_key(sender_id), *rows)
+                pipe.sadd(f"{self.prefix}:senders", sender_id)
+                length, _ = await pipe.execute()
+        except RedisError as exc:
+            raise StoreError(f"cannot save a turn of conversation '{sender_id}' to {self.url}: {exc}") from exc
+        if self._cache.extend(sender_id, length - len(rows), [json.loads(row) for row in rows]) is None:
+            self._cache.forget(sender_id)
+
+    @asynccontextmanager
+    async def lock(self, sender_id: str) -> AsyncIterator[None]:
+        # Turns of this process queue here first, so only other processes make us poll Redis.
+        async with self._local.hold(sender_id):
+            lock = Lock(
+                self._client,
+                f"{self.prefix}:lock:{sender_id}",
+                timeout=self.lock_timeout_s,
+                sleep=_LOCK_POLL_S,
+                blocking_timeout=self.lock_wait_s,
+            )
+            try:
+                acquired = await lock.acquire()
+            except RedisError as exc:
+                raise StoreError(f"cannot lock conversation '{sender_id}' in {self.url}: {exc}") from exc
+            if not acquired:
+                raise StoreError(f"timed out waiting for the lock of conversation '{sender_id}' in {self.url}")
+            renewer = asyncio.create_task(self._renew(lock))
+            try:
+                yield
+            finally:
+                renewer.cancel()
+                with suppress(asyncio.CancelledError):
+                    await renewer
+                await self._release(lock, sender_id)
+
+    async def _renew(self, lock: Lock) -> None:
+        while True:
+            await asyncio.sleep(self.lock_timeout_s / 3)
+            try:
+                await lock.reacquire()
+            except (LockError, RedisError) as exc:
+                logger.warning("could not renew the lock %s: %s", lock.name, exc)
+                return
+
+    async def _release(self, lock: Lock, sender_id: str) -> None:
+        try:
+            await lock.release()
+        except LockError:
+            logger.warning("the lock of conversation '%s' had expired before the turn ended", sender_id)
+        except RedisError as exc:
+            raise StoreError(f"cannot unlock conversation '{sender_id}' in {self.url}: {exc}") from exc
+
+    async def senders(self) -> list[str]:
+        try:
+            members = await self._client.smembers(f"{self.prefix}:senders")
+        except RedisError as exc:
+            raise StoreError(f"cannot list conversations in {self.url}: {exc}") from exc
+        return sorted(member.decode("utf-8") for member in members)
+
+    async def close(self) -> None:
+        await self._client.aclose()

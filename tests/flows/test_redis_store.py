@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis
+
+from dialog.errors import ConfigError, StoreError
+from dialog.flows.redis_store import RedisStore
+from dialog.flows.store import open_store
+from tests.flows.store_contract import CONTRACT, two_stores_share_conversations
+from tests.services import redis_server, redis_url  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.services
+
+
+@pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
+def test_store_contract(redis_url: str, check) -> None:
+    async def scenario() -> None:
+        store = open_store(redis_url)
+        assert isinstance(store, RedisStore)
+        try:
+            await check(store)
+        finally:
+            await store.close()
+
+    asyncio.run(scenario())
+
+
+def test_two_processes_share_conversations(redis_url: str) -> None:
+    asyncio.run(two_stores_share_conversations(lambda: RedisStore(redis_url)))
+
+
+def test_events_are_a_list_per_sender_and_a_turn_is_one_transaction(redis_url: str, redis_server: str) -> None:
+    prefix = redis_url.split("prefix=")[1]
+
+    async def scenario() -> None:
+        store = RedisStore(redis_url)
+        await store.append("u1", [{"event": "user", "text": "hi"}, {"event": "bot", "text": "hello"}])
+        await store.close()
+
+    asyncio.run(scenario())
+    client = redis.Redis.from_url(redis_server)
+    assert client.lrange(f"{prefix}:events:u1", 0, -1) == [b'{"event":"user","text":"hi"}', b'{"event":"bot","text":"hello"}']
+    assert client.smembers(f"{prefix}:senders") == {b"u1"}
+    client.close()
+
+
+def test_a_crashed_holders_lock_frees_itself_after_the_timeout(redis_url: str, redis_server: str) -> None:
+    prefix = redis_url.split("prefix=")[1]
+    client = redis.Redis.from_url(redis_server)
+    # A process that died while holding the lock left this key with a 0.3 s expiry.
+    client.set(f"{prefix}:lock:u1", "dead-process-token", px=300)
+    client.close()
+
+    async def scenario() -> float:
+        store = RedisStore(redis_url + "&lock_timeout_s=0.3")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with store.lock("u1"):
+            waited = loop.time() - started
+        await store.close()
+        return waited
+
+    assert 0.15 < asyncio.run(scenario()) < 2.0
+
+
+def test_a_long_turn_keeps_its_lock_by_renewing_it(redis_url: str) -> None:
+    async def scenario() -> list[str]:
+        first = RedisStore(redis_url + "&lock_timeout_s=0.3")
+        second = RedisStore(redis_url + "&lock_timeout_s=0.3")
+        order: list[str] = []
+
+        async def long_turn() -> None:
+            async with first.lock("u1"):
+                order.append("long-start")
+                await asyncio.sleep(1.0)  # three lock timeouts
+                order.append("long-end")
+
+        async def other_turn() -> None:
+            await asyncio.sleep(0.1)
+            async with second.lock("u1"):
+                order.append("other")
+
+        await asyncio.gather(long_turn(), other_turn())
+        await first.close()
+        await second.close()
+        return order
+
+    assert asyncio.run(scenario()) == ["long-start", "long-end", "other"]
+
+
+def test_unreachable_redis_is_a_store_error() -> None:
+    async def scenario() -> None:
+        store = RedisStore("redis://127.0.0.1:1/0")
+        with pytest.raises(StoreError, match="cannot load conversation 'u1'"):
+            await store.load("u1")
+        await store.close()
+
+    asyncio.run(scenario())
+
+
+def test_bad_options_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="lock_timeout_s must be a number"):
+        RedisStore("redis://127.0.0.1:6379/0?lock_timeout_s=x")
+    with pytest.raises(ConfigError, match="lock_timeout_s must be positive"):
+        RedisStore("redis://127.0.0.1:6379/0?lock_timeout_s=0")
