@@ -1,9 +1,13 @@
 """``dialog test --coverage``: which flows, flow steps and responses no test case reached.
 
 Read from the events of every case's conversation: a flow is reached when a
-``flow_started`` event names it, a step when an event carries its ``flow_id`` and
-``step_id`` (the engine records both on the ``action`` event of each step it runs), a
-response when a ``bot`` event was made from it.
+``flow_started`` event names it, a response when a ``bot`` event was made from it,
+and a step when an event carries its ``flow_id`` and ``step_id`` (the engine records
+both on the ``action`` event of ``collect`` and ``action`` steps). Steps that leave no
+event of their own are inferred: a ``link`` from ``flow_completed`` of its flow
+followed (slot resets aside) by ``flow_started`` of the target, a ``call`` from the
+``called_from`` of ``flow_started``, a ``set_slots`` from ``slot`` events with its
+values while its flow runs, a ``noop`` from a reached step it leads to.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from dialog.flows.model import ActionStep, CallStep, CollectStep, LinkStep, SetSlotsStep, Step
+from dialog.flows.model import ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
+from dialog.testing.matching import same_value
 from dialog.testing.results import CaseResult
 
 __all__ = ["Coverage", "MissedStep", "format_coverage", "measure_coverage"]
@@ -58,31 +63,76 @@ def _summary(step: Step) -> str:
     return "noop"
 
 
-def measure_coverage(config: Any, results: Iterable[CaseResult]) -> Coverage:
-    """Compare what the conversations reached with everything ``config`` defines."""
-    flows: set[str] = set()
-    steps: set[tuple[str, str]] = set()
-    responses: set[str] = set()
-    for result in results:
-        for event in result.events:
+class _Reached:
+    """Flows, (flow, step) pairs and responses seen in conversations."""
+
+    def __init__(self) -> None:
+        self.flows: set[str] = set()
+        self.steps: set[tuple[str, str]] = set()
+        self.responses: set[str] = set()
+        self.links: set[tuple[str, str]] = set()  # (from flow, to flow)
+        self.calls: set[tuple[str, str]] = set()  # (call step id, called flow)
+        self.slots: set[tuple[str, str, str]] = set()  # (flow running, slot, value as text)
+
+    def read(self, events: tuple[dict[str, Any], ...]) -> None:
+        current: str | None = None
+        completed: str | None = None  # a flow that just completed (slot resets may follow)
+        for event in events:
             kind = event.get("event")
             if kind == "flow_started":
-                flows.add(str(event.get("flow_id")))
+                flow_id = str(event.get("flow_id"))
+                self.flows.add(flow_id)
+                if completed:
+                    self.links.add((completed, flow_id))
+                if event.get("called_from"):
+                    self.calls.add((str(event["called_from"]), flow_id))
             elif kind == "bot":
                 name = (event.get("metadata") or {}).get("utter_action")
                 if name:
-                    responses.add(str(name))
+                    self.responses.add(str(name))
+            elif kind == "slot" and current:
+                self.slots.add((current, str(event.get("name")), str(event.get("value"))))
             if event.get("flow_id") and event.get("step_id"):
-                steps.add((str(event["flow_id"]), str(event["step_id"])))
+                self.steps.add((str(event["flow_id"]), str(event["step_id"])))
+            if kind in ("flow_started", "flow_resumed", "action") and event.get("flow_id"):
+                current = str(event["flow_id"])
+            if kind == "flow_completed":
+                completed = str(event.get("flow_id"))
+            elif kind != "slot":
+                completed = None
+
+    def step(self, flow: Flow, step: Step) -> bool:
+        if (flow.id, step.id) in self.steps:
+            return True
+        if isinstance(step, LinkStep):
+            return (flow.id, step.link) in self.links
+        if isinstance(step, CallStep):
+            return (step.id, step.call) in self.calls
+        if isinstance(step, SetSlotsStep):
+            return bool(step.slots) and all(
+                any(f == flow.id and n == name and same_value(v, str(value)) for f, n, v in self.slots)
+                for name, value in step.slots.items()
+            )
+        if isinstance(step, NoopStep):
+            targets = [branch.target for branch in step.next if branch.target != "END"]
+            return any((flow.id, target) in self.steps for target in targets) or (not targets and flow.id in self.flows)
+        return False
+
+
+def measure_coverage(config: Any, results: Iterable[CaseResult]) -> Coverage:
+    """Compare what the conversations reached with everything ``config`` defines."""
+    reached = _Reached()
+    for result in results:
+        reached.read(result.events)
     coverage = Coverage(flows_total=len(config.flows), responses_total=len(config.domain.responses))
     for flow_id, flow in sorted(config.flows.items()):
-        if flow_id not in flows:
+        if flow_id not in reached.flows:
             coverage.missed_flows.append(flow_id)
         for step in flow.steps:
             coverage.steps_total += 1
-            if (flow_id, step.id) not in steps:
+            if not reached.step(flow, step):
                 coverage.missed_steps.append(MissedStep(flow_id, step.id, _summary(step), flow.path, step.line))
-    coverage.missed_responses = sorted(set(config.domain.responses) - responses)
+    coverage.missed_responses = sorted(set(config.domain.responses) - reached.responses)
     return coverage
 
 

@@ -59,3 +59,34 @@ def test_full_coverage_says_so() -> None:
     coverage = measure_coverage(config, [])
     assert coverage.complete
     assert format_coverage(coverage).endswith("every flow, step and response was reached")
+
+
+def test_steps_without_events_of_their_own_are_inferred() -> None:
+    from dialog.flows.model import Branch, CallStep, NoopStep
+
+    flows = {
+        "complaint": Flow(
+            "complaint",
+            (
+                ActionStep("sorry", action="utter_sorry"),
+                LinkStep("to_human", link="handoff"),
+                CallStep("verify", call="identity"),
+                SetSlotsStep("flag", slots={"vip": True}),
+                NoopStep("branch", next=(Branch("sorry"),)),
+            ),
+        ),
+        "handoff": Flow("handoff", (ActionStep("go", action="handoff"),)),
+        "identity": Flow("identity", (ActionStep("check", action="check_identity"),)),
+    }
+    config = BotConfig(root=Path("bot"), domain=Domain(), nlu=NLUData(), flows=flows, settings=Settings())
+    events = (
+        {"event": "flow_started", "flow_id": "complaint"},
+        {"event": "action", "name": "utter_sorry", "flow_id": "complaint", "step_id": "sorry"},
+        {"event": "slot", "name": "vip", "value": True},
+        {"event": "flow_started", "flow_id": "identity", "called_from": "verify"},
+        {"event": "flow_completed", "flow_id": "complaint"},
+        {"event": "slot", "name": "vip", "value": None},
+        {"event": "flow_started", "flow_id": "handoff"},
+    )
+    coverage = measure_coverage(config, [result(*events)])
+    assert [(m.flow_id, m.step_id) for m in coverage.missed_steps] == [("handoff", "go"), ("identity", "check")]
