@@ -2,7 +2,7 @@
 
 Cases come from ``PATHS`` (files or folders) or, by default, from
 ``stories/<bot name>/`` next to the ``domains/`` folder that holds the bot (or under
-the current directory). Both Rasa Pro ``test_cases:`` and Rasa ``stories:`` files
+the current directory, or the bot's ``tests/`` folder as in a Rasa project). Both Rasa Pro ``test_cases:`` and Rasa ``stories:`` files
 run; ``dialog.testing.matching`` documents how steps are compared.
 
 The model is trained first when it is missing or stale. ``--llm`` chooses the
@@ -36,8 +36,13 @@ PROGRESS_BAR_MIN_CASES = 10
 
 
 def default_story_dir(domain: Path, config: BotConfig) -> Path:
-    """``stories/<name>`` beside the bot's ``domains/`` folder, else under the current directory."""
-    candidates = [domain.resolve().parent.parent / "stories" / config.name, Path.cwd() / "stories" / config.name]
+    """``stories/<name>`` beside the bot's ``domains/`` folder, else under the current
+    directory, else the bot's own ``tests/`` folder (where a Rasa project keeps them)."""
+    candidates = [
+        domain.resolve().parent.parent / "stories" / config.name,
+        Path.cwd() / "stories" / config.name,
+        domain.resolve() / "tests",
+    ]
     for candidate in candidates:
         if candidate.is_dir():
             try:
@@ -126,13 +131,14 @@ def _train(config: BotConfig) -> None:
 @click.option("--junit", type=click.Path(path_type=Path), default=None, help="Write JUnit XML results to this file.")
 @click.option("-x", "--fail-fast", is_flag=True, help="Stop at the first failing case.")
 @click.option("-k", "patterns", multiple=True, metavar="PATTERN", help="Run only cases whose 'file::name' contains PATTERN (globs allowed; repeatable).")
-@click.option("-n", "workers", default="1", show_default=True, metavar="auto|N", help="Run cases in N processes ('auto': one per CPU).")
+@click.option("-n", "workers", default="1", show_default=True, metavar="auto|N", help="Run cases in N processes ('auto': one per CPU); each loads the bot, so it pays off for long suites.")
 @click.option("--coverage", is_flag=True, help="Report the flows, flow steps and responses that no case reached.")
 @click.option("--llm", type=click.Choice(["real", "fake"]), default="real", show_default=True, help="The model for LLM fallback turns: as configured, or an instant fake (stories never compare LLM text).")
 def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast: bool, patterns: tuple[str, ...], workers: str, coverage: bool, llm: str) -> None:
     """Run the end-to-end test stories of the bot in DOMAIN.
 
-    PATHS are story files or folders (default: stories/<bot name>/). Each case runs
+    PATHS are story files or folders (default: stories/<bot name>/, else DOMAIN/tests/).
+    Rasa Pro test_cases and Rasa test stories both run. Each case runs
     in a fresh conversation; a failure prints the first step that did not hold,
     with the turn's parse, slots and active flow. Exits 1 if any case fails.
     """

@@ -142,3 +142,22 @@ def test_parallel_gives_the_same_results_as_serial(project: Path) -> None:
     # the failure reports (printed in case order after the run) are identical but for times
     strip = lambda text: re.sub(r"\d+\.\d\ds", "T", text.split("\n\n", 1)[1])  # noqa: E731
     assert strip(parallel.stdout) == strip(serial.stdout)
+
+
+def test_default_story_folder_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from dialog.commands.test import default_story_dir
+    from dialog.errors import ConfigError
+
+    domain = tmp_path / "project" / "domains" / "shop"
+    (domain / "tests").mkdir(parents=True)
+    config = SimpleNamespace(name="shop")
+    monkeypatch.chdir(tmp_path)
+    assert default_story_dir(domain, config) == domain.resolve() / "tests"  # a Rasa project's tests/
+    (tmp_path / "stories" / "shop").mkdir(parents=True)
+    assert default_story_dir(domain, config) == Path("stories/shop")  # under the current directory
+    (tmp_path / "project" / "stories" / "shop").mkdir(parents=True)
+    assert default_story_dir(domain, config) == Path("project/stories/shop")  # beside domains/
+    with pytest.raises(ConfigError, match="no story folder found"):
+        default_story_dir(tmp_path / "elsewhere" / "x" / "other", SimpleNamespace(name="other"))
