@@ -154,7 +154,7 @@ def test_default_story_folder_lookup_order(tmp_path: Path, monkeypatch: pytest.M
     (domain / "tests").mkdir(parents=True)
     config = SimpleNamespace(name="shop")
     monkeypatch.chdir(tmp_path)
-    assert default_story_dir(domain, config) == domain.resolve() / "tests"  # a Rasa project's tests/
+    assert default_story_dir(domain, config) == Path("project/domains/shop/tests")  # a Rasa project's tests/
     (tmp_path / "stories" / "shop").mkdir(parents=True)
     assert default_story_dir(domain, config) == Path("stories/shop")  # under the current directory
     (tmp_path / "project" / "stories" / "shop").mkdir(parents=True)
