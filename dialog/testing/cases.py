@@ -61,7 +61,11 @@ class Step:
 
 @dataclass(frozen=True)
 class TestCase:
-    """One conversation to replay; ``style`` is ``"e2e"`` (Rasa Pro) or ``"story"`` (Rasa)."""
+    """One conversation to replay; ``style`` is ``"e2e"`` (Rasa Pro) or ``"story"`` (Rasa).
+
+    ``fixtures``: ``(slot, value)`` pairs set before the first user turn (Rasa Pro
+    ``fixtures``), as if an earlier part of the conversation had filled them.
+    """
 
     __test__ = False  # not a pytest class
 
@@ -70,6 +74,7 @@ class TestCase:
     path: str = ""
     line: int = 0
     style: str = "e2e"
+    fixtures: tuple[tuple[str, Any], ...] = ()
 
     @property
     def id(self) -> str:

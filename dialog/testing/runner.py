@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from typing import Any, Callable, Iterable
 
-from dialog.errors import DialogError
+from dialog.errors import ConfigError, DialogError, Problem
 from dialog.testing.matching import TurnChecker
 from dialog.testing.results import CaseResult, Failure, SuiteResult, Turn
 from dialog.testing.stories import TestCase
@@ -89,6 +89,8 @@ class StoryRunner:
         checker = TurnChecker(case.style)
         failure: Failure | None = None
         error: str | None = None
+        if case.fixtures:
+            await self._set_fixtures(sender, case)
         seen = len((await self.bot.tracker(sender)).get("events", []))
         try:
             for step in case.steps:
@@ -118,6 +120,20 @@ class StoryRunner:
             error=error,
             events=events,
         )
+
+    async def _set_fixtures(self, sender: str, case: TestCase) -> None:
+        """Rasa Pro fixtures: a session whose slots are already set, before the first turn."""
+        from dialog.flows import events
+
+        slots = self.bot.config.domain.slots
+        unknown = [name for name, _ in case.fixtures if name not in slots]
+        if unknown:
+            message = f"test case '{case.name}': fixture sets unknown slot '{unknown[0]}'; slots: {', '.join(sorted(slots))}"
+            raise ConfigError(Problem(case.path, case.line, 1, message))
+        now = time.time()
+        seeded = [events.session_started(now)] + [events.slot(name, value, now) for name, value in case.fixtures]
+        async with self.bot.store.lock(sender):
+            await self.bot.store.append(sender, seeded)
 
     async def _send(self, sender: str, text: str, metadata: Any, seen: int) -> tuple[Turn, int]:
         await self.bot.handle(Message(sender, text, dict(metadata or {})))

@@ -134,6 +134,7 @@ class _Reader:
         self._lines: list[str] | None = None
         self.problems: list[Problem] = []
         self.metadata: Mapping[str, Any] = {}
+        self.fixtures: dict[str, list[tuple[str, Any]]] = {}
 
     def parse_annotations(self, text: str) -> tuple[str, list[Any]]:
         """Resolved on first use: only Rasa stories carry annotations."""
@@ -154,6 +155,7 @@ class _Reader:
             if key not in _TOP_KEYS:
                 self.problem(data.key_mark(key), f"unknown key '{key}'; valid keys: {', '.join(_TOP_KEYS)}")
         self.metadata = self._read_metadata(data)
+        self.fixtures = self._read_fixtures(data)
         cases: list[TestCase] = []
         for key, reader in (("test_cases", self._read_e2e_case), ("stories", self._read_story)):
             items = data.get(key)
@@ -187,11 +189,45 @@ class _Reader:
             self.problem(mark, "a test case must be a mapping with 'test_case:' (its name) and 'steps:'")
             return None
         self._check_keys(item, _E2E_CASE_KEYS)
-        if item.get("fixtures"):
-            self.problem(item.key_mark("fixtures"), "'fixtures' are not supported; set slots through user turns")
+        fixtures = self._case_fixtures(item)
         name = str(item["test_case"])
         steps = self._read_steps(item, self._read_e2e_step)
-        return TestCase(name=name, steps=tuple(steps), path=self.path, line=mark[0], style="e2e") if steps else None
+        return TestCase(name=name, steps=tuple(steps), path=self.path, line=mark[0], style="e2e", fixtures=fixtures) if steps else None
+
+    def _case_fixtures(self, case: LocatedMap) -> tuple[tuple[str, Any], ...]:
+        """The slot values of the fixtures a case names (Rasa Pro ``fixtures: [name]``)."""
+        if case.get("fixtures") is None:
+            return ()
+        names = case["fixtures"]
+        if not isinstance(names, LocatedList):
+            self.problem(case.value_mark("fixtures"), "'fixtures' must be a list of fixture names")
+            return ()
+        pairs: list[tuple[str, Any]] = []
+        for index, name in enumerate(names):
+            if str(name) not in self.fixtures:
+                known = ", ".join(sorted(self.fixtures)) or "none defined"
+                self.problem(names.item_mark(index), f"unknown fixture '{name}'; known: {known}")
+                continue
+            pairs.extend(self.fixtures[str(name)])
+        return tuple(pairs)
+
+    def _read_fixtures(self, data: LocatedMap) -> dict[str, list[tuple[str, Any]]]:
+        """Top-level ``fixtures:``: a list of ``{name: [{slot: value}, ...]}``."""
+        entries = data.get("fixtures")
+        if entries is None:
+            return {}
+        named: dict[str, list[tuple[str, Any]]] = {}
+        if not isinstance(entries, LocatedList):
+            self.problem(data.value_mark("fixtures"), "'fixtures' must be a list of {name: [{slot: value}, ...]}")
+            return named
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, LocatedMap) or len(entry) != 1:
+                self.problem(entries.item_mark(index), "a fixture is one name holding a list of {slot: value} items")
+                continue
+            [(name, slots)] = entry.items()
+            pairs = self._slot_pairs(slots, entry.value_mark(name))
+            named[str(name)] = [pair for pair, _ in pairs if pair[1] != ANY_VALUE]
+        return named
 
     def _read_e2e_step(self, step: LocatedMap) -> list[Step]:
         kinds = [key for key in step if key in _E2E_STEP_KEYS]

@@ -185,3 +185,27 @@ test_cases:
     suite, _ = run_file(config, tmp_path, text, fail_fast=True)
     assert [r.name for r in suite.results] == ["fails"]
     assert suite.stopped_early
+
+
+def test_fixtures_set_slots_before_the_first_turn(config, tmp_path: Path) -> None:
+    text = """
+fixtures:
+  - known_order:
+      - order_id: "123456"
+test_cases:
+  - test_case: order already known
+    fixtures: [known_order]
+    steps:
+      - user: where is my order
+      - bot: Order 123456 has shipped.
+"""
+    suite, _ = run_file(config, tmp_path, text)
+    assert suite.results[0].passed, failure_report(suite.results[0])
+
+
+def test_a_fixture_of_an_unknown_slot_is_a_config_error(config, tmp_path: Path) -> None:
+    from dialog.errors import ConfigError
+
+    text = "fixtures:\n  - f: [{colour: red}]\ntest_cases:\n  - test_case: c\n    fixtures: [f]\n    steps: [{user: hi}]\n"
+    with pytest.raises(ConfigError, match=r"stories.yml:4:1: test case 'c': fixture sets unknown slot 'colour'; slots: order_id, order_status"):
+        run_file(config, tmp_path, text)

@@ -238,3 +238,27 @@ def test_rasa_story_plain_scalars_too(tmp_path: Path) -> None:
     text = "stories:\n  - story: y\n    steps:\n      - user: yes\n        intent: affirm\n      - action: utter_ok\n"
     [case] = load_story_file(write(tmp_path, text))
     assert kinds(case) == [("user", "yes"), ("intent", "affirm"), ("action", "utter_ok")]
+
+
+def test_rasa_pro_fixtures_become_slot_values_of_the_case(tmp_path: Path) -> None:
+    text = """
+fixtures:
+  - shipped_order:
+      - order_id: "123456"
+      - logged_in: true
+test_cases:
+  - test_case: uses a fixture
+    fixtures: [shipped_order]
+    steps:
+      - user: where is my order
+  - test_case: unknown fixture
+    fixtures: [nope]
+    steps:
+      - user: hi
+"""
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=r"cases.yml:12:16: unknown fixture 'nope'; known: shipped_order"):
+        load_story_file(path)
+    path.write_text(text.split("  - test_case: unknown fixture")[0], encoding="utf-8")
+    [case] = load_story_file(path)
+    assert case.fixtures == (("order_id", "123456"), ("logged_in", True))
