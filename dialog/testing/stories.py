@@ -13,6 +13,11 @@ Rasa Pro e2e (DESIGN §7)::
           - utter: utter_ask_order_id
           - slot_was_set: {order_id: "234567"}
 
+Rasa Pro's top-level ``fixtures:`` (named lists of ``{slot: value}``) and a case's
+``fixtures: [name]`` preset slots before the first turn; top-level ``metadata:``
+entries may be named by a user step's ``metadata:``. Plain scalars are the text as
+written (``user: yes`` sends "yes"), as in Rasa, whose YAML is 1.2.
+
 Rasa test stories (``tests/test_stories.yml``)::
 
     stories:
