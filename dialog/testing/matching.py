@@ -58,8 +58,7 @@ def _list_messages(messages: list[BotMessage]) -> str:
 class TurnChecker:
     """Checks the assertion steps of one case, turn by turn (see the module rules)."""
 
-    def __init__(self, style: str = "e2e") -> None:
-        self.style = style
+    def __init__(self) -> None:
         self.turn: Turn | None = None
         self._bot_cursor = 0
         self._action_cursor = 0

@@ -86,7 +86,7 @@ class StoryRunner:
         started = time.perf_counter()
         sender = sender_id_for(case, self._runs[case.id])
         self._runs[case.id] += 1
-        checker = TurnChecker(case.style)
+        checker = TurnChecker()
         failure: Failure | None = None
         error: str | None = None
         if case.fixtures:

@@ -80,15 +80,15 @@ def test_rasa_actions_may_skip_unasserted_ones_but_keep_order() -> None:
         bot("utter_anything_else", "Anything else?"),
     )
     the_turn = turn(*events)
-    assert run(TurnChecker("story"), the_turn, Step("action", "lookup_order"), Step("action", "utter_anything_else")) is None
-    failure = run(TurnChecker("story"), the_turn, Step("action", "utter_anything_else"), Step("action", "utter_order_status"))
+    assert run(TurnChecker(), the_turn, Step("action", "lookup_order"), Step("action", "utter_anything_else")) is None
+    failure = run(TurnChecker(), the_turn, Step("action", "utter_anything_else"), Step("action", "utter_order_status"))
     assert failure.expected == "action utter_order_status"
     assert failure.actual == "the turn then ran: nothing more"
 
 
 def test_a_response_sent_by_its_own_action_counts_once() -> None:
     the_turn = turn(user("hi"), {"event": "action", "name": "utter_greet"}, bot("utter_greet", "Hi"), bot("utter_greet", "Hi"))
-    checker = TurnChecker("story")
+    checker = TurnChecker()
     assert run(checker, the_turn, Step("action", "utter_greet"), Step("action", "utter_greet")) is None
 
 
@@ -155,6 +155,6 @@ def test_same_value_compares_as_text_when_types_differ() -> None:
 
 def test_rasa_requested_slot_is_the_slot_the_flow_asks_for() -> None:
     the_turn = Turn(text="cancel", events=(user("cancel", "cancel_order"),), slots={"order_id": None}, requested_slot="order_id")
-    assert run(TurnChecker("story"), the_turn, Step("slot_was_set", ("requested_slot", "order_id"))) is None
-    failure = run(TurnChecker("story"), the_turn, Step("slot_was_set", ("requested_slot", "confirmed")))
+    assert run(TurnChecker(), the_turn, Step("slot_was_set", ("requested_slot", "order_id"))) is None
+    failure = run(TurnChecker(), the_turn, Step("slot_was_set", ("requested_slot", "confirmed")))
     assert failure.actual == 'requested_slot = "order_id" after the turn; this turn did not set it'
