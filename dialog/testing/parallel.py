@@ -3,7 +3,7 @@
 Each worker loads the bot once (in the pool's initializer) and keeps one event loop
 for all its cases. A case's outcome depends only on the case (fresh conversation,
 sender id derived from the case id, seeded variations), so the order the workers
-finish in does not matter: results are put back in the order of the cases. With
+finish in does not matter: results are released in the order of the cases. With
 ``fail_fast`` the run stops after the first failing case *in case order*, exactly
 what a serial run reports. The model must be trained before the workers start (the
 command does that), so workers only load it.
@@ -76,35 +76,36 @@ def run_in_processes(
     fail_fast: bool = False,
     on_result: Callable[[CaseResult], None] | None = None,
 ) -> SuiteResult:
-    """Run ``cases`` across ``workers`` processes; ``on_result`` sees results as they finish."""
+    """Run ``cases`` across ``workers`` processes.
+
+    Results are released in case order (``on_result`` sees exactly what a serial run
+    would show, in the same order, only in bursts); with ``fail_fast`` nothing after
+    the first failing case is released and the cases not yet started are cancelled.
+    """
     started = time.perf_counter()
     workers = max(1, min(workers, len(cases)))
-    results: dict[int, CaseResult] = {}
-    first_failure: int | None = None
+    finished: dict[int, CaseResult] = {}
+    released: list[CaseResult] = []
+    stop = False
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(domain, llm)) as pool:
         pending: dict[Future[CaseResult], int] = {pool.submit(_run_case, case): index for index, case in enumerate(cases)}
-        while pending:
+        while pending and not stop:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
                 try:
-                    result = future.result()
+                    finished[index] = future.result()
                 except BrokenProcessPool as exc:
                     raise DialogError(f"a test worker process died ({exc}); run without -n to see why") from exc
-                results[index] = result
+            while not stop and len(released) in finished:
+                result = finished[len(released)]
+                released.append(result)
                 if on_result:
                     on_result(result)
-                if not result.passed and (first_failure is None or index < first_failure):
-                    first_failure = index
-            if fail_fast and first_failure is not None:
-                # Cases before the failure still decide what a serial run would report.
-                for future, index in list(pending.items()):
-                    if index > first_failure and future.cancel():
-                        pending.pop(future)
-    ordered = [results[index] for index in sorted(results)]
-    suite = SuiteResult(ordered, duration_s=time.perf_counter() - started)
-    if fail_fast and first_failure is not None:
-        suite.results = [result for index, result in sorted(results.items()) if index <= first_failure]
-        suite.stopped_early = len(suite.results) < len(cases)
+                stop = fail_fast and not result.passed
+        for future in pending:
+            future.cancel()  # only after a fail-fast stop; running cases finish, unreported
+    suite = SuiteResult(released, duration_s=time.perf_counter() - started)
+    suite.stopped_early = stop and len(released) < len(cases)
     return suite

@@ -138,10 +138,8 @@ def test_parallel_gives_the_same_results_as_serial(project: Path) -> None:
     serial = dialog_test(project)
     parallel = dialog_test(project, "-n", "2")
     assert parallel.exit_code == serial.exit_code == 1
-    assert sorted(case_lines(parallel.stdout)) == sorted(case_lines(serial.stdout))
-    # the failure reports (printed in case order after the run) are identical but for times
-    strip = lambda text: re.sub(r"\d+\.\d\ds", "T", text.split("\n\n", 1)[1])  # noqa: E731
-    assert strip(parallel.stdout) == strip(serial.stdout)
+    # results are released in case order: the whole output is the same but for times
+    assert re.sub(r"\d+\.\d\ds", "T", parallel.stdout) == re.sub(r"\d+\.\d\ds", "T", serial.stdout)
 
 
 def test_default_story_folder_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
