@@ -21,7 +21,9 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   ``slot_was_not_set`` is the exact opposite of each. Values compare with ``==`` or,
   failing that, as strings (``order_id: 234567`` matches the text ``"234567"``).
 * ``intent: NAME`` is the parse of the turn's user message; ``entity`` (from Rasa
-  annotations) must be among its entities with the same type and value.
+  annotations) must be among its entities with the same type, and either the same
+  value or the annotated text as its span (so ``[earbuds](product)`` holds when a
+  synonym turned the value into "wireless headphones").
 * ``flow_started`` / ``flow_completed`` / ``flow_cancelled: ID``: such an event
   for that flow happened in the turn. ``llm_fallback: true``: the turn went to the
   LLM (``false``: it did not); the generated text is never compared.
@@ -157,11 +159,18 @@ class TurnChecker:
 
     def _check_entity(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
         name, expected = step.value
+        span = step.metadata.get("span")
         for entity in turn.entities:
-            if entity.get("entity") == name and (expected == ANY_VALUE or same_value(entity.get("value"), expected)):
+            if entity.get("entity") != name:
+                continue
+            if expected == ANY_VALUE and span is None or same_value(entity.get("value"), expected):
+                return None
+            if span is not None and turn.text[entity.get("start", 0) : entity.get("end", 0)] == span:
                 return None
         found = ", ".join(f"{e.get('entity')}={_show(e.get('value'))}" for e in turn.entities) or "none"
         want = f"entity {name}" if expected == ANY_VALUE else f"entity {name}={_show(expected)}"
+        if span is not None:
+            want += f" on {_show(span)}"
         return (want, f"entities: {found}", "")
 
     def _flow_event(self, event: str, step: Step, turn: Turn) -> tuple[str, str, str] | None:

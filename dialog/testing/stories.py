@@ -304,7 +304,9 @@ class _Reader:
         if intent is not None:
             steps.append(Step("intent", str(intent), *step.value_mark("intent")))
         for entity in annotated:
-            steps.append(Step("entity", (entity.entity, entity.value), *mark))
+            span = text[entity.start : entity.end]
+            value = ANY_VALUE if entity.value == span else entity.value  # no explicit value: any normalisation
+            steps.append(Step("entity", (entity.entity, value), *mark, metadata={"span": span}))
         for name, value in entities:
             steps.append(Step("entity", (name, value), *step.value_mark("entities")))
         return steps

@@ -158,3 +158,13 @@ def test_rasa_requested_slot_is_the_slot_the_flow_asks_for() -> None:
     assert run(TurnChecker(), the_turn, Step("slot_was_set", ("requested_slot", "order_id"))) is None
     failure = run(TurnChecker(), the_turn, Step("slot_was_set", ("requested_slot", "confirmed")))
     assert failure.actual == 'requested_slot = "order_id" after the turn; this turn did not set it'
+
+
+def test_an_annotation_without_value_matches_a_normalised_value_on_its_span() -> None:
+    entity = {"entity": "product", "value": "wireless headphones", "start": 7, "end": 14}
+    the_turn = turn(user("return earbuds", "return_item", 0.9, [entity]))
+    annotated = Step("entity", ("product", ANY_VALUE), metadata={"span": "earbuds"})
+    assert run(TurnChecker(), the_turn, annotated) is None
+    elsewhere = Step("entity", ("product", ANY_VALUE), metadata={"span": "return"})
+    failure = run(TurnChecker(), the_turn, elsewhere)
+    assert failure.expected == 'entity product on "return"'

@@ -147,8 +147,8 @@ stories:
     suite, _ = run_file(config, tmp_path, text)
     assert suite.results[0].passed, failure_report(suite.results[0])
     failure = suite.results[1].failure
-    assert (failure.step, failure.line) == ('entity: {product: "111111"}', 18)
-    assert (failure.expected, failure.actual) == ('entity product="111111"', 'entities: order_id="111111"')
+    assert (failure.step, failure.line) == ("entity: product", 18)
+    assert (failure.expected, failure.actual) == ('entity product on "111111"', 'entities: order_id="111111"')
 
 
 def test_each_case_gets_a_fresh_conversation(config, tmp_path: Path) -> None:

@@ -194,7 +194,7 @@ def test_rasa_test_stories_strip_annotations_and_assert_them(tmp_path: Path) -> 
     assert kinds(case) == [
         ("user", "where is my order 123456"),
         ("intent", "check_order_status"),
-        ("entity", ("order_id", "123456")),
+        ("entity", ("order_id", ANY_VALUE)),  # no explicit value: the span must match
         ("action", "lookup_order"),
         ("action", "utter_order_status"),
         ("slot_was_set", ("order_id", "123456")),
