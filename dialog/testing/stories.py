@@ -72,12 +72,17 @@ AnnotationParser = Callable[[str], tuple[str, list[Any]]]
 
 
 def find_story_files(paths: Iterable[str | Path]) -> list[Path]:
-    """YAML files in ``paths`` (files or folders, searched recursively), sorted."""
+    """YAML files in ``paths`` (files or folders, searched recursively), sorted.
+
+    In folders, ``conftest.yml`` (Rasa Pro's test settings, not test cases) is skipped.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in STORY_SUFFIXES and p.is_file()))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in STORY_SUFFIXES and p.is_file() and p.stem != "conftest")
+            )
         elif path.is_file():
             found.append(path)
         else:

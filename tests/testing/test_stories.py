@@ -157,6 +157,7 @@ def test_folders_are_searched_recursively_in_sorted_order(tmp_path: Path) -> Non
     write(tmp_path, "test_cases:\n  - test_case: a\n    steps: [{user: hi}]\n", "a.yaml")
     write(tmp_path, "test_cases:\n  - test_case: c\n    steps: [{user: hi}]\n", "sub/c.yml")
     write(tmp_path, "not a story", "notes.txt")
+    write(tmp_path, "llm_judge: {}", "conftest.yml")  # Rasa Pro's test settings
     assert [case.name for case in load_cases([tmp_path])] == ["a", "b", "c"]
 
 
