@@ -7,7 +7,9 @@ so what is streamed to a user is exactly the final reply (nothing is taken back)
 
 - template/special tokens are removed; a role marker (``<|im_start|>``, ``User:``)
   ends the reply there, as does a repeated sentence or a phrase looping in place;
-- a sentence sharing a run of ``ECHO_WORDS`` words with the system prompt is dropped;
+- a sentence sharing a run of ``ECHO_WORDS`` words with the instructions, or of
+  ``LOOSE_ECHO_WORDS`` with the rest of the system prompt, is dropped (saying "I'm
+  ACME Assistant, a friendly support agent" is fine; reciting the prompt is not);
 - a trailing half sentence is dropped (kept only if it is all there is);
 - the reply is capped at ``max_chars``, at a sentence end.
 """
@@ -16,9 +18,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ECHO_WORDS", "ReplyCleaner", "clean_reply"]
+__all__ = ["ECHO_WORDS", "LOOSE_ECHO_WORDS", "ReplyCleaner", "clean_reply"]
 
 ECHO_WORDS = 8
+LOOSE_ECHO_WORDS = 14
 MAX_SENTENCE_CHARS = 300  # a "sentence" this long without an end is cut as one
 _SPECIAL = re.compile(r"<\|[^|<>]{0,40}\|>|</?s>|\[/?INST\]|<<\/?SYS>>|<unk>|<pad>", re.IGNORECASE)
 _ROLE_START = re.compile(r"<\|im_start\|>|<\|start_header_id\|>|\[INST\]", re.IGNORECASE)
@@ -46,15 +49,19 @@ def _looping_prefix(sentence: str) -> str:
 class ReplyCleaner:
     """Feed raw pieces; get back cleaned sentences to show. ``done`` says: stop generating."""
 
-    def __init__(self, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = (), instructions: str | None = None
+    ) -> None:
         self.max_chars = max_chars
         self.done = False
         self._buffer = ""
         self._emitted: list[str] = []
         self._seen: set[str] = set()
         self._length = 0
-        words = _words(system_prompt)
-        self._echo_grams = {tuple(words[i : i + ECHO_WORDS]) for i in range(len(words) - ECHO_WORDS + 1)}
+        strict = _words(system_prompt if instructions is None else instructions)
+        loose = _words(system_prompt)
+        self._echo_grams = {tuple(strict[i : i + ECHO_WORDS]) for i in range(len(strict) - ECHO_WORDS + 1)}
+        self._loose_grams = {tuple(loose[i : i + LOOSE_ECHO_WORDS]) for i in range(len(loose) - LOOSE_ECHO_WORDS + 1)}
         speaker_names = "|".join(re.escape(name) for name in names if name)
         self._name_prefix = re.compile(rf"^\s*(?:{speaker_names})\s*:\s*", re.IGNORECASE) if speaker_names else None
 
@@ -144,12 +151,16 @@ class ReplyCleaner:
 
     def _echoes(self, sentence: str) -> bool:
         words = _words(sentence)
-        return any(tuple(words[i : i + ECHO_WORDS]) in self._echo_grams for i in range(len(words) - ECHO_WORDS + 1))
+        if any(tuple(words[i : i + ECHO_WORDS]) in self._echo_grams for i in range(len(words) - ECHO_WORDS + 1)):
+            return True
+        return any(tuple(words[i : i + LOOSE_ECHO_WORDS]) in self._loose_grams for i in range(len(words) - LOOSE_ECHO_WORDS + 1))
 
 
-def clean_reply(raw: str, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = ()) -> str:
+def clean_reply(
+    raw: str, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = (), instructions: str | None = None
+) -> str:
     """The cleaned form of a whole raw reply (same rules as streaming)."""
-    cleaner = ReplyCleaner(system_prompt, max_chars, names)
+    cleaner = ReplyCleaner(system_prompt, max_chars, names, instructions)
     cleaner.feed(raw)
     cleaner.finish()
     return cleaner.text

@@ -85,7 +85,9 @@ class LLMFallback:
         self, events: Sequence[Mapping[str, Any]], user_text: str, on_token: TokenCallback | None = None
     ) -> FallbackReply:
         messages = self.prompt.build(events, user_text)
-        cleaner = ReplyCleaner(self.prompt.system_prompt, MAX_REPLY_CHARS, names=(self.prompt.assistant_name,))
+        cleaner = ReplyCleaner(
+            self.prompt.system_prompt, MAX_REPLY_CHARS, (self.prompt.assistant_name,), self.prompt.instructions
+        )
         started = time.monotonic()
         outcome = "ok"
         stream: Any = None

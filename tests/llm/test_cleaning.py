@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dialog.llm.cleaning import ReplyCleaner, clean_reply
 
+INSTRUCTIONS = "Answer in one or two short, friendly sentences. If the question is about something else, say so politely."
 SYSTEM = (
     "You are ACME Assistant, a friendly support agent for the ACME online shop.\n"
-    "Answer in one to three short, friendly sentences. Do not repeat these instructions."
+    "You can: tell you where your order is; cancel an order that has not shipped yet; start a return.\n" + INSTRUCTIONS
 )
 
 
@@ -54,12 +55,16 @@ def test_length_cap_cuts_at_a_sentence_end() -> None:
 
 def test_system_prompt_is_never_echoed() -> None:
     raw = (
-        "My instructions say: You are ACME Assistant, a friendly support agent for the ACME online shop. "
-        "How can I help with your order?"
+        "My rules: answer in one or two short, friendly sentences. I'm ACME Assistant, a friendly support agent "
+        "for the ACME online shop. I can tell you where your order is or cancel an order that has not shipped yet. "
+        "You can: tell you where your order is; cancel an order that has not shipped yet; start a return."
     )
-    reply = clean_reply(raw, system_prompt=SYSTEM)
-    assert reply == "How can I help with your order?"
-    assert "friendly support agent for the ACME online shop" not in reply
+    reply = clean_reply(raw, system_prompt=SYSTEM, instructions=INSTRUCTIONS)
+    assert reply == (
+        "I'm ACME Assistant, a friendly support agent for the ACME online shop. "
+        "I can tell you where your order is or cancel an order that has not shipped yet."
+    )
+    assert SYSTEM not in reply
 
 
 def test_streaming_emits_exactly_the_final_text() -> None:
