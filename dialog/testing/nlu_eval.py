@@ -216,6 +216,21 @@ def misclassified(predictions: Sequence[Prediction]) -> list[dict[str, Any]]:
     ]
 
 
+def _show_spans(text: str, spans: set[tuple[str, int, int]]) -> list[str]:
+    return [f"{name} {text[start:end]!r} at {start}-{end}" for name, start, end in sorted(spans, key=lambda span: span[1])]
+
+
+def entity_errors(predictions: Sequence[Prediction]) -> list[dict[str, Any]]:
+    """Examples whose predicted entity spans differ from the annotated ones."""
+    errors = []
+    for p in predictions:
+        expected, got = _spans(p.example.entities), _spans(p.parse.entities)
+        if expected != got:
+            text = p.example.text
+            errors.append({"text": text, "missed": _show_spans(text, expected - got), "wrong": _show_spans(text, got - expected)})
+    return errors
+
+
 def scores(evaluation: Evaluation) -> dict[str, Any]:
     """The whole report (what ``report.json`` holds)."""
     predictions = evaluation.predictions
@@ -224,6 +239,7 @@ def scores(evaluation: Evaluation) -> dict[str, Any]:
         "intent": intent_scores(predictions),
         "entity": entity_scores(predictions),
         "misclassified": misclassified(predictions),
+        "entity_errors": entity_errors(predictions),
         "confidences": [{"confidence": round(float(p.parse.confidence), 4), "correct": p.correct} for p in predictions],
     }
 
@@ -251,6 +267,13 @@ def format_report(report: dict[str, Any], top: int = 10) -> str:
         lines += _table("", {"micro avg": entity["micro_avg"]}, width)[1:]
     else:
         lines.append("entities: none annotated and none predicted")
+    entity_wrong = report.get("entity_errors") or []
+    if entity_wrong:
+        lines += ["", f"entity errors: {len(entity_wrong)} examples{'' if len(entity_wrong) <= top else f' (first {top})'}"]
+        for item in entity_wrong[:top]:
+            missed = ", ".join(item["missed"]) or "-"
+            wrong_spans = ", ".join(item["wrong"]) or "-"
+            lines.append(f"  {item['text']!r}: missed {missed}; wrong {wrong_spans}")
     wrong = report["misclassified"]
     if wrong:
         lines += ["", f"misclassified: {len(wrong)} (most confident first{'' if len(wrong) <= top else f', top {top}'})"]

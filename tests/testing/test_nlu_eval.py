@@ -88,7 +88,12 @@ def test_intent_and_entity_scores() -> None:
     assert entity["micro_avg"] == {"precision": 0.3333, "recall": 0.5, "f1": 0.4, "support": 2}
     assert [m["text"] for m in report["misclassified"]] == ["cancel 234567", "hello"]
     assert report["misclassified"][0] == {"text": "cancel 234567", "intent": "cancel", "predicted": "status", "confidence": 0.8, "fold": 0}
+    assert report["entity_errors"] == [
+        {"text": "cancel 234567", "missed": ["order_id '234567' at 7-13"], "wrong": ["order_id ' 234567' at 6-13"]},
+        {"text": "stop it", "missed": [], "wrong": ["product 'it' at 5-7"]},
+    ]
     text = format_report(report)
+    assert "  'stop it': missed -; wrong product 'it' at 5-7" in text
     assert "intent accuracy: 0.500 on 4 examples" in text
     assert "  0.80  cancel -> status: 'cancel 234567'" in text
     assert "entities (right only with the exact span and type):" in text
