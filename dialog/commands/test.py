@@ -26,6 +26,7 @@ import click
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError, DialogError, Problem
+from dialog.testing.case_checks import check_cases
 from dialog.testing.report import case_line, failure_report, summary_line, write_junit
 from dialog.testing.results import CaseResult, SuiteResult
 from dialog.testing.stories import TestCase, load_cases
@@ -148,6 +149,9 @@ def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast
     count = resolve_workers(workers)
     story_paths = list(paths) or [default_story_dir(domain, config)]
     cases = select_cases(load_cases(story_paths), patterns)
+    problems = check_cases(cases, config)
+    if problems:
+        raise ConfigError(problems)
     if not cases:
         where = ", ".join(str(p) for p in story_paths)
         raise DialogError(f"no test cases to run in {where}" + (f" matching -k {' '.join(patterns)}" if patterns else ""))

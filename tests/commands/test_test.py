@@ -159,3 +159,11 @@ def test_default_story_folder_lookup_order(tmp_path: Path, monkeypatch: pytest.M
     assert default_story_dir(domain, config) == Path("project/stories/shop")  # beside domains/
     with pytest.raises(ConfigError, match="no story folder found"):
         default_story_dir(tmp_path / "elsewhere" / "x" / "other", SimpleNamespace(name="other"))
+
+
+def test_a_story_naming_an_unknown_response_is_a_config_error(project: Path, tmp_path: Path) -> None:
+    typo = tmp_path / "typo.yml"
+    typo.write_text("test_cases:\n  - test_case: x\n    steps:\n      - user: hi\n      - utter: utter_gret\n", encoding="utf-8")
+    result = dialog_test(project, str(typo))
+    assert result.exit_code == 2
+    assert f"{typo}:5:16: test case 'x': unknown response 'utter_gret'; did you mean 'utter_greet'?" in result.output

@@ -263,3 +263,44 @@ test_cases:
     path.write_text(text.split("  - test_case: unknown fixture")[0], encoding="utf-8")
     [case] = load_story_file(path)
     assert case.fixtures == (("order_id", "123456"), ("logged_in", True))
+
+
+def test_names_the_bot_does_not_have_are_config_problems_with_a_suggestion(tmp_path: Path) -> None:
+    from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings, Slot
+    from dialog.flows.model import ActionStep, Flow
+    from dialog.testing.case_checks import check_cases
+
+    config = BotConfig(
+        root=tmp_path,
+        domain=Domain(
+            intents=("greet",),
+            entities=("order_id",),
+            slots={"order_id": Slot("order_id")},
+            responses={"utter_greet": (ResponseVariation(text="hi"),)},
+        ),
+        nlu=NLUData(),
+        flows={"greet": Flow("greet", (ActionStep("a", action="utter_greet"),))},
+        settings=Settings(),
+    )
+    text = """
+test_cases:
+  - test_case: typos
+    steps:
+      - user: hi
+      - intent: greeet
+      - flow_started: greet
+      - utter: utter_gret
+      - slot_was_set: {orderid: "1"}
+      - flow_completed: nonsense
+      - user: again
+      - utter: utter_default
+      - slot_was_not_set: requested_slot
+"""
+    path = write(tmp_path, text)
+    problems = [str(p) for p in check_cases(load_story_file(path), config)]
+    assert problems == [
+        f"{path}:6:17: test case 'typos': unknown intent 'greeet'; did you mean 'greet'?",
+        f"{path}:8:16: test case 'typos': unknown response 'utter_gret'; did you mean 'utter_greet'?",
+        f"{path}:9:24: test case 'typos': unknown slot 'orderid'; did you mean 'order_id'?",
+        f"{path}:10:25: test case 'typos': unknown flow 'nonsense'",
+    ]

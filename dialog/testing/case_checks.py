@@ -1,0 +1,56 @@
+"""Check test cases against the bot before running them: a typo is a config error, not a failure.
+
+``utter: utter_gret`` would otherwise fail at run time as a mismatch that looks like
+a bot bug. Every name a step mentions (response, action, intent, slot, entity, flow)
+must exist in the bot; problems point at the step's ``file:line:col`` and suggest
+the closest known name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterable
+
+from dialog.errors import Problem
+from dialog.flows.builtins import BUILTIN_ACTIONS, DEFAULT_RESPONSES
+from dialog.testing.cases import TestCase
+from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
+
+__all__ = ["check_cases"]
+
+
+def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
+    """Step kind -> (what it names, the names that exist)."""
+    responses = set(config.domain.responses) | set(DEFAULT_RESPONSES)
+    intents = set(config.domain.intents) | set(config.nlu.intents) | {NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop"}
+    slots = set(config.domain.slots) | {"requested_slot"}
+    flows = set(config.flows)
+    return {
+        "utter": ("response", responses),
+        "action": ("action or response", responses | set(config.domain.actions) | set(BUILTIN_ACTIONS)),
+        "intent": ("intent", intents),
+        "slot_was_set": ("slot", slots),
+        "slot_was_not_set": ("slot", slots),
+        "entity": ("entity", set(config.domain.entities)),
+        "flow_started": ("flow", flows),
+        "flow_completed": ("flow", flows),
+        "flow_cancelled": ("flow", flows),
+    }
+
+
+def check_cases(cases: Iterable[TestCase], config: Any) -> list[Problem]:
+    """One problem per step that names something the bot does not have."""
+    known = _known(config)
+    problems: list[Problem] = []
+    for case in cases:
+        for step in case.steps:
+            if step.kind not in known:
+                continue
+            what, names = known[step.kind]
+            name = step.value[0] if isinstance(step.value, tuple) else step.value
+            if name in names:
+                continue
+            close = difflib.get_close_matches(str(name), sorted(names), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(Problem(case.path, step.line, step.column, f"test case '{case.name}': unknown {what} '{name}'{hint}"))
+    return problems
