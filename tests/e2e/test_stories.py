@@ -59,3 +59,11 @@ def test_story(trained: dict[str, tuple[Any, Any]], domain: str, case: TestCase)
     result = asyncio.run(_run(config, nlu, case))
     if not result.passed:
         pytest.fail(failure_report(result), pytrace=False)
+
+
+@pytest.mark.parametrize("domain", sorted(path.name for path in (ROOT / "stories").glob("*") if path.is_dir()))
+def test_stories_name_only_what_the_bot_has(domain: str) -> None:
+    from dialog.testing.case_checks import check_cases
+
+    problems = check_cases(load_cases([ROOT / "stories" / domain]), load_bot(ROOT / "domains" / domain))
+    assert not problems, "\n".join(str(problem) for problem in problems)
