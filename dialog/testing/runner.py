@@ -157,13 +157,14 @@ class StoryRunner:
         """Every case in order; with ``fail_fast`` stop after the first failure."""
         suite = SuiteResult()
         started = time.perf_counter()
-        for case in cases:
+        cases = list(cases)
+        for index, case in enumerate(cases):
             result = await self.run_case(case)
             suite.results.append(result)
             if on_result:
                 on_result(result)
             if fail_fast and not result.passed:
-                suite.stopped_early = True
+                suite.stopped_early = index < len(cases) - 1
                 break
         suite.duration_s = time.perf_counter() - started
         return suite
