@@ -172,7 +172,7 @@ class Bot:
     async def tracker(self, sender_id: str) -> dict[str, Any]:
         """Rasa-like tracker JSON (DESIGN §5), derived from the stored events."""
         events = await self.store.load(sender_id)
-        state = self.engine.state(events)
+        state = self.engine.state(events, sender_id)
         return {
             "sender_id": sender_id,
             "slots": dict(state.slots),

@@ -28,6 +28,7 @@ answer to the interrupted question.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
@@ -38,7 +39,7 @@ from dialog.flows.builtins import RESTART_INTENT, STOP_INTENT
 from dialog.flows.model import CollectStep
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active
-from dialog.flows.state import ConversationState, replay
+from dialog.flows.state import ConversationState, replay, replay_from
 from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
 from dialog.types import ParseResult
@@ -69,12 +70,33 @@ class TurnResult:
 class DialogueEngine:
     """Applies the dialogue rules; stateless between turns (state is replayed)."""
 
-    def __init__(self, config: BotConfig, clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, config: BotConfig, clock: Callable[[], float] | None = None, cache_size: int = 4096) -> None:
         self.config = config
         self.runtime = FlowRuntime.from_config(config, clock=clock or time.time)
+        # sender -> (events folded, the last of them, state): conversations only
+        # grow, so a turn folds just the events since; any mismatch replays all.
+        self._states: OrderedDict[str, tuple[int, Mapping[str, Any], ConversationState]] = OrderedDict()
+        self._cache_size = cache_size
 
-    def state(self, stored: Sequence[Mapping[str, Any]]) -> ConversationState:
-        return replay(stored, self.runtime.initial_slots)
+    def state(self, stored: Sequence[Mapping[str, Any]], sender_id: str | None = None) -> ConversationState:
+        """The state the ``stored`` events lead to (incrementally for a sender seen before)."""
+        cached = self._states.get(sender_id) if sender_id is not None else None
+        if cached is not None:
+            count, last, state = cached
+            if 0 < count <= len(stored) and stored[count - 1] == last:
+                return self._remember(sender_id, len(stored), stored, replay_from(state, stored[count:]))
+        return self._remember(sender_id, len(stored), stored, replay(stored, self.runtime.initial_slots))
+
+    def _remember(
+        self, sender_id: str | None, count: int, events: Sequence[Mapping[str, Any]], state: ConversationState
+    ) -> ConversationState:
+        """Cache ``state`` as the fold of ``count`` events, the last of which ends ``events``."""
+        if sender_id is not None and count and events:
+            self._states[sender_id] = (count, dict(events[-1]), state)
+            self._states.move_to_end(sender_id)
+            while len(self._states) > self._cache_size:
+                self._states.popitem(last=False)
+        return state
 
     async def handle(
         self,
@@ -86,12 +108,13 @@ class DialogueEngine:
         input_channel: str | None = None,
     ) -> TurnResult:
         """The events one user turn adds to ``stored`` (which is not modified)."""
-        turn = Turn(self.runtime, self.state(stored), sender_id, metadata)
+        turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata)
         self._maybe_start_session(turn)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         used_fallback = await self._respond(turn, parse)
         if used_fallback:
             await self._fallback(turn, list(stored), parse.text, fallback)
+        self._remember(sender_id, len(stored) + len(turn.events), turn.events, turn.state)
         return TurnResult(turn.events, turn.state, used_fallback)
 
     def _maybe_start_session(self, turn: Turn) -> None:

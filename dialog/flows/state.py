@@ -15,7 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-__all__ = ["ACTIVE", "CALLING", "INTERRUPTED", "ConversationState", "Frame", "apply_event", "initial_state", "replay"]
+__all__ = [
+    "ACTIVE",
+    "CALLING",
+    "INTERRUPTED",
+    "ConversationState",
+    "Frame",
+    "apply_event",
+    "initial_state",
+    "replay",
+    "replay_from",
+]
 
 ACTIVE = "active"
 INTERRUPTED = "interrupted"
@@ -73,84 +83,104 @@ def initial_state(initial_slots: Mapping[str, Any] | None = None) -> Conversatio
 
 
 def replay(events: Iterable[Mapping[str, Any]], initial_slots: Mapping[str, Any] | None = None) -> ConversationState:
-    state = initial_state(initial_slots)
+    return replay_from(initial_state(initial_slots), events)
+
+
+def replay_from(state: ConversationState, events: Iterable[Mapping[str, Any]]) -> ConversationState:
+    """``state`` after ``events``; one mutable fold, frozen once (long conversations stay cheap)."""
+    fold = _Fold(state)
     for event in events:
-        state = apply_event(state, event)
-    return state
-
-
-def _reset(state: ConversationState) -> ConversationState:
-    return replace(state, slots=dict(state.initial_slots), stack=(), paused=False)
-
-
-def _replace_top(stack: tuple[Frame, ...], flow_id: str, **changes: Any) -> tuple[Frame, ...]:
-    """Change the topmost frame of ``flow_id`` (normally the top of the stack)."""
-    for index in range(len(stack) - 1, -1, -1):
-        if stack[index].flow_id == flow_id:
-            return stack[:index] + (replace(stack[index], **changes),) + stack[index + 1 :]
-    return stack
-
-
-def _pop(stack: tuple[Frame, ...], flow_id: str) -> tuple[Frame, ...]:
-    for index in range(len(stack) - 1, -1, -1):
-        if stack[index].flow_id == flow_id:
-            return stack[:index] + stack[index + 1 :]
-    return stack
-
-
-def _apply_action(state: ConversationState, event: Mapping[str, Any]) -> ConversationState:
-    state = replace(state, latest_action=event.get("name"))
-    flow_id = event.get("flow_id")
-    if flow_id is None:
-        return state
-    stack = _replace_top(
-        state.stack,
-        flow_id,
-        step_id=event.get("step_id"),
-        requested_slot=event.get("requested_slot"),
-        attempts=int(event.get("attempts") or 0),
-    )
-    return replace(state, stack=stack)
-
-
-def _apply_flow_started(state: ConversationState, event: Mapping[str, Any]) -> ConversationState:
-    stack = state.stack
-    called_from = event.get("called_from")
-    if called_from is not None and stack:
-        stack = stack[:-1] + (replace(stack[-1], step_id=called_from, status=CALLING, requested_slot=None),)
-    return replace(state, stack=stack + (Frame(flow_id=event["flow_id"]),))
+        fold.apply(event)
+    return fold.freeze()
 
 
 def apply_event(state: ConversationState, event: Mapping[str, Any]) -> ConversationState:
     """The state after ``event``; unknown event types change nothing but the clock."""
-    kind = event.get("event")
-    timestamp = event.get("timestamp")
-    if timestamp is not None:
-        state = replace(state, last_event_at=float(timestamp))
-    if kind == "slot":
-        return replace(state, slots={**state.slots, event["name"]: event.get("value")})
-    if kind == "user":
-        latest = {"text": event.get("text"), **(event.get("parse_data") or {})}
-        latest["text"] = event.get("text")
-        return replace(state, latest_message=latest)
-    if kind == "bot":
-        return replace(state, bot_messages=state.bot_messages + 1)
-    if kind == "action":
-        return _apply_action(state, event)
-    if kind == "flow_started":
-        return _apply_flow_started(state, event)
-    if kind in ("flow_completed", "flow_cancelled"):
-        return replace(state, stack=_pop(state.stack, event["flow_id"]))
-    if kind == "flow_interrupted":
-        return replace(state, stack=_replace_top(state.stack, event["flow_id"], status=INTERRUPTED))
-    if kind == "flow_resumed":
-        return replace(state, stack=_replace_top(state.stack, event["flow_id"], status=ACTIVE))
-    if kind == "handoff":
-        return replace(state, paused=True)
-    if kind == "resume":
-        return replace(state, paused=False)
-    if kind == "restart":
-        return _reset(state)
-    if kind == "session_started":
-        return replace(_reset(state), session_started_at=timestamp)
-    return state
+    return replay_from(state, (event,))
+
+
+class _Fold:
+    """The working copy ``replay_from`` folds events into; never leaves this module."""
+
+    def __init__(self, state: ConversationState) -> None:
+        self.initial_slots = state.initial_slots
+        self.slots = dict(state.slots)
+        self.stack = list(state.stack)
+        self.paused = state.paused
+        self.latest_message = state.latest_message
+        self.session_started_at = state.session_started_at
+        self.last_event_at = state.last_event_at
+        self.bot_messages = state.bot_messages
+        self.latest_action = state.latest_action
+
+    def freeze(self) -> ConversationState:
+        return ConversationState(
+            initial_slots=self.initial_slots,
+            slots=self.slots,
+            stack=tuple(self.stack),
+            paused=self.paused,
+            latest_message=self.latest_message,
+            session_started_at=self.session_started_at,
+            last_event_at=self.last_event_at,
+            bot_messages=self.bot_messages,
+            latest_action=self.latest_action,
+        )
+
+    def _index(self, flow_id: str) -> int:
+        """The topmost frame of ``flow_id`` (normally the top of the stack); -1 if none."""
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index].flow_id == flow_id:
+                return index
+        return -1
+
+    def _change(self, flow_id: str, **changes: Any) -> None:
+        index = self._index(flow_id)
+        if index >= 0:
+            self.stack[index] = replace(self.stack[index], **changes)
+
+    def _reset(self) -> None:
+        self.slots = dict(self.initial_slots)
+        self.stack = []
+        self.paused = False
+
+    def apply(self, event: Mapping[str, Any]) -> None:
+        kind = event.get("event")
+        timestamp = event.get("timestamp")
+        if timestamp is not None:
+            self.last_event_at = float(timestamp)
+        if kind == "slot":
+            self.slots[event["name"]] = event.get("value")
+        elif kind == "user":
+            latest = dict(event.get("parse_data") or {})
+            latest["text"] = event.get("text")
+            self.latest_message = latest
+        elif kind == "bot":
+            self.bot_messages += 1
+        elif kind == "action":
+            self.latest_action = event.get("name")
+            if event.get("flow_id") is not None:
+                self._change(
+                    event["flow_id"],
+                    step_id=event.get("step_id"),
+                    requested_slot=event.get("requested_slot"),
+                    attempts=int(event.get("attempts") or 0),
+                )
+        elif kind == "flow_started":
+            if event.get("called_from") is not None and self.stack:
+                self.stack[-1] = replace(self.stack[-1], step_id=event["called_from"], status=CALLING, requested_slot=None)
+            self.stack.append(Frame(flow_id=event["flow_id"]))
+        elif kind in ("flow_completed", "flow_cancelled"):
+            index = self._index(event["flow_id"])
+            if index >= 0:
+                del self.stack[index]
+        elif kind == "flow_interrupted":
+            self._change(event["flow_id"], status=INTERRUPTED)
+        elif kind == "flow_resumed":
+            self._change(event["flow_id"], status=ACTIVE)
+        elif kind in ("handoff", "resume"):
+            self.paused = kind == "handoff"
+        elif kind == "restart":
+            self._reset()
+        elif kind == "session_started":
+            self._reset()
+            self.session_started_at = timestamp

@@ -389,3 +389,15 @@ def test_handoff_during_a_digression_does_not_resume_anything(convo: Convo) -> N
     assert convo.send("human_handoff") == ["I'm handing you over to a human colleague."]
     assert convo.state.stack == () and convo.state.paused
     assert convo.kinds().count("flow_cancelled") == 1 and "flow_resumed" not in convo.kinds()
+
+
+def test_incremental_state_cache_agrees_with_a_full_replay(convo: Convo) -> None:
+    convo.send("cancel_order")
+    convo.send("payment_methods")
+    convo.send("inform", order_id="234567")
+    full = replay(convo.events, convo.engine.runtime.initial_slots)
+    assert convo.engine.state(convo.events, "u1") == full
+    assert convo.engine.state(convo.events[:4], "u1") == replay(convo.events[:4], convo.engine.runtime.initial_slots)
+    assert convo.engine.state(convo.events, "u1") == full  # grown again from the shorter prefix
+    changed = [*convo.events[:-1], {**convo.events[-1], "text": "edited"}]
+    assert convo.engine.state(changed, "u1") == replay(changed, convo.engine.runtime.initial_slots)
