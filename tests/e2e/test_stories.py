@@ -30,17 +30,25 @@ def _collect() -> list[Any]:
 
 
 @pytest.fixture(scope="session")
-def trained() -> dict[str, tuple[Any, Any]]:
-    """domain name -> (config, loaded NLU pipeline), filled on first use."""
-    return {}
+def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """domain name -> (config, loaded NLU pipeline), filled on first use.
+
+    Under pytest-xdist every worker has its own session; a lock file in the temp
+    folder the workers share lets one train while the others wait, then load.
+    """
+    return {"_locks": tmp_path_factory.getbasetemp().parent}
 
 
-def _domain(trained: dict[str, tuple[Any, Any]], name: str) -> tuple[Any, Any]:
+def _domain(trained: dict[str, Any], name: str) -> tuple[Any, Any]:
     if name not in trained:
+        import fcntl
+
         from dialog.nlu.training import load_model
 
         config = load_bot(ROOT / "domains" / name)
-        trained[name] = (config, load_model(config, train_if_stale=True))
+        with open(trained["_locks"] / f"dialog-train-{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            trained[name] = (config, load_model(config, train_if_stale=True))
     return trained[name]
 
 
@@ -54,7 +62,7 @@ async def _run(config: Any, nlu: Any, case: TestCase) -> Any:
 
 
 @pytest.mark.parametrize(("domain", "case"), _collect())
-def test_story(trained: dict[str, tuple[Any, Any]], domain: str, case: TestCase) -> None:
+def test_story(trained: dict[str, Any], domain: str, case: TestCase) -> None:
     config, nlu = _domain(trained, domain)
     result = asyncio.run(_run(config, nlu, case))
     if not result.passed:
