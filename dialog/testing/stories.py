@@ -35,7 +35,8 @@ annotated entity becomes an ``entity`` assertion on that user turn; ``intent:`` 
 an ``intent`` assertion; ``action:`` asserts an action or response of that turn. A
 story step with ``intent:`` and no ``user:`` sends the intent as a payload
 (``/greet{"order_id": "123456"}``), skipping the NLU, as Rasa does for such steps.
-``active_loop:`` steps (Rasa forms) are accepted and ignored: flows replace forms.
+``active_loop:`` steps (Rasa forms) are accepted and ignored: flows replace forms;
+so is ``action: action_listen``, which the next user step implies.
 """
 
 from __future__ import annotations
@@ -280,7 +281,10 @@ class _Reader:
             return self._story_user_step(step)
         for kind in ("action", "bot"):
             if kind in step:
-                return [Step(kind, self._as_written(step[kind], step.value_mark(kind)).strip(), *step.value_mark(kind))]
+                value = self._as_written(step[kind], step.value_mark(kind)).strip()
+                if kind == "action" and value == "action_listen":
+                    return []  # Rasa's "wait for the user": implied by the next user step
+                return [Step(kind, value, *step.value_mark(kind))]
         if "slot_was_set" in step:
             return [Step("slot_was_set", pair, *m) for pair, m in self._slot_pairs(step["slot_was_set"], step.value_mark("slot_was_set"))]
         if "active_loop" in step:

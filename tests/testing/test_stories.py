@@ -236,7 +236,7 @@ def test_plain_scalars_are_sent_as_written_not_as_yaml_1_1_values(tmp_path: Path
 
 
 def test_rasa_story_plain_scalars_too(tmp_path: Path) -> None:
-    text = "stories:\n  - story: y\n    steps:\n      - user: yes\n        intent: affirm\n      - action: utter_ok\n"
+    text = "stories:\n  - story: y\n    steps:\n      - user: yes\n        intent: affirm\n      - action: utter_ok\n      - action: action_listen\n"
     [case] = load_story_file(write(tmp_path, text))
     assert kinds(case) == [("user", "yes"), ("intent", "affirm"), ("action", "utter_ok")]
 
