@@ -3,7 +3,7 @@
 Features follow Rasa's CRFEntityExtractor: the token's lower-cased text, prefixes,
 suffixes, shape, digit/title/upper flags, the same for its neighbours, and a
 "hint" when an earlier extractor (regex, lookup) already marked the token.
-Tags are BILOU (``B-x`` begin, ``I-x`` inside, ``L-x`` last, ``U-x`` unit, ``O``).
+Tags are IO: each token is tagged with its entity type (or role, or group), or ``O``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 from dialog.types import Entity, ParseResult, Token
 
-__all__ = ["OUTSIDE", "bilou_tags", "decode_bilou", "sentence_features", "token_labels"]
+__all__ = ["OUTSIDE", "attribute_tags", "sentence_features", "tag_runs"]
 
 OUTSIDE = "O"
 
@@ -89,51 +89,26 @@ def _hints(entities: Iterable[Entity], tokens: Sequence[Token]) -> list[set[str]
     return hints
 
 
-def token_labels(entities: Sequence[Entity], tokens: Sequence[Token], attribute: str = "entity") -> list[list[int]]:
-    """For each entity with ``attribute`` set, the indexes of the tokens it overlaps."""
-    spans = []
-    for entity in entities:
-        if getattr(entity, attribute) is None:
-            continue
-        spans.append([i for i, t in enumerate(tokens) if t.start < entity.end and entity.start < t.end])
-    return spans
-
-
-def bilou_tags(entities: Sequence[Entity], tokens: Sequence[Token]) -> list[str]:
-    """Gold BILOU tags; a token covered by two annotations keeps the first."""
+def attribute_tags(entities: Sequence[Entity], tokens: Sequence[Token], attribute: str = "entity") -> list[str]:
+    """Gold IO tags: each token overlapped by an entity gets its ``attribute`` (type, role or group)."""
     tags = [OUTSIDE] * len(tokens)
-    for entity, indexes in zip(entities, token_labels(entities, tokens)):
-        if not indexes or any(tags[i] != OUTSIDE for i in indexes):
+    for entity in entities:
+        label = getattr(entity, attribute)
+        if label is None:
             continue
-        if len(indexes) == 1:
-            tags[indexes[0]] = f"U-{entity.entity}"
-            continue
-        tags[indexes[0]] = f"B-{entity.entity}"
-        for i in indexes[1:-1]:
-            tags[i] = f"I-{entity.entity}"
-        tags[indexes[-1]] = f"L-{entity.entity}"
+        for index, token in enumerate(tokens):
+            if token.start < entity.end and entity.start < token.end and tags[index] == OUTSIDE:
+                tags[index] = str(label)
     return tags
 
 
-def decode_bilou(tags: Sequence[str]) -> list[tuple[str, int, int]]:
-    """``(entity, first, last)`` token spans from predicted tags, tolerating broken sequences."""
-    spans: list[tuple[str, int, int]] = []
-    current: tuple[str, int] | None = None
-    for index, tag in enumerate(tags):
-        prefix, _, name = tag.partition("-")
-        if tag == OUTSIDE or not name:
-            if current:
-                spans.append((current[0], current[1], index - 1))
-            current = None
-            continue
-        if current and (name != current[0] or prefix in ("B", "U")):
-            spans.append((current[0], current[1], index - 1))
-            current = None
-        if current is None:
-            current = (name, index)
-        if prefix in ("L", "U"):
-            spans.append((current[0], current[1], index))
-            current = None
-    if current:
-        spans.append((current[0], current[1], len(tags) - 1))
-    return spans
+def tag_runs(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """``(label, first, last)`` for each run of equal non-``O`` tags."""
+    runs: list[tuple[str, int, int]] = []
+    first = 0
+    for index in range(1, len(tags) + 1):
+        if index == len(tags) or tags[index] != tags[first]:
+            if tags[first] != OUTSIDE:
+                runs.append((tags[first], first, index - 1))
+            first = index
+    return runs

@@ -7,7 +7,7 @@ from dialog.config.models import NLUData
 from dialog.errors import ComponentError, ModelError
 from dialog.nlu.component import ComponentContext
 from dialog.nlu.crf_entities import CRFEntityExtractor
-from dialog.nlu.crf_features import bilou_tags, decode_bilou
+from dialog.nlu.crf_features import attribute_tags, tag_runs
 from dialog.nlu.spacy_tokenizer import SpacyTokenizer
 from dialog.types import Entity, ParseResult, Token, TrainingExample
 
@@ -84,10 +84,11 @@ def test_bad_options() -> None:
         CRFEntityExtractor.from_config({"max_iterations": 0}, ComponentContext())
 
 
-def test_bilou_round_trip() -> None:
+def test_io_tags_and_runs() -> None:
     tokens = [Token(w, i * 10, i * 10 + len(w)) for i, w in enumerate(["to", "new", "york", "city", "on", "monday"])]
-    entities = (Entity("city", "new york city", 10, 34), Entity("day", "monday", 50, 56))
-    tags = bilou_tags(entities, tokens)
-    assert tags == ["O", "B-city", "I-city", "L-city", "O", "U-day"]
-    assert decode_bilou(tags) == [("city", 1, 3), ("day", 5, 5)]
-    assert decode_bilou(["I-a", "I-a", "B-b", "O", "L-c"]) == [("a", 0, 1), ("b", 2, 2), ("c", 4, 4)]
+    entities = (Entity("city", "new york city", 10, 34, role="to"), Entity("day", "monday", 50, 56))
+    assert attribute_tags(entities, tokens) == ["O", "city", "city", "city", "O", "day"]
+    assert attribute_tags(entities, tokens, "role") == ["O", "to", "to", "to", "O", "O"]
+    assert tag_runs(attribute_tags(entities, tokens)) == [("city", 1, 3), ("day", 5, 5)]
+    assert tag_runs(["a", "b", "b", "O", "a"]) == [("a", 0, 0), ("b", 1, 2), ("a", 4, 4)]
+    assert tag_runs([]) == []
