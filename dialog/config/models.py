@@ -120,7 +120,7 @@ class LLMSettings:
     model: str = "bundled:smollm2-135m"
     max_new_tokens: int = 80
     timeout_s: float = 10.0
-    temperature: float = 0.7
+    temperature: float = 0.0  # greedy: a small model stays on persona far more reliably (bench/RESULTS.md "llm")
     history_turns: int = 6
     base_url: str | None = None
     api_key_env: str | None = None

@@ -11,7 +11,8 @@ so what is streamed to a user is exactly the final reply (nothing is taken back)
   ``LOOSE_ECHO_WORDS`` with the rest of the system prompt, is dropped (saying "I'm
   ACME Assistant, a friendly support agent" is fine; reciting the prompt is not);
 - a trailing half sentence is dropped (kept only if it is all there is);
-- the reply is capped at ``max_chars``, at a sentence end.
+- the reply is capped at ``max_sentences`` and ``max_chars``, at a sentence end
+  (small models drift off topic the longer they talk; stopping early is also faster).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ MAX_SENTENCE_CHARS = 300  # a "sentence" this long without an end is cut as one
 _SPECIAL = re.compile(r"<\|[^|<>]{0,40}\|>|</?s>|\[/?INST\]|<<\/?SYS>>|<unk>|<pad>", re.IGNORECASE)
 _ROLE_START = re.compile(r"<\|im_start\|>|<\|start_header_id\|>|\[INST\]", re.IGNORECASE)
 _ROLE_LINE = re.compile(r"(?:^|\n)\s*(?:user|system|human|assistant|customer)\s*:", re.IGNORECASE)
-_OWN_PREFIX = re.compile(r"\s*(?:assistant|bot)\s*:", re.IGNORECASE)
+_OWN_PREFIX = re.compile(r"\s*(?:assistant|bot|a)\s*:", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s)")
 _WORD = re.compile(r"[\w']+")
 
@@ -50,9 +51,15 @@ class ReplyCleaner:
     """Feed raw pieces; get back cleaned sentences to show. ``done`` says: stop generating."""
 
     def __init__(
-        self, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = (), instructions: str | None = None
+        self,
+        system_prompt: str = "",
+        max_chars: int = 600,
+        names: tuple[str, ...] = (),
+        instructions: str | None = None,
+        max_sentences: int = 3,
     ) -> None:
         self.max_chars = max_chars
+        self.max_sentences = max_sentences
         self.done = False
         self._buffer = ""
         self._emitted: list[str] = []
@@ -121,7 +128,7 @@ class ReplyCleaner:
     def _normalise(self, sentence: str) -> str:
         sentence = _SPECIAL.sub(" ", sentence)
         if not self._emitted:
-            sentence = re.sub(r"^\s*(?:assistant|bot)\s*:\s*", "", sentence, flags=re.IGNORECASE)
+            sentence = re.sub(r"^\s*(?:assistant|bot|a)\s*:\s*", "", sentence, flags=re.IGNORECASE)
             if self._name_prefix is not None:
                 sentence = self._name_prefix.sub("", sentence)
         return " ".join(sentence.split())
@@ -147,6 +154,8 @@ class ReplyCleaner:
             sentence = sentence[: self.max_chars].rsplit(" ", 1)[0]
         self._emitted.append(sentence)
         self._length += len(sentence) + 1
+        if len(self._emitted) >= self.max_sentences:
+            self.done = True
         return [sentence]
 
     def _echoes(self, sentence: str) -> bool:

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 TokenCallback = Callable[[str], "Awaitable[None] | None"]
 MAX_REPLY_CHARS = 600
+MAX_REPLY_SENTENCES = 2
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,11 @@ class LLMFallback:
     ) -> FallbackReply:
         messages = self.prompt.build(events, user_text)
         cleaner = ReplyCleaner(
-            self.prompt.system_prompt, MAX_REPLY_CHARS, (self.prompt.assistant_name,), self.prompt.instructions
+            self.prompt.system_prompt,
+            MAX_REPLY_CHARS,
+            (self.prompt.assistant_name,),
+            self.prompt.instructions,
+            MAX_REPLY_SENTENCES,
         )
         started = time.monotonic()
         outcome = "ok"

@@ -12,8 +12,12 @@ YAML (config.yml)::
     llm:
       provider: transformers
       model: bundled:smollm2-135m      # or a local HF model folder
-      options: {dtype: int8, threads: 2, cache_dir: ~/.cache/dialog/llm, top_p: 0.9,
+      options: {dtype: int8, threads: 1, cache_dir: ~/.cache/dialog/llm, top_p: 0.9,
                 repetition_penalty: 1.15}
+
+``threads`` defaults to 1: torch's OpenMP workers spin while waiting for each other,
+so on a shared or busy machine two threads ran 10x slower than one (bench/RESULTS.md).
+``threads: 0`` leaves torch's default.
 """
 
 from __future__ import annotations
@@ -49,9 +53,9 @@ class HFGenerator:
         source: ModelSource,
         *,
         dtype: str = "int8",
-        threads: int | None = None,
+        threads: int | None = 1,
         cache_dir: Path | None = None,
-        temperature: float = 0.7,
+        temperature: float = 0.0,
         top_p: float = 0.9,
         repetition_penalty: float = 1.15,
         seed: int = 0,
@@ -91,7 +95,7 @@ class HFGenerator:
         return cls(
             resolve_source(settings.model, root, settings.mark),
             dtype=dtype,
-            threads=int(options["threads"]) if options.get("threads") else None,
+            threads=int(options.get("threads", 1)) or None,
             cache_dir=cache_dir,
             temperature=float(settings.temperature),
             top_p=float(options.get("top_p", 0.9)),

@@ -53,6 +53,12 @@ def test_length_cap_cuts_at_a_sentence_end() -> None:
     assert reply == "First sentence here. Second sentence is a bit longer than the first."
 
 
+def test_sentence_cap_and_answer_prefix() -> None:
+    assert clean_reply("A: One. Two. Three. Four.") == "One. Two. Three."
+    cleaner = ReplyCleaner(max_sentences=1)
+    assert cleaner.feed("Hi there! More text") == ["Hi there!"] and cleaner.done
+
+
 def test_system_prompt_is_never_echoed() -> None:
     raw = (
         "My rules: answer in one or two short, friendly sentences. I'm ACME Assistant, a friendly support agent "

@@ -91,10 +91,17 @@ def test_failures_give_no_text_and_a_warning(generator: FakeGenerator, outcome: 
 
 
 def test_sentences_already_shown_survive_a_timeout() -> None:
-    generator = FakeGenerator("One. Two. Three four five six seven eight nine ten.", token_delay_s=0.1)
+    generator = FakeGenerator("One. Two three four five six seven eight nine ten.", token_delay_s=0.1)
     result = asyncio.run(_fallback(generator, timeout_s=0.35).reply([], "count"))
     assert result.event["outcome"] == "timeout"
+    assert result.text == "One."
+
+
+def test_replies_stop_after_two_sentences() -> None:
+    generator = FakeGenerator("One. Two. Three. Four.")
+    result = asyncio.run(_fallback(generator).reply([], "count"))
     assert result.text == "One. Two."
+    assert result.event["completion_tokens"] == 3  # generation stopped early (a sentence ends at the next space)
 
 
 def test_status_reports_loading_then_ready_or_failed() -> None:
