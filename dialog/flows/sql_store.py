@@ -7,10 +7,16 @@ interleave one. A turn's events are one transaction.
 SQLite runs in WAL mode with ``synchronous=FULL`` by default: every commit is
 fsynced before ``append`` returns, so a turn whose reply a user saw survives not
 only a killed server (which ``NORMAL`` already survives) but also a power cut or
-kernel crash. It costs about 1 ms per turn on a plain disk, paid in a worker
-thread so other senders keep running; ``?synchronous=normal`` in the URL trades
-that guarantee for speed. Writers take the lock up front (``BEGIN IMMEDIATE``) and
-wait up to ``busy_timeout`` for each other.
+kernel crash. The fsync costs about 1 ms here, so commits go through one writer
+thread that commits all waiting turns together (``sql_writer``: one fsync per
+group, never a delay for a lone turn); ``?synchronous=normal`` in the URL trades
+the power-cut guarantee for a little speed. Reads run inline on the event loop
+(WAL readers never wait for the writer). Writers take the lock up front
+(``BEGIN IMMEDIATE``) and wait up to ``busy_timeout`` for each other (other
+processes). PostgreSQL work runs in a small thread pool.
+
+Hot statements are plain SQL strings run with ``exec_driver_sql``: SQLAlchemy Core's
+statement machinery cost more per turn than SQLite itself.
 
 URL options (removed before the URL reaches the driver): ``synchronous``
 (SQLite: ``full`` or ``normal``), ``lock_timeout_s`` (how long a turn waits for a
@@ -27,27 +33,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import (
-    Column,
-    Index,
-    Integer,
-    MetaData,
-    Table,
-    Text,
-    create_engine,
-    event,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import StaticPool
 
 from dialog.errors import ConfigError, StoreError
 from dialog.flows.event_cache import EventCache
-from dialog.flows.local_locks import LocalLocks
 from dialog.flows.sql_locks import AdvisoryLocks, FileLocks
+from dialog.flows.sql_writer import GroupWriter
 
 __all__ = ["SQLStore"]
 
@@ -83,17 +76,16 @@ def _parse_url(url: str, root: Path | None) -> tuple[URL, dict[str, str]]:
         return parsed.set(drivername="postgresql+psycopg"), options
     if backend != "sqlite":
         raise ConfigError(f"tracker_store: SQLStore supports sqlite:// and postgresql:// URLs, not '{url}'")
-    database = parsed.database or ":memory:"
-    if database != ":memory:":
-        path = Path(database).expanduser()
-        if not path.is_absolute():
-            path = Path(root or ".") / path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder for the conversation database {path}: {exc}") from exc
-        database = str(path)
-    return parsed.set(drivername="sqlite", database=database), options
+    if not parsed.database or parsed.database == ":memory:":
+        raise ConfigError(f"tracker_store '{url}': SQLite needs a file path; use memory:// for conversations in memory")
+    path = Path(parsed.database).expanduser()
+    if not path.is_absolute():
+        path = Path(root or ".") / path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for the conversation database {path}: {exc}") from exc
+    return parsed.set(drivername="sqlite", database=str(path)), options
 
 
 def _number(options: dict[str, str], key: str, default: float, url: str) -> float:
@@ -106,6 +98,28 @@ def _number(options: dict[str, str], key: str, default: float, url: str) -> floa
     return value
 
 
+def _sqlite_engine(driver_url: URL, synchronous: str) -> Engine:
+    engine = create_engine(driver_url, connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event (below) issue BEGIN, not the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # Writers take the write lock up front so two never deadlock upgrading.
+        write = connection.get_execution_options().get("dialog_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
 class SQLStore:
     """The conversation store for ``sqlite:///path`` and ``postgresql://...`` URLs."""
 
@@ -115,61 +129,44 @@ class SQLStore:
         self.dialect = driver_url.get_backend_name()
         lock_timeout_s = _number(options, "lock_timeout_s", 30.0, url)
         self._metadata = MetaData()
-        self._events = _events_table(self._metadata)
-        self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dialog-sql")
-        self._engine = self._create_engine(driver_url, options, url)
-        self._locks: FileLocks | AdvisoryLocks | LocalLocks
+        _events_table(self._metadata)
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        self._sql_select = f"SELECT data FROM events WHERE sender_id = {mark} AND position >= {mark} ORDER BY position"
+        self._sql_last = f"SELECT MAX(position) FROM events WHERE sender_id = {mark}"
+        self._sql_insert = f"INSERT INTO events (sender_id, position, data) VALUES ({mark}, {mark}, {mark})"
+        self._locks: FileLocks | AdvisoryLocks
+        self._writer: GroupWriter | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._reader: Connection | None = None
         if self.dialect == "postgresql":
+            pool_size = int(_number(options, "pool_size", 5, url))
+            self._engine = create_engine(driver_url, pool_size=pool_size, max_overflow=100, pool_pre_ping=True)
+            self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="dialog-pg")
             self._locks = AdvisoryLocks(self._engine, self._run, lock_timeout_s)
-        elif driver_url.database == ":memory:":
-            self._locks = LocalLocks()
         else:
-            self._locks = FileLocks(Path(driver_url.database + ".locks"), lock_timeout_s)
+            synchronous = options.get("synchronous", "full").lower()
+            if synchronous not in _SYNCHRONOUS:
+                raise ConfigError(f"tracker_store '{url}': synchronous must be one of {', '.join(_SYNCHRONOUS)}")
+            self._engine = _sqlite_engine(driver_url, synchronous)
+            self._writer = GroupWriter(self._engine, self._insert_turn, url)
+            self._locks = FileLocks(Path(str(driver_url.database) + ".locks"), lock_timeout_s)
         self._ready = False
         self._schema_lock = threading.Lock()
         self._cache = EventCache()
 
-    # -- engine ------------------------------------------------------------------
-
-    def _create_engine(self, driver_url: URL, options: dict[str, str], url: str) -> Engine:
-        if self.dialect == "postgresql":
-            pool_size = int(_number(options, "pool_size", 5, url))
-            return create_engine(driver_url, pool_size=pool_size, max_overflow=100, pool_pre_ping=True)
-        synchronous = options.get("synchronous", "full").lower()
-        if synchronous not in _SYNCHRONOUS:
-            raise ConfigError(f"tracker_store '{url}': synchronous must be one of {', '.join(_SYNCHRONOUS)}")
-        memory = driver_url.database == ":memory:"
-        engine = create_engine(
-            driver_url,
-            connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_MS / 1000},
-            **({"poolclass": StaticPool} if memory else {}),
-        )
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy's "begin" event (below) issue BEGIN, not the driver.
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            if not memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
-            cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(connection: Connection) -> None:
-            # Writers take the write lock up front so two never deadlock upgrading.
-            write = connection.get_execution_options().get("dialog_write", False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return engine
+    # -- plumbing --------------------------------------------------------------------
 
     async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
-        """Run blocking database work in the store's threads, off the event loop."""
+        """Run blocking PostgreSQL work in the store's threads, off the event loop."""
+        assert self._executor is not None
         return await asyncio.get_running_loop().run_in_executor(self._executor, partial(function, *args))
 
     async def _ensure_schema(self) -> None:
-        if not self._ready:
+        if self._ready:
+            return
+        if self._executor is None:
+            self._create_schema()
+        else:
             await self._run(self._create_schema)
 
     def _create_schema(self) -> None:
@@ -188,48 +185,65 @@ class SQLStore:
                     if attempt:  # the second failure is real, not a lost creation race
                         raise StoreError(f"cannot open the conversation store {self.url}: {exc}") from exc
 
-    async def _on_connection(self, sender_id: str, work: Callable[..., Any], *args: Any) -> Any:
-        """Run ``work(connection, *args)`` in a thread on the connection holding this
-        sender's advisory lock, or on a pooled one (checked out and back in the same hop)."""
-        held = self._locks.held.get(sender_id) if isinstance(self._locks, AdvisoryLocks) else None
+    async def _read(self, sender_id: str, work: Callable[..., Any], *args: Any) -> Any:
+        """SQLite: ``work(connection, ...)`` inline on the store's read connection.
+        PostgreSQL: in a thread, on the connection holding this sender's advisory lock
+        or on a pooled one (checked out and back in the same hop)."""
+        if self._executor is None:
+            try:
+                if self._reader is None:
+                    self._reader = self._engine.connect()
+                return work(self._reader, *args)
+            except SQLAlchemyError as exc:
+                if self._reader is not None:  # start the next read on a fresh connection
+                    self._reader.invalidate()
+                    self._reader = None
+                raise StoreError(f"cannot read the conversation store {self.url}: {exc}") from exc
+        assert isinstance(self._locks, AdvisoryLocks)
+        held = self._locks.held.get(sender_id)
         if held is not None:
             return await self._run(work, held, *args)
         return await self._run(self._pooled, work, *args)
 
     def _pooled(self, work: Callable[..., Any], *args: Any) -> Any:
         try:
-            connection = self._engine.connect()
+            with self._engine.connect() as connection:
+                return work(connection, *args)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot connect to the conversation store {self.url}: {exc}") from exc
-        with connection:
-            return work(connection, *args)
+            raise StoreError(f"cannot use the conversation store {self.url}: {exc}") from exc
+
+    def _select(self, connection: Connection, sender_id: str, first_position: int) -> list[str]:
+        rows = connection.exec_driver_sql(self._sql_select, (sender_id, first_position)).scalars().all()
+        connection.rollback()  # end the read transaction (an open one would pin an old snapshot)
+        return list(rows)
+
+    def _insert_turn(self, connection: Connection, sender_id: str, rows: list[str]) -> int:
+        """Insert a turn's rows after the conversation's last event, inside the caller's
+        transaction; returns the position of the first."""
+        last = connection.exec_driver_sql(self._sql_last, (sender_id,)).scalar()
+        first = 0 if last is None else last + 1
+        connection.exec_driver_sql(self._sql_insert, [(sender_id, first + index, row) for index, row in enumerate(rows)])
+        return first
+
+    def _insert_alone(self, connection: Connection, sender_id: str, rows: list[str]) -> int:
+        try:
+            with connection.begin():
+                return self._insert_turn(connection, sender_id, rows)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot save a turn of conversation '{sender_id}': {exc}") from exc
 
     # -- the store protocol --------------------------------------------------------
 
     async def load(self, sender_id: str) -> list[Event]:
         await self._ensure_schema()
         known = self._cache.known(sender_id)
-        rows = await self._on_connection(sender_id, self._select, sender_id, known)
+        rows = await self._read(sender_id, self._select, sender_id, known)
         events = self._cache.extend(sender_id, known, [json.loads(row) for row in rows])
         if events is None:  # the cached prefix was dropped while we read: read it all
             self._cache.forget(sender_id)
-            rows = await self._on_connection(sender_id, self._select, sender_id, 0)
+            rows = await self._read(sender_id, self._select, sender_id, 0)
             events = self._cache.extend(sender_id, 0, [json.loads(row) for row in rows]) or []
         return events
-
-    def _select(self, connection: Connection, sender_id: str, first_position: int) -> list[str]:
-        table = self._events
-        query = (
-            select(table.c.data)
-            .where(table.c.sender_id == sender_id, table.c.position >= first_position)
-            .order_by(table.c.position)
-        )
-        try:
-            rows = connection.execute(query).scalars().all()
-            connection.rollback()
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot load conversation '{sender_id}': {exc}") from exc
-        return list(rows)
 
     async def append(self, sender_id: str, events: list[Event]) -> None:
         if not events:
@@ -239,49 +253,36 @@ class SQLStore:
         except (TypeError, ValueError) as exc:
             raise StoreError(f"conversation '{sender_id}': an event is not JSON: {exc}") from exc
         await self._ensure_schema()
-        first = await self._on_connection(sender_id, self._insert, sender_id, rows)
+        if self._writer is not None:
+            first = await self._writer.write(sender_id, rows)
+        else:
+            first = await self._read(sender_id, self._insert_alone, sender_id, rows)
         if self._cache.extend(sender_id, first, [json.loads(row) for row in rows]) is None:
             self._cache.forget(sender_id)
-
-    def _insert(self, connection: Connection, sender_id: str, rows: list[str]) -> int:
-        """Insert the rows after the conversation's last event; returns the first position."""
-        table = self._events
-        try:
-            connection.execution_options(dialog_write=True)
-            with connection.begin():
-                last = connection.execute(
-                    select(func.max(table.c.position)).where(table.c.sender_id == sender_id)
-                ).scalar()
-                first = 0 if last is None else last + 1
-                connection.execute(
-                    insert(table),
-                    [
-                        {"sender_id": sender_id, "position": first + offset, "data": row}
-                        for offset, row in enumerate(rows)
-                    ],
-                )
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot save a turn of conversation '{sender_id}': {exc}") from exc
-        return first
 
     def lock(self, sender_id: str) -> Any:
         return self._locks.hold(sender_id)
 
     async def senders(self) -> list[str]:
         await self._ensure_schema()
-        return await self._on_connection("", self._select_senders)
+        return await self._read("", self._select_senders)
 
-    def _select_senders(self, connection: Connection) -> list[str]:
-        query = select(self._events.c.sender_id).distinct().order_by(self._events.c.sender_id)
-        try:
-            senders = list(connection.execute(query).scalars().all())
-            connection.rollback()
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot list conversations: {exc}") from exc
+    @staticmethod
+    def _select_senders(connection: Connection) -> list[str]:
+        senders = list(connection.exec_driver_sql("SELECT DISTINCT sender_id FROM events ORDER BY sender_id").scalars())
+        connection.rollback()
         return senders
 
     async def close(self) -> None:
-        await self._run(self._engine.dispose)
+        if self._writer is not None:
+            self._writer.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._executor is not None:
+            await self._run(self._engine.dispose)
+            self._executor.shutdown(wait=True)
+        else:
+            self._engine.dispose()
         if isinstance(self._locks, FileLocks):
             self._locks.close()
-        self._executor.shutdown(wait=True)

@@ -202,8 +202,9 @@ def test_bad_urls_and_options_are_config_errors(tmp_path: Path) -> None:
         SQLStore("mysql://x/y", root=tmp_path)
 
 
-def test_in_memory_sqlite_works_for_quick_tests() -> None:
-    assert len(run(_roundtrip(SQLStore("sqlite:///:memory:")))) == 3
+def test_in_memory_sqlite_points_to_memory_store() -> None:
+    with pytest.raises(ConfigError, match="use memory:// for conversations in memory"):
+        SQLStore("sqlite:///:memory:")
 
 
 def test_two_stores_on_one_database_see_each_others_turns(tmp_path: Path) -> None:
