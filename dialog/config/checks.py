@@ -20,7 +20,8 @@ from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
 from dialog.config.models import Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
-from dialog.config.schema import Reporter, known, suggest
+from dialog.config.schema import FileReport, Reporter, known, suggest
+from dialog.config.yaml_reader import Mark
 from dialog.flows.model import Flow
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
@@ -56,6 +57,34 @@ def _check_domain_references(domain: Domain, sources: DomainSources) -> None:
             report.error(mark, f"{what}: unknown slot '{slot}'{suggest(slot, slots)}; known slots: {known(slots)}")
     for report, mark, response, text in sources.templates:
         check_template(report, mark, f"response '{response}'", text, slots)
+    for report, mark, response, payload in sources.payloads:
+        _check_payload(report, mark, f"response '{response}'", payload, domain)
+
+
+def _check_payload(report: FileReport, mark: Mark, what: str, payload: str, domain: Domain) -> None:
+    """A ``/intent{...}`` button payload skips the NLU, so a typo in it would silently become text."""
+    from dialog.nlu.payload import BUILTIN_INTENTS, parse_payload
+
+    if "{{" in payload or "{%" in payload:
+        return  # rendered per conversation; its template was checked above
+    parsed = parse_payload(payload)
+    if parsed is None:
+        report.error(mark, f"{what}: button payload {payload!r} is malformed; write /intent or /intent{{\"entity\": \"value\"}}")
+        return
+    intents = [*domain.intents, *BUILTIN_INTENTS]
+    if parsed.intent not in intents:
+        report.error(
+            mark,
+            f"{what}: button payload {payload!r} names unknown intent '{parsed.intent}'{suggest(parsed.intent or '', intents)}; "
+            f"known intents: {known(domain.intents)}",
+        )
+    for entity in parsed.entities:
+        if entity.entity not in domain.entities:
+            report.error(
+                mark,
+                f"{what}: button payload {payload!r} sets undeclared entity '{entity.entity}'{suggest(entity.entity, domain.entities)}; "
+                f"known entities: {known(domain.entities)}",
+            )
 
 
 def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: NLUSources, reporter: Reporter) -> None:

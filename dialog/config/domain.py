@@ -44,6 +44,7 @@ class DomainSources:
     marks: dict[tuple[str, str], SourceMark] = field(default_factory=dict)  # (kind, name) -> mark
     slot_refs: list[tuple[FileReport, Mark, str, str]] = field(default_factory=list)  # (file, mark, slot, context)
     templates: list[tuple[FileReport, Mark, str, str]] = field(default_factory=list)  # (file, mark, response, text)
+    payloads: list[tuple[FileReport, Mark, str, str]] = field(default_factory=list)  # (file, mark, response, payload)
 
 
 @dataclass

@@ -66,7 +66,7 @@ def _parse_variation(name: str, item: object, mark: tuple[int, int], report: Fil
     metadata = report.typed(data, "metadata", dict, what)
     return ResponseVariation(
         text=text,
-        buttons=_parse_buttons(data, report, what) if "buttons" in data else (),
+        buttons=_parse_buttons(name, data, report, sources) if "buttons" in data else (),
         condition=_parse_condition(data, report, what, sources) if "condition" in data else (),
         image=report.typed(data, "image", str, what),
         custom=MappingProxyType(to_plain(custom)) if custom is not None else None,
@@ -76,7 +76,9 @@ def _parse_variation(name: str, item: object, mark: tuple[int, int], report: Fil
     )
 
 
-def _parse_buttons(data: LocatedMap, report: FileReport, what: str) -> tuple[Button, ...]:
+def _parse_buttons(name: str, data: LocatedMap, report: FileReport, sources: "DomainSources") -> tuple[Button, ...]:
+    """Titles and payloads are templates too; a ``/intent`` payload is checked against the domain later."""
+    what = f"response '{name}'"
     items = report.sequence(data["buttons"], data.value_mark("buttons"), f"{what}: 'buttons'")
     buttons = []
     for index, item in enumerate(items or ()):
@@ -86,6 +88,11 @@ def _parse_buttons(data: LocatedMap, report: FileReport, what: str) -> tuple[But
         report.keys(button, _BUTTON_KEYS, f"{what} button", required=("title",))
         title = report.typed(button, "title", (str, int, float), f"{what} button", "")
         payload = report.typed(button, "payload", (str, int, float), f"{what} button", title)
+        for key, text in (("title", str(title)), ("payload", str(payload))):
+            if key in button and "{" in text:
+                sources.templates.append((report, button.value_mark(key), name, text))
+        if "payload" in button and str(payload).startswith("/"):
+            sources.payloads.append((report, button.value_mark("payload"), name, str(payload)))
         buttons.append(Button(title=str(title), payload=str(payload)))
     return tuple(buttons)
 

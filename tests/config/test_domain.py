@@ -50,7 +50,7 @@ def test_full_domain(bot) -> None:
           utter_greet:
             - text: "Hello {{ slots.email }}"
               buttons:
-                - {title: "Yes", payload: /affirm}
+                - {title: "Yes", payload: /greet}
             - condition: [{type: slot, name: confirmed, value: true}]
               text: Welcome back
               image: https://example.com/a.png
@@ -85,7 +85,7 @@ def test_full_domain(bot) -> None:
     assert domain.slots["notes"].mappings == (SlotMapping("custom", action="fill_notes"),)
     first, second = domain.responses["utter_greet"]
     assert first.text == "Hello {{ slots.email }}"
-    assert first.buttons == (Button("Yes", "/affirm"),)
+    assert first.buttons == (Button("Yes", "/greet"),)
     assert first.mark == ("bot/domain.yml", 35, 7)
     assert second.condition == (("confirmed", True),)
     assert second.image == "https://example.com/a.png"
@@ -319,3 +319,62 @@ def test_rasa_placeholder_gets_a_hint(bot) -> None:
     assert bot.load().warnings == (
         "bot/domain.yml:6:13: response 'utter_greet': '{name}' is Rasa's placeholder syntax and is shown as is; write '{{ slots.name }}'",
     )
+
+
+@pytest.mark.parametrize(
+    ("button", "problem"),
+    [
+        (
+            "{title: 'Yes', payload: /afirm}",
+            "bot/domain.yml:7:41: response 'utter_greet': button payload '/afirm' names unknown intent 'afirm' (did you mean 'affirm'?); "
+            "known intents: affirm, greet",
+        ),
+        (
+            '{title: "Yes", payload: \'/affirm{"colour": "red"}\'}',
+            "bot/domain.yml:7:41: response 'utter_greet': button payload '/affirm{\"colour\": \"red\"}' sets undeclared entity 'colour'; "
+            "known entities: size",
+        ),
+        (
+            "{title: 'Yes', payload: '/affirm{oops'}",
+            "bot/domain.yml:7:41: response 'utter_greet': button payload '/affirm{oops' is malformed; write /intent or "
+            '/intent{\"entity\": \"value\"}',
+        ),
+        (
+            "{title: '{{ slots.sise }}', payload: /affirm}",
+            "bot/domain.yml:7:23: response 'utter_greet': unknown slot 'sise' in template (did you mean 'size'?); known slots: size",
+        ),
+    ],
+)
+def test_button_problems(bot, button: str, problem: str) -> None:
+    bot.write(
+        "domain.yml",
+        "intents: [greet, affirm]\nentities: [size]\nslots:\n  size: {type: text}\nresponses:\n  utter_greet:\n"
+        f"    - buttons: [{button}]\n",
+    )
+    bot.write("nlu.yml", "nlu:\n- intent: greet\n  examples: '- hi'\n- intent: affirm\n  examples: '- yes'\n")
+    assert bot.problems() == [problem]
+
+
+def test_builtin_and_templated_payloads_are_fine(bot) -> None:
+    bot.write(
+        "domain.yml",
+        """\
+        intents: [greet]
+        slots:
+          size: {type: text}
+        responses:
+          utter_greet:
+            - buttons:
+                - {title: Restart, payload: /restart}
+                - {title: "{{ slots.size }}", payload: '/greet{"size": "{{ slots.size }}"}'}
+        """,
+    )
+    assert len(bot.load().domain.responses["utter_greet"][0].buttons) == 2
+
+
+def test_an_unquoted_yes_title_gets_a_quoting_hint(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nresponses:\n  utter_greet:\n    - buttons: [{title: Yes, payload: /greet}]\n")
+    assert bot.problems() == [
+        "bot/domain.yml:4:25: response 'utter_greet' button: 'title' must be a string or an integer or a number, got a boolean "
+        "(true); quote it to keep it as text (YAML reads yes/no/on/off as booleans)"
+    ]
