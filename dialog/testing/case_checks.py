@@ -27,6 +27,7 @@ def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
     flows = set(config.flows)
     return {
         "utter": ("response", responses),
+        "bot_uttered": ("response", responses),
         "action": ("action or response", responses | set(config.domain.actions) | set(BUILTIN_ACTIONS)),
         "intent": ("intent", intents),
         "slot_was_set": ("slot", slots),
@@ -48,7 +49,7 @@ def check_cases(cases: Iterable[TestCase], config: Any) -> list[Problem]:
                 continue
             what, names = known[step.kind]
             name = step.value[0] if isinstance(step.value, tuple) else step.value
-            if name in names:
+            if name in names or (name is None and step.kind == "bot_uttered"):
                 continue
             close = difflib.get_close_matches(str(name), sorted(names), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""

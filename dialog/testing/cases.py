@@ -27,6 +27,7 @@ ASSERTION_KINDS = (
     "flow_completed",
     "flow_cancelled",
     "llm_fallback",
+    "bot_uttered",
 )
 STEP_KINDS = ("user",) + ASSERTION_KINDS
 
@@ -54,6 +55,10 @@ class Step:
             return f"{self.kind}: {name}" if value == ANY_VALUE else f"{self.kind}: {{{name}: {json.dumps(value)}}}"
         if self.kind in ("user", "bot"):
             return f"{self.kind}: {json.dumps(self.value, ensure_ascii=False)}"
+        if self.kind == "bot_uttered":
+            name, pattern = self.value
+            parts = ([f"utter_name: {name}"] if name else []) + ([f"text_matches: {json.dumps(pattern)}"] if pattern else [])
+            return "bot_uttered: {" + ", ".join(parts) + "}"
         if self.kind == "llm_fallback":
             return f"llm_fallback: {str(self.value).lower()}"
         return f"{self.kind}: {self.value}"

@@ -24,6 +24,8 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   annotations) must be among its entities with the same type, and either the same
   value or the annotated text as its span (so ``[earbuds](product)`` holds when a
   synonym turned the value into "wireless headphones").
+* ``bot_uttered`` (Rasa Pro ``assertions:``) holds if ANY bot message of the turn has
+  the response name and a text the regular expression finds; it consumes nothing.
 * ``flow_started`` / ``flow_completed`` / ``flow_cancelled: ID``: such an event
   for that flow happened in the turn. ``llm_fallback: true``: the turn went to the
   LLM (``false``: it did not); the generated text is never compared.
@@ -32,6 +34,7 @@ The rules, per user turn (the steps between one ``user`` step and the next):
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from dialog.testing.results import BotMessage, Failure, Turn
@@ -151,6 +154,14 @@ class TurnChecker:
             return None
         want = f"{name} not set" if expected == ANY_VALUE else f"{name} != {_show(expected)}"
         return (want, _slot_story(turn, name), "")
+
+    def _check_bot_uttered(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
+        name, pattern = step.value
+        for message in turn.bot_messages:
+            if (name is None or message.response == name) and (pattern is None or re.search(pattern, message.text)):
+                return None
+        want = " and ".join(([f"response {name}"] if name else []) + ([f"text matching {_show(pattern)}"] if pattern else []))
+        return (f"a bot message with {want}", f"bot said: {_list_messages(turn.bot_messages)}", "")
 
     def _check_intent(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
         if turn.intent == step.value:

@@ -4,19 +4,12 @@ Both formats become the same ``TestCase`` of flat ``Step`` values, so the runner
 knows one shape only. Every problem is reported with ``file:line:col`` (through
 ``dialog.config.yaml_reader``), all problems of a file at once.
 
-Rasa Pro e2e (DESIGN §7)::
-
-    test_cases:
-      - test_case: cancel an unshipped order
-        steps:
-          - user: I want to cancel my order
-          - utter: utter_ask_order_id
-          - slot_was_set: {order_id: "234567"}
-
-Rasa Pro's top-level ``fixtures:`` (named lists of ``{slot: value}``) and a case's
-``fixtures: [name]`` preset slots before the first turn; top-level ``metadata:``
-entries may be named by a user step's ``metadata:``. Plain scalars are the text as
-written (``user: yes`` sends "yes"), as in Rasa, whose YAML is 1.2.
+Rasa Pro e2e (DESIGN §7): ``test_cases: [{test_case: name, steps: [{user: ...},
+{utter: ...}, ...]}]``. Top-level ``fixtures:`` (named lists of ``{slot: value}``) and
+a case's ``fixtures: [name]`` preset slots before the first turn; top-level
+``metadata:`` entries may be named by a user step's ``metadata:``; a user step's
+``assertions:`` list becomes steps too (``assertions.py``). Plain scalars are the
+text as written (``user: yes`` sends "yes"), as in Rasa, whose YAML is 1.2.
 
 Rasa test stories (``tests/test_stories.yml``)::
 
@@ -36,8 +29,7 @@ an ``intent`` assertion; ``action:`` asserts an action or response of that turn.
 story step with ``intent:`` and no ``user:`` sends the intent as a payload
 (``/greet{"order_id": "123456"}``), skipping the NLU, as Rasa does for such steps.
 ``active_loop:`` steps (Rasa forms) are accepted and ignored: flows replace forms;
-so is ``action: action_listen``, which the next user step implies.
-"""
+so is ``action: action_listen``, which the next user step implies."""
 
 from __future__ import annotations
 
@@ -47,6 +39,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, load_yaml
 from dialog.errors import ConfigError, Problem
+from dialog.testing.assertions import read_assertions
 from dialog.testing.cases import ANY_VALUE, STEP_KINDS, Step, TestCase
 
 __all__ = [
@@ -247,7 +240,7 @@ class _Reader:
             self.problem(step.mark, f"a step needs exactly one of: {', '.join(_E2E_STEP_KEYS)}; found {what}")
             return []
         kind = kinds[0]
-        self._check_keys(step, (kind, "metadata") if kind == "user" else (kind,))
+        self._check_keys(step, (kind, "metadata", "assertions") if kind == "user" else (kind,))
         mark = step.value_mark(kind)
         value = step[kind]
         if kind in ("slot_was_set", "slot_was_not_set"):
@@ -260,10 +253,14 @@ class _Reader:
         if not isinstance(value, (str, int, float)) or str(value).strip() == "":
             self.problem(mark, f"'{kind}' needs a non-empty text")
             return []
-        metadata = self._user_metadata(step) if kind == "user" else {}
-        text = self._as_written(value, mark)
-        text = text.strip() if kind == "user" else text
-        return [Step(kind, text, *mark, metadata=metadata)]
+        if kind != "user":
+            return [Step(kind, self._as_written(value, mark), *mark)]
+        steps = [Step(kind, self._as_written(value, mark).strip(), *mark, metadata=self._user_metadata(step))]
+        if "assertions" in step:
+            assertions, problems = read_assertions(step["assertions"], step.value_mark("assertions"), self.path)
+            self.problems.extend(problems)
+            steps.extend(assertions)
+        return steps
 
     # -- Rasa test stories ---------------------------------------------------------------
 
