@@ -341,7 +341,7 @@ def test_rasa_placeholder_gets_a_hint(bot) -> None:
         ),
         (
             "{title: '{{ slots.sise }}', payload: /affirm}",
-            "bot/domain.yml:7:23: response 'utter_greet': unknown slot 'sise' in template (did you mean 'size'?); known slots: size",
+            "bot/domain.yml:7:25: response 'utter_greet': unknown slot 'sise' in template (did you mean 'size'?); known slots: size",
         ),
     ],
 )
