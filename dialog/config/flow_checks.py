@@ -5,7 +5,7 @@ from __future__ import annotations
 from dialog.config.flows import FlowSources, StepSource
 from dialog.config.jinja_checks import check_condition
 from dialog.config.models import Domain
-from dialog.config.schema import FileReport, known, suggest
+from dialog.config.schema import FileReport, describe, known, suggest
 from dialog.config.yaml_reader import LocatedMap, Mark
 from dialog.flows.builtins import BUILTIN_ACTIONS, DEFAULT_RESPONSES
 from dialog.flows.model import ActionStep, CallStep, CollectStep, Flow, LinkStep, SetSlotsStep
@@ -66,7 +66,8 @@ def _check_step(source: StepSource, step: object, domain: Domain, flows: dict[st
             )
     elif isinstance(step, SetSlotsStep):
         for name, mark in _set_slot_marks(data):
-            _slot(report, mark, what, name, domain)
+            if _slot(report, mark, what, name, domain):
+                _slot_value(report, mark, what, name, step.slots.get(name), domain)
     elif isinstance(step, (LinkStep, CallStep)):
         kind = "link" if isinstance(step, LinkStep) else "call"
         target = step.link if isinstance(step, LinkStep) else step.call
@@ -109,6 +110,21 @@ def _slot(report: FileReport, mark: Mark, what: str, slot: str, domain: Domain) 
     slots = list(domain.slots)
     report.error(mark, f"{what}: unknown slot '{slot}'{suggest(slot, slots)}; known slots: {known(slots)}")
     return False
+
+
+_VALUE_TYPES: dict[str, tuple[type, ...]] = {"text": (str,), "bool": (bool,), "float": (int, float), "int": (int,), "list": (list,)}
+
+
+def _slot_value(report: FileReport, mark: Mark, what: str, name: str, value: object, domain: Domain) -> None:
+    """``set_slots`` values must suit the slot (``null`` resets any slot)."""
+    slot = domain.slots[name]
+    if value is None:
+        return
+    if slot.type == "categorical" and value not in slot.values:
+        report.error(mark, f"{what}: set_slots value {value!r} is not one of slot '{name}' values: {', '.join(map(str, slot.values))}")
+    kinds = _VALUE_TYPES.get(slot.type)
+    if kinds and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
+        report.error(mark, f"{what}: set_slots value {describe(value)} does not suit {slot.type} slot '{name}'")
 
 
 def _is_response(name: str, domain: Domain) -> bool:

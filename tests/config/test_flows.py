@@ -260,6 +260,10 @@ def _flow(steps: str) -> str:
             "cancellable, confirmed, order_id, order_status",
         ),
         (
+            _flow("- set_slots:\n    - confirmed: maybe"),
+            "bot/flows.yml:5:13: flow 'f': step '0_set_slots': set_slots value a string ('maybe') does not suit bool slot 'confirmed'",
+        ),
+        (
             _flow("- collect: order_id\n  max_attempts: 0"),
             "bot/flows.yml:5:23: flow 'f': step '0_collect_order_id': 'max_attempts' must be 1 or more",
         ),
