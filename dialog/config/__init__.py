@@ -45,7 +45,8 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config")}
     for document in load_documents(find_sources(root, "data"), reporter):  # a Rasa project's data/ folder
         documents["flows" if isinstance(document.data, dict) and "flows" in document.data else "nlu"].append(document)
-    all_read = not reporter.problems  # else cross-file checks would only echo the unreadable file
+    # A file that did not parse, or is not a mapping, would make the cross-file checks echo it.
+    all_read = not reporter.problems and all(isinstance(d.data, dict) for docs in documents.values() for d in docs)
     domain, domain_sources = parse_domain(documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "")
     nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
     flows, flow_sources = parse_flows(documents["flows"], reporter)

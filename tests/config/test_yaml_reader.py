@@ -93,3 +93,15 @@ def test_syntax_error_in_text_is_reported_with_its_path() -> None:
     with pytest.raises(ConfigError) as info:
         load_yaml_text("a: [1, 2\n", "x/flows.yml")
     assert str(info.value).startswith("x/flows.yml:2:1: invalid YAML: ")
+
+
+def test_top_level_must_be_a_mapping(bot) -> None:
+    bot.write("domain.yml", "- greet\n- bye\n")
+    assert bot.problems() == ["bot/domain.yml:1:1: domain must be a mapping, got a list"]
+
+
+def test_one_document_per_file(bot) -> None:
+    bot.write("nlu.yml", "nlu: []\n---\nnlu: []\n")
+    assert bot.problems() == [
+        "bot/nlu.yml:2:1: invalid YAML: expected a single document in the stream, but found another document"
+    ]
