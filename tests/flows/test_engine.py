@@ -401,3 +401,15 @@ def test_incremental_state_cache_agrees_with_a_full_replay(convo: Convo) -> None
     assert convo.engine.state(convo.events, "u1") == full  # grown again from the shorter prefix
     changed = [*convo.events[:-1], {**convo.events[-1], "text": "edited"}]
     assert convo.engine.state(changed, "u1") == replay(changed, convo.engine.runtime.initial_slots)
+
+
+def test_persisted_slots_survive_the_end_of_the_flow(tmp_path: Path) -> None:
+    from dataclasses import replace as dc_replace
+
+    config = make_config(tmp_path)
+    flows = dict(config.flows)
+    flows["cancel_order"] = dc_replace(flows["cancel_order"], persisted_slots=("order_id",))
+    convo = Convo(dc_replace(config, flows=flows))
+    convo.send("cancel_order", order_id="234567")
+    convo.send("deny")
+    assert convo.state.slots["order_id"] == "234567" and convo.state.slots["confirmed"] is None
