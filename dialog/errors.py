@@ -70,6 +70,12 @@ class ConfigError(DialogError):
         self.problems: list[Problem] = sorted(problems, key=lambda p: (p.path, p.line, p.column))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def show(self) -> str:
+        """One problem on the error line; several under a count, each on its own ``file:line:col`` line."""
+        if len(self.problems) <= 1:
+            return str(self)
+        return f"{len(self.problems)} problems:\n{self}"
+
     @property
     def path(self) -> str:
         return self.problems[0].path if self.problems else ""
