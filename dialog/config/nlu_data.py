@@ -180,8 +180,10 @@ def _block_examples(block: str, mark: Mark, document: Document, report: FileRepo
         stripped = raw.strip()
         if not stripped:
             continue
-        if not stripped.startswith("-"):
-            report.error(line_mark, f"{what}: each example line must start with '- ', got {stripped!r}")
+        if stripped.startswith("#"):
+            continue
+        if not stripped.startswith("-"):  # Rasa skips such a line with a warning; so do we
+            report.warn(line_mark, f"{what}: skipped {stripped!r}: each example line must start with '- '")
             continue
         text = stripped[1:].strip()
         if text:

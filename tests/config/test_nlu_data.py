@@ -89,10 +89,6 @@ def test_intent_blocks_in_several_places_are_merged(nlu_bot) -> None:
             "bot/nlu.yml:6:7: entity 'town' is annotated but not declared in the domain's entities; known entities: city, order_id, product",
         ),
         (
-            "nlu:\n  - intent: greet\n    examples: |\n      - hi\n      hello\n",
-            "bot/nlu.yml:5:7: intent 'greet': each example line must start with '- ', got 'hello'",
-        ),
-        (
             "nlu:\n  - regex: order_id\n    examples: |\n      - \\d{6}\n      - ([0-9]\n",
             "bot/nlu.yml:5:7: regex 'order_id': invalid pattern '([0-9]': missing ), unterminated subpattern at position 0",
         ),
@@ -191,3 +187,11 @@ def test_undeclared_role_is_a_warning(nlu_bot) -> None:
     assert nlu_bot.load().warnings == (
         "bot/nlu.yml:4:5: entity 'city': role 'to' is not listed in the domain; known roles: from",
     )
+
+
+def test_a_block_line_without_a_dash_is_skipped_with_a_warning_as_in_rasa(nlu_bot) -> None:
+    nlu_bot.write("domain.yml", "intents: [greet]\n")
+    nlu_bot.write("nlu.yml", "nlu:\n  - intent: greet\n    examples: |\n      - hi\n      # a comment\n      hello\n")
+    config = nlu_bot.load()
+    assert [example.text for example in config.nlu.examples] == ["hi"]
+    assert config.warnings == ("bot/nlu.yml:6:7: intent 'greet': skipped 'hello': each example line must start with '- '",)
