@@ -248,10 +248,11 @@ from tests.flows.store_contract import CONTRACT, two_stores_share_conversations 
 from tests.services import postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
 
 
+@pytest.mark.parametrize("synchronous", ["full", "normal"])
 @pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
-def test_store_contract_on_sqlite(tmp_path: Path, check) -> None:
+def test_store_contract_on_sqlite(tmp_path: Path, check, synchronous: str) -> None:
     async def scenario() -> None:
-        store = SQLStore("sqlite:///contract.db", root=tmp_path)
+        store = SQLStore(f"sqlite:///contract.db?synchronous={synchronous}", root=tmp_path)
         try:
             await check(store)
         finally:
@@ -260,8 +261,9 @@ def test_store_contract_on_sqlite(tmp_path: Path, check) -> None:
     run(scenario())
 
 
-def test_two_sqlite_stores_share_conversations(tmp_path: Path) -> None:
-    run(two_stores_share_conversations(lambda: SQLStore("sqlite:///shared2.db", root=tmp_path)))
+@pytest.mark.parametrize("synchronous", ["full", "normal"])
+def test_two_sqlite_stores_share_conversations(tmp_path: Path, synchronous: str) -> None:
+    run(two_stores_share_conversations(lambda: SQLStore(f"sqlite:///shared2.db?synchronous={synchronous}", root=tmp_path)))
 
 
 @pytest.mark.services
