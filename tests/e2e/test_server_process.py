@@ -56,7 +56,15 @@ LLM_REPLY = "I am a streaming test model. I answer in two sentences."
 
 @pytest.fixture(scope="module")
 def domain(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The customer-service bot with the fake LLM (a slow-ish stream), trained once."""
+    """A copy of the customer-service bot with the fake LLM (a slow-ish stream).
+
+    The model is trained in place first (as the other e2e tests do, so a fresh clone
+    trains once) and copied along; the copy's LLM settings do not change its hash.
+    """
+    from dialog.config import load_bot
+    from dialog.nlu.training import train_model
+
+    train_model(load_bot(DOMAIN))
     target = tmp_path_factory.mktemp("server") / "customer_service"
     shutil.copytree(DOMAIN, target, ignore=shutil.ignore_patterns("conversations.db*", "shell_history", "nlu_report"))
     config_path = target / "config.yml"
