@@ -94,6 +94,6 @@ def test_customer_service_in_the_shell() -> None:
 
 def test_it_helpdesk_in_the_shell() -> None:
     lines = domain_shell("it_helpdesk", "hi\nthe vpn is down\nwhat is the meaning of life\n")
-    assert lines[0].startswith("Hi, this is the IT Help Desk bot")
+    assert "IT Help Desk" in lines[0]  # either greeting variation
     assert "INC-1001" in lines[1]
     assert lines[2].startswith("Sorry, I didn't get that")
