@@ -84,9 +84,9 @@ def test_customer_service_in_the_shell() -> None:
     )
     assert "order number" in lines[0]
     assert "234567" in lines[1] and lines[2:4] == ["  1. Yes, cancel it", "  2. No, keep it"]
-    assert lines[4].startswith("We accept Visa")
+    assert "Visa" in lines[4]
     assert lines[5:8] == lines[1:4]  # the open question, re-asked after the digression
-    assert lines[8].startswith("Done! Order 234567 is cancelled")
+    assert "234567" in lines[8] and "cancelled" in lines[8]
     assert "support team" in lines[9]  # the handoff; "hello?" then gets no reply
     assert lines[10].startswith("Let's start over")
     assert len(lines) == 11
