@@ -114,7 +114,7 @@ def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
     """Tokenizer and fp32 model; GGUF sources go through the safetensors cache. Raises LLMError."""
     _offline()
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerFast
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
@@ -126,7 +126,11 @@ def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
         else:
             folder, from_cache = source.folder, False
             kwargs = {"gguf_file": source.gguf_file} if source.gguf_file else {}
-        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
+        if (folder / "tokenizer.json").is_file():
+            # AutoTokenizer spends seconds resolving classes and converters; the fast class reads the file directly.
+            tokenizer = PreTrainedTokenizerFast.from_pretrained(folder, local_files_only=True)
+        else:
+            tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
         model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32, **kwargs)
     except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
         raise LLMError(f"cannot load language model '{source.name}' from {folder}: {exc}") from exc
