@@ -26,7 +26,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -139,13 +138,15 @@ class AdvisoryLocks:
     async def hold(self, sender_id: str) -> AsyncIterator[None]:
         async with self._local.hold(sender_id):
             key = self._key(sender_id)
-            connection = await self._run(self._engine.connect)
+            # One thread hop checks a connection out and tries the lock; one gives both back.
+            connection, acquired = await self._run(self._connect_and_try, key)
             try:
+                if not acquired:
 
-                async def try_once() -> bool:
-                    return await self._run(_try_advisory, connection, key)
+                    async def try_once() -> bool:
+                        return await self._run(_try_advisory, connection, key)
 
-                await _poll(try_once, self._timeout_s, f"sender '{sender_id}'")
+                    await _poll(try_once, self._timeout_s, f"sender '{sender_id}'")
                 self.held[sender_id] = connection
                 try:
                     yield
@@ -155,10 +156,21 @@ class AdvisoryLocks:
             finally:
                 await self._run(connection.close)
 
+    def _connect_and_try(self, key: int) -> tuple[Connection, bool]:
+        try:
+            connection = self._engine.connect()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot connect for the advisory lock: {exc}") from exc
+        try:
+            return connection, _try_advisory(connection, key)
+        except StoreError:
+            connection.close()
+            raise
+
 
 def _try_advisory(connection: Connection, key: int) -> bool:
     try:
-        acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
+        acquired = connection.exec_driver_sql("SELECT pg_try_advisory_lock(%s)", (key,)).scalar()
         connection.commit()
     except SQLAlchemyError as exc:
         raise StoreError(f"could not take the advisory lock: {exc}") from exc
@@ -167,7 +179,7 @@ def _try_advisory(connection: Connection, key: int) -> bool:
 
 def _advisory_unlock(connection: Connection, key: int) -> None:
     try:
-        connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        connection.exec_driver_sql("SELECT pg_advisory_unlock(%s)", (key,))
         connection.commit()
     except SQLAlchemyError as exc:
         # A broken connection drops its session locks when it closes, which follows.
