@@ -76,6 +76,7 @@ class HFGenerator:
         self._loaded: LoadedModel | None = None
         self._load_seconds: float | None = None
         self._closed = False
+        self._active: set[threading.Event] = set()
 
     @classmethod
     def from_settings(cls, settings: Any, root: Path | None = None) -> HFGenerator:
@@ -120,7 +121,7 @@ class HFGenerator:
         loaded = load_model(self.source, self.cache_dir)
         try:
             loaded.model = apply_precision(loaded.model, self.dtype)
-        except (RuntimeError, ValueError) as exc:
+        except (RuntimeError, ValueError, TypeError, NotImplementedError) as exc:
             raise LLMError(f"cannot convert '{self.model_name}' to {self.dtype}: {exc}") from exc
         self._loaded = loaded
         self._load_seconds = time.monotonic() - started
@@ -141,13 +142,13 @@ class HFGenerator:
     async def wait_ready(self) -> LoadedModel:
         """The loaded model (starting the load if needed); LLMError if loading failed."""
         self.start_loading()
-        if self._loading is None:
+        if self._loading is None or self._closed:
             raise LLMError(f"language model '{self.model_name}' is closed")
         try:
             return await asyncio.wrap_future(self._loading)
         except LLMError:
             raise
-        except (OSError, RuntimeError, ValueError, ImportError) as exc:
+        except (OSError, RuntimeError, ValueError, ImportError, TypeError, AttributeError, NotImplementedError, MemoryError) as exc:
             raise LLMError(f"cannot load language model '{self.model_name}': {exc}") from exc
 
     def details(self) -> dict[str, Any]:
@@ -174,7 +175,11 @@ class HFGenerator:
             if not stop.is_set():
                 loop.call_soon_threadsafe(queue.put_nowait, item)
 
-        job = self._executor.submit(self._run, loaded, messages, max_new_tokens, usage, send, stop)
+        try:
+            job = self._executor.submit(self._run, loaded, messages, max_new_tokens, usage, send, stop)
+        except RuntimeError as exc:  # the executor was shut down by close()
+            raise LLMError(f"language model '{self.model_name}' is closed") from exc
+        self._active.add(stop)
         try:
             while True:
                 item = await queue.get()
@@ -186,6 +191,7 @@ class HFGenerator:
         finally:
             stop.set()
             job.cancel()
+            self._active.discard(stop)
 
     def _run(self, loaded: LoadedModel, messages: list[ChatMessage], max_new_tokens: int, usage: TokenStream, send: Any, stop: threading.Event) -> None:
         """Runs on the worker thread: one reply, pieces sent to the waiting coroutine."""
@@ -204,7 +210,7 @@ class HFGenerator:
             made = decode(loaded.model, loaded.tokenizer, input_ids, settings, self._stop_ids(loaded), on_piece, stop)
             usage.completion_tokens = made
             send(_DONE)
-        except (RuntimeError, ValueError, IndexError, KeyError) as exc:
+        except (RuntimeError, ValueError, IndexError, KeyError, TypeError, AttributeError, MemoryError) as exc:
             send(LLMError(f"generation failed in '{self.model_name}': {exc}"))
 
     @staticmethod
@@ -236,6 +242,8 @@ class HFGenerator:
 
     async def close(self) -> None:
         self._closed = True
+        for stop in list(self._active):
+            stop.set()  # a reply in progress ends at its next token
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._loaded = None

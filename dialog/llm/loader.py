@@ -132,7 +132,7 @@ def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
         else:
             tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
         model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32, **kwargs)
-    except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
+    except (OSError, ValueError, KeyError, RuntimeError, ImportError, TypeError, AttributeError, NotImplementedError) as exc:
         raise LLMError(f"cannot load language model '{source.name}' from {folder}: {exc}") from exc
     model.eval()
     if cached is not None and not from_cache:
@@ -162,6 +162,7 @@ def _write_cache(tokenizer: Any, model: Any, target: Path) -> None:
         }
         save_file(tensors, str(staging / _WEIGHTS), metadata={"format": "pt"})
         tokenizer.save_pretrained(staging)
+        staging.chmod(0o755)
         os.replace(staging, target)
         logger.info("cached the de-quantised model in %s", target)
     except OSError as exc:
