@@ -1,4 +1,4 @@
-"""Our own token loop for in-process models, and the weight precision it runs at.
+"""Our own token loop for in-process models.
 
 ``transformers.generate`` re-checks dozens of options on every step; for a 135M
 model on two CPU cores that overhead is a large share of the time per token. This
@@ -6,23 +6,16 @@ loop does only what a chat reply needs: one prefill, then one forward pass per
 token reusing ``past_key_values``, greedy or temperature/top-p sampling with a
 repetition penalty, and incremental detokenisation that never splits a UTF-8
 character. It runs in the generator's worker thread, never on the event loop.
-
-Precisions (``llm.options.dtype``): ``int8`` (default; dynamic int8 quantisation of
-every Linear layer: a quarter of the fp32 bytes per token, VNNI kernels), ``bf16``
-and ``fp32`` (the reference).
 """
 
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DTYPES", "DecodeSettings", "apply_precision", "decode"]
-
-DTYPES = ("int8", "bf16", "fp32")
+__all__ = ["DecodeSettings", "decode"]
 
 
 @dataclass(frozen=True)
@@ -32,24 +25,6 @@ class DecodeSettings:
     top_p: float = 0.9
     repetition_penalty: float = 1.15
     seed: int = 0
-
-
-def apply_precision(model: Any, dtype: str) -> Any:
-    """The model converted for fast CPU decoding; ``fp32`` returns it unchanged."""
-    import torch
-
-    if dtype == "fp32":
-        return model
-    if dtype == "bf16":
-        return model.to(torch.bfloat16)
-    if dtype == "int8":
-        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-        with warnings.catch_warnings():
-            # torch marks eager quantisation as deprecated in favour of torchao, which we do not ship.
-            warnings.simplefilter("ignore")
-            return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8, inplace=True)
-    raise ValueError(f"unknown dtype {dtype!r}; valid: {', '.join(DTYPES)}")
 
 
 def _pick(logits: Any, generated: list[int], settings: DecodeSettings, rng: Any) -> int:

@@ -34,8 +34,9 @@ from typing import Any
 
 from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import ChatMessage, Generation, TokenStream
-from dialog.llm.decode import DTYPES, DecodeSettings, apply_precision, decode
+from dialog.llm.decode import DecodeSettings, decode
 from dialog.llm.loader import LoadedModel, ModelSource, default_cache_dir, load_model, resolve_source
+from dialog.llm.quantize import DTYPES, apply_precision
 
 __all__ = ["HFGenerator"]
 
@@ -75,6 +76,7 @@ class HFGenerator:
         self._loading: Future[LoadedModel] | None = None
         self._loaded: LoadedModel | None = None
         self._load_seconds: float | None = None
+        self._convert_seconds = 0.0
         self._closed = False
         self._active: set[threading.Event] = set()
 
@@ -119,12 +121,14 @@ class HFGenerator:
         if self.threads:
             torch.set_num_threads(self.threads)
         loaded = load_model(self.source, self.cache_dir)
+        converting = time.monotonic()
         try:
-            loaded.model = apply_precision(loaded.model, self.dtype)
+            loaded.model = apply_precision(loaded.model, self.dtype, loaded.cache_folder)
         except (RuntimeError, ValueError, TypeError, NotImplementedError) as exc:
             raise LLMError(f"cannot convert '{self.model_name}' to {self.dtype}: {exc}") from exc
         self._loaded = loaded
         self._load_seconds = time.monotonic() - started
+        self._convert_seconds = time.monotonic() - converting
         logger.info("loaded %s (%s) in %.1fs%s", self.model_name, self.dtype, self._load_seconds, " from cache" if loaded.from_cache else "")
         return loaded
 
@@ -155,6 +159,8 @@ class HFGenerator:
         info: dict[str, Any] = {"dtype": self.dtype}
         if self._load_seconds is not None and self._loaded is not None:
             info["load_seconds"] = round(self._load_seconds, 2)
+            info["weights_seconds"] = round(self._loaded.seconds, 2)  # reading files (imports not included)
+            info["convert_seconds"] = round(self._convert_seconds, 2)  # to int8/bf16
             info["from_cache"] = self._loaded.from_cache
         return info
 

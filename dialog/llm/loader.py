@@ -48,10 +48,9 @@ class ModelSource:
     @property
     def cache_key(self) -> str:
         """Changes when the GGUF file changes (new package version), so a stale cache is never used."""
-        if self.gguf_file is None:
-            return self.name
-        stat = (self.folder / self.gguf_file).stat()
-        digest = hashlib.sha256(f"{self.gguf_file}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
+        origin = self.folder / (self.gguf_file or "config.json")
+        stat = origin.stat()
+        digest = hashlib.sha256(f"{origin.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
         return f"{self.name}-{digest}"
 
 
@@ -62,6 +61,7 @@ class LoadedModel:
     source: ModelSource
     from_cache: bool
     seconds: float
+    cache_folder: Path | None = None  # where derived files (int8 weights) may be kept
 
 
 def _problem(mark: tuple[str, int, int], message: str) -> ConfigError:
@@ -119,7 +119,8 @@ def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
 
     hf_logging.disable_progress_bar()
     started = time.monotonic()
-    cached = cache_dir / source.cache_key if cache_dir is not None and source.gguf_file else None
+    folder_cache = cache_dir / source.cache_key if cache_dir is not None else None
+    cached = folder_cache if source.gguf_file else None
     try:
         if cached is not None and (cached / _WEIGHTS).is_file():
             folder, kwargs, from_cache = cached, {}, True
@@ -137,7 +138,7 @@ def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
     model.eval()
     if cached is not None and not from_cache:
         _write_cache(tokenizer, model, cached)
-    return LoadedModel(tokenizer, model, source, from_cache, time.monotonic() - started)
+    return LoadedModel(tokenizer, model, source, from_cache, time.monotonic() - started, folder_cache)
 
 
 def _write_cache(tokenizer: Any, model: Any, target: Path) -> None:

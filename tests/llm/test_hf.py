@@ -103,3 +103,22 @@ def test_unreadable_weights_fail_loading_with_llm_error(tmp_path: Path, tiny_mod
     with pytest.raises(LLMError, match="cannot load language model 'broken'"):
         asyncio.run(generator.generate(PROMPT, 2))
     assert generator.load_error and "broken" in generator.load_error and not generator.ready
+
+
+def test_int8_weights_are_cached_and_reused(tiny_model: Path, tmp_path: Path) -> None:
+    def reply() -> tuple[str, dict[str, object]]:
+        generator = _generator(tiny_model, cache_dir=tmp_path)
+
+        async def run() -> str:
+            text = (await generator.generate(PROMPT, 8)).text
+            await generator.close()
+            return text
+
+        text = asyncio.run(run())
+        return text, generator.details()
+
+    first, _ = reply()
+    (cache,) = tmp_path.iterdir()
+    assert (cache / "int8.safetensors").is_file()
+    second, details = reply()
+    assert second == first and details["dtype"] == "int8"

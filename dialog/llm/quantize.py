@@ -1,0 +1,109 @@
+"""The weight precision an in-process model runs at, and the int8 weights cache.
+
+``int8`` (the default) replaces every ``Linear`` by a dynamically quantised one:
+int8 weights with one scale per output channel, activations quantised on the fly,
+fbgemm's VNNI kernels. A quarter of the fp32 bytes per token, which is what bounds
+a 135M model on a CPU. Computing the scales and rounding the weights costs
+seconds, so the first start stores the int8 weights and scales as safetensors
+(``int8.safetensors``, written atomically) and later starts read them back; only
+fbgemm's packing is redone. ``bf16`` halves the bytes; ``fp32`` is the reference.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DTYPES", "INT8_FILE", "apply_precision"]
+
+logger = logging.getLogger(__name__)
+
+DTYPES = ("int8", "bf16", "fp32")
+INT8_FILE = "int8.safetensors"
+
+
+def apply_precision(model: Any, dtype: str, cache_folder: Path | None = None) -> Any:
+    """The model converted for fast CPU decoding; ``fp32`` returns it unchanged."""
+    import torch
+
+    if dtype == "fp32":
+        return model
+    if dtype == "bf16":
+        return model.to(torch.bfloat16)
+    if dtype == "int8":
+        with warnings.catch_warnings():
+            # torch marks its quantised tensors deprecated in favour of torchao, which we do not ship;
+            # the pinned torch has them, and they are the fastest int8 path on CPU.
+            warnings.simplefilter("ignore")
+            return _quantize_linears(model, cache_folder / INT8_FILE if cache_folder is not None else None)
+    raise ValueError(f"unknown dtype {dtype!r}; valid: {', '.join(DTYPES)}")
+
+
+def _linears(model: Any) -> list[tuple[str, Any, str, Any]]:
+    import torch
+
+    found = []
+    for parent_name, parent in model.named_modules():
+        for child_name, child in parent.named_children():
+            if isinstance(child, torch.nn.Linear):
+                found.append((f"{parent_name}.{child_name}" if parent_name else child_name, parent, child_name, child))
+    return found
+
+
+def _read_cache(path: Path | None) -> dict[str, Any]:
+    if path is None or not path.is_file():
+        return {}
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        return load_file(str(path))
+    except (OSError, SafetensorError) as exc:
+        logger.warning("ignoring the unreadable int8 cache %s: %s", path, exc)
+        return {}
+
+
+def _quantize_linears(model: Any, cache_path: Path | None) -> Any:
+    import torch
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicQuantizedLinear
+
+    cached = _read_cache(cache_path)
+    computed: dict[str, Any] = {}
+    for name, parent, child_name, linear in _linears(model):
+        weights, scales = cached.get(f"{name}.weight"), cached.get(f"{name}.scale")
+        if weights is None or scales is None or tuple(weights.shape) != tuple(linear.weight.shape):
+            weight = linear.weight.detach().float()
+            scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8)
+            weights = torch.clamp(torch.round(weight / scales[:, None]), -127, 127).to(torch.int8)
+            computed[f"{name}.weight"], computed[f"{name}.scale"] = weights, scales
+        zero_points = torch.zeros(weights.shape[0], dtype=torch.long)
+        qweight = torch._make_per_channel_quantized_tensor(weights, scales.double(), zero_points, 0)
+        quantized = DynamicQuantizedLinear(linear.in_features, linear.out_features, bias_=linear.bias is not None, dtype=torch.qint8)
+        quantized.set_weight_bias(qweight, None if linear.bias is None else linear.bias.detach().float())
+        setattr(parent, child_name, quantized)
+    if computed and cache_path is not None:
+        _write_cache(cache_path, {**cached, **computed})
+    return model
+
+
+def _write_cache(path: Path, tensors: dict[str, Any]) -> None:
+    """Atomic: a temporary file renamed into place; failing only costs speed next time."""
+    from safetensors.torch import save_file
+
+    temporary: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".int8-", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+        temporary = Path(name)
+        save_file({k: v.contiguous() for k, v in tensors.items()}, name, metadata={"format": "dialog-int8"})
+        temporary.chmod(0o644)
+        os.replace(temporary, path)
+    except OSError as exc:
+        logger.warning("cannot write the int8 cache %s: %s", path, exc)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
