@@ -37,7 +37,7 @@ class Config:
     min_df: int = 1
     C: float = 0.5
     temperature: float = 0.0  # 0 = fit on cross-validated scores
-    embedding_weight: float = 1.0
+    embedding_weight: float = 2.0  # chosen on BANKING77 / CLINC150 dev splits (1, 2, 3 tried)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "char_ngrams", tuple(self.char_ngrams))
