@@ -137,6 +137,9 @@ class Settings:
     llm: LLMSettings = field(default_factory=LLMSettings)
     tracker_store: str = "sqlite:///.dialog/conversations.db"
     trigger_threshold: float = 0.5
+    # while a collect waits and the turn validly answers it, a cancel or another
+    # flow's trigger needs this confidence to override the answer (dialog/flows/engine.py)
+    digression_threshold: float = 0.8
     cancel_intents: tuple[str, ...] = ("cancel", "stop")
     max_message_chars: int = 2000
     max_body_bytes: int = 65536

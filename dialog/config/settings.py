@@ -24,6 +24,7 @@ SETTINGS_KEYS = (
     "callback_url",
     "cancel_intents",
     "cors_origins",
+    "digression_threshold",
     "language",
     "llm",
     "max_body_bytes",
@@ -83,6 +84,8 @@ def _parse_document(data: LocatedMap, report: FileReport, values: dict[str, Any]
             report.error(data.value_mark("trigger_threshold"), f"config: 'trigger_threshold' must be between 0 and 1, got {threshold}")
         elif threshold is not None:
             values["trigger_threshold"] = threshold
+    if "digression_threshold" in data:
+        _parse_digression_threshold(data, report, values)
     for key in ("max_message_chars", "max_body_bytes"):
         number = report.typed(data, key, int, "config")
         if number is not None and number < 1:
@@ -94,6 +97,21 @@ def _parse_document(data: LocatedMap, report: FileReport, values: dict[str, Any]
     for key in ("cancel_intents", "cors_origins"):
         if key in data:
             values[key] = report.names(data[key], data.value_mark(key), f"config: '{key}'")
+
+
+def _parse_digression_threshold(data: LocatedMap, report: FileReport, values: dict[str, Any]) -> None:
+    """Between the trigger threshold (equal: answers get no protection) and 1."""
+    threshold = report.typed(data, "digression_threshold", float, "config")
+    if threshold is None:
+        return
+    trigger = values.get("trigger_threshold", Settings.trigger_threshold)
+    if not trigger <= threshold <= 1:
+        report.error(
+            data.value_mark("digression_threshold"),
+            f"config: 'digression_threshold' must be between 'trigger_threshold' ({trigger}) and 1, got {threshold}",
+        )
+    else:
+        values["digression_threshold"] = threshold
 
 
 def _store_scheme_ok(url: str, data: LocatedMap, report: FileReport) -> bool:

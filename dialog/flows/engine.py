@@ -7,7 +7,7 @@ The order of the rules, first match wins:
 1. ``/restart``: forget everything, new session, ``utter_restart``.
 2. Handed off to a human: stay silent (only the user event is recorded).
 3. A cancel intent (``settings.cancel_intents`` or ``/stop``, confidence >= the
-   trigger threshold) with a flow active:
+   trigger threshold, or the digression threshold, see below) with a flow active:
    cancel it (``stack.cancel_active``), ``utter_flow_cancelled``.
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
    no flow active -> start it; another flow active -> digression (interrupt,
@@ -23,6 +23,22 @@ starts with ``session_started``, which resets slots, flows and a handoff.
 Slots are filled first (``slot_filling``); when a turn is a digression only
 ``from_entity`` fills apply, so the words of a digression never become the
 answer to the interrupted question.
+
+The open question comes first. While a ``collect`` waits, a turn that is a
+valid answer to it (its slot mappings fill the requested slot and none of the
+step's ``rejections`` refuses the value) is taken as the answer; a cancel
+intent or another flow's trigger overrides it only with confidence >=
+``settings.digression_threshold`` (0.8 by default, never below the trigger
+threshold). So "they stopped working after a week", parsed as ``stop`` at 0.53,
+becomes the return reason instead of cancelling the return. A turn that does
+not answer (a ``from_entity``-only slot with no entity, a value a rejection
+refuses, an intent excluded by the mapping's ``not_intent``) digresses or
+cancels at the normal trigger threshold, and a button payload (``/intent``)
+always acts as the intent it names. This is how Rasa 3 forms decide (the form
+keeps the turn when it can extract the requested slot; an interruption is
+what it cannot extract), with the classifier's certainty as the tie-break
+where Rasa Pro would ask its command generator; authors steer it per slot with
+``not_intent`` on the mapping.
 """
 
 from __future__ import annotations
@@ -136,13 +152,14 @@ class DialogueEngine:
             return False
         if state.paused:
             return False
-        if state.top is not None and self._is_cancel(parse):
-            cancel_active(turn, reason=f"intent {parse.intent}", utter="utter_flow_cancelled")
-            return False
         slots = self.config.domain.slots
         requested = state.requested_slot
         collected = self.runtime.collected
-        trigger = self._trigger(turn, parse, fill_slots(slots, parse, state.slots, None, collected))
+        bar = self._override_threshold(turn, parse)
+        if state.top is not None and self._is_cancel(parse, bar):
+            cancel_active(turn, reason=f"intent {parse.intent}", utter="utter_flow_cancelled")
+            return False
+        trigger = self._trigger(turn, parse, fill_slots(slots, parse, state.slots, None, collected), bar)
         if trigger is not None and trigger not in state.flow_ids():
             self._fill(turn, fill_slots(slots, parse, state.slots, None, collected), requested)
             if state.top is not None:
@@ -179,15 +196,44 @@ class DialogueEngine:
             if name == requested or turn.state.slots.get(name) != value:
                 turn.set_slot(name, value)
 
-    def _is_cancel(self, parse: ParseResult) -> bool:
-        """A cancel intent as sure as a trigger must be: a doubtful "stop" does not end a flow."""
+    def _override_threshold(self, turn: Turn, parse: ParseResult) -> float:
+        """The confidence a cancel or another flow's trigger needs to override this turn.
+
+        ``digression_threshold`` when the turn validly answers the open collect
+        (and is not a button payload), else 0: the usual thresholds apply alone.
+        """
+        requested = turn.state.requested_slot
+        if requested is None or _is_payload(parse):
+            return 0.0
+        state = turn.state
+        filled = fill_slots(self.config.domain.slots, parse, state.slots, requested, self.runtime.collected)
+        if requested not in filled or not self._passes_rejections(turn, filled):
+            return 0.0
+        return self.config.settings.digression_threshold
+
+    def _passes_rejections(self, turn: Turn, filled: Mapping[str, Any]) -> bool:
+        """Whether the open collect would accept the slots this turn fills (nothing is emitted)."""
+        top = turn.state.top
+        if top is None or top.step_id is None:
+            return True
+        flow = self.runtime.flow(top.flow_id)
+        step = flow.step(top.step_id)
+        if not isinstance(step, CollectStep):
+            return True
+        variables = turn.variables(flow.id, step.id)
+        variables["slots"] = {**variables["slots"], **filled}
+        where = f"{flow.path or 'flows.yml'}: flow '{flow.id}' step '{step.id}' rejection"
+        return not any(evaluate(rejection.condition, variables, where) for rejection in step.rejections)
+
+    def _is_cancel(self, parse: ParseResult, bar: float = 0.0) -> bool:
+        """A cancel intent as sure as a trigger must be (and >= ``bar``): a doubtful "stop" does not end a flow."""
         settings = self.config.settings
-        if parse.intent is None or parse.confidence < settings.trigger_threshold:
+        if parse.intent is None or parse.confidence < max(settings.trigger_threshold, bar):
             return False
         return parse.intent == STOP_INTENT or parse.intent in settings.cancel_intents
 
-    def _trigger(self, turn: Turn, parse: ParseResult, preview: Mapping[str, Any]) -> str | None:
-        """The first flow this parse triggers, guards evaluated over the slots it would fill."""
+    def _trigger(self, turn: Turn, parse: ParseResult, preview: Mapping[str, Any], bar: float = 0.0) -> str | None:
+        """The first flow this parse triggers (confidence >= ``bar`` too), guards evaluated over the slots it would fill."""
         if parse.intent is None:
             return None
         variables = turn.variables()
@@ -196,6 +242,7 @@ class DialogueEngine:
         for flow in self.config.flows.values():
             for trigger in flow.nlu_trigger:
                 threshold = trigger.min_confidence if trigger.min_confidence is not None else default_threshold
+                threshold = max(threshold, bar)
                 if trigger.intent != parse.intent or parse.confidence < threshold:
                     continue
                 where = f"{flow.path or 'flows.yml'}: flow '{flow.id}' guard"
@@ -215,3 +262,8 @@ class DialogueEngine:
             turn.say_text(answer.text, {"llm": True})
         else:
             turn.say("utter_default")
+
+
+def _is_payload(parse: ParseResult) -> bool:
+    """A button payload or ``trigger_intent`` (``/intent...``): the user chose the intent explicitly."""
+    return parse.intent is not None and parse.text.lstrip().startswith(f"/{parse.intent}")

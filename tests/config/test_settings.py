@@ -16,6 +16,7 @@ def test_missing_config_means_defaults(bot) -> None:
     assert settings.llm.provider == "transformers"
     assert settings.language == "en"
     assert settings.tracker_store == "sqlite:///.dialog/conversations.db"
+    assert (settings.trigger_threshold, settings.digression_threshold) == (0.5, 0.8)
 
 
 def test_empty_pipeline_means_the_default_pipeline(bot) -> None:
@@ -46,6 +47,7 @@ def test_every_key(bot, tmp_path) -> None:
           history_turns: 2
         tracker_store: redis://localhost:6379/0
         trigger_threshold: 0.7
+        digression_threshold: 0.9
         cancel_intents: [stop]
         max_message_chars: 500
         max_body_bytes: 1000
@@ -64,6 +66,7 @@ def test_every_key(bot, tmp_path) -> None:
     assert (settings.llm.temperature, settings.llm.history_turns) == (0.0, 2)
     assert settings.tracker_store == "redis://localhost:6379/0"
     assert settings.trigger_threshold == 0.7
+    assert settings.digression_threshold == 0.9
     assert settings.cancel_intents == ("stop",)
     assert (settings.max_message_chars, settings.max_body_bytes) == (500, 1000)
     assert settings.callback_url == "http://localhost:5034/bot"
@@ -120,13 +123,21 @@ def test_every_key(bot, tmp_path) -> None:
             "bot/config.yml:1:20: config: 'trigger_threshold' must be between 0 and 1, got 1.5",
         ),
         (
+            "trigger_threshold: 0.6\ndigression_threshold: 0.5\n",
+            "bot/config.yml:2:23: config: 'digression_threshold' must be between 'trigger_threshold' (0.6) and 1, got 0.5",
+        ),
+        (
+            "digression_threshold: high\n",
+            "bot/config.yml:1:23: config: 'digression_threshold' must be a number, got a string ('high')",
+        ),
+        (
             "max_body_bytes: -1\n",
             "bot/config.yml:1:17: config: 'max_body_bytes' must be a positive integer, got -1",
         ),
         (
             "languag: en\n",
             "bot/config.yml:1:1: unknown key 'languag' in config (did you mean 'language'?); valid keys: assistant_id, "
-            "callback_url, cancel_intents, cors_origins, language, llm, max_body_bytes, max_message_chars, pipeline, policies, "
+            "callback_url, cancel_intents, cors_origins, digression_threshold, language, llm, max_body_bytes, max_message_chars, pipeline, policies, "
             "recipe, tracker_store, trigger_threshold",
         ),
         (

@@ -413,3 +413,52 @@ def test_persisted_slots_survive_the_end_of_the_flow(tmp_path: Path) -> None:
     convo.send("cancel_order", order_id="234567")
     convo.send("deny")
     assert convo.state.slots["order_id"] == "234567" and convo.state.slots["confirmed"] is None
+
+
+def test_a_free_text_answer_is_taken_unless_a_cancel_is_sure(convo: Convo) -> None:
+    convo.send("get_email")
+    # "they stopped working" classified as stop at 0.6: an answer, not a cancel
+    assert convo.send("stop", "they stopped working after a week", confidence=0.6) == ["Cancelled."]
+    assert convo.state.slots["email"] == "they stopped working after a week"
+    assert "flow_cancelled" not in convo.kinds() and "flow_completed" in convo.kinds()
+    convo.send("restart", "/restart")  # email outlives its flow (reset_after_flow_ends: false)
+    convo.send("get_email")
+    assert convo.send("stop", "stop", confidence=0.85) == ["Okay, I've stopped that."]
+    assert "flow_cancelled" in convo.kinds()
+
+
+def test_a_free_text_answer_is_taken_unless_a_digression_is_sure(convo: Convo) -> None:
+    convo.send("get_email")
+    assert convo.send("human_handoff", "to edit marketing images", confidence=0.71) == ["Cancelled."]
+    assert not convo.state.paused and convo.state.slots["email"] == "to edit marketing images"
+    convo.send("restart", "/restart")
+    convo.send("get_email")
+    assert convo.send("payment_methods", "how can I pay?", confidence=0.85) == ["We take cards.", "Your email?"]
+    assert convo.state.active_flow == "email"
+
+
+def test_button_payloads_and_excluded_intents_override_an_answer_at_the_trigger_threshold(convo: Convo) -> None:
+    convo.send("get_email")
+    assert convo.send("payment_methods", "/payment_methods@0.6", confidence=0.6) == ["We take cards.", "Your email?"]
+    # the email mapping has not_intent: [cancel], so a "cancel" turn answers nothing and cancels as before
+    assert convo.send("cancel", "forget it", confidence=0.6) == ["Okay, I've stopped that."]
+    assert convo.state.stack == ()
+
+
+def test_a_value_the_collect_rejects_does_not_hold_back_a_digression(tmp_path: Path) -> None:
+    from dataclasses import replace as dc_replace
+
+    config = make_config(tmp_path)
+    order_id = Slot("order_id", "text", (SlotMapping("from_entity", entity="order_id"), SlotMapping("from_text")))
+    convo = Convo(dc_replace(config, domain=dc_replace(config.domain, slots={**config.domain.slots, "order_id": order_id})))
+    convo.send("cancel_order")
+    # "how can I pay?" is no order number (the rejection refuses it): a digression as usual
+    assert convo.send("payment_methods", "how can I pay?", confidence=0.6) == ["We take cards.", "What is your order number?"]
+    # six digits pass the rejection: the answer wins over a doubtful intent
+    assert convo.send("payment_methods", "234567", confidence=0.6) == ["Cancel order 234567?"]
+
+
+def test_digression_threshold_is_configurable(tmp_path: Path) -> None:
+    convo = Convo(make_config(tmp_path, digression_threshold=0.5))
+    convo.send("get_email")
+    assert convo.send("stop", "they stopped working", confidence=0.6) == ["Okay, I've stopped that."]
