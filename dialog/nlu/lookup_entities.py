@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 from dialog.config.models import NLUData
 from dialog.errors import ComponentError, ModelError
@@ -92,12 +92,13 @@ class LookupEntityExtractor:
         matches = self._exact(result.text, tokens)
         if self.config.fuzzy:
             matches += self._fuzzy(result.text, tokens, {(m.first, m.last) for m in matches})
-        return add_entities(result, self._entities(_select(matches), tokens, result.text))
+        return add_entities(result, self._entities(_select(matches), tokens))
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
         return [self(result) for result in results]
 
-    def _spans(self, text: str, tokens: Sequence[Token]):
+    def _spans(self, text: str, tokens: Sequence[Token]) -> Iterator[tuple[int, int, str]]:
+        """``(first, last, normalized text)`` of every token n-gram as long as the longest entry."""
         for first in range(len(tokens)):
             for last in range(first, min(first + self._max_words, len(tokens))):
                 yield first, last, normalize(text[tokens[first].start : tokens[last].end])
@@ -125,7 +126,7 @@ class LookupEntityExtractor:
                     matches.append(_Match(first, last, name, self._originals[(name, best[0])], best[1] / 100))
         return matches
 
-    def _entities(self, matches: Sequence[_Match], tokens: Sequence[Token], text: str) -> list[Entity]:
+    def _entities(self, matches: Sequence[_Match], tokens: Sequence[Token]) -> list[Entity]:
         return [
             Entity(m.entity, m.value, tokens[m.first].start, tokens[m.last].end, extractor=self.name, confidence=m.score)
             for m in matches
