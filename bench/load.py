@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,6 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bench._results import write_section
 from bench.load_client import KeepAliveClient

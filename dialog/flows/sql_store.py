@@ -15,8 +15,8 @@ event loop. Reads always run inline (WAL readers never wait for the writer). Wri
 (``BEGIN IMMEDIATE``) and wait up to ``busy_timeout`` for each other (other
 processes). PostgreSQL work runs in a small thread pool.
 
-Hot statements are plain SQL strings run with ``exec_driver_sql``: SQLAlchemy Core's
-statement machinery cost more per turn than SQLite itself.
+The hot statements skip SQLAlchemy's execution layer (``sqlite_io``: plain sqlite3;
+PostgreSQL: ``exec_driver_sql``): it cost several times what the database did.
 
 URL options (removed before the URL reaches the driver): ``synchronous``
 (SQLite: ``full`` or ``normal``), ``lock_timeout_s`` (how long a turn waits for a
@@ -41,6 +41,7 @@ from dialog.errors import ConfigError, StoreError
 from dialog.flows.event_cache import EventCache
 from dialog.flows.sql_locks import AdvisoryLocks, FileLocks
 from dialog.flows.sql_writer import GroupWriter
+from dialog.flows.sqlite_io import SQLiteIO
 
 __all__ = ["SQLStore"]
 
@@ -49,6 +50,9 @@ Event = dict[str, Any]
 _OWN_OPTIONS = ("synchronous", "lock_timeout_s", "pool_size")
 _SYNCHRONOUS = ("full", "normal")
 _BUSY_TIMEOUT_MS = 30_000
+_PG_SELECT = "SELECT data FROM events WHERE sender_id = %s AND position >= %s ORDER BY position"
+_PG_LAST = "SELECT MAX(position) FROM events WHERE sender_id = %s"
+_PG_INSERT = "INSERT INTO events (sender_id, position, data) VALUES (%s, %s, %s)"
 
 
 def _events_table(metadata: MetaData) -> Table:
@@ -130,15 +134,10 @@ class SQLStore:
         lock_timeout_s = _number(options, "lock_timeout_s", 30.0, url)
         self._metadata = MetaData()
         _events_table(self._metadata)
-        mark = "?" if self.dialect == "sqlite" else "%s"
-        self._sql_select = f"SELECT data FROM events WHERE sender_id = {mark} AND position >= {mark} ORDER BY position"
-        self._sql_last = f"SELECT MAX(position) FROM events WHERE sender_id = {mark}"
-        self._sql_insert = f"INSERT INTO events (sender_id, position, data) VALUES ({mark}, {mark}, {mark})"
         self._locks: FileLocks | AdvisoryLocks
         self._writer: GroupWriter | None = None
         self._executor: ThreadPoolExecutor | None = None
-        self._reader: Connection | None = None
-        self._inline_writer: Connection | None = None
+        self._sqlite: SQLiteIO | None = None
         if self.dialect == "postgresql":
             pool_size = int(_number(options, "pool_size", 5, url))
             self._engine = create_engine(driver_url, pool_size=pool_size, max_overflow=100, pool_pre_ping=True)
@@ -150,7 +149,8 @@ class SQLStore:
                 raise ConfigError(f"tracker_store '{url}': synchronous must be one of {', '.join(_SYNCHRONOUS)}")
             self._engine = _sqlite_engine(driver_url, synchronous)
             if synchronous == "full":
-                self._writer = GroupWriter(self._engine, self._insert_turn, url)
+                self._writer = GroupWriter(self._engine, url)
+            self._sqlite = SQLiteIO(self._engine, url)
             self._locks = FileLocks(Path(str(driver_url.database) + ".locks"), lock_timeout_s)
         self._ready = False
         self._schema_lock = threading.Lock()
@@ -188,19 +188,8 @@ class SQLStore:
                         raise StoreError(f"cannot open the conversation store {self.url}: {exc}") from exc
 
     async def _read(self, sender_id: str, work: Callable[..., Any], *args: Any) -> Any:
-        """SQLite: ``work(connection, ...)`` inline on the store's read connection.
-        PostgreSQL: in a thread, on the connection holding this sender's advisory lock
-        or on a pooled one (checked out and back in the same hop)."""
-        if self._executor is None:
-            try:
-                if self._reader is None:
-                    self._reader = self._engine.connect()
-                return work(self._reader, *args)
-            except SQLAlchemyError as exc:
-                if self._reader is not None:  # start the next read on a fresh connection
-                    self._reader.invalidate()
-                    self._reader = None
-                raise StoreError(f"cannot read the conversation store {self.url}: {exc}") from exc
+        """PostgreSQL: ``work(connection, ...)`` in a thread, on the connection holding this
+        sender's advisory lock or on a pooled one (checked out and back in the same hop)."""
         assert isinstance(self._locks, AdvisoryLocks)
         held = self._locks.held.get(sender_id)
         if held is not None:
@@ -214,25 +203,17 @@ class SQLStore:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot use the conversation store {self.url}: {exc}") from exc
 
-    def _write_inline(self, sender_id: str, rows: list[str]) -> int:
-        try:
-            if self._inline_writer is None:
-                self._inline_writer = self._engine.connect().execution_options(dialog_write=True)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the conversation store {self.url}: {exc}") from exc
-        return self._insert_alone(self._inline_writer, sender_id, rows)
-
     def _select(self, connection: Connection, sender_id: str, first_position: int) -> list[str]:
-        rows = connection.exec_driver_sql(self._sql_select, (sender_id, first_position)).scalars().all()
+        rows = connection.exec_driver_sql(_PG_SELECT, (sender_id, first_position)).scalars().all()
         connection.rollback()  # end the read transaction (an open one would pin an old snapshot)
         return list(rows)
 
     def _insert_turn(self, connection: Connection, sender_id: str, rows: list[str]) -> int:
         """Insert a turn's rows after the conversation's last event, inside the caller's
         transaction; returns the position of the first."""
-        last = connection.exec_driver_sql(self._sql_last, (sender_id,)).scalar()
+        last = connection.exec_driver_sql(_PG_LAST, (sender_id,)).scalar()
         first = 0 if last is None else last + 1
-        connection.exec_driver_sql(self._sql_insert, [(sender_id, first + index, row) for index, row in enumerate(rows)])
+        connection.exec_driver_sql(_PG_INSERT, [(sender_id, first + index, row) for index, row in enumerate(rows)])
         return first
 
     def _insert_alone(self, connection: Connection, sender_id: str, rows: list[str]) -> int:
@@ -247,13 +228,18 @@ class SQLStore:
     async def load(self, sender_id: str) -> list[Event]:
         await self._ensure_schema()
         known = self._cache.known(sender_id)
-        rows = await self._read(sender_id, self._select, sender_id, known)
+        rows = await self._rows(sender_id, known)
         events = self._cache.extend(sender_id, known, [json.loads(row) for row in rows])
         if events is None:  # the cached prefix was dropped while we read: read it all
             self._cache.forget(sender_id)
-            rows = await self._read(sender_id, self._select, sender_id, 0)
+            rows = await self._rows(sender_id, 0)
             events = self._cache.extend(sender_id, 0, [json.loads(row) for row in rows]) or []
         return events
+
+    async def _rows(self, sender_id: str, first_position: int) -> list[str]:
+        if self._sqlite is not None:  # inline: WAL readers never wait for the writer
+            return self._sqlite.select(sender_id, first_position)
+        return await self._read(sender_id, self._select, sender_id, first_position)
 
     async def append(self, sender_id: str, events: list[Event]) -> None:
         if not events:
@@ -265,8 +251,8 @@ class SQLStore:
         await self._ensure_schema()
         if self._writer is not None:
             first = await self._writer.write(sender_id, rows)
-        elif self._executor is None:  # SQLite without fsync: a commit is ~50 us, do it inline
-            first = self._write_inline(sender_id, rows)
+        elif self._sqlite is not None:  # SQLite without fsync: a commit is ~50 us, do it inline
+            first = self._sqlite.insert(sender_id, rows)
         else:
             first = await self._read(sender_id, self._insert_alone, sender_id, rows)
         if self._cache.extend(sender_id, first, [json.loads(row) for row in rows]) is None:
@@ -277,6 +263,8 @@ class SQLStore:
 
     async def senders(self) -> list[str]:
         await self._ensure_schema()
+        if self._sqlite is not None:
+            return self._sqlite.senders()
         return await self._read("", self._select_senders)
 
     @staticmethod
@@ -288,10 +276,8 @@ class SQLStore:
     async def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
-        for connection in (self._reader, self._inline_writer):
-            if connection is not None:
-                connection.close()
-        self._reader = self._inline_writer = None
+        if self._sqlite is not None:
+            self._sqlite.close()
         if self._executor is not None:
             await self._run(self._engine.dispose)
             self._executor.shutdown(wait=True)

@@ -13,22 +13,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import sqlite3
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialog.errors import StoreError
+from dialog.flows.sqlite_io import in_transaction, insert_turn
 
 __all__ = ["GroupWriter"]
 
 logger = logging.getLogger(__name__)
-
-InsertTurn = Callable[[Connection, str, list[str]], int]
-
 
 @dataclass
 class _Job:
@@ -48,9 +46,8 @@ def _settle(future: asyncio.Future[int], outcome: int | StoreError) -> None:
 
 
 class GroupWriter:
-    def __init__(self, engine: Engine, insert_turn: InsertTurn, name: str) -> None:
+    def __init__(self, engine: Engine, name: str) -> None:
         self._engine = engine
-        self._insert_turn = insert_turn
         self._name = name
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -71,7 +68,7 @@ class GroupWriter:
                 self._thread.start()
 
     def _work(self) -> None:
-        connection: Connection | None = None
+        pooled: Any = None
         stopping = False
         while not stopping:
             job = self._queue.get()
@@ -88,9 +85,9 @@ class GroupWriter:
                     break
                 batch.append(more)
             try:
-                if connection is None:
-                    connection = self._engine.connect().execution_options(dialog_write=True)
-                outcomes = self._commit(connection, batch)
+                if pooled is None:
+                    pooled = self._engine.raw_connection()
+                outcomes = self._commit(pooled.driver_connection, batch)
             except SQLAlchemyError as exc:  # cannot even connect
                 outcomes = [StoreError(f"cannot open the conversation store {self._name}: {exc}")] * len(batch)
             for job, outcome in zip(batch, outcomes):
@@ -98,14 +95,16 @@ class GroupWriter:
                     job.loop.call_soon_threadsafe(_settle, job.future, outcome)
                 except RuntimeError:  # that event loop is closed: nobody is waiting any more
                     logger.debug("turn of '%s' stored after its caller's event loop closed", job.sender_id)
-        if connection is not None:
-            connection.close()
+        if pooled is not None:
+            pooled.close()
 
-    def _commit(self, connection: Connection, batch: list[_Job]) -> list[int | StoreError]:
+    def _commit(self, connection: sqlite3.Connection, batch: list[_Job]) -> list[int | StoreError]:
         try:
-            with connection.begin():
-                return [self._insert_turn(connection, job.sender_id, job.rows) for job in batch]
-        except SQLAlchemyError as exc:
+            firsts: list[int | StoreError] = in_transaction(
+                connection, lambda: [insert_turn(connection, job.sender_id, job.rows) for job in batch]
+            )
+            return firsts
+        except sqlite3.Error as exc:
             if len(batch) == 1:
                 return [StoreError(f"cannot save a turn of conversation '{batch[0].sender_id}': {exc}")]
         return [self._commit(connection, [job])[0] for job in batch]
