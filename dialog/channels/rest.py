@@ -7,6 +7,7 @@ so a rejected request never changes a conversation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +21,15 @@ from dialog.channels.turns import TurnRunner
 from dialog.config.models import Settings
 from dialog.errors import ChannelError
 
-__all__ = ["RestEndpoints"]
+__all__ = ["RestEndpoints", "mask_password"]
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+_URL_PASSWORD = re.compile(r"(//[^:/@]*):[^@/]*@")
+
+
+def mask_password(url: str) -> str:
+    """``postgresql://user:secret@host/db`` -> ``postgresql://user:***@host/db``."""
+    return _URL_PASSWORD.sub(r"\1:***@", url)
 
 
 @dataclass
@@ -79,6 +86,8 @@ class RestEndpoints:
     async def status(self, request: Request) -> Response:
         status = dict(self.bot.status())
         status.setdefault("model_file", status.get("model"))
+        if isinstance(status.get("tracker_store"), str):
+            status["tracker_store"] = mask_password(status["tracker_store"])
         return JSONResponse(status)
 
     async def prometheus(self, request: Request) -> Response:

@@ -92,9 +92,11 @@ def command(
     if workers > 1 and store_url.startswith("memory:"):
         raise ConfigError(f"--workers {workers} needs a shared tracker_store; memory:// lives in one process")
     _train_if_stale(config)
+    from dialog.channels.rest import mask_password
+
     click.echo(
         f"dialog: serving '{config.name}' on http://{host}:{port} "
-        f"(store {store_url}, auth {'on' if auth_token else 'off'}, {workers} worker{'s' if workers > 1 else ''})",
+        f"(store {mask_password(store_url)}, auth {'on' if auth_token else 'off'}, {workers} worker{'s' if workers > 1 else ''})",
         err=True,
     )
     options: dict[str, Any] = {

@@ -102,3 +102,11 @@ def test_health_status_and_metrics(client: TestClient) -> None:
 
 def test_the_llm_fallback_answers_through_the_webhook(client: TestClient) -> None:
     assert say(client, "tell me a joke") == [{"recipient_id": "u1", "text": "I am a fake model."}]
+
+
+def test_status_never_shows_a_store_password() -> None:
+    from dialog.channels.rest import mask_password
+
+    assert mask_password("postgresql://bot:s3cret@db:5432/chat") == "postgresql://bot:***@db:5432/chat"
+    assert mask_password("redis://:pw@127.0.0.1:6379/0") == "redis://:***@127.0.0.1:6379/0"
+    assert mask_password("sqlite:///.dialog/conversations.db") == "sqlite:///.dialog/conversations.db"
