@@ -16,7 +16,7 @@ from dialog.bot import Bot
 from dialog.config import load_bot
 from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
-from dialog.types import Message
+from dialog.types import IntentScore, Message, ParseResult
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "domains" / "customer_service"
@@ -108,6 +108,23 @@ def test_return_item_happy_path_and_wrong_product(chat: Chat) -> None:
     assert chat.say("the battery died") == ["utter_return_started"]
 
 
+def test_a_free_text_answer_that_sounds_like_stop_is_the_return_reason(chat: Chat) -> None:
+    chat.say("I want to return order 345678")
+    assert chat.say("wireless headphones") == ["utter_ask_return_reason"]
+    assert chat.say("they stopped working after a week") == ["utter_return_started"]
+    events = chat.tracker()["events"]
+    assert not any(event["event"] == "flow_cancelled" for event in events)
+    reason = [event for event in events if event["event"] == "slot" and event["name"] == "return_reason"]
+    assert reason and reason[0]["value"] == "they stopped working after a week"
+
+
+def test_a_sure_stop_still_cancels_at_the_return_reason(chat: Chat) -> None:
+    chat.say("I want to return order 345678")
+    chat.say("wireless headphones")
+    assert chat.say("never mind") == ["utter_flow_cancelled"]
+    assert chat.tracker()["active_flow"] is None
+
+
 def test_return_refused_when_not_delivered(chat: Chat) -> None:
     assert chat.say("I want to return order 234567") == ["utter_cannot_return"]
 
@@ -197,3 +214,13 @@ def test_an_action_that_raises(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> N
     assert tracker["active_flow"] is None and tracker["slots"]["order_status"] is None
     monkeypatch.undo()
     assert chat.say("where is order 123456") == ["utter_order_status"]
+
+
+def test_the_observed_misparse_of_the_answer_does_not_cancel(chat: Chat) -> None:
+    """The parse once seen for this answer (stop 0.53) is below digression_threshold: the answer is taken."""
+    chat.say("I want to return order 345678")
+    chat.say("wireless headphones")
+    parse = ParseResult("they stopped working after a week", "stop", 0.53, ranking=(IntentScore("stop", 0.53),))
+    turn = asyncio.run(chat.bot.handle_turn(Message("cs", "they stopped working after a week"), parse=parse))
+    assert [reply.response for reply in turn.replies] == ["utter_return_started"]
+    assert not turn.state.paused and "flow_cancelled" not in [event["event"] for event in turn.events]

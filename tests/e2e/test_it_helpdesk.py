@@ -12,7 +12,7 @@ from dialog.bot import Bot
 from dialog.config import load_bot
 from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
-from dialog.types import Message
+from dialog.types import IntentScore, Message, ParseResult
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "it_helpdesk"
 
@@ -75,6 +75,20 @@ def test_software_request_with_approval_and_digression(chat: Chat) -> None:
     assert "waiting for your manager's approval" in chat.text()
 
 
+def test_a_business_reason_that_sounds_like_an_agent_request_is_taken(chat: Chat) -> None:
+    assert chat.say("I need photoshop installed") == ["utter_ask_business_reason"]
+    assert chat.say("to edit marketing images") == ["utter_ask_confirm_request"]
+    tracker = chat.tracker()
+    assert not tracker["paused"] and tracker["slots"]["business_reason"] == "to edit marketing images"
+    assert chat.say("/affirm") == ["utter_software_requested"]
+
+
+def test_a_button_payload_overrides_an_open_free_text_question(chat: Chat) -> None:
+    chat.say("I need photoshop installed")
+    assert chat.say("/talk_to_agent") == ["utter_handoff"]
+    assert chat.tracker()["paused"]
+
+
 def test_ticket_status_and_cancel(chat: Chat) -> None:
     assert chat.say("what's the status of my ticket?") == ["utter_ask_ticket_id"]
     assert chat.say("never mind") == ["utter_flow_cancelled"]
@@ -85,3 +99,12 @@ def test_ticket_status_and_cancel(chat: Chat) -> None:
 def test_out_of_scope_goes_to_the_llm(chat: Chat) -> None:
     assert chat.say("what is the meaning of life?") == [None]
     assert chat.text() == "Fake LLM reply."
+
+
+def test_the_observed_misparse_of_the_answer_does_not_hand_off(chat: Chat) -> None:
+    """The parse once seen for this answer (talk_to_agent 0.71) is below digression_threshold: the answer is taken."""
+    chat.say("I need photoshop installed")
+    parse = ParseResult("to edit marketing images", "talk_to_agent", 0.71, ranking=(IntentScore("talk_to_agent", 0.71),))
+    turn = asyncio.run(chat.bot.handle_turn(Message("it", "to edit marketing images"), parse=parse))
+    assert [reply.response for reply in turn.replies] == ["utter_ask_confirm_request"]
+    assert not turn.state.paused and "flow_cancelled" not in [event["event"] for event in turn.events]
