@@ -163,6 +163,8 @@ def _write_cache(tokenizer: Any, model: Any, target: Path) -> None:
         }
         save_file(tensors, str(staging / _WEIGHTS), metadata={"format": "pt"})
         tokenizer.save_pretrained(staging)
+        for written in staging.iterdir():
+            written.chmod(0o644)
         staging.chmod(0o755)
         os.replace(staging, target)
         logger.info("cached the de-quantised model in %s", target)
