@@ -156,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pipeline", help="the pipeline as a JSON list of {name, options...} (default: DEFAULT_PIPELINE)")
     parser.add_argument("--results", type=Path, help="write the nlu section here (default: bench/RESULTS.md unless --quick)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers as JSON")
+    parser.add_argument(
+        "--render", type=Path, nargs="+", metavar="JSON",
+        help="no run: write the section from earlier --json files (the first is the headline, e.g. the default pipeline)",
+    )
     parser.add_argument("--worker", choices=DATASETS, help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -166,6 +170,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.worker_out.write_text(json.dumps(row), encoding="utf-8")
         return 0
 
+    if args.render:
+        runs = [json.loads(path.read_text(encoding="utf-8")) for path in args.render]
+        _write(render(runs), args.results or Path(__file__).with_name("RESULTS.md"))
+        return 0
+
     load_before = _load_average()
     rows = []
     for dataset in args.datasets:
@@ -173,16 +182,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(row)
         print(json.dumps(row), flush=True)
     command = "python -m bench.nlu " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
-    markdown = render(rows, spec, command.strip(), load_before, _load_average(), args.quick)
+    run = {
+        "command": command.strip(),
+        "pipeline": spec,
+        "rows": rows,
+        "load_before": load_before,
+        "load_after": _load_average(),
+        "quick": args.quick,
+    }
+    markdown = render([run])
     print(markdown)
     if args.json:
-        args.json.write_text(json.dumps({"pipeline": spec, "rows": rows}, indent=2), encoding="utf-8")
+        args.json.write_text(json.dumps(run, indent=2), encoding="utf-8")
     target = args.results if args.results else (None if args.quick else Path(__file__).with_name("RESULTS.md"))
     if target is not None:
-        from bench._results import write_section
-
-        write_section("nlu", markdown, target)
+        _write(markdown, target)
     return 0
+
+
+def _write(markdown: str, target: Path) -> None:
+    from bench._results import write_section
+
+    write_section("nlu", markdown, target)
 
 
 if __name__ == "__main__":

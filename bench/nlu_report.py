@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 from pathlib import Path
 from typing import Any, Sequence
@@ -62,44 +63,54 @@ def _cost_table(rows: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def render(
-    rows: Sequence[dict[str, Any]],
-    pipeline: Sequence[dict[str, Any]],
-    command: str,
-    load_before: str,
-    load_after: str,
-    quick: bool,
-) -> str:
-    parts = [
-        "## NLU" + (" (quick smoke run: subsampled, numbers not comparable)" if quick else ""),
+def _run_tables(run: dict[str, Any]) -> list[str]:
+    rows = run["rows"]
+    return [
+        f"Command: `{run['command']}` (from the repository root; data from `../shared/datasets`).",
         "",
-        f"Command: `{command}` (from the repository root; data from `../shared/datasets`).",
-        "",
-        "Pipeline (`dialog/config/defaults.py` DEFAULT_PIPELINE unless the command says otherwise):",
+        "Pipeline:",
         "",
         "```json",
-        json.dumps(list(pipeline)),
+        json.dumps(list(run["pipeline"])),
         "```",
         "",
-        f"Machine: {platform.machine()}, Python {platform.python_version()}; load average (1/5/15 min) "
-        f"before {load_before}, after {load_after}. The 2 cores were shared with other jobs, so times are noisy.",
-        "",
-        "Intent accuracy is the top-ranked intent; \"acc, fallback = wrong\" also counts an `nlu_fallback` "
-        "(confidence below the pipeline's threshold) as an error. CLINC150: out-of-scope = `out_of_scope` "
-        "or confidence below the threshold chosen on the valid split (best OOS recall with in-scope "
-        "accuracy at most 1 point under its no-threshold value); its intent acc / macro F1 count "
-        "out_of_scope as a 151st class.",
+        f"Load average (1/5/15 min) before {run.get('load_before', '?')}, after {run.get('load_after', '?')}.",
         "",
         *_intent_table(rows),
         "",
         *_entity_table(rows),
         "",
-        "Cost: training through `NLUPipeline.from_settings(...).train(...)`; the model is saved, loaded back "
-        "from disk (load s) and every test utterance is parsed alone with `NLUPipeline.parse` (p50/p99). "
-        "Peak RSS is per dataset (one subprocess each).",
-        "",
         *_cost_table(rows),
     ]
+
+
+def render(runs: Sequence[dict[str, Any]]) -> str:
+    """The section: the first run is the headline (the default pipeline), others follow."""
+    quick = any(run.get("quick") for run in runs)
+    parts = [
+        "## NLU" + (" (quick smoke run: subsampled, numbers not comparable)" if quick else ""),
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. The cores were "
+        "shared with other jobs (see the load averages), so wall-clock times are noisy: training wall time "
+        "includes waiting for a CPU; `train CPU s` is the process's CPU time (all threads).",
+        "",
+        "Intent accuracy is the top-ranked intent; \"acc, fallback = wrong\" also counts an `nlu_fallback` "
+        "(confidence below the pipeline's threshold) as an error. CLINC150: out-of-scope = `out_of_scope` "
+        "or confidence below the threshold chosen on the valid split (best OOS recall with in-scope "
+        "accuracy at most 1 point under its no-threshold value); its intent acc / macro F1 count "
+        "out_of_scope as a 151st class. Entities: micro P/R/F1 over exact (start, end, type) spans.",
+        "",
+        "Cost: training through `NLUPipeline.from_settings(...).train(...)` (what `dialog train` runs); "
+        "the model is saved, loaded back from disk (load s) and every test utterance is parsed alone "
+        "with `NLUPipeline.parse` (p50/p99). Peak RSS is per dataset (one subprocess each).",
+        "",
+        "### Default pipeline (DEFAULT_PIPELINE)",
+        "",
+        *_run_tables(runs[0]),
+    ]
+    for run in runs[1:]:
+        names = " + ".join(entry["name"] for entry in run["pipeline"])
+        parts += ["", f"### Also measured: {names}", "", *_run_tables(run)]
     if TRIED_PATH.exists():
         parts += ["", TRIED_PATH.read_text(encoding="utf-8").strip()]
     return "\n".join(parts)
