@@ -65,12 +65,7 @@ class _Parts:
 def parse_domain(documents: list[Document], reporter: Reporter, path: str = "") -> tuple[Domain, DomainSources]:
     """Merge every domain document into one ``Domain``; problems go to ``reporter``."""
     parts, sources = _Parts(), DomainSources()
-    for document in documents:
-        report = reporter.file(document.path)
-        data = report.mapping(document.data, (1, 1), "domain")
-        if data is None:
-            continue
-        report.keys(data, DOMAIN_KEYS, "domain", ignored=_IGNORED_TOP)
+    for report, data, _ in reporter.top_mappings(documents, "domain", DOMAIN_KEYS, ignored=_IGNORED_TOP):
         _parse_document(data, report, parts, sources)
     for name, value in parts.actions.items():
         if not value:  # a Rasa list entry: a function of that name in actions.py
@@ -199,8 +194,7 @@ def _parse_actions(data: LocatedMap, report: FileReport, parts: _Parts, sources:
 
 def _add_action(report: FileReport, parts: _Parts, sources: DomainSources, name: str, reference: str, mark: Mark) -> None:
     if name in parts.actions:
-        first = sources.marks[("action", name)]
-        report.error(mark, f"action '{name}' is defined twice (first at {first[0]}:{first[1]}:{first[2]})")
+        report.duplicate(mark, f"action '{name}'", sources.marks[("action", name)])
         return
     parts.actions[name] = reference
     sources.marks[("action", name)] = (report.path, *mark)

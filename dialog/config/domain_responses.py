@@ -34,8 +34,7 @@ def parse_responses(
     for name, value in responses.items():
         mark = responses.key_mark(name)
         if name in into:
-            first = sources.marks[("response", name)]
-            report.error(mark, f"response '{name}' is defined twice (first at {first[0]}:{first[1]}:{first[2]})")
+            report.duplicate(mark, f"response '{name}'", sources.marks[("response", name)])
             continue
         items = report.sequence(value, responses.value_mark(name), f"response '{name}'")
         if items is None:
@@ -79,12 +78,8 @@ def _parse_variation(name: str, item: object, mark: tuple[int, int], report: Fil
 def _parse_buttons(name: str, data: LocatedMap, report: FileReport, sources: "DomainSources") -> tuple[Button, ...]:
     """Titles and payloads are templates too; a ``/intent`` payload is checked against the domain later."""
     what = f"response '{name}'"
-    items = report.sequence(data["buttons"], data.value_mark("buttons"), f"{what}: 'buttons'")
     buttons = []
-    for index, item in enumerate(items or ()):
-        button = report.mapping(item, items.item_mark(index), f"{what}: each button")
-        if button is None:
-            continue
+    for button in report.mappings(data["buttons"], data.value_mark("buttons"), f"{what}: 'buttons'", f"{what}: each button"):
         report.keys(button, _BUTTON_KEYS, f"{what} button", required=("title",))
         title = report.typed(button, "title", (str, int, float), f"{what} button", "")
         payload = report.typed(button, "payload", (str, int, float), f"{what} button", title)
@@ -98,12 +93,8 @@ def _parse_buttons(name: str, data: LocatedMap, report: FileReport, sources: "Do
 
 
 def _parse_condition(data: LocatedMap, report: FileReport, what: str, sources: "DomainSources") -> tuple[tuple[str, object], ...]:
-    items = report.sequence(data["condition"], data.value_mark("condition"), f"{what}: 'condition'")
     result = []
-    for index, item in enumerate(items or ()):
-        condition = report.mapping(item, items.item_mark(index), f"{what}: each condition")
-        if condition is None:
-            continue
+    for condition in report.mappings(data["condition"], data.value_mark("condition"), f"{what}: 'condition'", f"{what}: each condition"):
         report.keys(condition, _CONDITION_KEYS, f"{what} condition", required=("name", "value"))
         if condition.get("type", "slot") != "slot":
             report.error(condition.value_mark("type"), f"{what} condition: type must be 'slot', got {describe(condition['type'])}")

@@ -40,8 +40,7 @@ def parse_slots(slots: LocatedMap, report: FileReport, into: dict[str, Slot], so
     for name, value in slots.items():
         mark = slots.key_mark(name)
         if name in into:
-            first = sources.marks[("slot", name)]
-            report.error(mark, f"slot '{name}' is defined twice (first at {first[0]}:{first[1]}:{first[2]})")
+            report.duplicate(mark, f"slot '{name}'", sources.marks[("slot", name)])
             continue
         data = report.mapping(value, slots.value_mark(name), f"slot '{name}'")
         if data is None:

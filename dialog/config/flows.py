@@ -69,20 +69,14 @@ class _Raw:
 def parse_flows(documents: list[Document], reporter: Reporter) -> tuple[dict[str, Flow], FlowSources]:
     sources = FlowSources()
     flows: dict[str, Flow] = {}
-    for document in documents:
-        report = reporter.file(document.path)
-        data = report.mapping(document.data, (1, 1), "a flows file")
-        if data is None:
-            continue
-        report.keys(data, _TOP_KEYS, "flows file")
+    for report, data, _ in reporter.top_mappings(documents, "a flows file", _TOP_KEYS, keys_what="flows file"):
         if "version" in data:
             report.typed(data, "version", (str, float), "flows file")
         section = report.mapping(data.get("flows"), data.value_mark("flows") if "flows" in data else data.mark, "'flows'")
         for flow_id, value in (section or {}).items():
             mark = section.key_mark(flow_id)
             if flow_id in sources.flows:
-                first = sources.flows[flow_id][0].path, *sources.flows[flow_id][2]
-                report.error(mark, f"flow '{flow_id}' is defined twice (first at {first[0]}:{first[1]}:{first[2]})")
+                report.duplicate(mark, f"flow '{flow_id}'", (sources.flows[flow_id][0].path, *sources.flows[flow_id][2]))
                 continue
             flow_data = report.mapping(value, section.value_mark(flow_id), f"flow '{flow_id}'")
             if flow_data is None:
@@ -288,12 +282,8 @@ def _slot_values(data: LocatedMap, report: FileReport, what: str) -> dict[str, A
 
 
 def _rejections(data: LocatedMap, report: FileReport, what: str) -> tuple[Rejection, ...]:
-    items = report.sequence(data["rejections"], data.value_mark("rejections"), f"{what}: 'rejections'")
     result = []
-    for index, item in enumerate(items or ()):
-        rejection = report.mapping(item, items.item_mark(index), f"{what}: each rejection")
-        if rejection is None:
-            continue
+    for rejection in report.mappings(data["rejections"], data.value_mark("rejections"), f"{what}: 'rejections'", f"{what}: each rejection"):
         report.keys(rejection, ("if", "utter"), "rejection", required=("if",))
         condition = rejection.get("if")
         if isinstance(condition, (str, bool)):

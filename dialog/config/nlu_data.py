@@ -58,12 +58,7 @@ class _Parts:
 
 def parse_nlu(documents: list[Document], reporter: Reporter) -> tuple[NLUData, NLUSources]:
     parts, sources = _Parts(), NLUSources()
-    for document in documents:
-        report = reporter.file(document.path)
-        data = report.mapping(document.data, (1, 1), "an NLU file")
-        if data is None:
-            continue
-        report.keys(data, _TOP_KEYS, "NLU file", ignored=_TOP_IGNORED)
+    for report, data, document in reporter.top_mappings(documents, "an NLU file", _TOP_KEYS, ignored=_TOP_IGNORED, keys_what="NLU file"):
         if "version" in data:
             report.typed(data, "version", (str, float), "NLU file")
         items = report.sequence(data.get("nlu"), data.value_mark("nlu") if "nlu" in data else data.mark, "'nlu'")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 from dialog.errors import ConfigError, Problem
+
+if TYPE_CHECKING:  # files.py imports this module
+    from dialog.config.files import Document
 
 __all__ = [
     "FileReport",
@@ -20,6 +23,8 @@ __all__ = [
     "known",
     "suggest",
 ]
+
+_Container = TypeVar("_Container", LocatedMap, LocatedList)
 
 _TYPE_NAMES = {
     str: "a string",
@@ -40,6 +45,22 @@ class Reporter:
 
     def file(self, path: str) -> "FileReport":
         return FileReport(path, self)
+
+    def top_mappings(
+        self, documents: Sequence[Document], what: str, valid: Iterable[str], ignored: Mapping[str, str] | None = None, keys_what: str = ""
+    ) -> Iterator[tuple["FileReport", LocatedMap, "Document"]]:
+        """Each document whose top level is a mapping (``what``), its keys checked (as ``keys_what``).
+
+        Every file kind (domain, NLU, flows, config) starts the same way; a file whose
+        top level is not a mapping is reported and skipped.
+        """
+        for document in documents:
+            report = self.file(document.path)
+            data = report.mapping(document.data, (1, 1), what)
+            if data is None:
+                continue
+            report.keys(data, valid, keys_what or what, ignored=ignored)
+            yield report, data, document
 
     def warning_lines(self) -> tuple[str, ...]:
         """Warnings in file and line order, each once."""
@@ -66,25 +87,34 @@ class FileReport:
 
     def mapping(self, value: Any, mark: Mark, what: str) -> LocatedMap | None:
         """``value`` if it is a mapping (``None`` counts as empty), else an error."""
-        if value is None:
-            empty = LocatedMap()
-            empty.mark = mark
-            return empty
-        if isinstance(value, dict):
-            return value
-        self.error(mark, f"{what} must be a mapping, got {describe(value)}")
-        return None
+        return self._container(value, mark, what, dict, LocatedMap)
 
     def sequence(self, value: Any, mark: Mark, what: str) -> LocatedList | None:
         """``value`` if it is a list (``None`` counts as empty), else an error."""
+        return self._container(value, mark, what, list, LocatedList)
+
+    def mappings(self, value: Any, mark: Mark, what: str, each: str) -> Iterator[LocatedMap]:
+        """Each mapping in the list ``value``; a non-list (``what``) or a non-mapping item (``each``) is reported."""
+        items = self.sequence(value, mark, what)
+        for index, item in enumerate(items or ()):
+            data = self.mapping(item, items.item_mark(index), each)
+            if data is not None:
+                yield data
+
+    def _container(self, value: Any, mark: Mark, what: str, kind: type, empty: type[_Container]) -> _Container | None:
+        """``value`` if it is a ``kind``; ``None`` becomes an ``empty`` one located at ``mark``."""
         if value is None:
-            empty = LocatedList()
-            empty.mark = mark
-            return empty
-        if isinstance(value, list):
+            located = empty()
+            located.mark = mark
+            return located
+        if isinstance(value, kind):
             return value
-        self.error(mark, f"{what} must be a list, got {describe(value)}")
+        self.error(mark, f"{what} must be {_TYPE_NAMES[kind]}, got {describe(value)}")
         return None
+
+    def duplicate(self, mark: Mark, what: str, first: tuple[str, int, int]) -> None:
+        """``what`` (``"slot 'size'"``) is defined again at ``mark``; ``first`` is where it was first."""
+        self.error(mark, f"{what} is defined twice (first at {first[0]}:{first[1]}:{first[2]})")
 
     def keys(
         self,

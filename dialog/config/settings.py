@@ -45,12 +45,7 @@ def parse_settings(documents: list[Document], reporter: Reporter, root: Path) ->
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     path = documents[0].path if documents else str(root / "config.yml")
-    for document in documents:
-        report = reporter.file(document.path)
-        data = report.mapping(document.data, (1, 1), "config")
-        if data is None:
-            continue
-        report.keys(data, SETTINGS_KEYS, "config", ignored=_RASA_KEYS)
+    for report, data, _ in reporter.top_mappings(documents, "config", SETTINGS_KEYS, ignored=_RASA_KEYS):
         extra.update({key: to_plain(data[key]) for key in _RASA_KEYS if key in data})
         _parse_document(data, report, values, root)
     if "pipeline" not in values:
