@@ -70,6 +70,7 @@ def cli(verbose: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: click's ``main`` is the one place errors become exit codes."""
     cli.main(args=argv, prog_name="dialog")
 
 

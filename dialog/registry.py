@@ -58,6 +58,7 @@ def component_table() -> dict[str, str]:
 
 
 def component_names() -> list[str]:
+    """Built-in and plugin component names, sorted, for 'valid names' lists in errors."""
     return sorted({**COMPONENTS, **_plugin_components()})
 
 

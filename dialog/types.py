@@ -77,6 +77,8 @@ class Entity:
 
 @dataclass(frozen=True)
 class IntentScore:
+    """One entry of ``intent_ranking``: an intent and its confidence."""
+
     name: str
     confidence: float
 
@@ -124,6 +126,8 @@ class TrainingExample:
 
 @dataclass(frozen=True)
 class Button:
+    """A button offered with a reply; ``payload`` is sent back as the user's next message."""
+
     title: str
     payload: str
 

@@ -41,6 +41,7 @@ def check_all(
     settings: Settings,
     reporter: Reporter,
 ) -> None:
+    """Cross-file checks, run after every file is read so that one run reports every dangling reference."""
     _check_domain_references(domain, domain_sources)
     _check_intents(domain, domain_sources, nlu_sources, reporter)
     _check_entities(domain, nlu_sources)

@@ -31,6 +31,7 @@ _CONDITION_KEYS = ("name", "type", "value")
 def parse_responses(
     responses: LocatedMap, report: FileReport, into: dict[str, tuple[ResponseVariation, ...]], sources: "DomainSources"
 ) -> None:
+    """Add ``responses:`` to ``into``; templates and ``/intent`` payloads are queued in ``sources`` for the cross-file checks."""
     for name, value in responses.items():
         mark = responses.key_mark(name)
         if name in into:

@@ -15,6 +15,7 @@ __all__ = ["check_flows"]
 
 
 def check_flows(domain: Domain, flows: dict[str, Flow], sources: FlowSources) -> None:
+    """References from flows to the domain (slots, responses, actions, other flows), checked once the domain is known."""
     slots = list(domain.slots)
     for flow_id, (report, data, _) in sources.flows.items():
         what = f"flow '{flow_id}'"

@@ -54,6 +54,8 @@ class StepSource:
 
 @dataclass
 class FlowSources:
+    """Where each flow and step was written, so later checks can point at ``file:line:col``."""
+
     flows: dict[str, tuple[FileReport, LocatedMap, Mark]] = field(default_factory=dict)  # id -> (file, data, id mark)
     steps: list[StepSource] = field(default_factory=list)
 
@@ -67,6 +69,7 @@ class _Raw:
 
 
 def parse_flows(documents: list[Document], reporter: Reporter) -> tuple[dict[str, Flow], FlowSources]:
+    """Every flow of every flows file; problems go to ``reporter`` and the flows that parsed are returned."""
     sources = FlowSources()
     flows: dict[str, Flow] = {}
     for report, data, _ in reporter.top_mappings(documents, "a flows file", _TOP_KEYS, keys_what="flows file"):

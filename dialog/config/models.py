@@ -50,6 +50,8 @@ class SlotMapping:
 
 @dataclass(frozen=True)
 class Slot:
+    """One slot from ``domain.yml``; ``mappings`` say which entities or intents fill it."""
+
     name: str
     type: str = "any"
     mappings: tuple[SlotMapping, ...] = ()
@@ -77,6 +79,8 @@ class ResponseVariation:
 
 @dataclass(frozen=True)
 class Domain:
+    """The merged ``domain.yml``: names the NLU, flows and responses refer to."""
+
     intents: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     entity_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -116,6 +120,8 @@ class ComponentSpec:
 
 @dataclass(frozen=True)
 class LLMSettings:
+    """The ``llm:`` section of config.yml; keys equal the generator's keyword arguments."""
+
     provider: str = "transformers"
     model: str = "bundled:smollm2-135m"
     max_new_tokens: int = 80

@@ -42,6 +42,7 @@ _LLM_KEYS = ("api_key_env", "base_url", "max_new_tokens", "model", "options", "p
 
 
 def parse_settings(documents: list[Document], reporter: Reporter, root: Path) -> Settings:
+    """The merged config.yml as ``Settings``; a missing pipeline falls back to ``DEFAULT_PIPELINE``."""
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     path = documents[0].path if documents else str(root / "config.yml")

@@ -1,0 +1,6 @@
+"""NLU: named pipeline components (STYLE.md section 5) that turn text into a ``ParseResult``.
+
+Empty on purpose: importing the package loads no component (and so no spaCy or sklearn).
+"""
+
+__all__: list[str] = []

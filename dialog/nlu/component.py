@@ -39,6 +39,7 @@ class ComponentContext:
 
 
 def config_keys(config_class: type) -> list[str]:
+    """The YAML keys a component accepts: its ``Config`` fields, in declaration order."""
     return [f.name for f in dataclasses.fields(config_class)]
 
 

@@ -53,6 +53,8 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class TrainResult:
+    """What ``train`` did: where the model is, and whether an up-to-date one was reused."""
+
     path: Path
     skipped: bool
     seconds: float
@@ -84,14 +86,17 @@ def model_fingerprint(config: BotConfig) -> str:
 
 
 def models_root(config: BotConfig) -> Path:
+    """Models live inside the bot folder, so a project carries its own trained models."""
     return config.root / ".dialog" / "models"
 
 
 def model_dir(config: BotConfig) -> Path:
+    """The model directory for this exact data and config (named by its fingerprint)."""
     return models_root(config) / model_fingerprint(config)
 
 
 def component_context(config: BotConfig) -> ComponentContext:
+    """What every component may know about the bot, without seeing the whole config."""
     return ComponentContext(
         language=config.settings.language,
         root=config.root,

@@ -33,6 +33,8 @@ _RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, 
 
 @dataclass(frozen=True)
 class RenderedResponse:
+    """One rendered response variation, before a channel turns it into ``Reply`` objects."""
+
     response: str
     text: str
     buttons: tuple[Button, ...] = ()

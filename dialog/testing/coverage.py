@@ -24,6 +24,8 @@ __all__ = ["Coverage", "MissedStep", "format_coverage", "measure_coverage"]
 
 @dataclass(frozen=True)
 class MissedStep:
+    """A flow step no story reached, with where it is written."""
+
     flow_id: str
     step_id: str
     summary: str
@@ -37,6 +39,8 @@ class MissedStep:
 
 @dataclass
 class Coverage:
+    """What the stories exercised: totals and the flows, steps and responses no case reached."""
+
     flows_total: int = 0
     steps_total: int = 0
     responses_total: int = 0

@@ -57,6 +57,8 @@ class Prediction:
 
 @dataclass
 class Evaluation:
+    """Predictions on held-out examples plus how they were split, for the report."""
+
     predictions: list[Prediction]
     setup: dict[str, Any] = field(default_factory=dict)
 
@@ -110,6 +112,7 @@ def _predict(train: Trainer, train_part: list[TrainingExample], test_part: list[
 
 
 def held_out(examples: Sequence[TrainingExample], train: Trainer, test_fraction: float = 0.2, seed: int = 0) -> Evaluation:
+    """One stratified train/test split: quicker than cross-validation, noisier."""
     train_part, test_part = stratified_split(examples, test_fraction, seed)
     setup = {"mode": "held_out", "test_fraction": test_fraction, "seed": seed, "train_examples": len(train_part), "test_examples": len(test_part)}
     return Evaluation(_predict(train, train_part, test_part, 0), setup)
@@ -122,6 +125,7 @@ def cross_validate(
     seed: int = 0,
     on_fold: Callable[[int], None] | None = None,
 ) -> Evaluation:
+    """Stratified K-fold: every example is predicted once by a model that never saw it."""
     predictions: list[Prediction] = []
     for fold, (train_part, test_part) in enumerate(kfold_split(examples, folds, seed)):
         predictions.extend(_predict(train, train_part, test_part, fold))

@@ -84,6 +84,7 @@ def failure_report(result: CaseResult) -> str:
 
 
 def summary_line(suite: SuiteResult) -> str:
+    """The last line of ``dialog test``: counts and time, like pytest's."""
     failed = len(suite.failed)
     passed = len(suite.results) - failed
     parts = [f"{passed} passed"] + ([f"{failed} failed"] if failed else [])
@@ -135,6 +136,7 @@ def junit_xml(suite: SuiteResult, name: str = "dialog") -> str:
 
 
 def write_junit(suite: SuiteResult, path: str | Path, name: str = "dialog") -> None:
+    """Write the JUnit XML that CI servers read, creating parent folders."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(junit_xml(suite, name), encoding="utf-8")

@@ -89,6 +89,8 @@ class Failure:
 
 @dataclass(frozen=True)
 class CaseResult:
+    """One test case's outcome: passed, failed at a step, or errored inside the bot."""
+
     case_id: str
     name: str
     path: str

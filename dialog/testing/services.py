@@ -32,6 +32,8 @@ class ServiceMissing(RuntimeError):
 
 @dataclass
 class RunningService:
+    """A server process started for tests; ``stop()`` ends it and removes its folder."""
+
     url: str
     process: subprocess.Popen
     folder: Path
@@ -49,6 +51,7 @@ class RunningService:
 
 
 def free_port() -> int:
+    """A port the OS just handed out, so parallel test runs do not collide."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

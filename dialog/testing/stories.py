@@ -288,7 +288,7 @@ class _Reader:
             return []
         if not any(key in step for key in _STORY_STEP_KEYS):
             return []  # unknown keys were reported by _check_keys
-        self.problem(step.mark, f"a story step needs one of: user, intent, action, slot_was_set, active_loop, bot")
+        self.problem(step.mark, "a story step needs one of: user, intent, action, slot_was_set, active_loop, bot")
         return []
 
     def _story_user_step(self, step: LocatedMap) -> list[Step]:
