@@ -83,3 +83,46 @@ def test_bad_options_and_folders_are_usage_errors(bot: Path, tmp_path: Path) -> 
     result = CliRunner().invoke(cli, ["test-nlu", str(tmp_path / "nope")])
     assert result.exit_code == 2
     assert "bot folder does not exist" in result.output
+
+
+def _setup_free(report: dict) -> dict:
+    """``report.json`` without what changes from run to run (time, output folder)."""
+    return {**report, "setup": {k: v for k, v in report["setup"].items() if k not in ("seconds", "domain")}}
+
+
+def test_seed_makes_the_split_reproducible(bot: Path, tmp_path: Path) -> None:
+    reports = []
+    for run in ("a", "b"):
+        result = CliRunner().invoke(cli, ["test-nlu", str(bot), "--seed", "7", "--out", str(tmp_path / run)])
+        assert result.exit_code == 0, result.output
+        reports.append(json.loads((tmp_path / run / "report.json").read_text(encoding="utf-8")))
+    assert reports[0]["setup"]["seed"] == 7
+    assert _setup_free(reports[0]) == _setup_free(reports[1])
+
+
+@pytest.fixture(scope="module")
+def confusable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two intents with the same examples: about half of the held-out ones are misclassified."""
+    root = tmp_path_factory.mktemp("nlu") / "twins"
+    root.mkdir()
+    lines = ['version: "3.1"', "nlu:"]
+    for intent in ("greet", "hello"):
+        lines += [f"  - intent: {intent}", "    examples: |"] + [f"      - hi there {filler} {i}" for i in range(5) for filler in FILLERS]
+    (root / "nlu.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "domain.yml").write_text('version: "3.1"\nintents: [greet, hello]\n', encoding="utf-8")
+    (root / "config.yml").write_text("language: en\npipeline:\n  - name: spacy_tokenizer\n  - name: sklearn_intent\n", encoding="utf-8")
+    (root / "flows.yml").write_text("flows: {}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("top", [0, 2])
+def test_top_limits_the_misclassified_examples_printed(confusable: Path, tmp_path: Path, top: int) -> None:
+    result = CliRunner().invoke(cli, ["test-nlu", str(confusable), "--top", str(top), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    wrong = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["misclassified"]
+    assert len(wrong) > 2
+    lines = result.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("misclassified: "))
+    assert lines[header] == f"misclassified: {len(wrong)} (most confident first, top {top})"
+    shown = [line for line in lines[header + 1 :] if re.match(r"^  \d\.\d\d  (greet|hello) -> ", line)]
+    assert len(shown) == top
