@@ -53,3 +53,21 @@ def test_payload_and_unquoted_words(bot: Path) -> None:
     words = runner.invoke(cli, ["parse", str(bot), "good", "morning"])
     assert words.stderr == ""  # the model exists now: no training
     assert json.loads(words.stdout)["text"] == "good morning"
+
+
+def test_entities_carry_offsets_extractor_and_confidence(bot: Path) -> None:
+    text = "where is my order 234567"
+    result = CliRunner().invoke(cli, ["parse", str(bot), text])
+    assert result.exit_code == 0, result.output
+    (entity,) = json.loads(result.stdout)["entities"]
+    assert entity == {"entity": "order_id", "value": "234567", "start": 18, "end": 24, "extractor": "regex_entities", "confidence": 1.0}
+    assert text[entity["start"] : entity["end"]] == "234567"
+
+
+def test_a_config_error_exits_2_with_its_position(tmp_path: Path) -> None:
+    broken = write_bot(tmp_path / "broken")
+    (broken / "config.yml").write_text("language: en\npipline: []\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["parse", str(broken), "hi"])
+    assert result.exit_code == 2
+    assert f"{broken / 'config.yml'}:2:1: unknown key 'pipline' in config (did you mean 'pipeline'?)" in result.output
+    assert "Traceback" not in result.output
