@@ -167,3 +167,21 @@ def test_a_story_naming_an_unknown_response_is_a_config_error(project: Path, tmp
     result = dialog_test(project, str(typo))
     assert result.exit_code == 2
     assert f"{typo}:5:16: test case 'x': unknown response 'utter_gret'; did you mean 'utter_greet'?" in result.output
+
+
+def test_trains_a_missing_model_and_retrains_a_stale_one(tmp_path: Path) -> None:
+    domain = tmp_path / "domains" / "minibot"
+    shutil.copytree(MINIBOT, domain)
+    stories = tmp_path / "good.yml"
+    stories.write_text(GOOD, encoding="utf-8")
+
+    def run() -> str:
+        result = CliRunner().invoke(cli, ["test", str(domain), str(stories), "--llm", "fake"])
+        assert result.exit_code == 0, result.output
+        return result.stderr
+
+    assert "trained the NLU model" in run()  # no model yet
+    assert "trained the NLU model" not in run()  # up to date: reused
+    nlu = domain / "nlu.yml"
+    nlu.write_text(nlu.read_text(encoding="utf-8").replace("      - hi\n", "      - hi\n      - hiya\n", 1), encoding="utf-8")
+    assert "trained the NLU model" in run()  # the data changed: stale
