@@ -49,7 +49,7 @@ SCRIPT = [
     "thanks",
     "bye",
 ]
-STORES = ("sqlite", "sqlite-normal", "memory", "redis", "postgres")
+STORES = ("sqlite", "sqlite-normal", "sqlite-2w", "memory", "redis", "postgres")
 WARMUP_S = 1.0
 MAX_TURNS_PER_LEVEL = 500_000
 
@@ -104,9 +104,16 @@ async def _run_level(port: int, senders: int, seconds: float, tag: str) -> tuple
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time so far of a process and its live children (Linux /proc)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -122,8 +129,8 @@ def _prepare_domain(folder: Path) -> Path:
 
 
 def _store_url(store: str, services: dict[str, RunningService]) -> str:
-    if store == "sqlite":
-        return "sqlite:///.dialog/bench-full.db"
+    if store in ("sqlite", "sqlite-2w"):
+        return f"sqlite:///.dialog/bench-{store}.db"
     if store == "sqlite-normal":
         return "sqlite:///.dialog/bench-normal.db?synchronous=normal"
     if store == "memory":
@@ -140,10 +147,10 @@ def _get(port: int, path: str) -> str:
         return response.read().decode("utf-8")
 
 
-def _start_server(domain: Path, store_url: str) -> tuple[subprocess.Popen, int]:
+def _start_server(domain: Path, store_url: str, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     command = [sys.executable, "-m", "dialog", "serve", str(domain), "--port", str(port),
-               "--tracker-store", store_url, "--no-llm"]
+               "--tracker-store", store_url, "--no-llm", "--workers", str(workers)]
     env = {**os.environ, "DIALOG_AUTH_TOKEN": ""}
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 180
@@ -169,7 +176,7 @@ def _stop_server(process: subprocess.Popen) -> None:
 
 
 def bench_store(domain: Path, store: str, levels: list[int], seconds: float, services: dict[str, RunningService]) -> list[LevelResult]:
-    process, port = _start_server(domain, _store_url(store, services))
+    process, port = _start_server(domain, _store_url(store, services), 2 if store.endswith("-2w") else 1)
     results = []
     try:
         for senders in levels:
@@ -197,7 +204,8 @@ def render(results: list[LevelResult], command: str, seconds: float, load_before
         "",
         f"Command: `{command}`",
         "",
-        "The customer-service bot in its own `dialog serve --no-llm` process (one uvicorn worker); N senders "
+        "The customer-service bot in its own `dialog serve --no-llm` process (one uvicorn worker unless "
+        "noted); N senders "
         "on keep-alive connections, each sending its next message when the answer arrives and starting a new "
         f"conversation every {len(SCRIPT)} turns (flows and FAQ answers, no turn reaches the LLM). "
         f"{WARMUP_S:g} s warm-up, then {seconds:g} s measured per level. The load generator runs on the same "
@@ -224,6 +232,7 @@ def render(results: list[LevelResult], command: str, seconds: float, load_before
         "",
         "Stores: `sqlite` = WAL, `synchronous=FULL` (the default: every turn fsynced before its answer); "
         "`sqlite-normal` = `?synchronous=normal` (survives a killed server, not a power cut); "
+        "`sqlite-2w` = the default SQLite store with `dialog serve --workers 2` (CPU summed over workers); "
         "`redis` = redis-server with `appendonly yes, appendfsync everysec`; "
         "`postgres` = PostgreSQL with fsync on, advisory locks. Server CPU ms/turn is the server "
         "process's user + system time per turn (from /proc): unlike latency it barely depends on what "
