@@ -114,3 +114,38 @@ def test_a_bad_request_between_good_ones_changes_nothing(client: TestClient) -> 
     for body in (b"{", b'{"sender": "u1", "message": ""}', b'{"sender": "u1", "message": 1}'):
         assert client.post(WEBHOOK, content=body).status_code == 400
     assert events_of(client) == before
+
+
+class BrokenStore:
+    """A store whose backend is down."""
+
+    async def load(self, sender_id: str) -> list[dict]:
+        from dialog.errors import StoreError
+
+        raise StoreError("redis://127.0.0.1:6379/0 is not answering")
+
+    async def append(self, sender_id: str, events: list[dict]) -> None:
+        raise AssertionError("never reached")
+
+    def lock(self, sender_id: str):
+        from contextlib import asynccontextmanager
+
+        @asynccontextmanager
+        async def held():
+            yield
+
+        return held()
+
+    async def senders(self) -> list[str]:
+        return []
+
+    async def close(self) -> None:
+        return None
+
+
+def test_a_failing_store_is_a_json_503(make_client) -> None:
+    client = make_client(store=BrokenStore())
+    response = client.post(WEBHOOK, json={"sender": "u1", "message": "hi"})
+    assert_json_error(response, 503, "unavailable", "is not answering")
+    assert_json_error(client.get("/conversations/u1/tracker"), 503, "unavailable")
+    assert 'dialog_http_errors_total{status="503"} 2' in client.get("/metrics").text
