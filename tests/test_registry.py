@@ -21,3 +21,9 @@ def test_component_names_are_sorted() -> None:
 
 def test_resolve_imports_module_attribute() -> None:
     assert resolve("dialog.errors:DialogError").__name__ == "DialogError"
+
+
+def test_a_component_that_cannot_be_imported_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(COMPONENTS, "crf_entities", "dialog.nlu.not_installed:CRFEntityExtractor")
+    with pytest.raises(ComponentError, match=r"cannot import dialog\.nlu\.not_installed:CRFEntityExtractor .*install it with: pip install sklearn-crfsuite"):
+        resolve_component("crf_entities")

@@ -92,3 +92,11 @@ def test_io_tags_and_runs() -> None:
     assert tag_runs(attribute_tags(entities, tokens)) == [("city", 1, 3), ("day", 5, 5)]
     assert tag_runs(["a", "b", "b", "O", "a"]) == [("a", 0, 0), ("b", 1, 2), ("a", 4, 4)]
     assert tag_runs([]) == []
+
+
+def test_a_missing_crfsuite_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "pycrfsuite", None)  # as if not installed
+    example = TrainingExample("I need 2 tickets", "book", (Entity("count", "2", 7, 8),))
+    with pytest.raises(ComponentError, match=r"crf_entities.*install it with: pip install sklearn-crfsuite"):
+        component = CRFEntityExtractor.from_config({}, ComponentContext())  # checks before any training
+        component.train([example], _tokenized([example.text]), NLUData(examples=(example,)))

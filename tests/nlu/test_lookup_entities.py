@@ -69,3 +69,9 @@ def test_only_declared_entities_and_save_load(tmp_path) -> None:
     component.save(tmp_path)
     loaded = LookupEntityExtractor.load(tmp_path, {}, ComponentContext())
     assert found(loaded, "yoga mat to United States") == found(component, "yoga mat to United States")
+
+
+def test_fuzzy_without_rapidfuzz_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "rapidfuzz", None)  # as if not installed
+    with pytest.raises(ComponentError, match=r"lookup_entities.*install it with: pip install rapidfuzz"):
+        extractor(fuzzy=True)
