@@ -59,7 +59,7 @@ def component_table() -> dict[str, str]:
 
 def component_names() -> list[str]:
     """Built-in and plugin component names, sorted, for 'valid names' lists in errors."""
-    return sorted({**COMPONENTS, **_plugin_components()})
+    return sorted(component_table())
 
 
 def resolve(reference: str) -> Any:
@@ -71,9 +71,9 @@ def resolve(reference: str) -> Any:
 
 def resolve_component(name: str) -> Any:
     """The component class registered as ``name``; unknown names list the valid ones."""
-    table = {**COMPONENTS, **_plugin_components()}
+    table = component_table()
     if name not in table:
-        raise ComponentError(name, f"unknown component; valid names: {', '.join(component_names())}")
+        raise ComponentError(name, f"unknown component; valid names: {', '.join(sorted(table))}")
     try:
         return resolve(table[name])
     except ImportError as exc:
