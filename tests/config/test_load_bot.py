@@ -398,3 +398,20 @@ def test_a_file_instead_of_the_folder_gets_a_hint(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_bot(tmp_path / "domain.yml")
     assert str(info.value) == f"{tmp_path}/domain.yml: is a file; pass the bot folder that holds domain.yml (e.g. {tmp_path})"
+
+
+def test_duplicate_slot_and_action_across_domain_files_are_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(
+        tmp_path / "bot",
+        {
+            "domain/a.yml": "intents: [greet]\nslots:\n  size: {type: text}\nactions: [check_size]\n",
+            "domain/b.yml": "slots:\n  size: {type: text}\nactions:\n  - check_size\n",
+            "actions.py": "def check_size(context):\n    return []\n",
+        },
+    )
+    with pytest.raises(ConfigError) as info:
+        load_bot("bot")
+    message = str(info.value)
+    assert "bot/domain/b.yml:2:3: slot 'size' is defined twice (first at bot/domain/a.yml:3:3)" in message
+    assert "bot/domain/b.yml:4:5: action 'check_size' is defined twice (first at bot/domain/a.yml:4:11)" in message
