@@ -121,6 +121,24 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
+def _fsync_ms(folder: Path, count: int = 100) -> tuple[float, float]:
+    """p50 and p99 of one 4 KB overwrite + fdatasync here: what a SQLite FULL commit waits
+    for (SQLite rewrites its WAL in place and syncs it with fdatasync on Linux)."""
+    times = []
+    descriptor = os.open(folder / "fsync-probe", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.write(descriptor, b"\0" * 65536)
+        os.fsync(descriptor)
+        for index in range(count):
+            os.pwrite(descriptor, b"x" * 4096, (index % 16) * 4096)
+            started = time.perf_counter()
+            os.fdatasync(descriptor)
+            times.append(time.perf_counter() - started)
+    finally:
+        os.close(descriptor)
+    return _percentile(times, 0.5) * 1000, _percentile(times, 0.99) * 1000
+
+
 def _prepare_domain(folder: Path) -> Path:
     target = folder / "customer_service"
     shutil.copytree(DOMAIN, target, ignore=shutil.ignore_patterns("conversations.db*", "shell_history", "nlu_report"))
@@ -198,7 +216,7 @@ def bench_store(domain: Path, store: str, levels: list[int], seconds: float, ser
     return results
 
 
-def render(results: list[LevelResult], command: str, seconds: float, load_before: float) -> str:
+def render(results: list[LevelResult], command: str, seconds: float, load_before: float, fsync: tuple[float, float]) -> str:
     lines = [
         "## Load: REST webhook turns/s and latency (`bench/load.py`)",
         "",
@@ -210,7 +228,8 @@ def render(results: list[LevelResult], command: str, seconds: float, load_before
         f"conversation every {len(SCRIPT)} turns (flows and FAQ answers, no turn reaches the LLM). "
         f"{WARMUP_S:g} s warm-up, then {seconds:g} s measured per level. The load generator runs on the same "
         f"2 cores. Load average before the run: {load_before:.1f} (other jobs share this machine; numbers "
-        "are noisy when it is high).",
+        f"are noisy when it is high). One fsync on this disk during the run: p50 {fsync[0]:.1f} ms, "
+        f"p99 {fsync[1]:.1f} ms (a SQLite FULL commit waits for one; turns waiting together share it).",
         "",
         "| store | senders | turns/s | p50 ms | p99 ms | server CPU ms/turn | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -260,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
     results: list[LevelResult] = []
     with tempfile.TemporaryDirectory(prefix="dialog-load-") as folder:
         domain = _prepare_domain(Path(folder))
+        fsync = _fsync_ms(Path(folder))
         try:
             for store in stores:
                 try:
@@ -272,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
     command = "python -m bench.load" + ("" if argv is None else " " + " ".join(argv))
     if sys.argv[1:] and argv is None:
         command = "python -m bench.load " + " ".join(sys.argv[1:])
-    markdown = render(results, command, seconds, load_before)
+    markdown = render(results, command, seconds, load_before, fsync)
     print(markdown)
     if not (args.quick or args.no_write):
         write_section("load", markdown)
