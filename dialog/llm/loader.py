@@ -111,38 +111,67 @@ def _offline() -> None:
 
 
 def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
-    """Tokenizer and fp32 model; GGUF sources go through the safetensors cache. Raises LLMError."""
+    """Tokenizer and fp32 model; GGUF sources go through the safetensors cache. Raises LLMError.
+
+    A Llama folder (the cache of the bundled model included) loads with ``llama.py``,
+    without importing transformers; anything else loads with transformers.
+    """
     _offline()
+    started = time.monotonic()
+    folder_cache = cache_dir / source.cache_key if cache_dir is not None else None
+    cached = folder_cache if source.gguf_file else None
+    from_cache = cached is not None and (cached / _WEIGHTS).is_file()
+    folder = cached if from_cache and cached is not None else source.folder
+    try:
+        if source.gguf_file is None or from_cache:
+            tokenizer, model = _load_folder(folder)
+        else:
+            tokenizer, model = _load_gguf(source)
+            if cached is not None and _write_cache(tokenizer, model, cached) and _native(cached):
+                tokenizer, model = _load_folder(cached)  # the same code path as every later start
+    except (OSError, ValueError, KeyError, RuntimeError, ImportError, TypeError, AttributeError, NotImplementedError) as exc:
+        raise LLMError(f"cannot load language model '{source.name}' from {folder}: {exc}") from exc
+    return LoadedModel(tokenizer, model, source, from_cache, time.monotonic() - started, folder_cache)
+
+
+def _native(folder: Path) -> bool:
+    from dialog.llm.llama import supports
+
+    return supports(folder)
+
+
+def _load_folder(folder: Path) -> tuple[Any, Any]:
+    if _native(folder):
+        from dialog.llm.llama import ChatTokenizer, LlamaLM
+
+        return ChatTokenizer(folder), LlamaLM.load(folder)
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerFast
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    started = time.monotonic()
-    folder_cache = cache_dir / source.cache_key if cache_dir is not None else None
-    cached = folder_cache if source.gguf_file else None
-    try:
-        if cached is not None and (cached / _WEIGHTS).is_file():
-            folder, kwargs, from_cache = cached, {}, True
-        else:
-            folder, from_cache = source.folder, False
-            kwargs = {"gguf_file": source.gguf_file} if source.gguf_file else {}
-        if (folder / "tokenizer.json").is_file():
-            # AutoTokenizer spends seconds resolving classes and converters; the fast class reads the file directly.
-            tokenizer = PreTrainedTokenizerFast.from_pretrained(folder, local_files_only=True)
-        else:
-            tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
-        model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32, **kwargs)
-    except (OSError, ValueError, KeyError, RuntimeError, ImportError, TypeError, AttributeError, NotImplementedError) as exc:
-        raise LLMError(f"cannot load language model '{source.name}' from {folder}: {exc}") from exc
-    model.eval()
-    if cached is not None and not from_cache:
-        _write_cache(tokenizer, model, cached)
-    return LoadedModel(tokenizer, model, source, from_cache, time.monotonic() - started, folder_cache)
+    if (folder / "tokenizer.json").is_file():
+        # AutoTokenizer spends seconds resolving classes and converters; the fast class reads the file directly.
+        tokenizer = PreTrainedTokenizerFast.from_pretrained(folder, local_files_only=True)
+    else:
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32)
+    return tokenizer, model.eval()
 
 
-def _write_cache(tokenizer: Any, model: Any, target: Path) -> None:
-    """Writes the HF folder atomically; a failure only costs speed next time."""
+def _load_gguf(source: ModelSource) -> tuple[Any, Any]:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    tokenizer = AutoTokenizer.from_pretrained(source.folder, gguf_file=source.gguf_file, local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(source.folder, gguf_file=source.gguf_file, local_files_only=True, dtype=torch.float32)
+    return tokenizer, model.eval()
+
+
+def _write_cache(tokenizer: Any, model: Any, target: Path) -> bool:
+    """Writes the HF folder atomically; a failure only costs speed next time. True if written."""
     from safetensors.torch import save_file
 
     try:
@@ -150,7 +179,7 @@ def _write_cache(tokenizer: Any, model: Any, target: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     except OSError as exc:
         logger.warning("cannot create the model cache under %s: %s", target.parent, exc)
-        return
+        return False
     try:
         config = model.config.to_dict()
         config.pop("quantization_config", None)  # the GGUF origin; the cached weights are plain floats
@@ -168,9 +197,10 @@ def _write_cache(tokenizer: Any, model: Any, target: Path) -> None:
         staging.chmod(0o755)
         os.replace(staging, target)
         logger.info("cached the de-quantised model in %s", target)
+        return True
     except OSError as exc:
         logger.warning("cannot write the model cache %s: %s", target, exc)
-        shutil.rmtree(staging, ignore_errors=True)
+        return (target / _WEIGHTS).is_file()  # another process may have written it first
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
