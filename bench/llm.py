@@ -5,7 +5,8 @@
 Every measurement runs in a fresh subprocess (so "cold", "second start" and peak RSS
 are honest): the reference is what a user gets from transformers out of the box
 (``from_pretrained(gguf_file=...)`` at fp32, ``model.generate``); ours is
-``HFGenerator`` (safetensors cache, int8 or bf16 weights, own decode loop).
+``HFGenerator`` (safetensors cache, native Llama without transformers' model stack,
+int8 or bf16 weights, own decode loop).
 Cold = empty cache folder, imports included; second start = the same cache again.
 Tokens/s = 64 greedy tokens (EOS ignored) / wall time including the prefill.
 """
@@ -140,7 +141,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="dialog-bench-llm-") as cache:
             cold = _run_worker(["ours", dtype, cache, str(options.threads)])
             warm = _run_worker(["ours", dtype, cache, str(options.threads)])
-        rows.append((f"ours: {dtype} + own decode loop + safetensors cache", cold, warm))
+        rows.append((f"ours: {dtype}, native Llama, own decode loop, weights cache", cold, warm))
     load_after = _loadavg()
 
     base = reference_again["tok_s"]
