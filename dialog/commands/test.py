@@ -95,8 +95,7 @@ class _Output:
 
     def __call__(self, result: CaseResult) -> None:
         if self.bar is not None:
-            sys.stderr.write("\r\033[K")  # clear the bar's line before printing above it
-            sys.stderr.flush()
+            click.echo("\r\033[K", err=True, nl=False)  # clear the bar's line before printing above it
         click.echo(_styled(result))
         if self.show_bar and self.bar is None:
             self.bar = click.progressbar(length=self.total, label="stories", file=sys.stderr, show_pos=True)
