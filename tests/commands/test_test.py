@@ -126,12 +126,19 @@ def test_junit_and_coverage(project: Path, tmp_path: Path) -> None:
     assert "responses no case produced:\n  utter_invalid_order_id\n" in result.stdout
 
 
-def test_a_broken_story_file_is_a_config_error_with_its_position(project: Path, tmp_path: Path) -> None:
-    broken = tmp_path / "broken.yml"
-    broken.write_text("test_cases:\n  - test_case: x\n    steps:\n      - user: hi\n      - uter: utter_greet\n", encoding="utf-8")
-    result = dialog_test(project, str(broken))
+@pytest.mark.parametrize(
+    ("last_step", "where", "message"),
+    [
+        ("uter: utter_greet", "5:9", "a step needs exactly one of: user, utter"),  # a broken story file
+        ("utter: utter_gret", "5:16", "test case 'x': unknown response 'utter_gret'; did you mean 'utter_greet'?"),  # a name the bot lacks
+    ],
+)
+def test_a_bad_story_is_a_config_error_with_its_position(project: Path, tmp_path: Path, last_step: str, where: str, message: str) -> None:
+    story = tmp_path / "story.yml"
+    story.write_text(f"test_cases:\n  - test_case: x\n    steps:\n      - user: hi\n      - {last_step}\n", encoding="utf-8")
+    result = dialog_test(project, str(story))
     assert result.exit_code == 2
-    assert f"{broken}:5:9: a step needs exactly one of: user, utter" in result.output
+    assert f"{story}:{where}: {message}" in result.output
 
 
 def test_parallel_gives_the_same_results_as_serial(project: Path) -> None:
@@ -159,14 +166,6 @@ def test_default_story_folder_lookup_order(tmp_path: Path, monkeypatch: pytest.M
     assert default_story_dir(domain, config) == Path("project/stories/shop")  # beside domains/
     with pytest.raises(ConfigError, match="no story folder found"):
         default_story_dir(tmp_path / "elsewhere" / "x" / "other", SimpleNamespace(name="other"))
-
-
-def test_a_story_naming_an_unknown_response_is_a_config_error(project: Path, tmp_path: Path) -> None:
-    typo = tmp_path / "typo.yml"
-    typo.write_text("test_cases:\n  - test_case: x\n    steps:\n      - user: hi\n      - utter: utter_gret\n", encoding="utf-8")
-    result = dialog_test(project, str(typo))
-    assert result.exit_code == 2
-    assert f"{typo}:5:16: test case 'x': unknown response 'utter_gret'; did you mean 'utter_greet'?" in result.output
 
 
 def test_trains_a_missing_model_and_retrains_a_stale_one(tmp_path: Path) -> None:
