@@ -45,7 +45,10 @@ OTHER_ASSISTANTS = re.compile(
     r"|\bas an ai language model\b",
     re.IGNORECASE,
 )
-ON_TOPIC = re.compile(r"\b(acme|order|shop|return|refund|deliver|help|assist|support)", re.IGNORECASE)
+# Steering back: a shop topic or offer of help, or a polite "that's not something I can do".
+ON_PERSONA = re.compile(
+    r"\b(acme|order|shop|return|refund|deliver|help|assist|support|sorry|can't|cannot|unable)", re.IGNORECASE
+)
 
 
 def test_the_persona_check_tells_claims_from_denials() -> None:
@@ -76,5 +79,5 @@ def test_out_of_scope_replies_stay_on_persona(real_fallback: LLMFallback) -> Non
         assert not OTHER_ASSISTANTS.search(text), f"off persona: {prompt!r} -> {text!r}\n{report}"
         assert not _is_loop(text), f"loop: {prompt!r} -> {text!r}\n{report}"
         assert system_prompt not in text and real_fallback.prompt.instructions not in text
-    steered = sum(bool(ON_TOPIC.search(text or "")) for text in replies.values())
+    steered = sum(bool(ON_PERSONA.search(text or "")) for text in replies.values())
     assert steered >= 0.7 * len(replies), f"only {steered}/{len(replies)} replies steer back to the shop\n{report}"
