@@ -154,7 +154,7 @@ def store_url(kind: str, request: pytest.FixtureRequest) -> str:
     if kind == "sqlite":
         return "sqlite:///.dialog/crash-test.db"
     if kind == "redis":
-        return request.getfixturevalue("redis_server") + f"?prefix=crash{time.monotonic_ns()}&lock_timeout_s=2"
+        return request.getfixturevalue("redis_server") + f"?prefix=crash{time.monotonic_ns()}&lock_timeout_s=5"
     return create_database(request.getfixturevalue("postgres_server"))
 
 
