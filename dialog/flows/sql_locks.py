@@ -123,11 +123,14 @@ class AdvisoryLocks:
     that turn's load and append on it: one connection per active turn, never two.
     """
 
-    def __init__(self, engine: Engine, run: Callable[..., Any], timeout_s: float) -> None:
+    def __init__(self, engine: Engine, run: Callable[..., Any], timeout_s: float, max_holders: int) -> None:
         self._engine = engine
         self._run = run
         self._timeout_s = timeout_s
         self._local = LocalLocks()
+        # Turns beyond the pool's capacity wait here, on the event loop, not in a thread
+        # blocked on the pool (which could starve the turns that hold connections).
+        self._holders = asyncio.Semaphore(max_holders)
         self.held: dict[str, Connection] = {}
 
     @staticmethod
@@ -136,7 +139,7 @@ class AdvisoryLocks:
 
     @asynccontextmanager
     async def hold(self, sender_id: str) -> AsyncIterator[None]:
-        async with self._local.hold(sender_id):
+        async with self._local.hold(sender_id), self._holders:
             key = self._key(sender_id)
             # One thread hop checks a connection out and tries the lock; one gives both back.
             connection, acquired = await self._run(self._connect_and_try, key)

@@ -20,7 +20,9 @@ PostgreSQL: ``exec_driver_sql``): it cost several times what the database did.
 
 URL options (removed before the URL reaches the driver): ``synchronous``
 (SQLite: ``full`` or ``normal``), ``lock_timeout_s`` (how long a turn waits for a
-sender's lock, default 30), ``pool_size`` (PostgreSQL connections kept, default 5).
+sender's lock, default 30), ``max_connections`` (PostgreSQL connections of this
+process, default 20: at most that many turns hold one, others queue for it; keep
+the sum over processes under the server's ``max_connections``, 100 by default).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ __all__ = ["SQLStore"]
 
 Event = dict[str, Any]
 
-_OWN_OPTIONS = ("synchronous", "lock_timeout_s", "pool_size")
+_OWN_OPTIONS = ("synchronous", "lock_timeout_s", "max_connections")
 _SYNCHRONOUS = ("full", "normal")
 _BUSY_TIMEOUT_MS = 30_000
 _PG_SELECT = "SELECT data FROM events WHERE sender_id = %s AND position >= %s ORDER BY position"
@@ -139,10 +141,13 @@ class SQLStore:
         self._executor: ThreadPoolExecutor | None = None
         self._sqlite: SQLiteIO | None = None
         if self.dialect == "postgresql":
-            pool_size = int(_number(options, "pool_size", 5, url))
-            self._engine = create_engine(driver_url, pool_size=pool_size, max_overflow=100, pool_pre_ping=True)
+            connections = max(4, int(_number(options, "max_connections", 20, url)))
+            self._engine = create_engine(
+                driver_url, pool_size=min(5, connections), max_overflow=connections - min(5, connections), pool_pre_ping=True
+            )
             self._executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="dialog-pg")
-            self._locks = AdvisoryLocks(self._engine, self._run, lock_timeout_s)
+            # Two connections stay free for reads outside a turn (the tracker endpoint).
+            self._locks = AdvisoryLocks(self._engine, self._run, lock_timeout_s, connections - 2)
         else:
             synchronous = options.get("synchronous", "full").lower()
             if synchronous not in _SYNCHRONOUS:

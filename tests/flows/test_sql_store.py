@@ -302,3 +302,21 @@ def test_postgres_advisory_lock_times_out_while_another_holds_it(postgres_url: s
         await waiter.close()
 
     run(scenario())
+
+
+@pytest.mark.services
+def test_postgres_turns_beyond_the_connection_limit_queue_instead_of_failing(postgres_url: str) -> None:
+    async def scenario() -> None:
+        store = SQLStore(postgres_url + "?max_connections=6")
+
+        async def turn(index: int) -> None:
+            async with store.lock(f"s{index}"):
+                await store.load(f"s{index}")
+                await asyncio.sleep(0.01)
+                await store.append(f"s{index}", [{"event": "user", "text": str(index)}])
+
+        await asyncio.gather(*(turn(index) for index in range(60)))
+        assert len(await store.senders()) == 60
+        await store.close()
+
+    run(scenario())
