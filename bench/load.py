@@ -231,12 +231,12 @@ def render(results: list[LevelResult], command: str, seconds: float, load_before
         f"are noisy when it is high). One fsync on this disk during the run: p50 {fsync[0]:.1f} ms, "
         f"p99 {fsync[1]:.1f} ms (a SQLite FULL commit waits for one; turns waiting together share it).",
         "",
-        "| store | senders | turns/s | p50 ms | p99 ms | server CPU ms/turn | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| store | senders | turns/s | p50 ms | p99 ms | server CPU ms/turn | turns/s per free core | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(f"| {r.store} | {r.senders} | {r.turns_per_s:.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
-                     f"{r.server_cpu_ms:.2f} | {r.errors} |")
+                     f"{r.server_cpu_ms:.2f} | {1000 / r.server_cpu_ms if r.server_cpu_ms else 0:.0f} | {r.errors} |")
     single = [r for r in results if r.store == "sqlite" and r.senders == 1]
     twenty = [r for r in results if r.store == "sqlite" and r.senders == 20]
     lines += ["", "Targets (SQLite, the default store, `synchronous=FULL`):"]
@@ -255,7 +255,8 @@ def render(results: list[LevelResult], command: str, seconds: float, load_before
         "`redis` = redis-server with `appendonly yes, appendfsync everysec`; "
         "`postgres` = PostgreSQL with fsync on, advisory locks. Server CPU ms/turn is the server "
         "process's user + system time per turn (from /proc): unlike latency it barely depends on what "
-        "else the machine runs; 1000 / it bounds the turns/s one worker can reach on one free core.",
+        "else the machine runs; 'turns/s per free core' = 1000 / it, what one worker process could serve "
+        "with a whole core to itself (the measured turns/s fall short of it when other jobs take the cores).",
     ]
     return "\n".join(lines)
 
