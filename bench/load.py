@@ -229,7 +229,7 @@ def render(results: list[LevelResult], command: str, seconds: float, load_before
         f"{WARMUP_S:g} s warm-up, then {seconds:g} s measured per level. The load generator runs on the same "
         f"2 cores. Load average before the run: {load_before:.1f} (other jobs share this machine; numbers "
         f"are noisy when it is high). One fsync on this disk during the run: p50 {fsync[0]:.1f} ms, "
-        f"p99 {fsync[1]:.1f} ms (a SQLite FULL commit waits for one; turns waiting together share it).",
+        f"p99 {fsync[1]:.1f} ms (a probe: 4 KB overwrite + fdatasync in the run's temp folder; SQLite FULL syncs its WAL on every commit, and turns waiting together share one sync).",
         "",
         "| store | senders | turns/s | p50 ms | p99 ms | server CPU ms/turn | turns/s per free core | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
