@@ -40,7 +40,7 @@ from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import ChatMessage, Generation, TokenStream
 from dialog.llm.decode import DecodeSettings, decode
 from dialog.llm.loader import LoadedModel, ModelSource, default_cache_dir, load_model, resolve_source
-from dialog.llm.quantize import DTYPES, apply_precision
+from dialog.llm.quantize import DTYPES, IncompleteCacheError, apply_precision, int8_cache_ready
 
 __all__ = ["HFGenerator"]
 
@@ -124,10 +124,16 @@ class HFGenerator:
 
         if self.threads:
             torch.set_num_threads(self.threads)
-        loaded = load_model(self.source, self.cache_dir)
+        skip = self.dtype == "int8" and self.cache_dir is not None and int8_cache_ready(self.cache_dir / self.source.cache_key)
+        loaded = load_model(self.source, self.cache_dir, int8_cached=skip)
         converting = time.monotonic()
         try:
-            loaded.model = apply_precision(loaded.model, self.dtype, loaded.cache_folder)
+            try:
+                loaded.model = apply_precision(loaded.model, self.dtype, loaded.cache_folder)
+            except IncompleteCacheError as exc:
+                logger.warning("%s; reading the full weights instead", exc)
+                loaded = load_model(self.source, self.cache_dir)
+                loaded.model = apply_precision(loaded.model, self.dtype, loaded.cache_folder)
         except (RuntimeError, ValueError, TypeError, NotImplementedError) as exc:
             raise LLMError(f"cannot convert '{self.model_name}' to {self.dtype}: {exc}") from exc
         self._loaded = loaded

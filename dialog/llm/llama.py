@@ -200,19 +200,25 @@ class LlamaLM(nn.Module):
         self._inv_freq = self._rope(config)
 
     @classmethod
-    def load(cls, folder: Path) -> LlamaLM:
-        from safetensors.torch import load_file
+    def load(cls, folder: Path, skip_projections: bool = False) -> LlamaLM:
+        """From an HF folder. ``skip_projections`` leaves the attention/MLP weights unread
+        (on the meta device) for a caller that fills them from the int8 cache."""
+        from safetensors import safe_open
 
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         with torch.device("meta"):
             model = cls(config)
-        tensors = load_file(str(folder / "model.safetensors"))
-        if config.get("tie_word_embeddings", False):
-            tensors.pop("lm_head.weight", None)
+        tied = bool(config.get("tie_word_embeddings", False))
+        with safe_open(str(folder / "model.safetensors"), framework="pt") as weights:
+            tensors = {
+                name: weights.get_tensor(name)
+                for name in weights.keys()  # noqa: SIM118 (safe_open is not a dict)
+                if not (tied and name == "lm_head.weight") and not (skip_projections and name.endswith("_proj.weight"))
+            }
         model.load_state_dict(tensors, strict=False, assign=True)
-        if config.get("tie_word_embeddings", False):
+        if tied:
             model.lm_head.weight = model.model.embed_tokens.weight
-        missing = [name for name, p in model.named_parameters() if p.is_meta]
+        missing = [name for name, p in model.named_parameters() if p.is_meta and not (skip_projections and name.endswith("_proj.weight"))]
         if missing:
             raise ValueError(f"{folder / 'model.safetensors'} lacks {', '.join(missing[:3])}")
         return model.eval()

@@ -110,11 +110,13 @@ def _offline() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
+def load_model(source: ModelSource, cache_dir: Path | None, int8_cached: bool = False) -> LoadedModel:
     """Tokenizer and fp32 model; GGUF sources go through the safetensors cache. Raises LLMError.
 
     A Llama folder (the cache of the bundled model included) loads with ``llama.py``,
     without importing transformers; anything else loads with transformers.
+    ``int8_cached``: the caller will take the projection weights from the int8 cache,
+    so a native load skips reading them in fp32.
     """
     _offline()
     started = time.monotonic()
@@ -124,7 +126,7 @@ def load_model(source: ModelSource, cache_dir: Path | None) -> LoadedModel:
     folder = cached if from_cache and cached is not None else source.folder
     try:
         if source.gguf_file is None or from_cache:
-            tokenizer, model = _load_folder(folder)
+            tokenizer, model = _load_folder(folder, int8_cached)
         else:
             tokenizer, model = _load_gguf(source)
             if cached is not None and _write_cache(tokenizer, model, cached) and _native(cached):
@@ -140,11 +142,11 @@ def _native(folder: Path) -> bool:
     return supports(folder)
 
 
-def _load_folder(folder: Path) -> tuple[Any, Any]:
+def _load_folder(folder: Path, skip_projections: bool = False) -> tuple[Any, Any]:
     if _native(folder):
         from dialog.llm.llama import ChatTokenizer, LlamaLM
 
-        return ChatTokenizer(folder), LlamaLM.load(folder)
+        return ChatTokenizer(folder), LlamaLM.load(folder, skip_projections)
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerFast
     from transformers.utils import logging as hf_logging

@@ -18,12 +18,20 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DTYPES", "INT8_FILE", "apply_precision"]
+__all__ = ["DTYPES", "INT8_FILE", "IncompleteCacheError", "apply_precision", "int8_cache_ready"]
 
 logger = logging.getLogger(__name__)
 
 DTYPES = ("int8", "bf16", "fp32")
 INT8_FILE = "int8.safetensors"
+
+
+class IncompleteCacheError(ValueError):
+    """The int8 cache lacks a layer whose fp32 weights were not loaded; load them and retry."""
+
+
+def int8_cache_ready(cache_folder: Path | None) -> bool:
+    return cache_folder is not None and (cache_folder / INT8_FILE).is_file()
 
 
 def apply_precision(model: Any, dtype: str, cache_folder: Path | None = None) -> Any:
@@ -76,6 +84,8 @@ def _quantize_linears(model: Any, cache_path: Path | None) -> Any:
     for name, parent, child_name, linear in _linears(model):
         weights, scales = cached.get(f"{name}.weight"), cached.get(f"{name}.scale")
         if weights is None or scales is None or tuple(weights.shape) != tuple(linear.weight.shape):
+            if linear.weight.is_meta:
+                raise IncompleteCacheError(f"the int8 cache {cache_path} has no usable weights for {name}")
             weight = linear.weight.detach().float()
             scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8)
             weights = torch.clamp(torch.round(weight / scales[:, None]), -127, 127).to(torch.int8)

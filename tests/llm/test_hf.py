@@ -122,3 +122,6 @@ def test_int8_weights_are_cached_and_reused(tiny_model: Path, tmp_path: Path) ->
     assert (cache / "int8.safetensors").is_file()
     second, details = reply()
     assert second == first and details["dtype"] == "int8"
+    (cache / "int8.safetensors").write_bytes(b"garbage")  # a broken cache costs time, never the reply
+    third, _ = reply()
+    assert third == first
