@@ -110,7 +110,8 @@ def render(runs: Sequence[dict[str, Any]]) -> str:
     ]
     for run in runs[1:]:
         names = " + ".join(entry["name"] for entry in run["pipeline"])
-        parts += ["", f"### Also measured: {names}", "", *_run_tables(run)]
+        title = "the default pipeline again" if run["pipeline"] == runs[0]["pipeline"] else names
+        parts += ["", f"### Also measured: {title}", "", *_run_tables(run)]
     if TRIED_PATH.exists():
         parts += ["", TRIED_PATH.read_text(encoding="utf-8").strip()]
     return "\n".join(parts)
