@@ -4,8 +4,10 @@ Each conversation is a list ``<prefix>:events:<sender>`` of JSON events (index =
 position); ``<prefix>:senders`` is the set of sender ids. A turn is one MULTI/EXEC
 transaction (``RPUSH`` of all its events + ``SADD``), so it is stored whole or not
 at all. The per-sender lock is a Redis lock (``SET NX PX`` with a token) with a
-timeout: a live holder renews it every third of the timeout, a crashed one stops
-renewing and the lock frees itself after at most ``lock_timeout_s``.
+timeout: a live holder renews it every third of the timeout (so two renewals in a
+row may be missed or fail before it expires), a crashed one stops renewing and the
+lock frees itself after at most ``lock_timeout_s``. Renewal runs on the event loop:
+keep ``lock_timeout_s`` well above the longest time the loop can be blocked.
 
 Durability is Redis's own: run it with ``appendonly yes`` (``appendfsync always``
 to survive a power cut) so a turn that was answered is never lost.
@@ -29,7 +31,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from redis.asyncio import Redis
 from redis.asyncio.lock import Lock
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
 from dialog.errors import ConfigError, StoreError
 from dialog.flows.event_cache import EventCache
@@ -142,13 +144,32 @@ class RedisStore:
                 await self._release(lock, sender_id)
 
     async def _renew(self, lock: Lock) -> None:
+        """Push the lock's expiry out every third of its timeout while the turn runs.
+
+        A failed renewal (Redis briefly unreachable) is retried at the next beat; only
+        a lock that is no longer ours (it expired and maybe another process took it)
+        ends the renewal. Late beats are logged: they mean the event loop was blocked.
+        """
+        loop = asyncio.get_running_loop()
+        beat = self.lock_timeout_s / 3
+        renewed = loop.time()
         while True:
-            await asyncio.sleep(self.lock_timeout_s / 3)
+            await asyncio.sleep(beat)
+            started = loop.time()
             try:
                 await lock.reacquire()
-            except (LockError, RedisError) as exc:
-                logger.warning("could not renew the lock %s: %s", lock.name, exc)
+            except LockNotOwnedError:
+                logger.warning(
+                    "lost the lock %s: not renewed for %.2f s, its timeout is %.2f s (was the event loop blocked?)",
+                    lock.name, started - renewed, self.lock_timeout_s,
+                )
                 return
+            except RedisError as exc:
+                logger.warning("could not renew the lock %s, retrying: %s", lock.name, exc)
+                continue
+            if started - renewed > 2 * beat:
+                logger.warning("renewed the lock %s late, after %.2f s of its %.2f s", lock.name, started - renewed, self.lock_timeout_s)
+            renewed = started
 
     async def _release(self, lock: Lock, sender_id: str) -> None:
         try:

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 import redis
+import redis.asyncio as aioredis
 
 from dialog.errors import ConfigError, StoreError
 from dialog.flows.redis_store import RedisStore
@@ -65,16 +66,26 @@ def test_a_crashed_holders_lock_frees_itself_after_the_timeout(redis_url: str, r
     assert 0.15 < asyncio.run(scenario()) < 2.0
 
 
-def test_a_long_turn_keeps_its_lock_by_renewing_it(redis_url: str) -> None:
-    async def scenario() -> list[str]:
-        first = RedisStore(redis_url + "&lock_timeout_s=0.3")
-        second = RedisStore(redis_url + "&lock_timeout_s=0.3")
+def test_a_long_turn_keeps_its_lock_by_renewing_it(redis_url: str, redis_server: str) -> None:
+    # A 3 s turn under a 1 s lock timeout: without renewal the lock key would be gone
+    # after 1 s and the other turn would slip in. Renewal beats every 1/3 s, so the
+    # event loop must stall for ~0.7 s before the lock is lost: robust on a loaded CI.
+    prefix = redis_url.split("prefix=")[1]
+
+    async def scenario() -> tuple[list[str], int]:
+        first = RedisStore(redis_url + "&lock_timeout_s=1")
+        second = RedisStore(redis_url + "&lock_timeout_s=1")
+        observer = aioredis.Redis.from_url(redis_server)
         order: list[str] = []
+        ttl_late_in_the_turn = -2
 
         async def long_turn() -> None:
+            nonlocal ttl_late_in_the_turn
             async with first.lock("u1"):
                 order.append("long-start")
-                await asyncio.sleep(1.0)  # three lock timeouts
+                await asyncio.sleep(2.5)
+                ttl_late_in_the_turn = await observer.pttl(f"{prefix}:lock:u1")
+                await asyncio.sleep(0.5)
                 order.append("long-end")
 
         async def other_turn() -> None:
@@ -82,12 +93,17 @@ def test_a_long_turn_keeps_its_lock_by_renewing_it(redis_url: str) -> None:
             async with second.lock("u1"):
                 order.append("other")
 
-        await asyncio.gather(long_turn(), other_turn())
-        await first.close()
-        await second.close()
-        return order
+        try:
+            await asyncio.gather(long_turn(), other_turn())
+        finally:
+            await first.close()
+            await second.close()
+            await observer.aclose()
+        return order, ttl_late_in_the_turn
 
-    assert asyncio.run(scenario()) == ["long-start", "long-end", "other"]
+    order, ttl_ms = asyncio.run(scenario())
+    assert 0 < ttl_ms <= 1000  # 2.5 s into the turn the 1 s lock still exists: it was renewed
+    assert order == ["long-start", "long-end", "other"]
 
 
 def test_unreachable_redis_is_a_store_error() -> None:
