@@ -10,6 +10,7 @@ Use: ``from tests.services import postgres_server, postgres_url, redis_server, r
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import Iterator
 
@@ -17,7 +18,15 @@ import pytest
 
 from dialog.testing.services import ServiceMissing, create_database, free_port, start_postgres, start_redis
 
-__all__ = ["create_database", "free_port", "postgres_server", "postgres_url", "redis_server", "redis_url"]
+__all__ = ["collect_leaks", "create_database", "free_port", "postgres_server", "postgres_url", "redis_server", "redis_url"]
+
+
+@pytest.fixture(autouse=True)
+def collect_leaks() -> Iterator[None]:
+    """Collect garbage after each test (autouse where imported), so a connection or
+    socket the test leaked warns, and fails it, here, not in some later unrelated test."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")

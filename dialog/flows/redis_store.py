@@ -80,6 +80,7 @@ class RedisStore:
             raise ConfigError(f"tracker_store: cannot use Redis URL '{url}': {exc}") from exc
         self._cache = EventCache()
         self._local = LocalLocks()
+        self._renewers: set[asyncio.Task[None]] = set()
 
     def _events_key(self, sender_id: str) -> str:
         return f"{self.prefix}:events:{sender_id}"
@@ -135,12 +136,11 @@ class RedisStore:
             if not acquired:
                 raise StoreError(f"timed out waiting for the lock of conversation '{sender_id}' in {self.url}")
             renewer = asyncio.create_task(self._renew(lock))
+            self._renewers.add(renewer)
             try:
                 yield
             finally:
-                renewer.cancel()
-                with suppress(asyncio.CancelledError):
-                    await renewer
+                await self._stop(renewer)
                 await self._release(lock, sender_id)
 
     async def _renew(self, lock: Lock) -> None:
@@ -186,5 +186,18 @@ class RedisStore:
             raise StoreError(f"cannot list conversations in {self.url}: {exc}") from exc
         return sorted(member.decode("utf-8") for member in members)
 
+    async def _stop(self, renewer: asyncio.Task[None]) -> None:
+        renewer.cancel()
+        with suppress(asyncio.CancelledError):
+            await renewer
+        self._renewers.discard(renewer)
+
     async def close(self) -> None:
-        await self._client.aclose()
+        """Stop lock renewals still running and close every pooled connection, so no
+        socket is left for the garbage collector (it would warn about it much later)."""
+        for renewer in list(self._renewers):
+            await self._stop(renewer)
+        try:
+            await self._client.aclose(close_connection_pool=True)
+        finally:
+            await self._client.connection_pool.disconnect()

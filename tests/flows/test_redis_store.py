@@ -10,7 +10,7 @@ from dialog.errors import ConfigError, StoreError
 from dialog.flows.redis_store import RedisStore
 from dialog.flows.store import open_store
 from tests.flows.store_contract import CONTRACT, two_stores_share_conversations
-from tests.services import redis_server, redis_url  # noqa: F401  (fixtures)
+from tests.services import collect_leaks, redis_server, redis_url  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.services
 
@@ -37,30 +37,32 @@ def test_events_are_a_list_per_sender_and_a_turn_is_one_transaction(redis_url: s
 
     async def scenario() -> None:
         store = RedisStore(redis_url)
-        await store.append("u1", [{"event": "user", "text": "hi"}, {"event": "bot", "text": "hello"}])
-        await store.close()
+        try:
+            await store.append("u1", [{"event": "user", "text": "hi"}, {"event": "bot", "text": "hello"}])
+        finally:
+            await store.close()
 
     asyncio.run(scenario())
-    client = redis.Redis.from_url(redis_server)
-    assert client.lrange(f"{prefix}:events:u1", 0, -1) == [b'{"event":"user","text":"hi"}', b'{"event":"bot","text":"hello"}']
-    assert client.smembers(f"{prefix}:senders") == {b"u1"}
-    client.close()
+    with redis.Redis.from_url(redis_server) as client:
+        assert client.lrange(f"{prefix}:events:u1", 0, -1) == [b'{"event":"user","text":"hi"}', b'{"event":"bot","text":"hello"}']
+        assert client.smembers(f"{prefix}:senders") == {b"u1"}
 
 
 def test_a_crashed_holders_lock_frees_itself_after_the_timeout(redis_url: str, redis_server: str) -> None:
     prefix = redis_url.split("prefix=")[1]
-    client = redis.Redis.from_url(redis_server)
-    # A process that died while holding the lock left this key with a 0.3 s expiry.
-    client.set(f"{prefix}:lock:u1", "dead-process-token", px=300)
-    client.close()
+    with redis.Redis.from_url(redis_server) as client:
+        # A process that died while holding the lock left this key with a 0.3 s expiry.
+        client.set(f"{prefix}:lock:u1", "dead-process-token", px=300)
 
     async def scenario() -> float:
         store = RedisStore(redis_url + "&lock_timeout_s=0.3")
         loop = asyncio.get_running_loop()
         started = loop.time()
-        async with store.lock("u1"):
-            waited = loop.time() - started
-        await store.close()
+        try:
+            async with store.lock("u1"):
+                waited = loop.time() - started
+        finally:
+            await store.close()
         return waited
 
     assert 0.15 < asyncio.run(scenario()) < 2.0
@@ -109,9 +111,11 @@ def test_a_long_turn_keeps_its_lock_by_renewing_it(redis_url: str, redis_server:
 def test_unreachable_redis_is_a_store_error() -> None:
     async def scenario() -> None:
         store = RedisStore("redis://127.0.0.1:1/0")
-        with pytest.raises(StoreError, match="cannot load conversation 'u1'"):
-            await store.load("u1")
-        await store.close()
+        try:
+            with pytest.raises(StoreError, match="cannot load conversation 'u1'"):
+                await store.load("u1")
+        finally:
+            await store.close()
 
     asyncio.run(scenario())
 

@@ -4,6 +4,7 @@ import asyncio
 import multiprocessing
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,7 @@ def test_a_turn_is_one_transaction(tmp_path: Path) -> None:
     async def scenario() -> list[dict]:
         store = SQLStore("sqlite:///g.db", root=tmp_path)
         await store.append("u1", [{"event": "user", "text": "hi"}])
-        with sqlite3.connect(tmp_path / "g.db") as raw:
+        with closing(sqlite3.connect(tmp_path / "g.db")) as raw:  # sqlite3's own `with` only commits
             raw.execute(
                 "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.data LIKE '%boom%' "
                 "BEGIN SELECT RAISE(ABORT, 'refused'); END"
@@ -245,7 +246,7 @@ def test_loaded_events_are_copies(tmp_path: Path) -> None:
 # -- the same contract on SQLite and on a real PostgreSQL --------------------------
 
 from tests.flows.store_contract import CONTRACT, two_stores_share_conversations  # noqa: E402
-from tests.services import postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
+from tests.services import collect_leaks, postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
 
 
 @pytest.mark.parametrize("synchronous", ["full", "normal"])
