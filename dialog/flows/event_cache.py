@@ -8,12 +8,15 @@ conversation grows. Least recently used conversations are dropped past ``size``.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 __all__ = ["EventCache"]
 
 Event = dict[str, Any]
+Rows = Sequence[str | bytes]
 
 
 class EventCache:
@@ -45,3 +48,27 @@ class EventCache:
 
     def forget(self, sender_id: str) -> None:
         self._entries.pop(sender_id, None)
+
+    async def read_through(self, sender_id: str, read: Callable[[int], Awaitable[Rows]]) -> list[Event]:
+        """The whole conversation: the cached prefix plus the JSON rows ``read(position)``
+        returns from that position on (shared by every durable store's ``load``).
+
+        If the cached prefix was dropped while ``read`` ran (other conversations pushed
+        it out), the rows do not join anything: the conversation is read again from 0.
+        """
+        known = self.known(sender_id)
+        events = self.extend(sender_id, known, _decode(await read(known)))
+        if events is None:
+            self.forget(sender_id)
+            events = self.extend(sender_id, 0, _decode(await read(0))) or []
+        return events
+
+    def remember(self, sender_id: str, first_position: int, rows: Rows) -> None:
+        """Cache a turn just stored at ``first_position``; a turn that does not join
+        the cached prefix drops it (the next load reads the conversation whole)."""
+        if self.extend(sender_id, first_position, _decode(rows)) is None:
+            self.forget(sender_id)
+
+
+def _decode(rows: Rows) -> list[Event]:
+    return [json.loads(row) for row in rows]

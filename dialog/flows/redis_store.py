@@ -86,14 +86,7 @@ class RedisStore:
         return f"{self.prefix}:events:{sender_id}"
 
     async def load(self, sender_id: str) -> list[Event]:
-        known = self._cache.known(sender_id)
-        rows = await self._range(sender_id, known)
-        events = self._cache.extend(sender_id, known, [json.loads(row) for row in rows])
-        if events is None:  # the cached prefix was dropped while we read: read it all
-            self._cache.forget(sender_id)
-            rows = await self._range(sender_id, 0)
-            events = self._cache.extend(sender_id, 0, [json.loads(row) for row in rows]) or []
-        return events
+        return await self._cache.read_through(sender_id, lambda start: self._range(sender_id, start))
 
     async def _range(self, sender_id: str, start: int) -> list[bytes]:
         try:
@@ -115,8 +108,7 @@ class RedisStore:
                 length, _ = await pipe.execute()
         except RedisError as exc:
             raise StoreError(f"cannot save a turn of conversation '{sender_id}' to {self.url}: {exc}") from exc
-        if self._cache.extend(sender_id, length - len(rows), [json.loads(row) for row in rows]) is None:
-            self._cache.forget(sender_id)
+        self._cache.remember(sender_id, length - len(rows), rows)
 
     @asynccontextmanager
     async def lock(self, sender_id: str) -> AsyncIterator[None]:

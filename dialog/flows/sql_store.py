@@ -232,14 +232,7 @@ class SQLStore:
 
     async def load(self, sender_id: str) -> list[Event]:
         await self._ensure_schema()
-        known = self._cache.known(sender_id)
-        rows = await self._rows(sender_id, known)
-        events = self._cache.extend(sender_id, known, [json.loads(row) for row in rows])
-        if events is None:  # the cached prefix was dropped while we read: read it all
-            self._cache.forget(sender_id)
-            rows = await self._rows(sender_id, 0)
-            events = self._cache.extend(sender_id, 0, [json.loads(row) for row in rows]) or []
-        return events
+        return await self._cache.read_through(sender_id, lambda start: self._rows(sender_id, start))
 
     async def _rows(self, sender_id: str, first_position: int) -> list[str]:
         if self._sqlite is not None:  # inline: WAL readers never wait for the writer
@@ -260,8 +253,7 @@ class SQLStore:
             first = self._sqlite.insert(sender_id, rows)
         else:
             first = await self._read(sender_id, self._insert_alone, sender_id, rows)
-        if self._cache.extend(sender_id, first, [json.loads(row) for row in rows]) is None:
-            self._cache.forget(sender_id)
+        self._cache.remember(sender_id, first, rows)
 
     def lock(self, sender_id: str) -> Any:
         return self._locks.hold(sender_id)
