@@ -5,18 +5,19 @@ one is skipped, with the reason, only when the binaries are not installed
 (``make services`` installs them). Each test gets its own Redis key prefix /
 PostgreSQL database.
 
-Use: ``from tests.services import postgres_server, postgres_url, redis_server, redis_url``.
+Use: ``from tests.services import collect_leaks, postgres_server, postgres_url, redis_server, redis_url``
+(import ``collect_leaks`` too: it makes a leaked connection fail the test that leaked it).
 """
 
 from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from dialog.testing.services import ServiceMissing, create_database, free_port, start_postgres, start_redis
+from dialog.testing.services import RunningService, ServiceMissing, create_database, free_port, start_postgres, start_redis
 
 __all__ = ["collect_leaks", "create_database", "free_port", "postgres_server", "postgres_url", "redis_server", "redis_url"]
 
@@ -29,17 +30,22 @@ def collect_leaks() -> Iterator[None]:
     gc.collect()
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[str]:
-    """``redis://127.0.0.1:<port>/0`` of a private redis-server."""
+def _serve(start: Callable[[], RunningService]) -> Iterator[str]:
+    """Start a server for the session (or skip, saying why) and stop it at the end."""
     try:
-        service = start_redis()
+        service = start()
     except ServiceMissing as missing:
         pytest.skip(str(missing))
     try:
         yield service.url
     finally:
         service.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """``redis://127.0.0.1:<port>/0`` of a private redis-server."""
+    yield from _serve(start_redis)
 
 
 @pytest.fixture
@@ -51,14 +57,7 @@ def redis_url(redis_server: str) -> str:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """``postgresql://dialog@127.0.0.1:<port>`` (no database part) of a private server."""
-    try:
-        service = start_postgres()
-    except ServiceMissing as missing:
-        pytest.skip(str(missing))
-    try:
-        yield service.url
-    finally:
-        service.stop()
+    yield from _serve(start_postgres)
 
 
 @pytest.fixture

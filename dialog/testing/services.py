@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RunningService", "ServiceMissing", "create_database", "free_port", "start_postgres", "start_redis"]
+__all__ = ["RunningService", "ServiceMissing", "create_database", "free_port", "start_postgres", "start_redis", "stop_process"]
 
 INSTALL_HINT = "install it with `make services` (Debian packages redis-server and postgresql)"
 
@@ -40,14 +40,21 @@ class RunningService:
     stop_signal: int = signal.SIGTERM
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(self.stop_signal)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process, self.stop_signal)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def stop_process(process: subprocess.Popen, stop_signal: int = signal.SIGTERM, timeout_s: float = 15.0) -> None:
+    """Ask a child process to stop (``stop_signal`` lets servers shut down cleanly) and
+    kill it if it has not within ``timeout_s``, so no test leaves a process behind."""
+    if process.poll() is not None:
+        return
+    process.send_signal(stop_signal)
+    try:
+        process.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
 
 
 def free_port() -> int:

@@ -33,6 +33,7 @@ import httpx
 import pytest
 import yaml
 
+from dialog.testing.services import stop_process
 from tests.services import create_database, free_port, postgres_server, redis_server  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).parents[2]
@@ -122,13 +123,7 @@ class Server:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process)
         self.log.close()
 
     def say(self, client: httpx.Client, sender: str, text: str) -> list[dict]:
