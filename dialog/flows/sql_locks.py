@@ -21,10 +21,11 @@ import hashlib
 import os
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,6 +38,8 @@ __all__ = ["AdvisoryLocks", "FileLocks", "bucket_of"]
 BUCKETS = 1 << 16
 _FIRST_WAIT_S = 0.001
 _MAX_WAIT_S = 0.02
+
+T = TypeVar("T")
 
 
 def bucket_of(sender_id: str, buckets: int = BUCKETS) -> int:
@@ -142,12 +145,13 @@ class AdvisoryLocks:
         async with self._local.hold(sender_id), self._holders:
             key = self._key(sender_id)
             # One thread hop checks a connection out and tries the lock; one gives both back.
-            connection, acquired = await self._run(self._connect_and_try, key)
+            connection, acquired = await self._checkout(key)
+            unlocked = False
             try:
                 if not acquired:
 
                     async def try_once() -> bool:
-                        return await self._run(_try_advisory, connection, key)
+                        return await _finished(self._run(_try_advisory, connection, key))
 
                     await _poll(try_once, self._timeout_s, f"sender '{sender_id}'")
                 self.held[sender_id] = connection
@@ -156,8 +160,22 @@ class AdvisoryLocks:
                 finally:
                     del self.held[sender_id]
                     await self._run(_advisory_unlock, connection, key)
+                    unlocked = True
             finally:
-                await self._run(connection.close)
+                # A wait that timed out or was cancelled may have won the lock in its last
+                # try: end that session (which drops its locks) rather than pool it locked.
+                await self._run(connection.close if unlocked else partial(_discard, connection))
+
+    async def _checkout(self, key: int) -> tuple[Connection, bool]:
+        """``_connect_and_try`` in a thread; if the turn is cancelled meanwhile, the thread
+        still finishes, and its connection (maybe holding the lock) is discarded."""
+        work = asyncio.ensure_future(self._run(self._connect_and_try, key))
+        try:
+            return await _finished(work)
+        except asyncio.CancelledError:
+            if not work.cancelled() and work.exception() is None:
+                await self._run(_discard, work.result()[0])
+            raise
 
     def _connect_and_try(self, key: int) -> tuple[Connection, bool]:
         try:
@@ -169,6 +187,23 @@ class AdvisoryLocks:
         except StoreError:
             connection.close()
             raise
+
+
+async def _finished(work: Awaitable[T]) -> T:
+    """Await thread work; when cancelled, first let the thread finish with the
+    connection (closing it under a running statement would break it)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
+
+
+def _discard(connection: Connection) -> None:
+    """Close the database session instead of pooling it: its advisory locks go with it."""
+    connection.invalidate()
+    connection.close()
 
 
 def _try_advisory(connection: Connection, key: int) -> bool:

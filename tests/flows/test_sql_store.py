@@ -306,6 +306,37 @@ def test_postgres_advisory_lock_times_out_while_another_holds_it(postgres_url: s
 
 
 @pytest.mark.services
+def test_postgres_turns_cancelled_while_waiting_for_the_lock_never_leave_it_held(postgres_url: str) -> None:
+    # Waiters are cancelled right as the lock frees, often while a thread is taking it
+    # for them: that connection must not go back to the pool still holding the lock.
+    async def scenario() -> None:
+        holder = SQLStore(postgres_url)
+        waiters = [SQLStore(postgres_url) for _ in range(4)]
+        checker = SQLStore(postgres_url + "?lock_timeout_s=2")
+        try:
+            for round_ in range(40):  # cancel 0 .. 20 ms after the release: waiters poll every <= 20 ms
+
+                async def wait(store: SQLStore) -> None:
+                    async with store.lock("u1"):
+                        await asyncio.sleep(10)
+
+                async with holder.lock("u1"):
+                    tasks = [asyncio.create_task(wait(store)) for store in waiters]
+                    await asyncio.sleep(0.03)
+                await asyncio.sleep(0.0005 * round_)
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                async with checker.lock("u1"):  # StoreError here: a cancelled waiter kept the lock
+                    pass
+        finally:
+            for store in (holder, checker, *waiters):
+                await store.close()
+
+    run(scenario())
+
+
+@pytest.mark.services
 def test_postgres_turns_beyond_the_connection_limit_queue_instead_of_failing(postgres_url: str) -> None:
     async def scenario() -> None:
         store = SQLStore(postgres_url + "?max_connections=6")
