@@ -10,31 +10,10 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.testing.fakes import TableParser
 from dialog.types import Button, Message
-
-MINIBOT = Path(__file__).parent / "data" / "minibot"
-
-TABLE = {
-    "hi": "greet",
-    "where is my order": "check_order",
-    "how can i pay": "payment_methods",
-    "human please": "human_handoff",
-    "stop it": "cancel",
-    "tell me a joke": "out_of_scope",
-}
-
-
-class CountingStore(MemoryStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.appends = 0
-
-    async def append(self, sender_id: str, events: list[dict]) -> None:
-        self.appends += 1
-        await super().append(sender_id, events)
+from tests.minibot import CountingStore, MINIBOT, TABLE
 
 
 @pytest.fixture

@@ -18,17 +18,7 @@ from dialog.config import load_bot
 from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.testing.fakes import TableParser
-
-MINIBOT = Path(__file__).parents[1] / "data" / "minibot"
-
-TABLE = {
-    "hi": "greet",
-    "where is my order": "check_order",
-    "how can i pay": "payment_methods",
-    "human please": "human_handoff",
-    "stop it": "cancel",
-    "tell me a joke": "out_of_scope",
-}
+from tests.minibot import MINIBOT, TABLE
 
 
 @pytest.fixture

@@ -13,24 +13,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dialog.channels.webhook import create_app
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from tests.channels.asgi_driver import call
 from tests.channels.conftest import make_bot
+from tests.minibot import CountingStore
 
 BODIES = 10_000
 PER_EXAMPLE = 5  # bodies per hypothesis example: its per-example overhead dominates otherwise
 PATHS = ["/webhooks/rest/webhook", "/webhooks/rest/stream", "/model/parse", "/conversations/u1/trigger_intent"]
-
-
-class CountingStore(MemoryStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.appends = 0
-
-    async def append(self, sender_id: str, events: list[dict]) -> None:
-        self.appends += 1
-        await super().append(sender_id, events)
 
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30)
@@ -68,7 +58,7 @@ bodies = st.one_of(
 def fuzz_target(tmp_path_factory):
     from dialog.config import load_bot
     import shutil
-    from tests.channels.conftest import MINIBOT
+    from tests.minibot import MINIBOT
 
     folder = tmp_path_factory.mktemp("fuzz") / "minibot"
     shutil.copytree(MINIBOT, folder)

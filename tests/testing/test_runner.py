@@ -16,15 +16,7 @@ from dialog.testing.fakes import TableParser
 from dialog.testing.report import failure_report
 from dialog.testing.runner import StoryRunner, sender_id_for
 from dialog.testing.stories import load_story_file
-
-MINIBOT = Path(__file__).parents[1] / "data" / "minibot"
-TABLE = {
-    "hi": "greet",
-    "where is my order": "check_order",
-    "how can i pay": "payment_methods",
-    "human please": "human_handoff",
-    "tell me a joke": "out_of_scope",
-}
+from tests.minibot import MINIBOT, TABLE
 
 
 @pytest.fixture(scope="module")
