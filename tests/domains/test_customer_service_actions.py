@@ -3,29 +3,15 @@ order-id normalisation, shipping quotes and the actions' slot updates."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from dialog.actions import ActionContext
 from dialog.config import load_bot
+from tests.domains.shipped import domain_path, load_actions
 
-DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "customer_service"
-
-
-def _load_actions() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("customer_service_actions_under_test", DOMAIN / "actions.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-actions = _load_actions()
+DOMAIN = domain_path("customer_service")
+actions = load_actions("customer_service")
 
 
 def ctx(sender_id: str = "u1", text: str = "", **slots: object) -> ActionContext:
