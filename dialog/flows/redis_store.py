@@ -36,6 +36,7 @@ from redis.exceptions import LockError, LockNotOwnedError, RedisError
 from dialog.errors import ConfigError, StoreError
 from dialog.flows.event_cache import EventCache
 from dialog.flows.local_locks import LocalLocks
+from dialog.flows.store import positive_option
 
 __all__ = ["RedisStore"]
 
@@ -55,24 +56,14 @@ def _split_url(url: str) -> tuple[str, dict[str, str]]:
     return urlunsplit(parts._replace(query=rest)), own
 
 
-def _positive(options: dict[str, str], key: str, default: float, url: str) -> float:
-    try:
-        value = float(options.get(key, default))
-    except ValueError as exc:
-        raise ConfigError(f"tracker_store '{url}': {key} must be a number") from exc
-    if value <= 0:
-        raise ConfigError(f"tracker_store '{url}': {key} must be positive")
-    return value
-
-
 class RedisStore:
     """The conversation store for ``redis://`` and ``rediss://`` URLs."""
 
     def __init__(self, url: str, root: Path | str | None = None) -> None:
         redis_url, options = _split_url(url)
         self.url = url
-        self.lock_timeout_s = _positive(options, "lock_timeout_s", 10.0, url)
-        self.lock_wait_s = _positive(options, "lock_wait_s", 60.0, url)
+        self.lock_timeout_s = positive_option(options, "lock_timeout_s", 10.0, url)
+        self.lock_wait_s = positive_option(options, "lock_wait_s", 60.0, url)
         self.prefix = options.get("prefix", "dialog")
         try:
             self._client = Redis.from_url(redis_url)

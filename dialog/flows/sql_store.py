@@ -44,6 +44,7 @@ from dialog.flows.event_cache import EventCache
 from dialog.flows.sql_locks import AdvisoryLocks, FileLocks
 from dialog.flows.sql_writer import GroupWriter
 from dialog.flows.sqlite_io import SQLiteIO
+from dialog.flows.store import positive_option
 
 __all__ = ["SQLStore"]
 
@@ -94,16 +95,6 @@ def _parse_url(url: str, root: Path | None) -> tuple[URL, dict[str, str]]:
     return parsed.set(drivername="sqlite", database=str(path)), options
 
 
-def _number(options: dict[str, str], key: str, default: float, url: str) -> float:
-    try:
-        value = float(options.get(key, default))
-    except ValueError as exc:
-        raise ConfigError(f"tracker_store '{url}': {key} must be a number") from exc
-    if value <= 0:
-        raise ConfigError(f"tracker_store '{url}': {key} must be positive")
-    return value
-
-
 def _sqlite_engine(driver_url: URL, synchronous: str) -> Engine:
     engine = create_engine(driver_url, connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_MS / 1000})
 
@@ -133,7 +124,7 @@ class SQLStore:
         driver_url, options = _parse_url(url, Path(root) if root is not None else None)
         self.url = url
         self.dialect = driver_url.get_backend_name()
-        lock_timeout_s = _number(options, "lock_timeout_s", 30.0, url)
+        lock_timeout_s = positive_option(options, "lock_timeout_s", 30.0, url)
         self._metadata = MetaData()
         _events_table(self._metadata)
         self._locks: FileLocks | AdvisoryLocks
@@ -141,7 +132,7 @@ class SQLStore:
         self._executor: ThreadPoolExecutor | None = None
         self._sqlite: SQLiteIO | None = None
         if self.dialect == "postgresql":
-            connections = max(4, int(_number(options, "max_connections", 20, url)))
+            connections = max(4, int(positive_option(options, "max_connections", 20, url)))
             self._engine = create_engine(
                 driver_url, pool_size=min(5, connections), max_overflow=connections - min(5, connections), pool_pre_ping=True
             )

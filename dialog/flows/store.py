@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Protocol
 from dialog.errors import ConfigError
 from dialog.registry import STORES, resolve
 
-__all__ = ["ConversationStore", "MemoryStore", "open_store"]
+__all__ = ["ConversationStore", "MemoryStore", "open_store", "positive_option"]
 
 Event = dict[str, Any]
 
@@ -71,3 +71,14 @@ def open_store(url: str, root: Any = None) -> ConversationStore:
     if scheme == "memory":
         return store_class(url)
     return store_class(url, root=root)
+
+
+def positive_option(options: dict[str, str], key: str, default: float, url: str) -> float:
+    """A positive number from a store URL's query options (``?lock_timeout_s=5``)."""
+    try:
+        value = float(options.get(key, default))
+    except ValueError as exc:
+        raise ConfigError(f"tracker_store '{url}': {key} must be a number") from exc
+    if value <= 0:
+        raise ConfigError(f"tracker_store '{url}': {key} must be positive")
+    return value
