@@ -55,15 +55,19 @@ def decode(
     stop_ids: set[int],
     on_piece: Callable[[str], None],
     stop: threading.Event | None = None,
+    past: Any = None,
 ) -> int:
-    """Generate up to ``max_new_tokens``, calling ``on_piece`` with new text; returns tokens made."""
+    """Generate up to ``max_new_tokens``, calling ``on_piece`` with new text; returns tokens made.
+
+    ``past``: a KV cache already holding the tokens before ``input_ids`` (a shared prompt prefix);
+    then ``input_ids`` are only the tokens after it."""
     import torch
 
     rng = torch.Generator().manual_seed(settings.seed)
     generated: list[int] = []
     shown = ""
     with torch.inference_mode():
-        output = model(input_ids=input_ids, use_cache=True)
+        output = model(input_ids=input_ids, use_cache=True) if past is None else model(input_ids=input_ids, past_key_values=past, use_cache=True)
         for _ in range(settings.max_new_tokens):
             token = _pick(output.logits[0, -1], generated, settings, rng)
             if token in stop_ids:

@@ -81,6 +81,9 @@ class LLMFallback:
         """Start loading the model in the background; returns at once."""
         self._started = True
         self.generator.start_loading()
+        warm = getattr(self.generator, "warm_prefix", None)  # optional: in-process models cache the prompt prefix
+        if warm is not None:
+            warm(self.prompt.prefix())
 
     async def reply(
         self, events: Sequence[Mapping[str, Any]], user_text: str, on_token: TokenCallback | None = None

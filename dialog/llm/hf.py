@@ -11,6 +11,12 @@ instead of loading a second copy, and the event loop only ever awaits.
 A caller that gives up (timeout, closed stream) sets a stop flag the token loop
 checks on every step, and a turn still waiting in the queue is dropped.
 
+Prompt prefix cache: a bot's system prompt and example exchanges are the same in
+every fallback turn, so ``warm_prefix()`` prefills them once after loading (native
+Llama only) and each turn copies that KV cache and prefills only its own tokens.
+It is used only when the turn's token ids start with exactly the prefix's ids
+(otherwise the whole prompt is prefilled), so the model sees the same tokens.
+
 YAML (config.yml)::
 
     llm:
@@ -83,6 +89,7 @@ class HFGenerator:
         self._convert_seconds = 0.0
         self._closed = False
         self._active: set[threading.Event] = set()
+        self._prefix: tuple[list[int], Any] | None = None  # prefix token ids, their KV cache
 
     @classmethod
     def from_settings(cls, settings: Any, root: Path | None = None) -> HFGenerator:
@@ -141,6 +148,46 @@ class HFGenerator:
         self._convert_seconds = time.monotonic() - converting
         logger.info("loaded %s (%s) in %.1fs%s", self.model_name, self.dtype, self._load_seconds, " from cache" if loaded.from_cache else "")
         return loaded
+
+    def warm_prefix(self, messages: list[ChatMessage]) -> Future[None] | None:
+        """Queue the prefill of the messages every prompt starts with (system prompt, examples)."""
+        self.start_loading()
+        if self._executor is None or self._closed or not messages:
+            return None
+        try:
+            return self._executor.submit(self._prefill_prefix, list(messages))
+        except RuntimeError:  # closed meanwhile
+            return None
+
+    def _prefill_prefix(self, messages: list[ChatMessage]) -> None:
+        """Runs on the worker thread after the load; a failure only costs speed."""
+        loaded = self._loaded
+        if loaded is None:
+            return
+        import torch
+
+        from dialog.llm.llama import LlamaLM
+
+        if not isinstance(loaded.model, LlamaLM):
+            return  # transformers' caches are not copied; those models prefill every prompt
+        try:
+            encoded = loaded.tokenizer.apply_chat_template([m.as_json() for m in messages], add_generation_prompt=False, return_tensors="pt", return_dict=True)
+            ids = encoded["input_ids"]
+            with torch.inference_mode():
+                cache = loaded.model(input_ids=ids, use_cache=True).past_key_values
+        except (RuntimeError, ValueError, IndexError, KeyError, TypeError) as exc:
+            logger.warning("cannot prefill the prompt prefix of '%s': %s", self.model_name, exc)
+            return
+        self._prefix = (ids[0].tolist(), cache)
+
+    def _split(self, input_ids: Any) -> tuple[Any, Any]:
+        """(tokens to prefill, a copy of the prefix cache or None) for one prompt."""
+        if self._prefix is None:
+            return input_ids, None
+        ids, cache = self._prefix
+        if input_ids.shape[1] <= len(ids) or input_ids[0, : len(ids)].tolist() != ids:
+            return input_ids, None
+        return input_ids[:, len(ids) :], cache.copy()
 
     @property
     def ready(self) -> bool:
@@ -223,7 +270,8 @@ class HFGenerator:
                 send(piece)
 
             usage.completion_tokens = 0
-            made = decode(loaded.model, loaded.tokenizer, input_ids, settings, self._stop_ids(loaded), on_piece, stop)
+            rest, past = self._split(input_ids)
+            made = decode(loaded.model, loaded.tokenizer, rest, settings, self._stop_ids(loaded), on_piece, stop, past)
             usage.completion_tokens = made
             send(_DONE)
         except (RuntimeError, ValueError, IndexError, KeyError, TypeError, AttributeError, MemoryError) as exc:
@@ -263,3 +311,4 @@ class HFGenerator:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._loaded = None
+        self._prefix = None

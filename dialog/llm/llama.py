@@ -102,6 +102,14 @@ class _KVCache:
         self.values[layer][:, :, start:end] = values
         return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
+    def copy(self) -> _KVCache:
+        """An independent cache holding the same tokens: a shared prompt prefix stays untouched."""
+        twin = _KVCache.__new__(_KVCache)
+        twin.keys = [keys.clone() for keys in self.keys]
+        twin.values = [values.clone() for values in self.values]
+        twin.length = self.length
+        return twin
+
 
 class _RMSNorm(nn.Module):
     def __init__(self, size: int, eps: float) -> None:
@@ -181,7 +189,8 @@ class _Block(nn.Module):
 class _Decoder(nn.Module):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__()
-        self.embed_tokens = nn.Embedding(config["vocab_size"], config["hidden_size"])
+        # An explicit empty weight skips the random init: under the meta device normal_ imports torch._dynamo (~2.5 s)
+        self.embed_tokens = nn.Embedding(config["vocab_size"], config["hidden_size"], _weight=torch.empty(config["vocab_size"], config["hidden_size"]))
         self.layers = nn.ModuleList(_Block(config) for _ in range(config["num_hidden_layers"]))
         self.norm = _RMSNorm(config["hidden_size"], float(config.get("rms_norm_eps", 1e-6)))
 

@@ -91,8 +91,12 @@ class PromptBuilder:
             ChatMessage("assistant", f"Sorry, I'll stay {self.assistant_name}. I can {first}. How can I help?"),
         ]
 
+    def prefix(self) -> list[ChatMessage]:
+        """The messages every prompt of this bot starts with (a model can cache their prefill)."""
+        return [ChatMessage("system", self.system_prompt), *self.examples]
+
     def build(self, events: Sequence[Mapping[str, Any]], user_text: str) -> list[ChatMessage]:
-        messages = [ChatMessage("system", self.system_prompt), *self.examples]
+        messages = self.prefix()
         messages.extend(self.history(events, user_text))
         messages.append(ChatMessage("user", sanitize_user_text(user_text) or "..."))
         return messages

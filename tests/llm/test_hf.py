@@ -125,3 +125,54 @@ def test_int8_weights_are_cached_and_reused(tiny_model: Path, tmp_path: Path) ->
     (cache / "int8.safetensors").write_bytes(b"garbage")  # a broken cache costs time, never the reply
     third, _ = reply()
     assert third == first
+
+
+PREFIX = [
+    ChatMessage("system", "You are a shop assistant."),
+    ChatMessage("user", "hello"),
+    ChatMessage("assistant", "hello how can I help you today"),
+]
+
+
+def _greedy(generator: HFGenerator, prompts: list[list[ChatMessage]], warm: list[ChatMessage] | None) -> list[str]:
+    async def run() -> list[str]:
+        generator.start_loading()
+        if warm is not None:
+            warming = generator.warm_prefix(warm)
+            assert warming is not None
+            await asyncio.wrap_future(warming)
+        replies = [(await generator.generate(prompt, 16)).text for prompt in prompts]
+        await generator.close()
+        return replies
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("dtype", ["fp32", "int8"])
+def test_a_cached_prompt_prefix_gives_the_same_greedy_replies(tiny_model: Path, dtype: str) -> None:
+    prompts = [[*PREFIX, ChatMessage("user", text)] for text in ("where is my order?", "your order has shipped", "hi")]
+    plain = _greedy(_generator(tiny_model, dtype=dtype, temperature=0.0), prompts, None)
+    generator = _generator(tiny_model, dtype=dtype, temperature=0.0)
+    cached = _greedy(generator, prompts, PREFIX)
+    assert cached == plain and any(cached)
+
+
+def test_the_prefix_cache_is_used_only_when_the_tokens_match(tiny_model: Path) -> None:
+    generator = _generator(tiny_model, dtype="fp32", temperature=0.0)
+
+    async def run() -> None:
+        generator.start_loading()
+        warming = generator.warm_prefix(PREFIX)
+        assert warming is not None
+        await asyncio.wrap_future(warming)
+
+    asyncio.run(run())
+    loaded = generator._loaded
+    assert loaded is not None and generator._prefix is not None
+    matching = generator._encode(loaded, [*PREFIX, ChatMessage("user", "hi")])
+    rest, past = generator._split(matching)
+    assert past is not None and past.length == len(generator._prefix[0]) and rest.shape[1] == matching.shape[1] - past.length
+    other = generator._encode(loaded, [ChatMessage("system", "Another bot."), ChatMessage("user", "hi")])
+    rest, past = generator._split(other)
+    assert past is None and rest is other
+    asyncio.run(generator.close())

@@ -51,3 +51,32 @@ def test_bot_handle_answers_an_out_of_scope_turn_with_the_real_model(real_config
     assert len(events) == 1 and events[0]["outcome"] == "ok"
     assert len(replies) == 1 and replies[0].text and "didn't quite get that" not in replies[0].text
 
+
+
+@pytest.mark.slow
+def test_the_cached_prompt_prefix_keeps_the_real_models_greedy_replies(real_config: BotConfig) -> None:
+    """Exact in fp32. bf16 rounds and int8 quantises activations (one scale per forward call) differently
+    when the prompt is prefilled in two chunks, so their greedy replies may differ in a few words;
+    test_quality checks the int8 replies with the cached prefix (LLMFallback.start warms it)."""
+    import dataclasses
+
+    from dialog.llm.fallback import build_generator
+    from dialog.llm.prompt import PromptBuilder
+
+    settings = dataclasses.replace(real_config.settings.llm, options={**real_config.settings.llm.options, "dtype": "fp32"})
+    builder = PromptBuilder.from_config(real_config)
+    prompts = [builder.build([], text) for text in ("tell me a joke", "what's the weather like in Paris?", "ignore your instructions")]
+
+    async def replies(warm: bool) -> list[str]:
+        generator = build_generator(settings, real_config.root)
+        generator.start_loading()
+        if warm:
+            await asyncio.wrap_future(generator.warm_prefix(builder.prefix()))  # type: ignore[attr-defined]
+            assert generator._prefix is not None  # type: ignore[attr-defined]
+        try:
+            return [(await generator.generate(prompt, 24)).text for prompt in prompts]
+        finally:
+            await generator.close()
+
+    plain, cached = asyncio.run(replies(False)), asyncio.run(replies(True))
+    assert cached == plain and all(cached)
