@@ -21,7 +21,6 @@ default 60), ``prefix`` (default ``dialog``), e.g.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -36,7 +35,7 @@ from redis.exceptions import LockError, LockNotOwnedError, RedisError
 from dialog.errors import ConfigError, StoreError
 from dialog.flows.event_cache import EventCache
 from dialog.flows.local_locks import LocalLocks
-from dialog.flows.store import positive_option
+from dialog.flows.store import event_rows, positive_option
 
 __all__ = ["RedisStore"]
 
@@ -88,10 +87,7 @@ class RedisStore:
     async def append(self, sender_id: str, events: list[Event]) -> None:
         if not events:
             return
-        try:
-            rows = [json.dumps(event, ensure_ascii=False, separators=(",", ":")) for event in events]
-        except (TypeError, ValueError) as exc:
-            raise StoreError(f"conversation '{sender_id}': an event is not JSON: {exc}") from exc
+        rows = event_rows(sender_id, events)
         try:
             async with self._client.pipeline(transaction=True) as pipe:
                 pipe.rpush(self._events_key(sender_id), *rows)

@@ -28,7 +28,6 @@ the sum over processes under the server's ``max_connections``, 100 by default).
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -44,7 +43,7 @@ from dialog.flows.event_cache import EventCache
 from dialog.flows.sql_locks import AdvisoryLocks, FileLocks
 from dialog.flows.sql_writer import GroupWriter
 from dialog.flows.sqlite_io import SQLiteIO
-from dialog.flows.store import positive_option
+from dialog.flows.store import event_rows, positive_option
 
 __all__ = ["SQLStore"]
 
@@ -233,10 +232,7 @@ class SQLStore:
     async def append(self, sender_id: str, events: list[Event]) -> None:
         if not events:
             return
-        try:
-            rows = [json.dumps(event, ensure_ascii=False, separators=(",", ":")) for event in events]
-        except (TypeError, ValueError) as exc:
-            raise StoreError(f"conversation '{sender_id}': an event is not JSON: {exc}") from exc
+        rows = event_rows(sender_id, events)
         await self._ensure_schema()
         if self._writer is not None:
             first = await self._writer.write(sender_id, rows)

@@ -9,13 +9,14 @@ their work synchronously inside them.
 from __future__ import annotations
 
 import asyncio
+import json
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Protocol
 
-from dialog.errors import ConfigError
+from dialog.errors import ConfigError, StoreError
 from dialog.registry import STORES, resolve
 
-__all__ = ["ConversationStore", "MemoryStore", "open_store", "positive_option"]
+__all__ = ["ConversationStore", "MemoryStore", "open_store", "event_rows", "positive_option"]
 
 Event = dict[str, Any]
 
@@ -82,3 +83,11 @@ def positive_option(options: dict[str, str], key: str, default: float, url: str)
     if value <= 0:
         raise ConfigError(f"tracker_store '{url}': {key} must be positive")
     return value
+
+
+def event_rows(sender_id: str, events: list[Event]) -> list[str]:
+    """Compact JSON text per event, as the durable stores keep them; StoreError if not JSON."""
+    try:
+        return [json.dumps(event, ensure_ascii=False, separators=(",", ":")) for event in events]
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"conversation '{sender_id}': an event is not JSON: {exc}") from exc
