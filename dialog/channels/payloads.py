@@ -41,7 +41,7 @@ async def read_json(request: Request, max_bytes: int) -> Any:
     except UnicodeDecodeError as exc:
         raise ChannelError(f"body is not UTF-8 (byte {exc.start})", 400) from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise ChannelError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", 400) from exc
     except RecursionError as exc:
@@ -53,6 +53,11 @@ async def read_json(request: Request, max_bytes: int) -> Any:
     except (RecursionError, ValueError) as exc:
         raise ChannelError("malformed JSON: nested too deeply", 400) from exc
     return data
+
+
+def _reject_constant(name: str) -> None:
+    """NaN and Infinity are not JSON (RFC 8259); Python accepts them, our answers could not echo them."""
+    raise ChannelError(f"malformed JSON: {name} is not a JSON number", 400)
 
 
 def _object(data: Any) -> dict[str, Any]:
