@@ -22,7 +22,15 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DTYPES", "INT8_FILE", "IncompleteCacheError", "apply_precision", "int8_cache_ready"]
+__all__ = [
+    "DTYPES",
+    "INT8_FILE",
+    "IncompleteCacheError",
+    "apply_precision",
+    "int8_cache_ready",
+    "pack_int8",
+    "quantize_per_channel",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -112,17 +120,33 @@ def _quantize_linears(model: Any, cache_path: Path | None) -> Any:
         if weights is None or scales is None or tuple(weights.shape) != tuple(linear.weight.shape):
             if linear.weight.is_meta:
                 raise IncompleteCacheError(f"the int8 cache {cache_path} has no usable weights for {name}")
-            weight = linear.weight.detach().float()
-            scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8)
-            weights = torch.clamp(torch.round(weight / scales[:, None]), -127, 127).to(torch.int8)
+            weights, scales = quantize_per_channel(linear.weight.detach())
             computed[f"{name}.weight"], computed[f"{name}.scale"] = weights, scales
-        zero_points = torch.zeros(weights.shape[0], dtype=torch.long)
-        qweight = torch._make_per_channel_quantized_tensor(weights, scales.double(), zero_points, 0)
-        packed = torch.ops.quantized.linear_prepack(qweight, None if linear.bias is None else linear.bias.detach().float())
+        packed = pack_int8(weights, scales, None if linear.bias is None else linear.bias.detach())
         setattr(parent, child_name, int8_linear(packed, linear.in_features, linear.out_features))
     if computed and cache_path is not None:
         _write_cache(cache_path, {**cached, **computed})
     return model
+
+
+def quantize_per_channel(weight: Any) -> tuple[Any, Any]:
+    """(int8 weights, float32 scales): one symmetric scale per output row."""
+    import torch
+
+    weight = weight.float()
+    scales = (weight.abs().amax(dim=1) / 127.0).clamp(min=1e-8)
+    return torch.clamp(torch.round(weight / scales[:, None]), -127, 127).to(torch.int8), scales
+
+
+def pack_int8(weights: Any, scales: Any, bias: Any | None) -> Any:
+    """fbgemm's packed form of per-channel int8 weights, for ``quantized.linear_dynamic``."""
+    import torch
+
+    zero_points = torch.zeros(weights.shape[0], dtype=torch.long)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch marks quantised tensors deprecated (see apply_precision)
+        qweight = torch._make_per_channel_quantized_tensor(weights, scales.double(), zero_points, 0)
+        return torch.ops.quantized.linear_prepack(qweight, None if bias is None else bias.float())
 
 
 def _write_cache(path: Path, tensors: dict[str, Any]) -> None:

@@ -62,7 +62,7 @@ class NLUPipeline:
                 _report(progress, f"training {spec.name}")
                 component.train(examples, processed, data)
             if index < len(self.components) - 1:
-                processed = _run_batch(component, processed)
+                processed = _run_training_batch(component, processed)
             _report(progress, f"{spec.name} done in {time.perf_counter() - started:.1f}s")
 
     # parsing ----------------------------------------------------------------
@@ -139,6 +139,15 @@ def _run_batch(component: Any, results: list[ParseResult]) -> list[ParseResult]:
     if hasattr(component, "process_batch"):
         return list(component.process_batch(results))
     return [component(result) for result in results]
+
+
+def _run_training_batch(component: Any, results: list[ParseResult]) -> list[ParseResult]:
+    """The training data on its way to the next component; a component may process it
+    differently from a parse (``sentence_embeddings`` batches it, which is faster but
+    not bit-identical to embedding one text at a time)."""
+    if hasattr(component, "process_training_batch"):
+        return list(component.process_training_batch(results))
+    return _run_batch(component, results)
 
 
 def _report(progress: Progress | None, message: str) -> None:

@@ -89,3 +89,30 @@ def test_empty_pipeline_means_the_default_one_with_crf(nlu_data, nlu_context, tm
     for text in TEXTS + ["status of order 765432 and my earbuds"]:
         assert loaded.parse(text) == pipeline.parse(text)
     assert loaded.parse("where are my earbuds").entities[0].value == "wireless headphones"
+
+
+def test_training_data_flows_through_process_training_batch(nlu_data, nlu_context) -> None:
+    """A component may treat the training pass differently from parses (sentence_embeddings batches it)."""
+    seen: list[str] = []
+
+    class Marker:
+        def process_batch(self, results):
+            seen.append("parse")
+            return [result.replace(features={"marked": "parse"}) for result in results]
+
+        def process_training_batch(self, results):
+            seen.append("training")
+            return [result.replace(features={"marked": "training"}) for result in results]
+
+    class Reader:
+        def train(self, examples, processed, data):
+            seen.extend({result.features["marked"] for result in processed})
+
+        def __call__(self, result):
+            return result
+
+    pipeline = NLUPipeline([ComponentSpec("marker"), ComponentSpec("reader")], [Marker(), Reader()], nlu_context)
+    pipeline.train(nlu_data)
+    assert seen == ["training", "training"]
+    pipeline.parse_batch(["hello"])
+    assert seen[-1] == "parse"
