@@ -2,4 +2,5 @@
 
 from dialog.cli import main
 
-main()
+if __name__ == "__main__":  # not when a "spawn" worker process re-imports the main module
+    main()

@@ -8,7 +8,11 @@ A component class has:
 * ``__call__(ParseResult) -> ParseResult`` - compute, then set annotations,
 * optionally ``process_batch(list[ParseResult])`` for speed, and for trainable ones
   ``train(examples, processed, data)``, ``save(directory)`` and
-  ``load(directory, options, context)``.
+  ``load(directory, options, context)``,
+* optionally ``process_training_batch(list[ParseResult])``: how the training data
+  reaches the next component, when that differs from parsing (batched embeddings;
+  the CRF passes it on untouched while it trains), and ``finish_training()``, which
+  the pipeline calls after every component has trained (to wait for a worker process).
 
 Heavy libraries (spaCy, sklearn, torch) are imported inside methods, never at
 module import, so resolving a class to read its ``Config`` is cheap.

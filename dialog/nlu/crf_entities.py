@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +28,7 @@ from dialog.config.models import NLUData
 from dialog.errors import ComponentError, ModelError
 from dialog.nlu.component import ComponentContext, build_config
 from dialog.nlu.crf_features import OUTSIDE, attribute_tags, sentence_features, tag_runs
+from dialog.nlu.crf_training import BackgroundFit, fit_all
 from dialog.nlu.spans import add_entities, tokens_of
 from dialog.types import Entity, ParseResult, TrainingExample
 
@@ -39,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 _META = "crf.json"
 _TASKS = ("entity", "role", "group")
+# Below this many sentences the CRF trains in-process: a worker process costs ~1 s to
+# start, more than a small bot's whole CRF. (SNIPS, 13,784 sentences, takes ~27 s.)
+_BACKGROUND_MIN_SEQUENCES = 2000
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class CRFEntityExtractor:
         self._models: dict[str, bytes] = {}  # task -> crfsuite model file contents
         self._taggers: dict[str, Any] = {}
         self._lock = threading.Lock()  # a crfsuite Tagger keeps per-call state
+        self._pending: BackgroundFit | None = None
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "CRFEntityExtractor":
@@ -81,35 +84,40 @@ class CRFEntityExtractor:
             features = sentence_features(result, tokens)
             for task in _TASKS:
                 sequences[task].append((features, attribute_tags(example.entities, tokens, task)))
-        self._models = {}
-        for task, pairs in sequences.items():
-            if any(tag != OUTSIDE for _, tags in pairs for tag in tags):
-                self._models[task] = self._fit(pairs)
-        if "entity" not in self._models:
+        work = {task: pairs for task, pairs in sequences.items() if any(tag != OUTSIDE for _, tags in pairs for tag in tags)}
+        if "entity" not in work:
             logger.info("no annotated entities in the examples; crf_entities extracts nothing")
-        self._open()
+        self._models, self._taggers = {}, {}
+        if sum(len(pairs) for pairs in work.values()) >= _BACKGROUND_MIN_SEQUENCES:
+            self._pending = BackgroundFit(work, self._params())
+        else:
+            self._models = fit_all(work, self._params())
+            self._open()
 
-    def _fit(self, pairs: list[tuple[list[dict[str, object]], list[str]]]) -> bytes:
-        pycrfsuite = _import_crfsuite()
-        trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-        trainer.set_params(
-            {
-                "c1": self.config.c1,
-                "c2": self.config.c2,
-                "max_iterations": self.config.max_iterations,
-                "feature.possible_transitions": True,
-                "feature.minfreq": float(self.config.min_feature_frequency),
-            }
-        )
-        for features, tags in pairs:
-            trainer.append(features, tags)
-        handle, path = tempfile.mkstemp(suffix=".crfsuite")
-        os.close(handle)
+    def process_training_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
+        """Training data flows on without CRF predictions: no later component learns
+        from them, and on large data the CRF is still training in another process."""
+        return list(results)
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "c1": self.config.c1,
+            "c2": self.config.c2,
+            "max_iterations": self.config.max_iterations,
+            "feature.possible_transitions": True,
+            "feature.minfreq": float(self.config.min_feature_frequency),
+        }
+
+    def finish_training(self) -> None:
+        """Wait for a training in the worker process and load its models."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
         try:
-            trainer.train(path)
-            return Path(path).read_bytes()
-        finally:
-            os.unlink(path)
+            self._models = pending.result()
+        except (OSError, RuntimeError) as exc:
+            raise ComponentError(self.name, f"training in a worker process failed: {exc}") from exc
+        self._open()
 
     def _open(self) -> None:
         pycrfsuite = _import_crfsuite()
@@ -122,6 +130,8 @@ class CRFEntityExtractor:
     # prediction -------------------------------------------------------------
 
     def __call__(self, result: ParseResult) -> ParseResult:
+        if self._pending is not None:
+            self.finish_training()
         if "entity" not in self._taggers:
             return result
         tokens = tokens_of(result)
@@ -157,6 +167,7 @@ class CRFEntityExtractor:
     # persistence ------------------------------------------------------------
 
     def save(self, directory: Path) -> None:
+        self.finish_training()
         for task, model in self._models.items():
             (directory / f"{task}.crfsuite").write_bytes(model)
         (directory / _META).write_text(json.dumps({"tasks": sorted(self._models)}), encoding="utf-8")

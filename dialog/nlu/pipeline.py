@@ -64,6 +64,11 @@ class NLUPipeline:
             if index < len(self.components) - 1:
                 processed = _run_training_batch(component, processed)
             _report(progress, f"{spec.name} done in {time.perf_counter() - started:.1f}s")
+        for spec, component in zip(self.specs, self.components):
+            if hasattr(component, "finish_training"):  # e.g. crf_entities trains on in a worker process
+                started = time.perf_counter()
+                component.finish_training()
+                _report(progress, f"{spec.name} finished in the background, waited {time.perf_counter() - started:.1f}s")
 
     # parsing ----------------------------------------------------------------
 

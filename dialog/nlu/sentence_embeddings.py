@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from dialog.errors import ComponentError
 from dialog.nlu.component import ComponentContext, build_config
@@ -35,7 +38,7 @@ class Config:
     cache_dir: str = ""  # where the bundled model is unpacked; empty = ~/.cache/dialog/...
     batch_size: int = 64
     max_length: int = 128
-    threads: int = 0  # torch intra-op threads; 0 = leave torch's setting alone
+    threads: int = 0  # parses: torch intra-op threads, training: parallel batches; 0 = torch default / all cores
     # auto = int8 on x86 (2x faster than bfloat16 for one text, same accuracy in bench/nlu_tried.md),
     # else bfloat16 where the CPU has it natively, else float32
     dtype: str = "auto"
@@ -109,7 +112,10 @@ class MiniLMEmbedder:
         return vectors
 
     def embed_batched(self, texts: Sequence[str]) -> Any:
-        """Like ``embed`` but 2-4x faster: batches of texts of similar length (training)."""
+        """Like ``embed`` but 2-4x faster (training): batches of texts of similar length,
+        one batch per core, each on one torch thread. Measured on 2 cores: 900 texts/s
+        against 560 with torch's own two threads, and 600 against 250 while the other
+        core is busy (the CRF trains meanwhile), where torch's threads wait on each other."""
         import numpy as np
 
         from dialog.nlu.bert_encoder import padded_batches
@@ -120,8 +126,12 @@ class MiniLMEmbedder:
         if not texts:
             return vectors
         ids = encoder.token_ids([text or " " for text in texts])
-        for batch in padded_batches([len(sequence) for sequence in ids], self.config.batch_size):
-            vectors[batch] = encoder.embed_ids([ids[index] for index in batch]).numpy()
+        batches = padded_batches([len(sequence) for sequence in ids], self.config.batch_size)
+        workers = self.config.threads or os.cpu_count() or 1
+        with _one_torch_thread(), ThreadPoolExecutor(max_workers=workers) as pool:
+            embedded = pool.map(lambda batch: encoder.embed_ids([ids[index] for index in batch]).numpy(), batches)
+            for batch, batch_vectors in zip(batches, embedded):
+                vectors[batch] = batch_vectors
         return vectors
 
     # the component ----------------------------------------------------------
@@ -149,6 +159,18 @@ class MiniLMEmbedder:
         component = cls.from_config(options, context)
         component.warm_up()
         return component
+
+
+@contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _with_vectors(results: Sequence[ParseResult], vectors: Any) -> list[ParseResult]:

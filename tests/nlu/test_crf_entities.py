@@ -100,3 +100,50 @@ def test_a_missing_crfsuite_names_the_pip_command(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ComponentError, match=r"crf_entities.*install it with: pip install sklearn-crfsuite"):
         component = CRFEntityExtractor.from_config({}, ComponentContext())  # checks before any training
         component.train([example], _tokenized([example.text]), NLUData(examples=(example,)))
+
+
+def _examples():
+    examples = []
+    for line in LINES:
+        text, entities = parse_annotated(line)
+        examples.append(TrainingExample(text, "book", entities))
+    return examples
+
+
+def test_large_data_trains_in_a_worker_process_with_the_same_result(crf, monkeypatch, tmp_path) -> None:
+    from dialog.nlu import crf_entities
+
+    monkeypatch.setattr(crf_entities, "_BACKGROUND_MIN_SEQUENCES", 1)  # every dataset counts as large
+    examples = _examples()
+    component = CRFEntityExtractor.from_config({}, ComponentContext())
+    processed = _tokenized([e.text for e in examples])
+    component.train(examples, processed, NLUData(examples=tuple(examples)))
+    assert component._pending is not None  # training goes on in the worker
+    assert component.process_training_batch(processed) == processed  # the data flows on untouched
+    component.finish_training()
+    [result] = _tokenized(["fly from Paris to New York"])
+    assert component(result).entities == crf(result).entities  # same crfsuite, same data, same model
+    component.save(tmp_path)
+    assert sorted(path.name for path in tmp_path.glob("*.crfsuite")) == ["entity.crfsuite", "role.crfsuite"]
+
+
+def test_a_failing_worker_is_a_component_error(monkeypatch) -> None:
+    from dialog.nlu import crf_entities
+
+    monkeypatch.setattr(crf_entities, "_BACKGROUND_MIN_SEQUENCES", 1)
+    examples = _examples()
+    component = CRFEntityExtractor.from_config({}, ComponentContext())
+    monkeypatch.setattr(component, "_params", lambda: {"no_such_crfsuite_parameter": 1})
+    component.train(examples, _tokenized([e.text for e in examples]), NLUData(examples=tuple(examples)))
+    with pytest.raises(ComponentError, match="crf_entities.*worker process failed.*exited with"):
+        component.finish_training()
+
+
+def test_an_abandoned_worker_is_stopped() -> None:
+    from dialog.nlu.crf_training import BackgroundFit
+
+    pairs = [([{"bias": 1.0}], ["O"]), ([{"bias": 1.0}], ["city"])]
+    fit = BackgroundFit({"entity": pairs * 10}, {"max_iterations": 5})
+    process, folder = fit._process, fit._folder
+    del fit
+    assert process.poll() is not None and not folder.exists()
