@@ -53,7 +53,7 @@ class BackgroundFit:
         with (self._folder / "input.pickle").open("wb") as handle:
             pickle.dump((work, params), handle, protocol=pickle.HIGHEST_PROTOCOL)
         self._tasks = list(work)
-        self._process = subprocess.Popen(
+        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", "dialog.nlu.crf_training", str(self._folder / "input.pickle"), str(self._folder)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -62,20 +62,22 @@ class BackgroundFit:
 
     def result(self) -> dict[str, bytes]:
         """The models; RuntimeError with the worker's last error lines if it failed."""
+        process, self._process = self._process, None
         try:
-            _, errors = self._process.communicate()
-            if self._process.returncode != 0:
+            _, errors = process.communicate()
+            if process.returncode != 0:
                 last = errors.decode("utf-8", "replace").strip().splitlines()[-3:]
-                raise RuntimeError(f"the CRF worker exited with {self._process.returncode}: {' | '.join(last)}")
+                raise RuntimeError(f"the CRF worker exited with {process.returncode}: {' | '.join(last)}")
             return {task: (self._folder / f"{task}.crfsuite").read_bytes() for task in self._tasks}
         finally:
             shutil.rmtree(self._folder, ignore_errors=True)
 
     def __del__(self) -> None:  # abandoned (e.g. training interrupted): don't leave a worker behind
         process = getattr(self, "_process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()  # reaps it and closes the stderr pipe
         shutil.rmtree(getattr(self, "_folder", ""), ignore_errors=True)
 
 
