@@ -2,8 +2,9 @@
 
 ``DEFAULT_PIPELINE`` is the pipeline the NLU benchmark (bench/nlu.py) chose; `dialog init`
 and the shipped domains write the same list into their config.yml. ``sentence_embeddings``
-(all-MiniLM-L6-v2 features for sklearn_intent) raises intent accuracy by 2-4 points but
-is optional: it costs ~10x the training CPU and milliseconds per parse (bench/RESULTS.md).
+(all-MiniLM-L6-v2 vectors, int8, for sklearn_intent) raised intent accuracy on all four
+benchmark datasets (+1.9 to +2.8 points on BANKING77, CLINC150 and HWU64) for ~3-4 ms per
+parse and a 90 MB model package; drop it from config.yml for sub-millisecond parses.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ DEFAULT_PIPELINE: tuple[dict, ...] = (
     {"name": "lookup_entities"},
     {"name": "crf_entities"},
     {"name": "synonyms"},
+    {"name": "sentence_embeddings"},
     {"name": "sklearn_intent", "threshold": 0.4},
 )
 

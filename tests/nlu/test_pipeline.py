@@ -73,7 +73,7 @@ def test_loading_a_folder_that_is_not_a_model(tmp_path) -> None:
         NLUPipeline.load(tmp_path)
 
 
-def test_empty_pipeline_means_the_default_one_with_crf(nlu_data, nlu_context, tmp_path) -> None:
+def test_empty_pipeline_means_the_default_one(nlu_context) -> None:
     pipeline = NLUPipeline.from_settings(Settings(), nlu_context)
     assert [spec.name for spec in pipeline.specs] == [
         "spacy_tokenizer",
@@ -81,8 +81,14 @@ def test_empty_pipeline_means_the_default_one_with_crf(nlu_data, nlu_context, tm
         "lookup_entities",
         "crf_entities",
         "synonyms",
+        "sentence_embeddings",
         "sklearn_intent",
     ]
+
+
+@pytest.mark.slow
+def test_the_default_pipeline_trains_saves_and_loads(nlu_data, nlu_context, tmp_path) -> None:
+    pipeline = NLUPipeline.from_settings(Settings(), nlu_context)
     pipeline.train(nlu_data)
     pipeline.save(tmp_path)
     loaded = NLUPipeline.load(tmp_path, nlu_context)
