@@ -2,7 +2,7 @@
 
     python -m bench.nlu                  # all datasets, writes the "nlu" section of bench/RESULTS.md
     python -m bench.nlu --quick          # ~1 minute smoke run on subsamples, prints only
-    python -m bench.nlu --no-embeddings  # the default pipeline without sentence_embeddings
+    python -m bench.nlu --embeddings     # the default pipeline plus sentence_embeddings
 
 Each dataset runs in its own subprocess (``--worker``) so peak RSS is per dataset. The
 worker trains ``NLUPipeline.from_settings(...).train(...)`` (what ``dialog train`` runs),
@@ -40,12 +40,13 @@ QUICK_PER_INTENT = {"banking77": 6, "clinc150": 4, "hwu64": 6, "snips": 40}
 QUICK_TEST = 120
 
 
-def _pipeline(without_embeddings: bool, spec_json: str | None) -> list[dict[str, Any]]:
+def _pipeline(embeddings: bool, spec_json: str | None) -> list[dict[str, Any]]:
     from dialog.config.defaults import DEFAULT_PIPELINE
 
     pipeline = json.loads(spec_json) if spec_json else [dict(entry) for entry in DEFAULT_PIPELINE]
-    if without_embeddings:
-        pipeline = [entry for entry in pipeline if entry["name"] != "sentence_embeddings"]
+    if embeddings and not any(entry["name"] == "sentence_embeddings" for entry in pipeline):
+        at = next((i for i, entry in enumerate(pipeline) if entry["name"] == "sklearn_intent"), len(pipeline))
+        pipeline.insert(at, {"name": "sentence_embeddings"})
     return pipeline
 
 
@@ -158,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
     parser.add_argument("--quick", action="store_true", help="subsample for a one-minute smoke run")
-    parser.add_argument("--no-embeddings", action="store_true", help="drop sentence_embeddings from the pipeline")
+    parser.add_argument("--embeddings", action="store_true", help="add sentence_embeddings before sklearn_intent")
     parser.add_argument("--pipeline", help="the pipeline as a JSON list of {name, options...} (default: DEFAULT_PIPELINE)")
     parser.add_argument("--results", type=Path, help="write the nlu section here (default: bench/RESULTS.md unless --quick)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers as JSON")
@@ -170,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    spec = _pipeline(args.no_embeddings, args.pipeline)
+    spec = _pipeline(args.embeddings, args.pipeline)
     if args.worker:
         row = run_dataset(args.worker, args.data_dir, spec, args.quick)
         args.worker_out.write_text(json.dumps(row), encoding="utf-8")

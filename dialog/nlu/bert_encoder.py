@@ -83,6 +83,8 @@ class BertEncoder:
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """[CLS] wordpieces [SEP], truncated to ``max_length``."""
+        if len(texts) == 1:  # a parse: encode_batch would wake tokenizers' thread pool for one text
+            return [self.tokenizer.encode(texts[0]).ids]
         return [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
 
     @torch.inference_mode()

@@ -38,7 +38,10 @@ class Config:
     cache_dir: str = ""  # where the bundled model is unpacked; empty = ~/.cache/dialog/...
     batch_size: int = 64
     max_length: int = 128
-    threads: int = 0  # parses: torch intra-op threads, training: parallel batches; 0 = torch default / all cores
+    # torch threads per parse; 0 = leave torch's setting. One: for a ~10-token text a second
+    # thread saves little, and idle OpenMP threads spin, so a server paid ~10 ms of CPU per turn
+    # with two (bench/RESULTS.md "load"). Training always runs one batch per core.
+    threads: int = 1
     # auto = int8 on x86 (2x faster than bfloat16 for one text, same accuracy in bench/nlu_tried.md),
     # else bfloat16 where the CPU has it natively, else float32
     dtype: str = "auto"
@@ -107,8 +110,8 @@ class MiniLMEmbedder:
         self.warm_up()
         encoder = self._encoder
         vectors = np.zeros((len(texts), encoder.hidden_size), dtype=np.float32)
-        for row, ids in enumerate(encoder.token_ids([text or " " for text in texts])):
-            vectors[row] = encoder.embed_ids([ids]).numpy()[0]
+        for row, text in enumerate(texts):
+            vectors[row] = encoder.embed_ids(encoder.token_ids([text or " "])).numpy()[0]
         return vectors
 
     def embed_batched(self, texts: Sequence[str]) -> Any:
@@ -127,7 +130,7 @@ class MiniLMEmbedder:
             return vectors
         ids = encoder.token_ids([text or " " for text in texts])
         batches = padded_batches([len(sequence) for sequence in ids], self.config.batch_size)
-        workers = self.config.threads or os.cpu_count() or 1
+        workers = os.cpu_count() or 1
         with _one_torch_thread(), ThreadPoolExecutor(max_workers=workers) as pool:
             embedded = pool.map(lambda batch: encoder.embed_ids([ids[index] for index in batch]).numpy(), batches)
             for batch, batch_vectors in zip(batches, embedded):

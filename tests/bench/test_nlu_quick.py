@@ -12,7 +12,6 @@ from bench import nlu
 DATA = nlu.DEFAULT_DATA_DIR
 
 
-@pytest.mark.slow  # the default pipeline loads the real MiniLM
 @pytest.mark.skipif(not (DATA / "snips" / "train.jsonl").exists(), reason="benchmark datasets not present")
 def test_quick_run_writes_every_measure(tmp_path: Path) -> None:
     results, raw = tmp_path / "RESULTS.md", tmp_path / "nlu.json"

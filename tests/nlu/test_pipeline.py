@@ -81,12 +81,10 @@ def test_empty_pipeline_means_the_default_one(nlu_context) -> None:
         "lookup_entities",
         "crf_entities",
         "synonyms",
-        "sentence_embeddings",
         "sklearn_intent",
     ]
 
 
-@pytest.mark.slow
 def test_the_default_pipeline_trains_saves_and_loads(nlu_data, nlu_context, tmp_path) -> None:
     pipeline = NLUPipeline.from_settings(Settings(), nlu_context)
     pipeline.train(nlu_data)
