@@ -69,3 +69,29 @@ def test_sklearn_intent_uses_the_embeddings(tmp_path) -> None:
     assert classifier(embedder(ParseResult("where's my delivery"))).intent == "track"
     with pytest.raises(ComponentError, match="sentence_embeddings"):
         classifier(ParseResult("where's my delivery"))
+
+
+def test_a_model_path_that_is_not_plain_bert_goes_through_transformers(tmp_path) -> None:
+    """A local DistilBERT (not what BertEncoder reads) still gives unit vectors, via AutoModel."""
+    import numpy as np
+    import torch
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+    from transformers import DistilBertConfig, DistilBertModel, PreTrainedTokenizerFast
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "where", "is", "my", "parcel", "hello"]
+    vocab = {word: index for index, word in enumerate(words)}
+    tokenizer = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", special_tokens=[("[CLS]", 2), ("[SEP]", 3)])
+    PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]").save_pretrained(str(tmp_path))
+    torch.manual_seed(0)
+    config = DistilBertConfig(vocab_size=len(words), dim=32, n_layers=1, n_heads=2, hidden_dim=64)
+    DistilBertModel(config).eval().save_pretrained(str(tmp_path))
+
+    embedder = MiniLMEmbedder.from_config({"model_path": str(tmp_path), "dtype": "float32"})
+    vectors = embedder.embed(["where is my parcel", "hello"])
+    assert type(embedder._encoder).__name__ == "_TransformersEncoder"
+    assert vectors.shape == (2, 32)
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx(1.0, abs=1e-5)
+    assert embedder.embed_batched(["where is my parcel", "hello"]) == pytest.approx(vectors, abs=1e-5)
