@@ -44,6 +44,17 @@ def test_config_has_the_default_pipeline(in_tmp: Path) -> None:
     assert render_config().startswith("# How the bot understands text")
 
 
+def test_config_offers_the_sentence_encoder_as_one_line_to_uncomment(in_tmp: Path) -> None:
+    """Uncommenting the hint gives a valid pipeline with sentence_embeddings right before sklearn_intent."""
+    CliRunner().invoke(cli, ["init", "mybot"])
+    config = Path("mybot/config.yml")
+    text = config.read_text(encoding="utf-8")
+    assert "  # - name: sentence_embeddings" in text
+    config.write_text(text.replace("  # - name: sentence_embeddings", "  - name: sentence_embeddings"), encoding="utf-8")
+    names = [spec.name for spec in load_bot("mybot").settings.pipeline]
+    assert names[-2:] == ["sentence_embeddings", "sklearn_intent"]
+
+
 def test_refuses_a_non_empty_folder_unless_forced(in_tmp: Path) -> None:
     (in_tmp / "mybot").mkdir()
     (in_tmp / "mybot" / "notes.txt").write_text("mine")
