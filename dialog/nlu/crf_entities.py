@@ -12,7 +12,8 @@ type with nothing between them come out as one.
 
 When the examples carry roles or groups (``[Paris]{"entity": "city", "role": "to"}``),
 two more CRFs tag them, as in Rasa. The model files are crfsuite's own binary
-format, not pickles.
+format, not pickles. From 2,000 sentences on, the CRFs train in a worker process
+(``crf_training``) while the later components train; ``finish_training`` waits.
 """
 
 from __future__ import annotations
