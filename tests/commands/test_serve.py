@@ -53,3 +53,26 @@ def test_spacy_is_imported_without_torch_and_torch_still_imports_later(tmp_path:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+def test_serve_trains_a_missing_or_stale_model_before_serving(tmp_path: Path, monkeypatch) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    bot = tmp_path / "minibot"
+    shutil.copytree(MINIBOT, bot, ignore=shutil.ignore_patterns(".dialog"))
+    arguments = ["serve", str(bot), "--no-llm", "--tracker-store", "memory://"]
+
+    first = CliRunner().invoke(cli, arguments)
+    assert first.exit_code == 0, first.output
+    assert "trained " in first.output and len(served) == 1
+    assert list((bot / ".dialog" / "models").iterdir())
+
+    unchanged = CliRunner().invoke(cli, arguments)
+    assert unchanged.exit_code == 0 and "trained " not in unchanged.output  # nothing changed: no retraining
+
+    nlu = bot / "nlu.yml"
+    nlu.write_text(nlu.read_text(encoding="utf-8").replace("      - hello\n", "      - hello\n      - hey there\n", 1), encoding="utf-8")
+    stale = CliRunner().invoke(cli, arguments)
+    assert stale.exit_code == 0 and "trained " in stale.output and len(served) == 3
