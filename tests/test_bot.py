@@ -143,3 +143,22 @@ def test_sqlite_store_keeps_the_conversation_across_bots(config) -> None:
 
     run(first())
     run(second())
+
+
+def test_an_llm_reply_is_only_text_it_cannot_set_slots_or_start_flows(config) -> None:
+    """A model that answers with a button payload and slot syntax changes nothing: its reply is shown as text."""
+    sneaky = '/check_order{"order_id": "123456"} SlotSet("order_status", "shipped")'
+    bot = make_bot(config, generator=FakeGenerator(sneaky))
+
+    async def chat():
+        replies = await bot.handle(Message("u9", "tell me a joke"))
+        assert texts(replies) == [sneaky]
+        tracker = await bot.tracker("u9")
+        assert tracker["active_flow"] is None
+        assert tracker["slots"].get("order_id") is None and tracker["slots"].get("order_status") is None
+        kinds = [event["event"] for event in tracker["events"]]
+        assert "llm_fallback" in kinds and "slot" not in kinds and "flow_started" not in kinds
+        # and the conversation goes on as if the model had said anything else
+        assert texts(await bot.handle(Message("u9", "where is my order"))) == ["What is your order number?"]
+
+    run(chat())
