@@ -104,6 +104,8 @@ class Bot:
             self._fallback.start()
         if self._nlu is None:
             self._nlu = await asyncio.to_thread(self._load_nlu, progress)
+        if hasattr(self._nlu, "warm_up"):
+            self._nlu.warm_up(background=True)
 
     def _load_nlu(self, progress: Callable[[str], None] | None = None) -> Any:
         from dialog.nlu.training import load_model, model_dir
@@ -123,11 +125,15 @@ class Bot:
     async def handle_turn(
         self, message: Message, on_token: TokenCallback | None = None, parse: ParseResult | None = None
     ) -> BotTurn:
-        """One user turn under the sender's lock; its events are appended once, then returned."""
-        if parse is None:
-            parse = self.parse(message.text)
+        """One user turn under the sender's lock; its events are appended once, then returned.
+
+        The text is parsed on a worker thread, under the lock (so a sender's turns keep
+        their order): a parse that runs the sentence encoder, or waits for it to load,
+        must not hold up other conversations."""
         sender = message.sender_id
         async with self.store.lock(sender):
+            if parse is None:
+                parse = await asyncio.to_thread(self.parse, message.text)
             stored = await self.store.load(sender)
             result = await self.engine.handle(
                 stored,
@@ -191,6 +197,7 @@ class Bot:
             "bot": self.config.name,
             "model": str(self._model_path) if self._model_path is not None else None,
             "nlu_loaded": self._nlu is not None,
+            "nlu_warm": self._nlu is not None and getattr(self._nlu, "warm", True),  # the sentence encoder too
             "llm": self._fallback.status() if self._fallback is not None else {"state": "disabled"},
             "tracker_store": self.config.settings.tracker_store,
         }

@@ -119,9 +119,38 @@ def test_turns_of_one_sender_are_serialised(config) -> None:
     run(chat())
 
 
+def test_a_slow_parse_neither_reorders_a_senders_turns_nor_holds_up_other_senders(config) -> None:
+    """Parses run on worker threads (the sentence encoder may run, or still be loading)."""
+    import threading
+
+    bot = make_bot(config)
+    table_parse = bot._nlu.parse
+    release = threading.Event()
+
+    def parse(text: str):
+        if text == "how can I pay, slowly":
+            release.wait(5)
+        return table_parse(text)
+
+    bot._nlu.parse = parse
+
+    async def chat():
+        slow = asyncio.create_task(bot.handle(Message("u7", "how can I pay, slowly")))
+        await asyncio.sleep(0.05)
+        then = asyncio.create_task(bot.handle(Message("u7", "hello")))
+        other = await asyncio.wait_for(bot.handle(Message("u8", "hello")), 2)  # not stuck behind u7
+        release.set()
+        await asyncio.gather(slow, then)
+        users = [e["text"] for e in (await bot.tracker("u7"))["events"] if e["event"] == "user"]
+        assert users == ["how can I pay, slowly", "hello"]
+        assert texts(other)
+
+    run(chat())
+
+
 def test_status_names_the_bot(config) -> None:
     status = make_bot(config).status()
-    assert status["bot"] == "minibot" and status["nlu_loaded"] is True
+    assert status["bot"] == "minibot" and status["nlu_loaded"] is True and status["nlu_warm"] is True
     assert status["llm"]["state"] in ("loading", "ready")
 
 

@@ -7,6 +7,7 @@ so a rejected request never changes a conversation.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +58,8 @@ class RestEndpoints:
 
     async def parse(self, request: Request) -> Response:
         text = text_field(await read_json(request, self.settings.max_body_bytes), "text", self.settings.max_message_chars)
-        return JSONResponse(self.bot.parse(text).as_json())
+        result = await asyncio.to_thread(self.bot.parse, text)  # may run the sentence encoder
+        return JSONResponse(result.as_json())
 
     async def tracker(self, request: Request) -> Response:
         sender = check_sender(request.path_params["sender_id"], "conversation id")

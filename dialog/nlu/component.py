@@ -12,7 +12,9 @@ A component class has:
 * optionally ``process_training_batch(list[ParseResult])``: how the training data
   reaches the next component, when that differs from parsing (batched embeddings;
   the CRF passes it on untouched while it trains), and ``finish_training()``, which
-  the pipeline calls after every component has trained (to wait for a worker process).
+  the pipeline calls after every component has trained (to wait for a worker process),
+* optionally ``warm_up()`` (load a slow model now) and ``start_warm_up()`` (load it
+  in a background thread; a running bot calls this once the pipeline is loaded).
 
 Heavy libraries (spaCy, sklearn, torch) are imported inside methods, never at
 module import, so resolving a class to read its ``Config`` is cheap.

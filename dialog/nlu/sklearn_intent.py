@@ -3,6 +3,13 @@
 Probabilities are a softmax over the SVM's decision scores with a temperature fitted
 on cross-validated scores, so ``threshold`` means roughly "how sure": below it the
 intent becomes ``nlu_fallback`` while the ranking keeps the real intents.
+
+With sentence embeddings there are two models: the full one (TF-IDF + embedding)
+and a fast one on the TF-IDF columns alone. A parse asks the fast one first and
+runs the sentence encoder only when it is less than ``fast_confidence`` sure. On
+held-out customer_service examples that skips the encoder for half the messages
+at 0.5 points of accuracy (90.97 vs 91.43; TF-IDF alone 82.24), and for the
+everyday messages a bot sees most (ones like its training examples) nearly always.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ logger = logging.getLogger(__name__)
 _FEATURIZER_FILE = "intent_features.joblib"
 _WEIGHTS_FILE = "intent_weights.npy"
 _BIAS_FILE = "intent_bias.npy"
+_FAST_WEIGHTS_FILE = "intent_fast_weights.npy"
+_FAST_BIAS_FILE = "intent_fast_bias.npy"
 _META_FILE = "intent_meta.json"
 _FORMAT = 1
 _LARGE_DATA = 5000  # examples; see _fit_temperature
@@ -41,11 +50,16 @@ class Config:
     C: float = 0.5
     temperature: float = 0.0  # 0 = fit on cross-validated scores
     embedding_weight: float = 2.0  # chosen on BANKING77 / CLINC150 dev splits (1, 2, 3 tried)
+    # with embeddings: answer from TF-IDF alone when that model is this sure (bench/nlu_tried.md)
+    fast_path: bool = True
+    fast_confidence: float = 0.98
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "char_ngrams", tuple(self.char_ngrams))
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
+        if not 0.0 < self.fast_confidence <= 1.0:
+            raise ValueError(f"fast_confidence must be above 0 and at most 1, got {self.fast_confidence}")
         low, high = self.char_ngrams if len(self.char_ngrams) == 2 else (0, -1)
         if not 1 <= low <= high:
             raise ValueError(f"char_ngrams must be [low, high] with 1 <= low <= high, got {list(self.char_ngrams)}")
@@ -66,6 +80,7 @@ class SklearnIntentClassifier:
         self._bias: Any = None
         self._classes: tuple[str, ...] = ()
         self._temperature = 1.0
+        self._fast: _LinearModel | None = None  # TF-IDF columns only; see the module docstring
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> "SklearnIntentClassifier":
@@ -95,17 +110,19 @@ class SklearnIntentClassifier:
         if len(self._classes) < 2:
             self._weights = self._bias = None
             return
-        import numpy as np
-
+        with_fast = self.config.fast_path and self._featurizer.embedding_size > 0
+        text_features = features[:, : self._featurizer.n_text_features] if with_fast else None
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-            # liblinear releases the GIL: the SVM and the temperature's folds fit side by side
+            # liblinear releases the GIL: the SVMs and the temperatures' folds fit side by side
             fitted = pool.submit(_fit_svm, self.config.C, features, labels)
+            fitted_fast = pool.submit(_fit_svm, self.config.C, text_features, labels) if with_fast else None
             temperature = self.config.temperature or _fit_temperature(self.config.C, features, labels, pool)
-            model = fitted.result()
-        self._classes = tuple(str(name) for name in model.classes_)
-        self._weights = np.ascontiguousarray(model.coef_.T, dtype=np.float32)
-        self._bias = np.asarray(model.intercept_, dtype=np.float32)
-        self._temperature = temperature
+            full = _LinearModel.of(fitted.result(), temperature)
+            if fitted_fast is not None:
+                fast_temperature = self.config.temperature or _fit_temperature(self.config.C, text_features, labels, pool)
+                self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature)
+        self._classes = full.classes
+        self._weights, self._bias, self._temperature = full.weights, full.bias, full.temperature
         logger.debug("intent softmax temperature %.4f", self._temperature)
 
     # prediction -------------------------------------------------------------
@@ -116,11 +133,19 @@ class SklearnIntentClassifier:
             raise ModelError("sklearn_intent is not trained; run `dialog train` first")
         if self._weights is None:
             return self._annotate(result, [1.0])
+        featurizer = self._featurizer
         try:
-            columns, values = self._featurizer.row(result)
+            featurizer.check_embeddings([result])
         except ValueError as exc:
             raise ComponentError(self.name, str(exc)) from exc
+        columns, values = featurizer.row(result, with_embedding=False)
+        if self._fast is not None:
+            probabilities = self._fast.probabilities(values @ self._fast.weights[columns] + self._fast.bias)
+            if probabilities.max() >= self.config.fast_confidence:
+                return self._annotate(result, probabilities[0])
         scores = values @ self._weights[columns] + self._bias
+        if featurizer.embedding_size:
+            scores += featurizer.embedding_row(result) @ self._weights[featurizer.n_text_features :]
         return self._annotate(result, _softmax(scores[None, :], self._temperature, len(self._classes))[0])
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
@@ -128,12 +153,28 @@ class SklearnIntentClassifier:
             raise ModelError("sklearn_intent is not trained; run `dialog train` first")
         if self._weights is None:
             return [self._annotate(result, [1.0]) for result in results]
+        import numpy as np
+
+        featurizer = self._featurizer
         try:
-            features = self._featurizer.transform(list(results))
+            featurizer.check_embeddings(results)
         except ValueError as exc:
             raise ComponentError(self.name, str(exc)) from exc
-        scores = features @ self._weights + self._bias
-        probabilities = _softmax(scores, self._temperature, len(self._classes))
+        text_features = featurizer.transform(list(results), with_embeddings=False)
+        n_text = featurizer.n_text_features
+        pending = np.arange(len(results))
+        probabilities = np.zeros((len(results), max(2, len(self._classes))))
+        if self._fast is not None:
+            fast = self._fast.probabilities(text_features @ self._fast.weights + self._fast.bias)
+            sure = fast.max(axis=1) >= self.config.fast_confidence
+            probabilities[sure] = fast[sure]
+            pending = pending[~sure]
+        if len(pending):
+            scores = text_features[pending] @ self._weights[:n_text] + self._bias
+            if featurizer.embedding_size:  # one text at a time, like a single parse
+                dense = np.stack([featurizer.embedding_row(results[index]) for index in pending])
+                scores += dense @ self._weights[n_text:]
+            probabilities[pending] = _softmax(scores, self._temperature, len(self._classes))
         return [self._annotate(result, row) for result, row in zip(results, probabilities)]
 
     def _annotate(self, result: ParseResult, probabilities: Sequence[float]) -> ParseResult:
@@ -157,10 +198,14 @@ class SklearnIntentClassifier:
         if self._weights is not None:
             np.save(directory / _WEIGHTS_FILE, self._weights, allow_pickle=False)
             np.save(directory / _BIAS_FILE, self._bias, allow_pickle=False)
+        if self._fast is not None:
+            np.save(directory / _FAST_WEIGHTS_FILE, self._fast.weights, allow_pickle=False)
+            np.save(directory / _FAST_BIAS_FILE, self._fast.bias, allow_pickle=False)
         meta = {
             "format": _FORMAT,
             "classes": list(self._classes),
             "temperature": self._temperature,
+            "fast_temperature": self._fast.temperature if self._fast is not None else None,
             "config": asdict(self.config),
         }
         (directory / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -177,10 +222,17 @@ class SklearnIntentClassifier:
         try:
             meta = json.loads((directory / _META_FILE).read_text(encoding="utf-8"))
             featurizer = joblib.load(directory / _FEATURIZER_FILE)
-            weights = bias = None
+            weights = bias = fast = None
             if len(meta["classes"]) > 1:
                 weights = np.load(directory / _WEIGHTS_FILE, allow_pickle=False)
                 bias = np.load(directory / _BIAS_FILE, allow_pickle=False)
+            if meta.get("fast_temperature") is not None:
+                fast = _LinearModel(
+                    tuple(meta["classes"]),
+                    np.load(directory / _FAST_WEIGHTS_FILE, allow_pickle=False),
+                    np.load(directory / _FAST_BIAS_FILE, allow_pickle=False),
+                    float(meta["fast_temperature"]),
+                )
         except (OSError, ValueError, EOFError, KeyError) as exc:
             raise ModelError(f"cannot read the intent model in {directory}: {exc}") from exc
         if meta.get("format") != _FORMAT:
@@ -190,7 +242,33 @@ class SklearnIntentClassifier:
         component._weights, component._bias = weights, bias
         component._classes = tuple(meta["classes"])
         component._temperature = float(meta["temperature"])
+        component._fast = fast if component.config.fast_path else None
         return component
+
+
+@dataclass(frozen=True)
+class _LinearModel:
+    """A fitted SVM as plain arrays: scores = features @ weights + bias."""
+
+    classes: tuple[str, ...]
+    weights: Any  # (n_features, n_scores) float32: the SVM's coef_.T
+    bias: Any
+    temperature: float
+
+    @classmethod
+    def of(cls, svm: Any, temperature: float) -> "_LinearModel":
+        import numpy as np
+
+        classes = tuple(str(name) for name in svm.classes_)
+        weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
+        return cls(classes, weights, np.asarray(svm.intercept_, dtype=np.float32), temperature)
+
+    def probabilities(self, scores: Any) -> Any:
+        """Row-wise probabilities (always 2-D) of decision ``scores``."""
+        import numpy as np
+
+        scores = np.asarray(scores)
+        return _softmax(scores.reshape(1, -1) if scores.ndim == 1 else scores, self.temperature, len(self.classes))
 
 
 def _softmax(scores: Any, temperature: float, n_classes: int) -> Any:

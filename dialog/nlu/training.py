@@ -45,6 +45,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 KEEP_MODELS = 3
+# Part of every fingerprint: raise it when what a trained model holds changes (2: sklearn_intent's
+# TF-IDF-only fast model), so models trained by older code are retrained rather than reused.
+MODEL_GENERATION = 2
 _LATEST = "latest"
 _INFO = "model.json"
 
@@ -65,6 +68,7 @@ def model_fingerprint(config: BotConfig) -> str:
     nlu = config.nlu
     payload = {
         "dialog": __version__,
+        "generation": MODEL_GENERATION,
         "language": config.settings.language,
         "pipeline": [[spec.name, _plain(spec.options)] for spec in config.settings.pipeline],
         "intents": sorted(config.domain.intents),

@@ -8,6 +8,7 @@ import pytest
 
 from dialog.errors import ComponentError
 from dialog.nlu import minilm_files
+from dialog.nlu.intent_features import embedding_of
 from dialog.nlu.sentence_embeddings import MiniLMEmbedder
 from dialog.nlu.sklearn_intent import SklearnIntentClassifier
 from dialog.types import ParseResult, TrainingExample
@@ -23,6 +24,15 @@ def test_a_missing_model_path_is_a_component_error(tmp_path) -> None:
     embedder = MiniLMEmbedder.from_config({"model_path": str(tmp_path / "nowhere")})
     with pytest.raises(ComponentError, match="not a folder"):
         embedder.warm_up()
+
+
+def test_a_background_load_that_fails_is_reported_by_the_parse_that_needs_the_vector(tmp_path) -> None:
+    embedder = MiniLMEmbedder.from_config({"model_path": str(tmp_path / "nowhere")})
+    embedder.start_warm_up()
+    deferred = embedder(ParseResult("hello")).features["sentence_embedding"]
+    with pytest.raises(ComponentError, match="not a folder"):
+        deferred()  # waits for the background load, then tries again and says why it fails
+    assert not embedder.warm and not deferred.computed
 
 
 def test_corrupt_weights_are_rejected_and_leave_no_cache(tmp_path, monkeypatch) -> None:
@@ -48,13 +58,25 @@ def test_real_vectors_are_unit_length_and_meaningful(tmp_path) -> None:
     assert vectors.shape == (4, 384)
     assert np.linalg.norm(vectors, axis=1) == pytest.approx(1.0, abs=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
-    single = embedder(ParseResult(texts[1])).features["sentence_embedding"]
-    assert single == pytest.approx(vectors[1], abs=1e-6)  # a parse gets exactly what embed() gives
+    deferred = embedder(ParseResult(texts[1])).features["sentence_embedding"]
+    assert callable(deferred)  # computed only if the intent classifier asks for it
+    assert embedding_of(ParseResult(texts[1], features={"sentence_embedding": deferred})) == pytest.approx(
+        vectors[1], abs=1e-6
+    )  # a parse gets exactly what embed() gives
     batched = embedder.embed_batched(texts)  # training: faster, int8 rounds a little differently
     assert (batched * vectors).sum(axis=1).min() > 0.95
     trained = embedder.process_training_batch([ParseResult(text) for text in texts])
     assert trained[1].features["sentence_embedding"] == pytest.approx(batched[1], abs=1e-6)
     assert (tmp_path / "minilm" / minilm_files.WEIGHTS_FILE).stat().st_size == minilm_files.WEIGHTS_SIZE
+
+
+@pytest.mark.slow
+def test_a_background_load_makes_the_encoder_warm_and_a_parse_waits_for_it(tmp_path) -> None:
+    embedder = MiniLMEmbedder.from_config({"cache_dir": str(tmp_path / "minilm")})
+    assert not embedder.warm
+    embedder.start_warm_up()
+    vector = embedding_of(embedder(ParseResult("track my package")))  # blocks until loaded
+    assert embedder.warm and vector.shape == (384,)
 
 
 @pytest.mark.slow

@@ -101,7 +101,9 @@ def test_untrained_call_is_a_model_error() -> None:
         SklearnIntentClassifier.from_config({})(ParseResult("hi"))
 
 
-@pytest.mark.parametrize("options", [{"threshold": 2}, {"char_ngrams": [5, 2]}, {"colour": "red"}])
+@pytest.mark.parametrize(
+    "options", [{"threshold": 2}, {"char_ngrams": [5, 2]}, {"colour": "red"}, {"fast_confidence": 0}]
+)
 def test_bad_options_name_the_component(options) -> None:
     with pytest.raises(ComponentError, match="sklearn_intent"):
         SklearnIntentClassifier.from_config(options)
@@ -142,3 +144,76 @@ def test_embedding_features_are_appended_and_then_required() -> None:
         classifier(ParseResult("zzz"))
     with pytest.raises(ComponentError, match="sentence_embeddings"):
         classifier.process_batch([ParseResult("zzz")])
+
+
+AXIS = {"greet": [1.0, 0.0, 0.0], "goodbye": [0.0, 1.0, 0.0], "check_order": [0.0, 0.0, 1.0]}
+
+
+class _CountedVector:
+    """A deferred sentence vector (what sentence_embeddings leaves) that counts its runs."""
+
+    def __init__(self, vector: list[float]) -> None:
+        self.vector, self.runs = vector, 0
+
+    def __call__(self) -> list[float]:
+        self.runs += 1
+        return self.vector
+
+
+def _train_with_vectors(**options) -> SklearnIntentClassifier:
+    examples = [TrainingExample(text, intent) for text, intent in DATA]
+    processed = [ParseResult(e.text, features={"sentence_embedding": AXIS[e.intent]}) for e in examples]
+    classifier = SklearnIntentClassifier.from_config({"embedding_weight": 3.0, **options})
+    classifier.train(examples, processed)
+    return classifier
+
+
+def _with_vector(text: str, vector: _CountedVector) -> ParseResult:
+    return ParseResult(text, features={"sentence_embedding": vector})
+
+
+def test_a_text_tfidf_is_sure_of_never_runs_the_encoder() -> None:
+    classifier = _train_with_vectors(fast_confidence=0.5)
+    sure, unsure = _CountedVector(AXIS["greet"]), _CountedVector(AXIS["goodbye"])
+    assert classifier(_with_vector("hello there", sure)).intent == "greet"
+    assert sure.runs == 0
+    # no known n-gram: TF-IDF alone is a coin toss, so the vector decides
+    assert classifier(_with_vector("zzz", unsure)).ranking[0].name == "goodbye"
+    assert unsure.runs == 1
+
+
+def test_the_batch_runs_the_encoder_only_for_unsure_texts_and_matches_single_parses() -> None:
+    classifier = _train_with_vectors(fast_confidence=0.5)
+    texts = ["hello there", "zzz", "track my package", "qqq"]
+    vectors = [_CountedVector(AXIS[name]) for name in ("greet", "goodbye", "check_order", "check_order")]
+    batch = classifier.process_batch([_with_vector(text, vector) for text, vector in zip(texts, vectors)])
+    assert [vector.runs for vector in vectors] == [0, 1, 0, 1]
+    for text, vector, expected in zip(texts, vectors, batch):
+        single = classifier(_with_vector(text, vector))
+        assert [s.name for s in single.ranking] == [s.name for s in expected.ranking]
+        assert single.confidence == pytest.approx(expected.confidence, abs=1e-5)
+
+
+def test_without_the_fast_path_every_text_runs_the_encoder() -> None:
+    classifier = _train_with_vectors(fast_path=False)
+    vector = _CountedVector(AXIS["greet"])
+    assert classifier(_with_vector("hello there", vector)).intent == "greet"
+    assert vector.runs == 1
+
+
+def test_the_fast_model_survives_save_and_load(tmp_path) -> None:
+    classifier = _train_with_vectors(fast_confidence=0.5)
+    classifier.save(tmp_path)
+    loaded = SklearnIntentClassifier.load(tmp_path, {"embedding_weight": 3.0, "fast_confidence": 0.5})
+    for text in ["hello there", "zzz", "see you later"]:
+        vector = _CountedVector(AXIS["goodbye"])
+        assert loaded(_with_vector(text, vector)).ranking == classifier(_with_vector(text, vector)).ranking
+    sure = _CountedVector(AXIS["greet"])
+    loaded(_with_vector("hello there", sure))
+    assert sure.runs == 0
+
+
+def test_a_missing_embedding_fails_even_when_tfidf_is_sure() -> None:
+    classifier = _train_with_vectors(fast_confidence=0.5)
+    with pytest.raises(ComponentError, match="sentence_embeddings"):
+        classifier(ParseResult("hello there"))
