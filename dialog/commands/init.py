@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from dialog.config.defaults import DEFAULT_PIPELINE, DEFAULT_TRACKER_STORE, EMBEDDINGS_HINT
+from dialog.config.defaults import DEFAULT_PIPELINE, DEFAULT_TRACKER_STORE, PIPELINE_COMMENTS
 from dialog.errors import DialogError
 
 __all__ = ["command", "create_project", "render_config"]
@@ -30,9 +30,8 @@ def render_config(language: str = "en") -> str:
         "pipeline:",
     ]
     for entry in DEFAULT_PIPELINE:
-        if entry["name"] == "sklearn_intent":
-            lines.append(f"  {EMBEDDINGS_HINT}")
-        lines.append(f"  - name: {entry['name']}")
+        comment = PIPELINE_COMMENTS.get(entry["name"])
+        lines.append(f"  - name: {entry['name']}" + (f"  # {comment}" if comment else ""))
         lines.extend(f"    {key}: {value}" for key, value in entry.items() if key != "name")
     lines += [
         "",

@@ -44,13 +44,10 @@ def test_config_has_the_default_pipeline(in_tmp: Path) -> None:
     assert render_config().startswith("# How the bot understands text")
 
 
-def test_config_offers_the_sentence_encoder_as_one_line_to_uncomment(in_tmp: Path) -> None:
-    """Uncommenting the hint gives a valid pipeline with sentence_embeddings right before sklearn_intent."""
+def test_config_runs_the_sentence_encoder_before_the_intent_classifier_and_says_when(in_tmp: Path) -> None:
     CliRunner().invoke(cli, ["init", "mybot"])
-    config = Path("mybot/config.yml")
-    text = config.read_text(encoding="utf-8")
-    assert "  # - name: sentence_embeddings" in text
-    config.write_text(text.replace("  # - name: sentence_embeddings", "  - name: sentence_embeddings"), encoding="utf-8")
+    text = Path("mybot/config.yml").read_text(encoding="utf-8")
+    assert "  - name: sentence_embeddings  # MiniLM sentence vectors, run only when TF-IDF alone is unsure" in text
     names = [spec.name for spec in load_bot("mybot").settings.pipeline]
     assert names[-2:] == ["sentence_embeddings", "sklearn_intent"]
 

@@ -81,10 +81,12 @@ def test_empty_pipeline_means_the_default_one(nlu_context) -> None:
         "lookup_entities",
         "crf_entities",
         "synonyms",
+        "sentence_embeddings",
         "sklearn_intent",
     ]
 
 
+@pytest.mark.slow  # the default pipeline loads the real MiniLM
 def test_the_default_pipeline_trains_saves_and_loads(nlu_data, nlu_context, tmp_path) -> None:
     pipeline = NLUPipeline.from_settings(Settings(), nlu_context)
     pipeline.train(nlu_data)
@@ -120,3 +122,33 @@ def test_training_data_flows_through_process_training_batch(nlu_data, nlu_contex
     assert seen == ["training", "training"]
     pipeline.parse_batch(["hello"])
     assert seen[-1] == "parse"
+
+
+class _SlowModel:
+    """A component with a model that loads now (``warm_up``) or in the background."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    @property
+    def warm(self) -> bool:
+        return bool(self.calls)
+
+    def warm_up(self) -> None:
+        self.calls.append("now")
+
+    def start_warm_up(self) -> None:
+        self.calls.append("background")
+
+    def __call__(self, result):
+        return result
+
+
+def test_warm_up_loads_slow_models_now_or_in_the_background(nlu_context) -> None:
+    now, background = _SlowModel(), _SlowModel()
+    NLUPipeline([ComponentSpec("slow")], [now], nlu_context).warm_up()
+    pipeline = NLUPipeline([ComponentSpec("slow")], [background], nlu_context)
+    assert not pipeline.warm
+    pipeline.warm_up(background=True)
+    assert now.calls == ["now"] and background.calls == ["background"]
+    assert pipeline.warm
