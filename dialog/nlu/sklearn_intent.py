@@ -20,7 +20,7 @@ import os
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from dialog.errors import ComponentError, ModelError
 from dialog.nlu.component import ComponentContext, build_config
@@ -112,18 +112,26 @@ class SklearnIntentClassifier:
             return
         with_fast = self.config.fast_path and self._featurizer.embedding_size > 0
         text_features = features[:, : self._featurizer.n_text_features] if with_fast else None
+        self._fast = None
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-            # liblinear releases the GIL: the SVMs and the temperatures' folds fit side by side
+            # liblinear releases the GIL: every fit is queued at once, the slowest (the full
+            # model, whose dense embedding columns dominate) first, and two run side by side
             fitted = pool.submit(_fit_svm, self.config.C, features, labels)
-            fitted_fast = pool.submit(_fit_svm, self.config.C, text_features, labels) if with_fast else None
-            temperature = self.config.temperature or _fit_temperature(self.config.C, features, labels, pool)
-            full = _LinearModel.of(fitted.result(), temperature)
-            if fitted_fast is not None:
-                fast_temperature = self.config.temperature or _fit_temperature(self.config.C, text_features, labels, pool)
-                self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature)
+            temperature = self._temperature_later(features, labels, pool)
+            if with_fast:
+                fitted_fast = pool.submit(_fit_svm, self.config.C, text_features, labels)
+                fast_temperature = self._temperature_later(text_features, labels, pool)
+                self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature())
+            full = _LinearModel.of(fitted.result(), temperature())
         self._classes = full.classes
         self._weights, self._bias, self._temperature = full.weights, full.bias, full.temperature
         logger.debug("intent softmax temperature %.4f", self._temperature)
+
+    def _temperature_later(self, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:
+        """Queue the temperature's fold fits now; the returned function waits for them."""
+        if self.config.temperature:
+            return lambda: self.config.temperature
+        return _fit_temperature(self.config.C, features, labels, pool)
 
     # prediction -------------------------------------------------------------
 
@@ -291,13 +299,14 @@ def _fit_svm(C: float, features: Any, labels: Sequence[str]) -> Any:
     return LinearSVC(C=C).fit(features, labels)
 
 
-def _fit_temperature(C: float, features: Any, labels: list[str], pool: Executor) -> float:
+def _fit_temperature(C: float, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:
     """The softmax temperature that minimises log-loss on out-of-fold SVM scores.
 
-    Three folds for a bot's few examples per intent (on half of them the scores
-    would be far less sure than the full model's); two for large data, where each
-    costs half an SVM fit and, beside the full fit, they keep two cores busy for
-    about the time of that fit alone."""
+    The folds' fits are queued on ``pool`` at once; the returned function waits for
+    them and fits the temperature. Three folds for a bot's few examples per intent (on
+    half of them the scores would be far less sure than the full model's). Large data
+    fits one model on half and scores the other half: thousands of held-out scores
+    pin down one number, and a second half-fit would cost ~13 s on CLINC150."""
     import numpy as np
     from scipy.optimize import minimize_scalar
     from sklearn.model_selection import StratifiedKFold
@@ -307,19 +316,25 @@ def _fit_temperature(C: float, features: Any, labels: list[str], pool: Executor)
         counts[label] = counts.get(label, 0) + 1
     folds = min(2 if len(labels) >= _LARGE_DATA else 3, min(counts.values()))
     if folds < 2:
-        return 0.1
+        return lambda: 0.1
     classes = sorted(counts)
     index = np.array([classes.index(label) for label in labels])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     parts = list(splitter.split(np.zeros(len(labels)), index))
+    if len(labels) >= _LARGE_DATA:
+        parts = parts[:1]
     fits = [pool.submit(_fit_svm, C, features[train], index[train]) for train, _ in parts]
-    scores = np.zeros((len(labels), len(classes)) if len(classes) > 2 else (len(labels),))
-    for (_, held_out), fit in zip(parts, fits):
-        scores[held_out] = fit.result().decision_function(features[held_out])
 
-    def loss(log_t: float) -> float:
-        probabilities = _softmax(scores, float(np.exp(log_t)), len(classes))
-        return float(-np.mean(np.log(probabilities[np.arange(len(index)), index] + 1e-12)))
+    def fitted() -> float:
+        held_out = np.concatenate([rows for _, rows in parts])
+        scores = np.concatenate([fit.result().decision_function(features[rows]) for (_, rows), fit in zip(parts, fits)])
+        truth = index[held_out]
 
-    found = minimize_scalar(loss, bounds=(np.log(0.005), np.log(5.0)), method="bounded")
-    return float(np.exp(found.x))
+        def loss(log_t: float) -> float:
+            probabilities = _softmax(scores, float(np.exp(log_t)), len(classes))
+            return float(-np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-12)))
+
+        found = minimize_scalar(loss, bounds=(np.log(0.005), np.log(5.0)), method="bounded")
+        return float(np.exp(found.x))
+
+    return fitted

@@ -217,3 +217,22 @@ def test_a_missing_embedding_fails_even_when_tfidf_is_sure() -> None:
     classifier = _train_with_vectors(fast_confidence=0.5)
     with pytest.raises(ComponentError, match="sentence_embeddings"):
         classifier(ParseResult("hello there"))
+
+
+def test_large_data_gets_calibrated_confidences_from_one_held_out_half() -> None:
+    """From 5,000 examples the temperature comes from one half-fit (not folds). With one
+    label in five wrong at random, "how sure" should read about 0.8 on a clear text."""
+    import random
+
+    rng = random.Random(0)
+    words = {"greet": ["hi", "hello", "hey"], "goodbye": ["bye", "later", "farewell"],
+             "check_order": ["order", "parcel", "package"], "pay": ["card", "paypal", "invoice"]}
+    filler = ["please", "now", "my", "the", "thanks", "um", "so"]
+    data = []
+    for intent, vocabulary in words.items():
+        for _ in range(1300):
+            label = intent if rng.random() < 0.8 else rng.choice([other for other in words if other != intent])
+            data.append((" ".join(rng.sample(filler, 3) + [rng.choice(vocabulary)]), label))
+    result = _train(data)(ParseResult("hello please"))
+    assert result.intent == "greet"
+    assert 0.7 < result.confidence < 0.9
