@@ -6,7 +6,7 @@ and the shipped domains write the same list into their config.yml.
 ``sentence_embeddings`` (all-MiniLM-L6-v2 vectors, int8) is in it because it raised intent
 accuracy on all four benchmark datasets (customer_service's 5-fold accuracy 0.82 -> 0.91), and
 costs little: ``sklearn_intent`` runs the encoder only for texts its TF-IDF model is less than
-98% sure of, and a running bot loads the encoder in the background. Most parses stay under
+99% sure of, and a running bot loads the encoder in the background. Most parses stay under
 1 ms and the webhook keeps its throughput (bench/RESULTS.md "nlu" and "load").
 """
 

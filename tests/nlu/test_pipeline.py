@@ -152,3 +152,18 @@ def test_warm_up_loads_slow_models_now_or_in_the_background(nlu_context) -> None
     pipeline.warm_up(background=True)
     assert now.calls == ["now"] and background.calls == ["background"]
     assert pipeline.warm
+
+
+def test_parses_from_many_threads_at_once_match_one_at_a_time(nlu_data, nlu_context) -> None:
+    """A server parses each turn on a worker thread, so many parses run at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.nlu.conftest import RULE_PIPELINE
+
+    settings = Settings(pipeline=(*RULE_PIPELINE, ComponentSpec("crf_entities"), ComponentSpec("sklearn_intent")))
+    pipeline = NLUPipeline.from_settings(settings, nlu_context)
+    pipeline.train(nlu_data)
+    texts = TEXTS * 50
+    expected = [pipeline.parse(text).as_json() for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(lambda text: pipeline.parse(text).as_json(), texts)) == expected
