@@ -2,12 +2,12 @@
 
     python -m bench.nlu                  # all datasets, writes the "nlu" section of bench/RESULTS.md
     python -m bench.nlu --quick          # ~1 minute smoke run on subsamples, prints only
-    python -m bench.nlu --embeddings     # the default pipeline plus sentence_embeddings
+    python -m bench.nlu --no-embeddings  # the default pipeline without sentence_embeddings
 
 Each dataset runs in its own subprocess (``--worker``) so peak RSS is per dataset. The
 worker trains ``NLUPipeline.from_settings(...).train(...)`` (what ``dialog train`` runs),
 saves it, loads it back from disk and parses every test utterance one at a time with
-``parse`` (the latency measured). CLINC150's out-of-scope threshold is chosen on its
+``parse`` (the latency measured, and how many parses ran the sentence encoder). CLINC150's out-of-scope threshold is chosen on its
 valid split only; the other datasets never look at their test split before scoring.
 """
 
@@ -40,14 +40,23 @@ QUICK_PER_INTENT = {"banking77": 6, "clinc150": 4, "hwu64": 6, "snips": 40}
 QUICK_TEST = 120
 
 
-def _pipeline(embeddings: bool, spec_json: str | None) -> list[dict[str, Any]]:
+def _pipeline(without_embeddings: bool, spec_json: str | None) -> list[dict[str, Any]]:
     from dialog.config.defaults import DEFAULT_PIPELINE
 
     pipeline = json.loads(spec_json) if spec_json else [dict(entry) for entry in DEFAULT_PIPELINE]
-    if embeddings and not any(entry["name"] == "sentence_embeddings" for entry in pipeline):
-        at = next((i for i, entry in enumerate(pipeline) if entry["name"] == "sklearn_intent"), len(pipeline))
-        pipeline.insert(at, {"name": "sentence_embeddings"})
+    if without_embeddings:
+        pipeline = [entry for entry in pipeline if entry["name"] != "sentence_embeddings"]
     return pipeline
+
+
+def _encoder_share(results: Sequence[Any]) -> float | None:
+    """The percentage of parses that ran the sentence encoder (None without one)."""
+    from dialog.nlu.intent_features import EMBEDDING_KEY
+
+    vectors = [result.features.get(EMBEDDING_KEY) for result in results]
+    if not results or any(vector is None for vector in vectors):
+        return None
+    return 100 * sum(not callable(vector) or vector.computed for vector in vectors) / len(vectors)
 
 
 def _parse_all(pipeline: Any, texts: Sequence[str]) -> tuple[list[Any], list[float]]:
@@ -104,6 +113,7 @@ def run_dataset(dataset: str, data_dir: Path, pipeline_spec: list[dict[str, Any]
         del pipeline
         started = time.perf_counter()
         loaded = NLUPipeline.load(model_dir, context)
+        loaded.warm_up()  # the sentence encoder, which a bot loads in the background
         load_seconds = time.perf_counter() - started
     loaded.parse("warm up")
     parsed, seconds = _parse_all(loaded, [example.text for example in test.examples])
@@ -119,6 +129,7 @@ def run_dataset(dataset: str, data_dir: Path, pipeline_spec: list[dict[str, Any]
         "model_bytes": size,
         "p50_ms": 1000 * _percentile(seconds, 50),
         "p99_ms": 1000 * _percentile(seconds, 99),
+        "encoder_share": _encoder_share(parsed),
         **intent_scores(test.examples, parsed),
     }
     if valid is not None and "out_of_scope" in train.intents:
@@ -159,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
     parser.add_argument("--quick", action="store_true", help="subsample for a one-minute smoke run")
-    parser.add_argument("--embeddings", action="store_true", help="add sentence_embeddings before sklearn_intent")
+    parser.add_argument("--no-embeddings", action="store_true", help="drop sentence_embeddings from the pipeline")
     parser.add_argument("--pipeline", help="the pipeline as a JSON list of {name, options...} (default: DEFAULT_PIPELINE)")
     parser.add_argument("--results", type=Path, help="write the nlu section here (default: bench/RESULTS.md unless --quick)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers as JSON")
@@ -171,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    spec = _pipeline(args.embeddings, args.pipeline)
+    spec = _pipeline(args.no_embeddings, args.pipeline)
     if args.worker:
         row = run_dataset(args.worker, args.data_dir, spec, args.quick)
         args.worker_out.write_text(json.dumps(row), encoding="utf-8")

@@ -52,14 +52,16 @@ def _entity_table(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 def _cost_table(rows: Sequence[dict[str, Any]]) -> list[str]:
     lines = [
-        "| dataset | train s (wall) | train CPU s | load s | parse p50 ms | parse p99 ms | model MB | peak RSS MB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| dataset | train s (wall) | train CPU s | load s | parse p50 ms | parse p99 ms | parses that ran the encoder, % "
+        "| model MB | peak RSS MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         lines.append(
             f"| {row['dataset']} | {_f(row['train_seconds'], 1)} | {_f(row.get('train_cpu_seconds'), 1)} "
             f"| {_f(row['load_seconds'], 1)} | {_f(row['p50_ms'], 3)} "
-            f"| {_f(row['p99_ms'], 3)} | {_f(row['model_bytes'] / 1e6, 1)} | {_f(row['peak_rss_mb'], 0)} |"
+            f"| {_f(row['p99_ms'], 3)} | {_f(row.get('encoder_share'), 1)} | {_f(row['model_bytes'] / 1e6, 1)} "
+            f"| {_f(row['peak_rss_mb'], 0)} |"
         )
     return lines
 
@@ -103,8 +105,8 @@ def render(runs: Sequence[dict[str, Any]]) -> str:
         "is shown for reference only. Entities: micro P/R/F1 over exact (start, end, type) spans.",
         "",
         "Cost: training through `NLUPipeline.from_settings(...).train(...)` (what `dialog train` runs); "
-        "the model is saved, loaded back from disk (load s) and every test utterance is parsed alone "
-        "with `NLUPipeline.parse` (p50/p99). Peak RSS is per dataset (one subprocess each).",
+        "the model is saved, loaded back from disk with its sentence encoder (load s) and every test "
+        "utterance is parsed alone with `NLUPipeline.parse` (p50/p99). Peak RSS is per dataset (one subprocess each).",
         "",
         "### Default pipeline (DEFAULT_PIPELINE)",
         "",
