@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 TokenCallback = Callable[[str], Awaitable[None]]
 
 
+# seconds between loading the NLU model and starting to load its slow parts; see Bot.start
+_NLU_WARM_UP_DELAY_S = 1.0
+
+
 @dataclass(frozen=True)
 class BotTurn:
     replies: list[Reply]
@@ -99,13 +103,17 @@ class Bot:
         return cls(config, store, nlu=nlu, fallback=fallback, clock=clock)
 
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
-        """Load (training if stale) the NLU model and start loading the LLM in the background."""
+        """Load (training if stale) the NLU model and start loading the LLM in the background.
+
+        The NLU's slow models (the sentence encoder) start loading in the background a
+        moment later: importing torch holds the GIL for long stretches, and would
+        otherwise delay the answers to the first requests, which rarely need it."""
         if self._fallback is not None:
             self._fallback.start()
         if self._nlu is None:
             self._nlu = await asyncio.to_thread(self._load_nlu, progress)
         if hasattr(self._nlu, "warm_up"):
-            self._nlu.warm_up(background=True)
+            asyncio.get_running_loop().call_later(_NLU_WARM_UP_DELAY_S, self._nlu.warm_up, True)
 
     def _load_nlu(self, progress: Callable[[str], None] | None = None) -> Any:
         from dialog.nlu.training import load_model, model_dir

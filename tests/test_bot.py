@@ -148,6 +148,24 @@ def test_a_slow_parse_neither_reorders_a_senders_turns_nor_holds_up_other_sender
     run(chat())
 
 
+def test_start_loads_the_nlus_slow_models_in_the_background_a_moment_later(config, monkeypatch) -> None:
+    """Not at once: torch's import would hold up the first answers (bench.load measures startup)."""
+    import dialog.bot
+
+    monkeypatch.setattr(dialog.bot, "_NLU_WARM_UP_DELAY_S", 0.05)
+    bot = make_bot(config, llm=False)
+    calls: list[bool] = []
+    bot._nlu.warm_up = lambda background=False: calls.append(background)
+
+    async def start():
+        await bot.start()
+        assert calls == []  # first requests are answered before the load begins
+        await asyncio.sleep(0.2)
+        assert calls == [True]
+
+    run(start())
+
+
 def test_status_names_the_bot(config) -> None:
     status = make_bot(config).status()
     assert status["bot"] == "minibot" and status["nlu_loaded"] is True and status["nlu_warm"] is True
