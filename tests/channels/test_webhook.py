@@ -87,6 +87,7 @@ def test_health_status_and_metrics(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     status = client.get("/status").json()
     assert status["bot"] == "minibot" and "llm" in status and "model_file" in status
+    assert isinstance(status["nlu_warm"], bool)  # the sentence encoder, loading in the background
     say(client, "hi")
     say(client, "tell me a joke")
     client.post("/webhooks/rest/webhook", content=b"{")
