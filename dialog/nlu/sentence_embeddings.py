@@ -191,8 +191,11 @@ class MiniLMEmbedder:
 
     @classmethod
     def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None) -> "MiniLMEmbedder":
-        """No model loading here: on first need, or in the background after ``start_warm_up``."""
-        return cls.from_config(options, context)
+        """The model loads on first need, or in the background after ``start_warm_up``;
+        only its folder is checked here, so a wrong ``model_path`` fails at startup."""
+        component = cls.from_config(options, context)
+        component._model_folder()
+        return component
 
 
 class _DeferredVector:

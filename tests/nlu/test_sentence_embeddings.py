@@ -26,6 +26,11 @@ def test_a_missing_model_path_is_a_component_error(tmp_path) -> None:
         embedder.warm_up()
 
 
+def test_loading_a_model_with_a_missing_model_path_fails_at_once(tmp_path) -> None:
+    with pytest.raises(ComponentError, match="not a folder"):
+        MiniLMEmbedder.load(tmp_path, {"model_path": str(tmp_path / "nowhere")})
+
+
 def test_a_background_load_that_fails_is_reported_by_the_parse_that_needs_the_vector(tmp_path) -> None:
     embedder = MiniLMEmbedder.from_config({"model_path": str(tmp_path / "nowhere")})
     embedder.start_warm_up()
