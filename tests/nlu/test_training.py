@@ -35,6 +35,14 @@ def test_fingerprint_is_stable_and_ignores_unrelated_changes(tmp_path) -> None:
     assert model_dir(config) == tmp_path / ".dialog" / "models" / model_fingerprint(config)
 
 
+def test_a_new_model_generation_retrains_models_of_older_code(tmp_path, monkeypatch) -> None:
+    import dialog.nlu.training as training
+
+    before = model_fingerprint(bot(tmp_path))
+    monkeypatch.setattr(training, "MODEL_GENERATION", training.MODEL_GENERATION + 1)
+    assert model_fingerprint(bot(tmp_path)) != before
+
+
 @pytest.mark.parametrize(
     "change",
     [
