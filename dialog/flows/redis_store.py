@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -108,8 +109,12 @@ class RedisStore:
                 sleep=_LOCK_POLL_S,
                 blocking_timeout=self.lock_wait_s,
             )
+            token = uuid.uuid4().hex.encode()
             try:
-                acquired = await lock.acquire()
+                acquired = await lock.acquire(token=token)
+            except asyncio.CancelledError:
+                await self._forget(lock, token)
+                raise
             except RedisError as exc:
                 raise StoreError(f"cannot lock conversation '{sender_id}' in {self.url}: {exc}") from exc
             if not acquired:
@@ -149,6 +154,14 @@ class RedisStore:
             if started - renewed > 2 * beat:
                 logger.warning("renewed the lock %s late, after %.2f s of its %.2f s", lock.name, started - renewed, self.lock_timeout_s)
             renewed = started
+
+    async def _forget(self, lock: Lock, token: bytes) -> None:
+        """After a cancelled ``acquire``: its ``SET NX`` may have reached Redis before the
+        cancel did, and nobody would release that lock; without this the conversation
+        stayed locked until the timeout (10 s by default). Deletes the key only if it
+        holds our token."""
+        with suppress(LockError, RedisError):
+            await asyncio.shield(lock.do_release(token))
 
     async def _release(self, lock: Lock, sender_id: str) -> None:
         try:

@@ -68,6 +68,34 @@ def test_a_crashed_holders_lock_frees_itself_after_the_timeout(redis_url: str, r
     assert 0.15 < asyncio.run(scenario()) < 2.0
 
 
+def test_a_turn_cancelled_while_taking_the_lock_leaves_no_lock_behind(redis_url: str, monkeypatch) -> None:
+    """The worst moment to be cancelled: Redis has set the lock, the answer has not arrived."""
+    from redis.asyncio.lock import Lock
+
+    take = Lock.do_acquire
+
+    async def taken_then_cancelled(self, token):
+        await take(self, token)
+        raise asyncio.CancelledError
+
+    async def scenario() -> float:
+        store = RedisStore(redis_url + "&lock_timeout_s=30")
+        loop = asyncio.get_running_loop()
+        try:
+            with monkeypatch.context() as patch:
+                patch.setattr(Lock, "do_acquire", taken_then_cancelled)
+                with pytest.raises(asyncio.CancelledError):
+                    async with store.lock("u1"):
+                        pass
+            started = loop.time()
+            async with store.lock("u1"):  # free at once, not after 30 s
+                return loop.time() - started
+        finally:
+            await store.close()
+
+    assert asyncio.run(scenario()) < 1.0
+
+
 def test_a_long_turn_keeps_its_lock_by_renewing_it(redis_url: str, redis_server: str) -> None:
     # A 3 s turn under a 1 s lock timeout: without renewal the lock key would be gone
     # after 1 s and the other turn would slip in. Renewal beats every 1/3 s, so the
