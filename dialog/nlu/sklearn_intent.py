@@ -76,10 +76,8 @@ class SklearnIntentClassifier:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._featurizer: IntentFeaturizer | None = None
-        self._weights: Any = None  # (n_features, n_scores) float32: the SVM's coef_.T
-        self._bias: Any = None
         self._classes: tuple[str, ...] = ()
-        self._temperature = 1.0
+        self._model: _LinearModel | None = None  # None: a single intent, always predicted
         self._fast: _LinearModel | None = None  # TF-IDF columns only; see the module docstring
 
     @classmethod
@@ -107,12 +105,11 @@ class SklearnIntentClassifier:
         )
         self._featurizer = IntentFeaturizer(settings)
         features = self._featurizer.fit_transform(list(processed))
+        self._model = self._fast = None
         if len(self._classes) < 2:
-            self._weights = self._bias = None
             return
         with_fast = self.config.fast_path and self._featurizer.embedding_size > 0
         text_features = features[:, : self._featurizer.n_text_features] if with_fast else None
-        self._fast = None
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
             # liblinear releases the GIL: every fit is queued at once, the slowest (the full
             # model, whose dense embedding columns dominate) first, and two run side by side
@@ -122,10 +119,9 @@ class SklearnIntentClassifier:
                 fitted_fast = pool.submit(_fit_svm, self.config.C, text_features, labels)
                 fast_temperature = self._temperature_later(text_features, labels, pool)
                 self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature())
-            full = _LinearModel.of(fitted.result(), temperature())
-        self._classes = full.classes
-        self._weights, self._bias, self._temperature = full.weights, full.bias, full.temperature
-        logger.debug("intent softmax temperature %.4f", self._temperature)
+            self._model = _LinearModel.of(fitted.result(), temperature())
+        self._classes = self._model.classes
+        logger.debug("intent softmax temperature %.4f", self._model.temperature)
 
     def _temperature_later(self, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:
         """Queue the temperature's fold fits now; the returned function waits for them."""
@@ -139,9 +135,9 @@ class SklearnIntentClassifier:
         """One text: gathers only the weight rows of its n-grams (no sparse matrices)."""
         if self._featurizer is None:
             raise ModelError("sklearn_intent is not trained; run `dialog train` first")
-        if self._weights is None:
+        if self._model is None:
             return self._annotate(result, [1.0])
-        featurizer = self._featurizer
+        featurizer, model = self._featurizer, self._model
         try:
             featurizer.check_embeddings([result])
         except ValueError as exc:
@@ -151,19 +147,19 @@ class SklearnIntentClassifier:
             probabilities = self._fast.probabilities(values @ self._fast.weights[columns] + self._fast.bias)
             if probabilities.max() >= self.config.fast_confidence:
                 return self._annotate(result, probabilities[0])
-        scores = values @ self._weights[columns] + self._bias
+        scores = values @ model.weights[columns] + model.bias
         if featurizer.embedding_size:
-            scores += featurizer.embedding_row(result) @ self._weights[featurizer.n_text_features :]
-        return self._annotate(result, _softmax(scores[None, :], self._temperature, len(self._classes))[0])
+            scores += featurizer.embedding_row(result) @ model.weights[featurizer.n_text_features :]
+        return self._annotate(result, model.probabilities(scores)[0])
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
         if self._featurizer is None:
             raise ModelError("sklearn_intent is not trained; run `dialog train` first")
-        if self._weights is None:
+        if self._model is None:
             return [self._annotate(result, [1.0]) for result in results]
         import numpy as np
 
-        featurizer = self._featurizer
+        featurizer, model = self._featurizer, self._model
         try:
             featurizer.check_embeddings(results)
         except ValueError as exc:
@@ -178,11 +174,11 @@ class SklearnIntentClassifier:
             probabilities[sure] = fast[sure]
             pending = pending[~sure]
         if len(pending):
-            scores = text_features[pending] @ self._weights[:n_text] + self._bias
+            scores = text_features[pending] @ model.weights[:n_text] + model.bias
             if featurizer.embedding_size:  # one text at a time, like a single parse
                 dense = np.stack([featurizer.embedding_row(results[index]) for index in pending])
-                scores += dense @ self._weights[n_text:]
-            probabilities[pending] = _softmax(scores, self._temperature, len(self._classes))
+                scores += dense @ model.weights[n_text:]
+            probabilities[pending] = model.probabilities(scores)
         return [self._annotate(result, row) for result, row in zip(results, probabilities)]
 
     def _annotate(self, result: ParseResult, probabilities: Sequence[float]) -> ParseResult:
@@ -203,16 +199,16 @@ class SklearnIntentClassifier:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         joblib.dump(self._featurizer, directory / _FEATURIZER_FILE, compress=3)
-        if self._weights is not None:
-            np.save(directory / _WEIGHTS_FILE, self._weights, allow_pickle=False)
-            np.save(directory / _BIAS_FILE, self._bias, allow_pickle=False)
+        if self._model is not None:
+            np.save(directory / _WEIGHTS_FILE, self._model.weights, allow_pickle=False)
+            np.save(directory / _BIAS_FILE, self._model.bias, allow_pickle=False)
         if self._fast is not None:
             np.save(directory / _FAST_WEIGHTS_FILE, self._fast.weights, allow_pickle=False)
             np.save(directory / _FAST_BIAS_FILE, self._fast.bias, allow_pickle=False)
         meta = {
             "format": _FORMAT,
             "classes": list(self._classes),
-            "temperature": self._temperature,
+            "temperature": self._model.temperature if self._model is not None else 1.0,
             "fast_temperature": self._fast.temperature if self._fast is not None else None,
             "config": asdict(self.config),
         }
@@ -230,26 +226,19 @@ class SklearnIntentClassifier:
         try:
             meta = json.loads((directory / _META_FILE).read_text(encoding="utf-8"))
             featurizer = joblib.load(directory / _FEATURIZER_FILE)
-            weights = bias = fast = None
-            if len(meta["classes"]) > 1:
-                weights = np.load(directory / _WEIGHTS_FILE, allow_pickle=False)
-                bias = np.load(directory / _BIAS_FILE, allow_pickle=False)
+            classes = tuple(meta["classes"])
+            model = fast = None
+            if len(classes) > 1:
+                model = _LinearModel.read(directory, _WEIGHTS_FILE, _BIAS_FILE, classes, meta["temperature"])
             if meta.get("fast_temperature") is not None:
-                fast = _LinearModel(
-                    tuple(meta["classes"]),
-                    np.load(directory / _FAST_WEIGHTS_FILE, allow_pickle=False),
-                    np.load(directory / _FAST_BIAS_FILE, allow_pickle=False),
-                    float(meta["fast_temperature"]),
-                )
+                fast = _LinearModel.read(directory, _FAST_WEIGHTS_FILE, _FAST_BIAS_FILE, classes, meta["fast_temperature"])
         except (OSError, ValueError, EOFError, KeyError) as exc:
             raise ModelError(f"cannot read the intent model in {directory}: {exc}") from exc
         if meta.get("format") != _FORMAT:
             raise ModelError(f"intent model in {directory} has format {meta.get('format')}; retrain with `dialog train`")
         component = cls.from_config(options, context)
         component._featurizer = featurizer
-        component._weights, component._bias = weights, bias
-        component._classes = tuple(meta["classes"])
-        component._temperature = float(meta["temperature"])
+        component._classes, component._model = classes, model
         component._fast = fast if component.config.fast_path else None
         return component
 
@@ -270,6 +259,15 @@ class _LinearModel:
         classes = tuple(str(name) for name in svm.classes_)
         weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
         return cls(classes, weights, np.asarray(svm.intercept_, dtype=np.float32), temperature)
+
+    @classmethod
+    def read(
+        cls, directory: Path, weights_file: str, bias_file: str, classes: tuple[str, ...], temperature: float
+    ) -> "_LinearModel":
+        import numpy as np
+
+        weights = np.load(directory / weights_file, allow_pickle=False)
+        return cls(classes, weights, np.load(directory / bias_file, allow_pickle=False), float(temperature))
 
     def probabilities(self, scores: Any) -> Any:
         """Row-wise probabilities (always 2-D) of decision ``scores``."""
