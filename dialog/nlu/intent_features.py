@@ -74,9 +74,10 @@ class IntentFeaturizer:
         """The TF-IDF columns; the embedding's columns (if any) follow them."""
         return len(self.word_vectorizer.vocabulary_) + len(self.char_vectorizer.vocabulary_)
 
-    def row(self, result: ParseResult, with_embedding: bool = True) -> tuple[Any, Any]:
-        """(column indices, values) of one text's feature row: the same numbers as
-        ``transform`` without building sparse matrices (a parse takes ~0.1 ms this way)."""
+    def row(self, result: ParseResult) -> tuple[Any, Any]:
+        """(column indices, values) of one text's TF-IDF columns: the same numbers as
+        ``transform`` without building sparse matrices (a parse takes ~0.1 ms this way).
+        The embedding's columns follow them (``n_text_features`` on): ``embedding_row``."""
         import numpy as np
 
         if self._fast is None:
@@ -84,11 +85,7 @@ class IntentFeaturizer:
         fast = self._fast
         word_idx, word_val = fast.block(fast.word_analyzer(word_text(result) or "<empty>"), fast.word_vocab, fast.word_idf, 0)
         char_idx, char_val = fast.block(fast.char_analyzer(result.text or " "), fast.char_vocab, fast.char_idf, fast.char_offset)
-        parts_idx, parts_val = [word_idx, char_idx], [word_val, char_val]
-        if self.embedding_size and with_embedding:
-            parts_idx.append(np.arange(fast.embedding_offset, fast.embedding_offset + self.embedding_size))
-            parts_val.append(self.embedding_row(result))
-        return np.concatenate(parts_idx), np.concatenate(parts_val)
+        return np.concatenate([word_idx, char_idx]), np.concatenate([word_val, char_val])
 
     def check_embeddings(self, results: Sequence[ParseResult]) -> None:
         """ValueError if the model needs sentence vectors and a result has none, even
@@ -107,6 +104,10 @@ class IntentFeaturizer:
         return np.asarray(vector, dtype=np.float32) * self.settings.embedding_weight
 
     def fit_transform(self, results: Sequence[ParseResult]) -> Any:
+        """Fit the vectorizers; the matrix has the TF-IDF columns, then the weighted
+        sentence vectors if every result has one."""
+        import numpy as np
+        from scipy import sparse
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         low, high = self.settings.char_ngrams
@@ -129,35 +130,18 @@ class IntentFeaturizer:
         )
         words = [word_text(result) or "<empty>" for result in results]
         texts = [result.text or " " for result in results]
-        word_matrix = self.word_vectorizer.fit_transform(words)
-        char_matrix = self.char_vectorizer.fit_transform(texts)
+        blocks = [self.word_vectorizer.fit_transform(words), self.char_vectorizer.fit_transform(texts)]
         embeddings = [embedding_of(result) for result in results]
-        present = [vector is not None for vector in embeddings]
-        if all(present) and embeddings:
+        if embeddings and all(vector is not None for vector in embeddings):
             self.embedding_size = len(embeddings[0])
-        return self._stack(word_matrix, char_matrix, embeddings)
+            blocks.append(sparse.csr_matrix(np.asarray(embeddings, dtype=np.float32) * self.settings.embedding_weight))
+        return _hstack(blocks)
 
-    def transform(self, results: Sequence[ParseResult], with_embeddings: bool = True) -> Any:
-        """The feature matrix; without embeddings, only the TF-IDF columns (none is computed)."""
+    def transform(self, results: Sequence[ParseResult]) -> Any:
+        """The TF-IDF columns as a CSR matrix (no sentence vector is computed)."""
         words = [word_text(result) or "<empty>" for result in results]
         texts = [result.text or " " for result in results]
-        word_matrix = self.word_vectorizer.transform(words)
-        char_matrix = self.char_vectorizer.transform(texts)
-        if not with_embeddings:
-            return self._stack(word_matrix, char_matrix, None)
-        return self._stack(word_matrix, char_matrix, [embedding_of(result) for result in results])
-
-    def _stack(self, word_matrix: Any, char_matrix: Any, embeddings: list[Any] | None) -> Any:
-        import numpy as np
-        from scipy import sparse
-
-        blocks = [word_matrix, char_matrix]
-        if self.embedding_size and embeddings is not None:
-            if any(vector is None for vector in embeddings):
-                raise ValueError(_MISSING_EMBEDDING)
-            dense = np.asarray(embeddings, dtype=np.float32) * self.settings.embedding_weight
-            blocks.append(sparse.csr_matrix(dense))
-        return sparse.hstack(blocks, format="csr", dtype=np.float32)
+        return _hstack([self.word_vectorizer.transform(words), self.char_vectorizer.transform(texts)])
 
 
 class _FastTables:
@@ -173,7 +157,6 @@ class _FastTables:
         self.word_idf = np.asarray(word.idf_, dtype=np.float32)
         self.char_idf = np.asarray(char.idf_, dtype=np.float32)
         self.char_offset = len(self.word_vocab)
-        self.embedding_offset = self.char_offset + len(self.char_vocab)
 
     @staticmethod
     def block(grams: list[str], vocab: Mapping[str, int], idf: Any, offset: int) -> tuple[Any, Any]:
@@ -191,6 +174,13 @@ class _FastTables:
         values = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + 1.0) * idf[columns]
         values /= np.sqrt(np.dot(values, values))
         return columns + offset, values
+
+
+def _hstack(blocks: list[Any]) -> Any:
+    import numpy as np
+    from scipy import sparse
+
+    return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
 def _float32() -> Any:

@@ -142,7 +142,7 @@ class SklearnIntentClassifier:
             featurizer.check_embeddings([result])
         except ValueError as exc:
             raise ComponentError(self.name, str(exc)) from exc
-        columns, values = featurizer.row(result, with_embedding=False)
+        columns, values = featurizer.row(result)
         if self._fast is not None:
             probabilities = self._fast.probabilities(values @ self._fast.weights[columns] + self._fast.bias)
             if probabilities.max() >= self.config.fast_confidence:
@@ -164,7 +164,7 @@ class SklearnIntentClassifier:
             featurizer.check_embeddings(results)
         except ValueError as exc:
             raise ComponentError(self.name, str(exc)) from exc
-        text_features = featurizer.transform(list(results), with_embeddings=False)
+        text_features = featurizer.transform(list(results))
         n_text = featurizer.n_text_features
         pending = np.arange(len(results))
         probabilities = np.zeros((len(results), max(2, len(self._classes))))
