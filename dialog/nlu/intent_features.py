@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from dialog.nlu.ngrams import char_wb_ngrams, word_ngrams
 from dialog.types import ParseResult
 
 __all__ = ["EMBEDDING_KEY", "FeatureSettings", "IntentFeaturizer", "embedding_of", "word_text"]
@@ -51,19 +52,16 @@ _MISSING_EMBEDDING = (
 
 
 class IntentFeaturizer:
-    """Fitted TF-IDF vectorizers (+ embedding width); ``transform`` gives a CSR matrix."""
+    """TF-IDF vocabularies and idf weights (+ embedding width); ``transform`` gives a
+    CSR matrix. Fitted with scikit-learn, then kept as plain tables (see ``ngrams``)."""
 
     def __init__(self, settings: FeatureSettings) -> None:
         self.settings = settings
-        self.word_vectorizer: Any = None
-        self.char_vectorizer: Any = None
+        self.word_vocab: dict[str, int] = {}
+        self.char_vocab: dict[str, int] = {}
+        self.word_idf: Any = None  # float32 arrays, one weight per vocabulary column
+        self.char_idf: Any = None
         self.embedding_size = 0
-        self._fast: Any = None  # per-text lookup tables, rebuilt after loading
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_fast"] = None
-        return state
 
     @property
     def n_features(self) -> int:
@@ -72,7 +70,7 @@ class IntentFeaturizer:
     @property
     def n_text_features(self) -> int:
         """The TF-IDF columns; the embedding's columns (if any) follow them."""
-        return len(self.word_vectorizer.vocabulary_) + len(self.char_vectorizer.vocabulary_)
+        return len(self.word_vocab) + len(self.char_vocab)
 
     def row(self, result: ParseResult) -> tuple[Any, Any]:
         """(column indices, values) of one text's TF-IDF columns: the same numbers as
@@ -80,11 +78,11 @@ class IntentFeaturizer:
         The embedding's columns follow them (``n_text_features`` on): ``embedding_row``."""
         import numpy as np
 
-        if self._fast is None:
-            self._fast = _FastTables(self)
-        fast = self._fast
-        word_idx, word_val = fast.block(fast.word_analyzer(word_text(result) or "<empty>"), fast.word_vocab, fast.word_idf, 0)
-        char_idx, char_val = fast.block(fast.char_analyzer(result.text or " "), fast.char_vocab, fast.char_idf, fast.char_offset)
+        low, high = self.settings.char_ngrams
+        words = word_ngrams(word_text(result) or "<empty>", self.settings.word_ngrams)
+        word_idx, word_val = _tfidf(words, self.word_vocab, self.word_idf, 0)
+        chars = char_wb_ngrams(result.text or " ", low, high)
+        char_idx, char_val = _tfidf(chars, self.char_vocab, self.char_idf, len(self.word_vocab))
         return np.concatenate([word_idx, char_idx]), np.concatenate([word_val, char_val])
 
     def check_embeddings(self, results: Sequence[ParseResult]) -> None:
@@ -111,7 +109,7 @@ class IntentFeaturizer:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         low, high = self.settings.char_ngrams
-        self.word_vectorizer = TfidfVectorizer(
+        word_vectorizer = TfidfVectorizer(
             analyzer="word",
             token_pattern=r"\S+",
             lowercase=False,
@@ -120,7 +118,7 @@ class IntentFeaturizer:
             min_df=self.settings.min_df,
             dtype=_float32(),
         )
-        self.char_vectorizer = TfidfVectorizer(
+        char_vectorizer = TfidfVectorizer(
             analyzer="char_wb",
             ngram_range=(low, high),
             lowercase=True,
@@ -130,7 +128,11 @@ class IntentFeaturizer:
         )
         words = [word_text(result) or "<empty>" for result in results]
         texts = [result.text or " " for result in results]
-        blocks = [self.word_vectorizer.fit_transform(words), self.char_vectorizer.fit_transform(texts)]
+        blocks = [word_vectorizer.fit_transform(words), char_vectorizer.fit_transform(texts)]
+        self.word_vocab = {gram: int(column) for gram, column in word_vectorizer.vocabulary_.items()}
+        self.char_vocab = {gram: int(column) for gram, column in char_vectorizer.vocabulary_.items()}
+        self.word_idf = np.asarray(word_vectorizer.idf_, dtype=np.float32)
+        self.char_idf = np.asarray(char_vectorizer.idf_, dtype=np.float32)
         embeddings = [embedding_of(result) for result in results]
         if embeddings and all(vector is not None for vector in embeddings):
             self.embedding_size = len(embeddings[0])
@@ -139,41 +141,33 @@ class IntentFeaturizer:
 
     def transform(self, results: Sequence[ParseResult]) -> Any:
         """The TF-IDF columns as a CSR matrix (no sentence vector is computed)."""
-        words = [word_text(result) or "<empty>" for result in results]
-        texts = [result.text or " " for result in results]
-        return _hstack([self.word_vectorizer.transform(words), self.char_vectorizer.transform(texts)])
-
-
-class _FastTables:
-    """Vocabularies, idf weights and analyzers of the fitted vectorizers, for ``row``."""
-
-    def __init__(self, featurizer: IntentFeaturizer) -> None:
         import numpy as np
+        from scipy import sparse
 
-        word, char = featurizer.word_vectorizer, featurizer.char_vectorizer
-        self.word_analyzer = word.build_analyzer()
-        self.char_analyzer = char.build_analyzer()
-        self.word_vocab, self.char_vocab = word.vocabulary_, char.vocabulary_
-        self.word_idf = np.asarray(word.idf_, dtype=np.float32)
-        self.char_idf = np.asarray(char.idf_, dtype=np.float32)
-        self.char_offset = len(self.word_vocab)
+        rows = [self.row(result) for result in results]
+        indptr = np.cumsum([0] + [len(columns) for columns, _ in rows])
+        indices = np.concatenate([columns for columns, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        data = np.concatenate([values for _, values in rows]) if rows else np.zeros(0, dtype=np.float32)
+        matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(results), self.n_text_features), dtype=np.float32)
+        matrix.sort_indices()
+        return matrix
 
-    @staticmethod
-    def block(grams: list[str], vocab: Mapping[str, int], idf: Any, offset: int) -> tuple[Any, Any]:
-        """Sublinear tf * idf, l2-normalised, as TfidfVectorizer computes it."""
-        import numpy as np
 
-        counts: dict[int, int] = {}
-        for gram in grams:
-            column = vocab.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + 1.0) * idf[columns]
-        values /= np.sqrt(np.dot(values, values))
-        return columns + offset, values
+def _tfidf(grams: list[str], vocab: Mapping[str, int], idf: Any, offset: int) -> tuple[Any, Any]:
+    """Sublinear tf * idf, l2-normalised, as TfidfVectorizer computes it: (columns, values)."""
+    import numpy as np
+
+    counts: dict[int, int] = {}
+    for gram in grams:
+        column = vocab.get(gram)
+        if column is not None:
+            counts[column] = counts.get(column, 0) + 1
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    values = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + 1.0) * idf[columns]
+    values /= np.sqrt(np.dot(values, values))
+    return columns + offset, values
 
 
 def _hstack(blocks: list[Any]) -> Any:

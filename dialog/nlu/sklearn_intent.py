@@ -37,7 +37,7 @@ _BIAS_FILE = "intent_bias.npy"
 _FAST_WEIGHTS_FILE = "intent_fast_weights.npy"
 _FAST_BIAS_FILE = "intent_fast_bias.npy"
 _META_FILE = "intent_meta.json"
-_FORMAT = 1
+_FORMAT = 2  # 2: the featurizer keeps plain vocabularies, not scikit-learn vectorizers
 _LARGE_DATA = 5000  # examples; see _fit_temperature
 
 
