@@ -21,7 +21,7 @@ def word_ngrams(text: str, max_n: int) -> list[str]:
     tokens = _TOKEN.findall(text)
     grams = list(tokens)
     for n in range(2, min(max_n, len(tokens)) + 1):
-        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
     return grams
 
 
@@ -29,11 +29,14 @@ def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     """Lower-cased character n-grams inside words, each word padded with a space
     (``analyzer="char_wb"``); a word shorter than n yields itself once."""
     grams: list[str] = []
+    append = grams.append  # the loop runs ~150 times per message: keep it lean
     for word in _WHITE_SPACES.sub(" ", text.lower()).split():
         padded = f" {word} "
+        length = len(padded)
         for n in range(min_n, max_n + 1):
-            if len(padded) <= n:
-                grams.append(padded)
+            if length <= n:
+                append(padded)
                 break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+            for start in range(length - n + 1):
+                append(padded[start : start + n])
     return grams
