@@ -52,8 +52,8 @@ _MISSING_EMBEDDING = (
 
 
 class IntentFeaturizer:
-    """TF-IDF vocabularies and idf weights (+ embedding width); ``transform`` gives a
-    CSR matrix. Fitted with scikit-learn, then kept as plain tables (see ``ngrams``)."""
+    """TF-IDF vocabularies and idf weights (+ embedding width); ``row`` gives one text's
+    columns. Fitted with scikit-learn, then kept as plain tables (see ``ngrams``)."""
 
     def __init__(self, settings: FeatureSettings) -> None:
         self.settings = settings
@@ -74,7 +74,7 @@ class IntentFeaturizer:
 
     def row(self, result: ParseResult) -> tuple[Any, Any]:
         """(column indices, values) of one text's TF-IDF columns: the same numbers as
-        ``transform`` without building sparse matrices (a parse takes ~0.1 ms this way).
+        ``fit_transform`` gives its row, without sparse matrices (~0.1 ms a text).
         The embedding's columns follow them (``n_text_features`` on): ``embedding_row``."""
         import numpy as np
 
@@ -116,7 +116,7 @@ class IntentFeaturizer:
             ngram_range=(1, self.settings.word_ngrams),
             sublinear_tf=True,
             min_df=self.settings.min_df,
-            dtype=_float32(),
+            dtype=np.float32,
         )
         char_vectorizer = TfidfVectorizer(
             analyzer="char_wb",
@@ -124,7 +124,7 @@ class IntentFeaturizer:
             lowercase=True,
             sublinear_tf=True,
             min_df=self.settings.min_df,
-            dtype=_float32(),
+            dtype=np.float32,
         )
         words = [word_text(result) or "<empty>" for result in results]
         texts = [result.text or " " for result in results]
@@ -137,20 +137,7 @@ class IntentFeaturizer:
         if embeddings and all(vector is not None for vector in embeddings):
             self.embedding_size = len(embeddings[0])
             blocks.append(sparse.csr_matrix(np.asarray(embeddings, dtype=np.float32) * self.settings.embedding_weight))
-        return _hstack(blocks)
-
-    def transform(self, results: Sequence[ParseResult]) -> Any:
-        """The TF-IDF columns as a CSR matrix (no sentence vector is computed)."""
-        import numpy as np
-        from scipy import sparse
-
-        rows = [self.row(result) for result in results]
-        indptr = np.cumsum([0] + [len(columns) for columns, _ in rows])
-        indices = np.concatenate([columns for columns, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
-        data = np.concatenate([values for _, values in rows]) if rows else np.zeros(0, dtype=np.float32)
-        matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(results), self.n_text_features), dtype=np.float32)
-        matrix.sort_indices()
-        return matrix
+        return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
 def _tfidf(grams: list[str], vocab: Mapping[str, int], idf: Any, offset: int) -> tuple[Any, Any]:
@@ -168,16 +155,3 @@ def _tfidf(grams: list[str], vocab: Mapping[str, int], idf: Any, offset: int) ->
     values = (np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts))) + 1.0) * idf[columns]
     values /= np.sqrt(np.dot(values, values))
     return columns + offset, values
-
-
-def _hstack(blocks: list[Any]) -> Any:
-    import numpy as np
-    from scipy import sparse
-
-    return sparse.hstack(blocks, format="csr", dtype=np.float32)
-
-
-def _float32() -> Any:
-    import numpy as np
-
-    return np.float32

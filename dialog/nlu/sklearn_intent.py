@@ -153,33 +153,9 @@ class SklearnIntentClassifier:
         return self._annotate(result, model.probabilities(scores)[0])
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
-        if self._featurizer is None:
-            raise ModelError("sklearn_intent is not trained; run `dialog train` first")
-        if self._model is None:
-            return [self._annotate(result, [1.0]) for result in results]
-        import numpy as np
-
-        featurizer, model = self._featurizer, self._model
-        try:
-            featurizer.check_embeddings(results)
-        except ValueError as exc:
-            raise ComponentError(self.name, str(exc)) from exc
-        text_features = featurizer.transform(list(results))
-        n_text = featurizer.n_text_features
-        pending = np.arange(len(results))
-        probabilities = np.zeros((len(results), max(2, len(self._classes))))
-        if self._fast is not None:
-            fast = self._fast.probabilities(text_features @ self._fast.weights + self._fast.bias)
-            sure = fast.max(axis=1) >= self.config.fast_confidence
-            probabilities[sure] = fast[sure]
-            pending = pending[~sure]
-        if len(pending):
-            scores = text_features[pending] @ model.weights[:n_text] + model.bias
-            if featurizer.embedding_size:  # one text at a time, like a single parse
-                dense = np.stack([featurizer.embedding_row(results[index]) for index in pending])
-                scores += dense @ model.weights[n_text:]
-            probabilities[pending] = model.probabilities(scores)
-        return [self._annotate(result, row) for result, row in zip(results, probabilities)]
+        """One text at a time: the fast path decides per text, and a single text's row
+        costs no more than its share of a sparse matrix would."""
+        return [self(result) for result in results]
 
     def _annotate(self, result: ParseResult, probabilities: Sequence[float]) -> ParseResult:
         ranking = sorted(

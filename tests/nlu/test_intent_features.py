@@ -14,11 +14,10 @@ from dialog.types import ParseResult, TrainingExample
 TEXTS = ["where is my order", "Track my PACKAGE please", "hi  there", "", "naïve café ☕", "bye bye bye"]
 
 
-def test_transform_gives_the_training_matrix_of_the_same_texts() -> None:
+def test_a_texts_row_is_its_row_of_the_training_matrix() -> None:
     featurizer = IntentFeaturizer(FeatureSettings())
     results = [ParseResult(text) for text in TEXTS]
     fitted = featurizer.fit_transform(results).toarray()
-    assert np.allclose(featurizer.transform(results).toarray(), fitted, atol=1e-6)
     for result, expected in zip(results, fitted):
         columns, values = featurizer.row(result)
         row = np.zeros(featurizer.n_text_features, dtype=np.float32)
