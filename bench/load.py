@@ -174,12 +174,17 @@ def _get(port: int, path: str) -> str:
         return response.read().decode("utf-8")
 
 
-def _start_server(domain: Path, store_url: str, workers: int) -> tuple[subprocess.Popen, int]:
+def _spawn_server(domain: Path, store_url: str, workers: int = 1) -> tuple[subprocess.Popen, int, list[str]]:
+    """``dialog serve --no-llm`` on a free port, without auth: (process, port, command)."""
     port = free_port()
     command = [sys.executable, "-m", "dialog", "serve", str(domain), "--port", str(port),
                "--tracker-store", store_url, "--no-llm", "--workers", str(workers)]
     env = {**os.environ, "DIALOG_AUTH_TOKEN": ""}
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env), port, command
+
+
+def _start_server(domain: Path, store_url: str, workers: int) -> tuple[subprocess.Popen, int]:
+    process, port, command = _spawn_server(domain, store_url, workers)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -199,12 +204,8 @@ def startup_seconds(domain: Path, runs: int = STARTUP_RUNS) -> list[float]:
     times = []
     body = b'{"sender": "startup", "message": "where is my order 123456"}'
     for run in range(runs):
-        port = free_port()
-        command = [sys.executable, "-m", "dialog", "serve", str(domain), "--port", str(port), "--no-llm",
-                   "--tracker-store", f"sqlite:///.dialog/bench-startup-{run}.db"]
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   env={**os.environ, "DIALOG_AUTH_TOKEN": ""})
+        process, port, command = _spawn_server(domain, f"sqlite:///.dialog/bench-startup-{run}.db")
         try:
             while time.perf_counter() - started < 60:
                 if process.poll() is not None:
