@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from dialog.commands.startup import import_spacy_without_torch
 from dialog.commands.train import progress_printer
 from dialog.config import load_bot
 from dialog.nlu.training import load_model
@@ -29,6 +30,7 @@ def command(domain: Path, text: tuple[str, ...], no_train: bool) -> None:
     Button payloads such as '/inform{"order_id": "123456"}' skip the NLU.
     """
     config = load_bot(domain)
+    import_spacy_without_torch(config)
     pipeline = load_model(config, train_if_stale=not no_train, progress=progress_printer())
     result = pipeline.parse(" ".join(text))
     click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))

@@ -11,16 +11,15 @@ hold across processes (SQLite file locks, PostgreSQL advisory locks, Redis locks
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import logging
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from dialog.config import load_bot
+from dialog.commands.startup import import_spacy_without_torch
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError
 
@@ -39,27 +38,6 @@ def _with_store(config: BotConfig, tracker_store: str | None) -> BotConfig:
     if not tracker_store:
         return config
     return dataclasses.replace(config, settings=dataclasses.replace(config.settings, tracker_store=tracker_store))
-
-
-def import_spacy_without_torch(config: BotConfig) -> None:
-    """Import spaCy with torch hidden, to start answering ~1.3 s of CPU sooner.
-
-    spaCy imports thinc, and thinc imports torch when it is installed, only to offer a
-    torch bridge that a blank spaCy tokenizer never uses. Hidden for that one import,
-    torch stays importable afterwards (the LLM loads it in the background). Skipped
-    when a pipeline component names a spaCy model (a packaged pipeline may need torch).
-    """
-    if "torch" in sys.modules or "spacy" in sys.modules:
-        return
-    if any("model" in spec.options for spec in config.settings.pipeline):
-        return
-    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
-    try:
-        importlib.import_module("spacy")
-    except ImportError:  # no spaCy at all: the pipeline reports that itself, later
-        pass
-    finally:
-        del sys.modules["torch"]
 
 
 def build_app(config: BotConfig, auth_token: str | None, llm: bool) -> Any:

@@ -17,6 +17,7 @@ from typing import IO, Iterator
 
 import click
 
+from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
 
@@ -72,6 +73,7 @@ def command(domain: Path, debug: bool, sender: str | None, llm: bool) -> None:
     /exit leaves. With piped input, each line is a message and each reply a line.
     """
     config = load_bot(domain)
+    import_spacy_without_torch(config)
     for warning in config.warnings:
         click.echo(f"warning: {warning}", err=True)
     sender = sender or f"shell-{uuid.uuid4().hex[:8]}"

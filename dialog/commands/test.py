@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import click
 
+from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError, DialogError, Problem
@@ -145,6 +146,7 @@ def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast
     from dialog.testing.parallel import resolve_workers, run_in_processes
 
     config = load_bot(domain)
+    import_spacy_without_torch(config)
     count = resolve_workers(workers)
     story_paths = list(paths) or [default_story_dir(domain, config)]
     cases = select_cases(load_cases(story_paths), patterns)

@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import DialogError
@@ -69,6 +70,7 @@ def command(domain: Path, folds: int | None, test_fraction: float, out_dir: Path
     from dialog.testing.nlu_plots import confidence_histogram, confusion_matrix
 
     config = load_bot(domain)
+    import_spacy_without_torch(config)
     examples = list(config.nlu.examples)
     if len({example.intent for example in examples}) < 2:
         raise DialogError(f"{domain}: test-nlu needs examples of at least two intents")

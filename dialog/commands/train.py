@@ -12,6 +12,7 @@ from typing import Callable
 
 import click
 
+from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.nlu.training import train_model
 
@@ -39,6 +40,7 @@ def command(domain: Path, force: bool) -> None:
     skipped (use --force to retrain).
     """
     config = load_bot(domain)
+    import_spacy_without_torch(config)
     result = train_model(config, force=force, progress=progress_printer())
     if result.skipped:
         click.echo(f"Nothing changed since the last training; the model is {result.path}")

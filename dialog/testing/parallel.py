@@ -53,11 +53,14 @@ def resolve_workers(value: str | int | None) -> int:
 
 def _start_worker(domain: str, llm: str) -> None:
     """Pool initializer: load the config and start the bot once for this process."""
+    from dialog.commands.startup import import_spacy_without_torch
     from dialog.config import load_bot
     from dialog.testing.runner import StoryRunner, build_test_bot, wait_for_llm
 
+    config = load_bot(domain)
+    import_spacy_without_torch(config)
     loop = asyncio.new_event_loop()
-    bot = build_test_bot(load_bot(domain), llm)
+    bot = build_test_bot(config, llm)
     loop.run_until_complete(bot.start())
     if llm == "real":
         loop.run_until_complete(wait_for_llm(bot))

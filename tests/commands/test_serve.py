@@ -36,25 +36,6 @@ def test_worker_app_builds_the_app_from_the_environment(tmp_path: Path, monkeypa
     assert app.state.bot.status()["llm"] == {"state": "disabled"}
 
 
-def test_spacy_is_imported_without_torch_and_torch_still_imports_later(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    shutil.copytree(MINIBOT, tmp_path / "minibot")
-    script = (
-        "import sys\n"
-        "from dialog.config import load_bot\n"
-        "from dialog.commands.serve import import_spacy_without_torch\n"
-        f"import_spacy_without_torch(load_bot({str(tmp_path / 'minibot')!r}))\n"
-        "assert 'spacy' in sys.modules and 'torch' not in sys.modules\n"
-        "import spacy, torch\n"
-        "assert [t.text for t in spacy.blank('en')('order #123456?')] == ['order', '#', '123456', '?']\n"
-        "assert torch.ones(2).sum().item() == 2.0\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-
-
 def test_serve_trains_a_missing_or_stale_model_before_serving(tmp_path: Path, monkeypatch) -> None:
     import uvicorn
 
