@@ -1,6 +1,7 @@
 """``dialog init DIR``: create a small working bot from the ``basic`` template.
 
-The template's domain.yml, nlu.yml, flows.yml and actions.py are copied; config.yml
+The template's domain.yml, nlu.yml, flows.yml, actions.py and tests/stories.yml
+(story tests that ``dialog test`` runs) are copied; config.yml
 is written from ``DEFAULT_PIPELINE`` so a new project always starts with the
 pipeline the benchmark chose.
 """
@@ -76,8 +77,9 @@ def create_project(directory: Path, force: bool = False, template: str = "basic"
 def command(directory: Path, force: bool) -> None:
     """Create a new bot project in DIRECTORY (which must be empty or new)."""
     written = create_project(directory, force=force)
-    click.echo(f"Created a bot in {directory}/ ({', '.join(sorted(p.name for p in written))}).")
+    click.echo(f"Created a bot in {directory}/ ({', '.join(sorted(p.relative_to(directory).as_posix() for p in written))}).")
     click.echo("Next steps:")
     click.echo(f"  dialog validate {directory}    # check the YAML")
     click.echo(f"  dialog train {directory}       # train the NLU model")
     click.echo(f"  dialog shell {directory}       # chat with it")
+    click.echo(f"  dialog test {directory}        # run the story tests in {directory}/tests/")
