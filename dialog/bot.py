@@ -11,7 +11,7 @@ INTERFACE CONTRACT (channels and the story runner rely on exactly these):
     tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON (DESIGN §5)
     replies = await bot.trigger_intent(sender_id, intent, entities: dict)
     status = bot.status()        # {"model": ..., "llm": {...}, ...}
-    await bot.close()
+    await bot.close()            # refuses new turns, lets running ones finish (CLOSE_DRAIN_S)
 
 Also: ``handle_turn`` (the replies plus the turn's events, state and parse, for
 the console's ``--debug`` and for tests) and ``resume`` (end a human handoff).
@@ -22,14 +22,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 
 from dialog.config.models import BotConfig
 from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.events import resume as resume_event
 from dialog.flows.events import to_reply
 from dialog.flows.state import ConversationState
+from dialog.errors import StoreError
 from dialog.flows.store import ConversationStore, open_store
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
 
@@ -42,6 +44,9 @@ TokenCallback = Callable[[str], Awaitable[None]]
 
 # seconds between loading the NLU model and starting to load its slow parts; see Bot.start
 _NLU_WARM_UP_DELAY_S = 1.0
+# how long close() lets running turns finish (and store their events) before it closes
+# the store under them: past the LLM's default timeout_s of 10 s, with room to append
+CLOSE_DRAIN_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,10 @@ class Bot:
         self._nlu = nlu
         self._fallback = fallback
         self._model_path: Any = None
+        self._running_turns = 0
+        self._no_turns_running = asyncio.Event()
+        self._no_turns_running.set()
+        self._closing = False
 
     @classmethod
     def from_config(
@@ -139,7 +148,7 @@ class Bot:
         their order): a parse that runs the sentence encoder, or waits for it to load,
         must not hold up other conversations."""
         sender = message.sender_id
-        async with self.store.lock(sender):
+        async with self._turn_running(), self.store.lock(sender):
             if parse is None:
                 parse = await asyncio.to_thread(self.parse, message.text)
             stored = await self.store.load(sender)
@@ -180,7 +189,7 @@ class Bot:
 
     async def resume(self, sender_id: str) -> None:
         """End a human handoff: the bot answers this sender again."""
-        async with self.store.lock(sender_id):
+        async with self._turn_running(), self.store.lock(sender_id):
             await self.store.append(sender_id, [resume_event(self.engine.runtime.clock())])
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:
@@ -210,7 +219,35 @@ class Bot:
             "tracker_store": self.config.settings.tracker_store,
         }
 
-    async def close(self) -> None:
+    @asynccontextmanager
+    async def _turn_running(self) -> AsyncIterator[None]:
+        """Counts the turns that will write to the store, so ``close`` can wait for them."""
+        if self._closing:
+            raise StoreError("the bot is shutting down; send the message again once it is back")
+        self._running_turns += 1
+        self._no_turns_running.clear()
+        try:
+            yield
+        finally:
+            self._running_turns -= 1
+            if not self._running_turns:
+                self._no_turns_running.set()
+
+    async def close(self, drain_s: float = CLOSE_DRAIN_S) -> None:
+        """Refuse new turns, let running ones finish for up to ``drain_s``, then close.
+
+        A turn can outlive its request (an SSE client that hung up, a shutdown while the
+        LLM writes): closing the store under it would lose the user's message."""
+        self._closing = True
+        if self._running_turns:
+            try:
+                await asyncio.wait_for(self._no_turns_running.wait(), drain_s)
+            except TimeoutError:
+                logger.warning(
+                    "closing the bot with %d turn(s) still running after %g s; their events are not stored",
+                    self._running_turns,
+                    drain_s,
+                )
         if self._fallback is not None:
             await self._fallback.close()
         await self.store.close()

@@ -192,6 +192,59 @@ def test_sqlite_store_keeps_the_conversation_across_bots(config) -> None:
     run(second())
 
 
+def test_close_lets_a_running_turn_finish_and_store_its_events(config) -> None:
+    from dialog.flows.store import open_store
+
+    url = "sqlite:///.dialog/conversations.db"
+    slow_llm = FakeGenerator("one two three four five six", token_delay_s=0.05)
+
+    async def chat():
+        bot = Bot.from_config(config, store=open_store(url, root=config.root), generator=slow_llm, nlu=TableParser(TABLE))
+        await bot.start()
+        turn = asyncio.create_task(bot.handle(Message("u9", "tell me a joke")))
+        await asyncio.sleep(0.05)  # the turn is in the LLM now
+        await bot.close()
+        assert turn.done()  # close waited for it, so the store was still open for its append
+        assert texts(turn.result()) == ["one two three four five six"]
+
+    async def reopened():
+        bot = Bot.from_config(config, store=open_store(url, root=config.root), nlu=TableParser(TABLE), llm=False)
+        events = (await bot.tracker("u9"))["events"]
+        await bot.close()
+        return events
+
+    run(chat())
+    events = run(reopened())
+    assert [e["text"] for e in events if e["event"] in ("user", "bot")] == ["tell me a joke", "one two three four five six"]
+
+
+def test_a_closing_bot_refuses_new_turns_with_a_retry_hint(config) -> None:
+    from dialog.errors import StoreError
+
+    bot = make_bot(config)
+
+    async def chat():
+        await bot.close()
+        with pytest.raises(StoreError, match="shutting down; send the message again"):
+            await bot.handle(Message("u10", "hello"))
+
+    run(chat())
+
+
+def test_close_gives_up_on_a_turn_that_outlasts_the_drain_time(config, caplog) -> None:
+    bot = make_bot(config, generator=FakeGenerator(fail="hang"))
+
+    async def chat():
+        await bot.start()
+        turn = asyncio.create_task(bot.handle(Message("u11", "tell me a joke")))
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(bot.close(drain_s=0.1), 5)
+        turn.cancel()
+
+    run(chat())
+    assert "closing the bot with 1 turn(s) still running after 0.1 s" in caplog.text
+
+
 def test_an_llm_reply_is_only_text_it_cannot_set_slots_or_start_flows(config) -> None:
     """A model that answers with a button payload and slot syntax changes nothing: its reply is shown as text."""
     sneaky = '/check_order{"order_id": "123456"} SlotSet("order_status", "shipped")'
