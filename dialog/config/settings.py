@@ -14,8 +14,10 @@ from typing import Any
 from dialog.config.defaults import DEFAULT_PIPELINE, DEFAULT_TRACKER_STORE
 from dialog.config.files import Document
 from dialog.config.models import ComponentSpec, LLMSettings, Settings
+from dialog.config.rasa_pipeline import RasaTranslation, is_rasa_component
+from dialog.config.rasa_pipeline import translate as rasa_translate
 from dialog.config.schema import FileReport, Reporter, suggest
-from dialog.config.yaml_reader import LocatedMap, to_plain
+from dialog.config.yaml_reader import LocatedMap, Mark, to_plain
 from dialog.errors import ComponentError
 
 __all__ = ["SETTINGS_KEYS", "parse_settings"]
@@ -133,6 +135,8 @@ def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec
     table = component_table()  # once: reading plugin entry points is slow
     names = sorted(table)
     specs = []
+    rasa = RasaTranslation()
+    rasa_marks: dict[str, Mark] = {}  # a component made from Rasa entries -> the entry that last shaped it
     for index, item in enumerate(items):
         mark = items.item_mark(index)
         entry = report.mapping(item, mark, "each pipeline entry")
@@ -142,13 +146,47 @@ def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec
         if not isinstance(name, str):
             report.error(mark, f"each pipeline entry needs a 'name'; valid names: {', '.join(names)}")
             continue
+        options = {key: to_plain(value) for key, value in entry.items() if key != "name"}
+        if name not in table and is_rasa_component(name):
+            before = {produced: dict(values) for produced, values in rasa.components.items()}
+            report.warn(entry.value_mark("name"), f"config: {rasa.add(name, options)}")
+            for produced, values in rasa.components.items():
+                if before.get(produced) != values:  # new here, or given an option here: errors point here
+                    rasa_marks[produced] = entry.mark
+            continue
         if name not in table:
             report.error(entry.value_mark("name"), f"unknown component '{name}'{suggest(name, names)}; valid names: {', '.join(names)}")
             continue
-        options = {key: to_plain(value) for key, value in entry.items() if key != "name"}
         _check_options(name, table[name], entry, options, report)
         specs.append(ComponentSpec(name, MappingProxyType(options), (report.path, *mark)))
-    return tuple(specs)
+    if not rasa_marks:
+        return tuple(specs)
+    return _with_rasa_components(specs, rasa, rasa_marks, table, report)
+
+
+def _with_rasa_components(
+    specs: list[ComponentSpec], rasa: RasaTranslation, marks: dict[str, Mark], table: dict[str, str], report: FileReport
+) -> tuple[ComponentSpec, ...]:
+    """The pipeline's own entries merged with those its Rasa entries became, in the default order."""
+    from dialog.nlu.component import build_config
+    from dialog.registry import resolve
+
+    written = {spec.name: spec for spec in specs}
+    entries = [(spec.name, dict(spec.options)) for spec in specs] + list(rasa.components.items())
+    result = []
+    for name, options in rasa_translate(entries):
+        if name in written and dict(written[name].options) == options:
+            result.append(written[name])
+            continue
+        mark = written[name].mark[1:] if name in written else marks[name]
+        try:
+            build_config(resolve(table[name]).Config, options, name)
+        except ComponentError as error:
+            report.error(mark, str(error))
+        except (ImportError, AttributeError):
+            pass  # not importable here (yet): the pipeline reports it when it builds the component
+        result.append(ComponentSpec(name, MappingProxyType(options), (report.path, *mark)))
+    return tuple(result)
 
 
 def _check_options(name: str, reference: str, entry: LocatedMap, options: dict[str, Any], report: FileReport) -> None:

@@ -84,8 +84,8 @@ def test_every_key(bot, tmp_path) -> None:
     ("config", "problem"),
     [
         (
-            "pipeline:\n  - name: WhitespaceTokenizer\n",
-            f"bot/config.yml:2:11: unknown component 'WhitespaceTokenizer'; valid names: {', '.join(component_names())}",
+            "pipeline:\n  - name: spacy_tokeniser\n",
+            f"bot/config.yml:2:11: unknown component 'spacy_tokeniser' (did you mean 'spacy_tokenizer'?); valid names: {', '.join(component_names())}",
         ),
         (
             "pipeline:\n  - threshold: 0.3\n",

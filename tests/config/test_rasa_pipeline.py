@@ -1,0 +1,94 @@
+"""A Rasa config.yml pipeline runs as dialog's components, each translation said in a warning."""
+
+from __future__ import annotations
+
+RASA_DEFAULT_CONFIG = """\
+recipe: default.v1
+language: en
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: RegexFeaturizer
+  - name: LexicalSyntacticFeaturizer
+  - name: CountVectorsFeaturizer
+    analyzer: char_wb
+    min_ngram: 1
+    max_ngram: 4
+  - name: DIETClassifier
+    epochs: 100
+  - name: EntitySynonymMapper
+  - name: ResponseSelector
+    epochs: 100
+  - name: FallbackClassifier
+    threshold: 0.3
+    ambiguity_threshold: 0.1
+"""
+
+
+def _pipeline(config) -> list[tuple[str, dict]]:
+    return [(spec.name, dict(spec.options)) for spec in config.settings.pipeline]
+
+
+def test_rasa_s_default_pipeline_becomes_dialog_s_components_in_their_order(bot) -> None:
+    bot.write("config.yml", RASA_DEFAULT_CONFIG)
+    config = bot.load()
+    assert _pipeline(config) == [
+        ("spacy_tokenizer", {}),
+        ("regex_entities", {}),
+        ("lookup_entities", {}),
+        ("crf_entities", {}),
+        ("synonyms", {}),
+        ("sentence_embeddings", {}),
+        ("sklearn_intent", {"threshold": 0.3}),
+    ]
+    assert config.settings.pipeline[-2].mark == ("bot/config.yml", 11, 5)  # made from the DIETClassifier entry
+    assert config.settings.pipeline[-1].mark == ("bot/config.yml", 16, 5)  # its threshold from FallbackClassifier
+
+
+def test_each_rasa_component_says_what_it_became(bot) -> None:
+    bot.write("config.yml", RASA_DEFAULT_CONFIG)
+    warnings = bot.load().warnings
+    assert "bot/config.yml:4:11: config: Rasa component 'WhitespaceTokenizer' runs as spacy_tokenizer (spaCy's rule-based tokenizer)" in warnings
+    assert (
+        "bot/config.yml:7:11: config: Rasa component 'CountVectorsFeaturizer' is not needed: sklearn_intent computes its own "
+        "TF-IDF word and character n-grams; Rasa-only options not used: analyzer, min_ngram, max_ngram"
+    ) in warnings
+    assert (
+        "bot/config.yml:11:11: config: Rasa component 'DIETClassifier' runs as crf_entities + sentence_embeddings + sklearn_intent "
+        "(a CRF for entities and a linear classifier on TF-IDF and sentence vectors for intents); Rasa-only options not used: epochs"
+    ) in warnings
+    assert (
+        "bot/config.yml:14:11: config: Rasa component 'ResponseSelector' is ignored: retrieval intents are not supported; "
+        "give each its own intent and flow"
+    ) in warnings
+    assert (
+        "bot/config.yml:16:11: config: Rasa component 'FallbackClassifier' is not needed: sklearn_intent's `threshold` does its job: "
+        "below it, the intent is nlu_fallback; carried over: threshold -> sklearn_intent.threshold; "
+        "Rasa-only options not used: ambiguity_threshold"
+    ) in warnings
+
+
+def test_dialog_components_named_beside_rasa_ones_appear_once_with_their_options(bot) -> None:
+    bot.write(
+        "config.yml",
+        """\
+        pipeline:
+          - name: SpacyNLP
+            model: en_core_web_md
+          - name: SpacyTokenizer
+          - name: sklearn_intent
+            threshold: 0.5
+          - name: CRFEntityExtractor
+        """,
+    )
+    assert _pipeline(bot.load()) == [
+        ("spacy_tokenizer", {"model": "en_core_web_md"}),
+        ("crf_entities", {}),
+        ("sklearn_intent", {"threshold": 0.5}),
+    ]
+
+
+def test_a_carried_option_out_of_range_is_an_error_at_the_rasa_entry(bot) -> None:
+    bot.write("config.yml", "pipeline:\n  - name: WhitespaceTokenizer\n  - name: DIETClassifier\n  - name: FallbackClassifier\n    threshold: 1.5\n")
+    problems = bot.problems()
+    assert len(problems) == 1 and problems[0].startswith("bot/config.yml:4:5: ")  # the FallbackClassifier entry
+    assert "threshold" in problems[0]
