@@ -3,7 +3,7 @@
 ``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml`` and
 ``config.yml`` (each may instead be a folder of YAML files, merged; a Rasa project's
 ``data/`` folder is read too: files with ``flows:`` as flows, the rest as NLU data,
-whose ``rules:``/``stories:`` are ignored with a warning), checks every file and the
+whose ``rules:``/``stories:`` run as flows where they can: see ``rasa_dialogue``), checks every file and the
 references between them (see ``checks`` for what is an error and what a warning), and raises one ``ConfigError`` listing every
 problem as ``file:line:col: message``. Paths in messages are as the caller gave
 ``domain_dir`` (relative stays relative). Warnings (Rasa keys accepted but ignored,
@@ -24,6 +24,7 @@ from dialog.config.files import find_sources, load_documents
 from dialog.config.flows import parse_flows
 from dialog.config.models import BotConfig
 from dialog.config.nlu_data import parse_nlu
+from dialog.config.rasa_dialogue import flows_from_rules_and_stories
 from dialog.config.schema import Reporter
 from dialog.config.settings import parse_settings
 from dialog.errors import ConfigError, Problem
@@ -45,6 +46,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config")}
     for document in load_documents(find_sources(root, "data"), reporter):  # a Rasa project's data/ folder
         documents["flows" if isinstance(document.data, dict) and "flows" in document.data else "nlu"].append(document)
+    documents["flows"].extend(flows_from_rules_and_stories(documents["nlu"], reporter))
     # A file that did not parse, or is not a mapping, would make the cross-file checks echo it.
     all_read = not reporter.problems and all(isinstance(d.data, dict) for docs in documents.values() for d in docs)
     domain, domain_sources = parse_domain(documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "")

@@ -21,12 +21,8 @@ from dialog.types import TrainingExample
 
 __all__ = ["NLUSources", "parse_nlu"]
 
-_TOP_KEYS = ("nlu", "version")
-_TOP_IGNORED = {
-    "responses": "put responses in domain.yml",
-    "rules": "rules are not used; write flows",
-    "stories": "stories are not used for training; write flows (and test stories in stories/)",
-}
+_TOP_KEYS = ("nlu", "rules", "stories", "version")  # rules and stories: see rasa_dialogue
+_TOP_IGNORED = {"responses": "put responses in domain.yml"}
 _ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
 _ITEM_KEYS = {
     "intent": ("intent", "examples", "metadata"),

@@ -196,7 +196,6 @@ class SklearnIntentClassifier:
     ) -> "SklearnIntentClassifier":
         """Rebuild from ``save``'s files; ``options`` may change the threshold only."""
         import joblib
-        import numpy as np
 
         directory = Path(directory)
         try:

@@ -136,7 +136,7 @@ def test_nlu_problem(nlu_bot, nlu: str, problem: str) -> None:
     assert problem in nlu_bot.problems()
 
 
-def test_rasa_training_keys_are_warnings_and_empty_intents_are_warnings(nlu_bot) -> None:
+def test_rasa_responses_in_nlu_data_and_empty_intents_are_warnings(nlu_bot) -> None:
     nlu_bot.write(
         "nlu.yml",
         """\
@@ -145,15 +145,14 @@ def test_rasa_training_keys_are_warnings_and_empty_intents_are_warnings(nlu_bot)
           - intent: greet
             examples: |
               - hi
-        rules:
-          - rule: greet
-            steps: [{intent: greet}, {action: utter_greet}]
+        responses:
+          utter_greet: [{text: hi}]
         """,
     )
     assert nlu_bot.load().warnings == (
         "bot/domain.yml:2:18: intent 'check_order_status' has no examples in the NLU data; only a button payload '/check_order_status' can reach it",
         "bot/domain.yml:2:38: intent 'buy' has no examples in the NLU data; only a button payload '/buy' can reach it",
-        "bot/nlu.yml:6:1: 'rules' in NLU file is accepted but ignored: rules are not used; write flows",
+        "bot/nlu.yml:6:1: 'responses' in NLU file is accepted but ignored: put responses in domain.yml",
     )
 
 

@@ -1,0 +1,177 @@
+"""A Rasa project's rules and stories run as flows where that needs no guessing; the rest warns."""
+
+from __future__ import annotations
+
+DOMAIN = """\
+version: "3.1"
+intents: [greet, goodbye, affirm, deny, mood_unhappy, bot_challenge]
+responses:
+  utter_greet: [{text: "Hey! How are you?"}]
+  utter_goodbye: [{text: Bye}]
+  utter_happy: [{text: "Great, carry on!"}]
+  utter_cheer_up: [{text: "Here is something to cheer you up"}]
+  utter_did_that_help: [{text: "Did that help you?"}]
+  utter_iamabot: [{text: "I am a bot."}]
+"""
+
+NLU = """\
+version: "3.1"
+nlu:
+- intent: greet
+  examples: "- hi"
+- intent: goodbye
+  examples: "- bye"
+- intent: affirm
+  examples: "- yes"
+- intent: deny
+  examples: "- no"
+- intent: mood_unhappy
+  examples: "- sad"
+- intent: bot_challenge
+  examples: "- are you a bot?"
+"""
+
+
+def _write_project(bot, rules: str = "", stories: str = "") -> None:
+    bot.write("domain.yml", DOMAIN)
+    (bot.root / "nlu.yml").unlink()
+    bot.write("data/nlu.yml", NLU)
+    if rules:
+        bot.write("data/rules.yml", rules)
+    if stories:
+        bot.write("data/stories.yml", stories)
+
+
+def _flows(config) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """flow id -> (trigger intents, action names)."""
+    return {
+        flow_id: (tuple(trigger.intent for trigger in flow.nlu_trigger), tuple(step.action for step in flow.steps))
+        for flow_id, flow in config.flows.items()
+    }
+
+
+def test_a_rule_becomes_a_flow_triggered_by_its_intent(bot) -> None:
+    _write_project(
+        bot,
+        rules="""\
+        version: "3.1"
+        rules:
+        - rule: Say goodbye anytime the user says goodbye
+          steps:
+          - intent: goodbye
+          - action: utter_goodbye
+        - rule: bot challenge
+          conversation_start: false
+          steps:
+          - or:
+            - intent: bot_challenge
+            - intent: greet
+          - action: utter_iamabot
+          - action: action_listen
+        """,
+    )
+    config = bot.load()
+    assert _flows(config) == {
+        "rule_say_goodbye_anytime_the_user_says_goodbye": (("goodbye",), ("utter_goodbye",)),
+        "rule_bot_challenge": (("bot_challenge", "greet"), ("utter_iamabot",)),
+    }
+    assert config.flows["rule_bot_challenge"].description == "Rasa rule: bot challenge"
+    assert config.warnings == (
+        "bot/data/rules.yml:2:1: rules run as flows triggered by their intent: "
+        "rule_say_goodbye_anytime_the_user_says_goodbye, rule_bot_challenge",
+    )
+
+
+def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
+    _write_project(
+        bot,
+        rules="""\
+        rules:
+        - rule: only when unhappy
+          condition:
+          - slot_was_set: [mood: sad]
+          steps: [{intent: greet}, {action: utter_cheer_up}]
+        - rule: a form
+          steps: [{intent: greet}, {action: survey_form}, {active_loop: survey_form}]
+        - rule: two turns
+          steps: [{intent: greet}, {action: utter_greet}, {intent: affirm}, {action: utter_happy}]
+        - rule: nothing to do
+          steps: [{intent: greet}]
+        """,
+    )
+    config = bot.load()
+    assert config.flows == {}
+    assert config.warnings == (
+        "bot/data/rules.yml:2:3: rule 'only when unhappy' is not run here: flows cannot yet start on a 'condition'; write it as a flow in flows.yml",
+        "bot/data/rules.yml:6:3: rule 'a form' is not run here: forms ('active_loop') are flows with collect steps here; write it as a flow in flows.yml",
+        "bot/data/rules.yml:8:3: rule 'two turns' is not run here: it spans several user turns; write it as a flow in flows.yml",
+        "bot/data/rules.yml:10:3: rule 'nothing to do' is not run here: no action follows its intent; write it as a flow in flows.yml",
+    )
+
+
+def test_an_unknown_action_in_a_rule_points_at_its_line_in_rules_yml(bot) -> None:
+    _write_project(bot, rules="rules:\n- rule: greet\n  steps:\n  - intent: greet\n  - action: utter_hello\n")
+    problems = bot.problems()
+    assert len(problems) == 1
+    assert problems[0].startswith("bot/data/rules.yml:5:13: flow 'rule_greet': step '0_action_utter_hello': unknown action 'utter_hello'")
+
+
+STORIES = """\
+version: "3.1"
+stories:
+- story: happy path
+  steps:
+  - intent: greet
+  - action: utter_greet
+  - intent: affirm
+  - action: utter_happy
+- story: sad path 1
+  steps:
+  - intent: greet
+  - action: utter_greet
+  - intent: mood_unhappy
+  - action: utter_cheer_up
+  - action: utter_did_that_help
+  - intent: affirm
+  - action: utter_happy
+- story: sad path 2
+  steps:
+  - intent: greet
+  - action: utter_greet
+  - intent: mood_unhappy
+  - action: utter_cheer_up
+  - action: utter_did_that_help
+  - intent: deny
+  - action: utter_goodbye
+  - intent: goodbye
+"""
+
+
+def test_stories_become_one_flow_per_intent_they_answer_the_same_way(bot) -> None:
+    _write_project(bot, stories=STORIES)
+    config = bot.load()
+    assert _flows(config) == {
+        "story_greet": (("greet",), ("utter_greet",)),
+        "story_affirm": (("affirm",), ("utter_happy",)),
+        "story_mood_unhappy": (("mood_unhappy",), ("utter_cheer_up", "utter_did_that_help")),
+        "story_deny": (("deny",), ("utter_goodbye",)),
+    }
+    assert config.flows["story_greet"].description == "Rasa stories: happy path, sad path 1, sad path 2"
+    assert config.warnings == (
+        "bot/data/stories.yml:2:1: stories run as flows, one per intent they answer the same way: "
+        "story_greet, story_affirm, story_mood_unhappy, story_deny",
+    )
+
+
+def test_an_intent_stories_answer_differently_is_left_out_and_a_rule_wins_over_stories(bot) -> None:
+    stories = STORIES + "- story: deny differently\n  steps:\n  - intent: deny\n  - action: utter_cheer_up\n"
+    rules = "rules:\n- rule: greet\n  steps: [{intent: greet}, {action: utter_iamabot}]\n"
+    _write_project(bot, rules=rules, stories=stories)
+    config = bot.load()
+    assert "story_deny" not in config.flows and "story_greet" not in config.flows
+    assert _flows(config)["rule_greet"] == (("greet",), ("utter_iamabot",))
+    assert (
+        "bot/data/stories.yml:26:13: stories answer intent 'deny' in different ways (utter_goodbye in 'sad path 2'; "
+        "utter_cheer_up in 'deny differently'): which one depends on the conversation so far, which a flow expresses "
+        "with a collect step; not run here"
+    ) in config.warnings

@@ -1,0 +1,47 @@
+"""The project `rasa init` creates runs here unchanged: its config, rules, stories and tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialog.cli import cli
+
+MOODBOT = Path(__file__).parent.parent / "data" / "rasa_moodbot"
+
+
+@pytest.fixture(scope="module")
+def moodbot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rasa") / "moodbot"
+    shutil.copytree(MOODBOT, root)
+    return root
+
+
+def test_it_validates_and_says_what_became_of_rasa_s_parts(moodbot: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(moodbot)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{moodbot}: 7 intents, 68 examples, 0 entities, 0 slots, 7 flows, 6 responses")
+    assert "Rasa component 'DIETClassifier' runs as crf_entities + sentence_embeddings + sklearn_intent" in result.stderr
+    assert "rules run as flows triggered by their intent: rule_say_goodbye_anytime_the_user_says_goodbye" in result.stderr
+    assert "'policies' in config is accepted but ignored" in result.stderr
+
+
+def test_its_own_rasa_test_stories_pass(moodbot: Path) -> None:
+    result = CliRunner().invoke(cli, ["test", str(moodbot), "--llm", "fake"])
+    assert result.exit_code == 0, result.output
+    assert "7 passed" in result.stdout
+
+
+def test_a_conversation_in_the_shell(moodbot: Path) -> None:
+    result = CliRunner().invoke(cli, ["shell", str(moodbot), "--no-llm"], input="hello\nI am sad\nyes\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Hey! How are you?",
+        "Here is something to cheer you up:",
+        "[image: https://i.imgur.com/nGF1K8f.jpg]",
+        "Did that help you?",
+        "Great, carry on!",
+    ]
