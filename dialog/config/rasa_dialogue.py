@@ -5,12 +5,14 @@ without guessing is "this intent is answered by these actions":
 
 - A rule with one user intent (or an ``or:`` of intents) and the actions after it
   becomes a flow ``rule_<name>`` triggered by that intent. Rules with a ``condition``,
-  forms (``active_loop``), or a second user turn are left out, each with a warning.
+  forms (``active_loop``), a second user turn, ``nlu_fallback`` (the LLM fallback
+  answers those turns here) or a Rasa-only built-in action are left out, each with a
+  warning; ``action_default_fallback`` is ``utter_default``, as in Rasa.
 - Stories are cut at each user intent. An intent that every story (and no rule)
   answers with the same actions becomes a flow ``story_<intent>``. When stories answer
   it differently, the choice depends on the conversation so far, which only a flow
   with a ``collect`` step can say: that intent is left out, with a warning naming the
-  stories.
+  stories. A story that needs what a rule cannot have (a form ...) is left out whole.
 
 The flows are built as YAML-shaped data marked with the rule's or story's lines, so
 ``parse_flows`` checks them like any flow and its errors point into rules.yml or
@@ -29,7 +31,21 @@ from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
 __all__ = ["flows_from_rules_and_stories"]
 
-_SKIPPED_ACTIONS = {"action_listen"}  # waiting for the user is what a flow does after its steps
+# Rasa's built-in actions: those with a meaning here, those that do nothing here, and
+# those whose rule or story cannot run without Rasa's machinery behind them.
+_WRITE_A_FLOW = "; write it as a flow in flows.yml"
+_ACTION_ALIASES = {"action_default_fallback": "utter_default"}  # Rasa utters utter_default too
+_SKIPPED_ACTIONS = {"action_listen", "action_session_start"}  # a flow waits for the user after its steps
+_RASA_ONLY_ACTIONS = {
+    "action_back",
+    "action_deactivate_loop",
+    "action_default_ask_affirmation",
+    "action_default_ask_rephrase",
+    "action_extract_slots",
+    "action_two_stage_fallback",
+    "action_unlikely_intent",
+    "action_validate_slot_mappings",
+}
 
 
 @dataclass
@@ -72,14 +88,14 @@ def _rule_flows(document: Document, report: FileReport, ruled: set[str]) -> Iter
     converted: list[str] = []
     for rule in report.mappings(rules, data.value_mark("rules"), "'rules'", "each rule"):
         name = str(rule.get("rule", f"line {rule.mark[0]}"))
-        why_not = _why_rule_is_not_a_flow(rule)
+        why_not = _why_not_a_flow(rule)
         turns = [] if why_not else _turns(rule, report, f"rule '{name}'")
         if not why_not and len(turns) != 1:
-            why_not = "it has no user intent" if not turns else "it spans several user turns"
+            why_not = ("it has no user intent" if not turns else "it spans several user turns") + _WRITE_A_FLOW
         if not why_not and not turns[0].actions:
-            why_not = "no action follows its intent"
+            why_not = f"no action follows its intent{_WRITE_A_FLOW}"
         if why_not:
-            report.warn(rule.mark, f"rule '{name}' is not run here: {why_not}; write it as a flow in flows.yml")
+            report.warn(rule.mark, f"rule '{name}' is not run here: {why_not}")
             continue
         flow_id = _flow_id("rule", name, converted)
         converted.append(flow_id)
@@ -89,12 +105,19 @@ def _rule_flows(document: Document, report: FileReport, ruled: set[str]) -> Iter
         report.warn(data.key_mark("rules"), f"rules run as flows triggered by their intent: {', '.join(converted)}")
 
 
-def _why_rule_is_not_a_flow(rule: LocatedMap) -> str:
-    if "condition" in rule:
-        return "flows cannot yet start on a 'condition'"
-    steps = rule.get("steps")
-    if isinstance(steps, list) and any(isinstance(step, dict) and "active_loop" in step for step in steps):
-        return "forms ('active_loop') are flows with collect steps here"
+def _why_not_a_flow(item: LocatedMap) -> str:
+    """Why a rule or story needs Rasa's machinery (empty if it does not)."""
+    if "condition" in item:
+        return f"flows cannot yet start on a 'condition'{_WRITE_A_FLOW}"
+    steps = item.get("steps")
+    steps = [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
+    if any("active_loop" in step for step in steps):
+        return "forms ('active_loop') are flows with collect steps here; write one in flows.yml"
+    if any("nlu_fallback" in _intents_of(step) for step in steps):
+        return "a turn the NLU is unsure of ('nlu_fallback') goes to the LLM fallback here (utter_default without one)"
+    rasa_only = sorted({str(step["action"]) for step in steps if "action" in step} & _RASA_ONLY_ACTIONS)
+    if rasa_only:
+        return f"Rasa's {', '.join(rasa_only)} has no counterpart here{_WRITE_A_FLOW}"
     return ""
 
 
@@ -103,6 +126,10 @@ def _collect_story_replies(document: Document, report: FileReport, replies: dict
     stories = report.sequence(data["stories"], data.value_mark("stories"), "'stories'") or []
     for story in report.mappings(stories, data.value_mark("stories"), "'stories'", "each story"):
         name = str(story.get("story", f"line {story.mark[0]}"))
+        why_not = _why_not_a_flow(story)
+        if why_not:
+            report.warn(story.mark, f"story '{name}' is not run here: {why_not}")
+            continue
         for turn in _turns(story, report, f"story '{name}'"):
             actions = tuple(action for action, _ in turn.actions)
             for intent in turn.intents:
@@ -153,7 +180,7 @@ def _turns(item: LocatedMap, report: FileReport, what: str) -> list[_Turn]:
         if intents:
             turns.append(_Turn(intents, mark))
         elif "action" in step and turns:
-            action = str(step["action"])
+            action = _ACTION_ALIASES.get(str(step["action"]), str(step["action"]))
             if action not in _SKIPPED_ACTIONS:
                 turns[-1].actions.append((action, step.value_mark("action")))
         elif "user" in step:

@@ -97,16 +97,49 @@ def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
           steps: [{intent: greet}, {action: utter_greet}, {intent: affirm}, {action: utter_happy}]
         - rule: nothing to do
           steps: [{intent: greet}]
+        - rule: rephrase
+          steps: [{intent: nlu_fallback}, {action: utter_greet}]
+        - rule: two-stage fallback
+          steps: [{intent: deny}, {action: action_two_stage_fallback}]
         """,
     )
     config = bot.load()
     assert config.flows == {}
     assert config.warnings == (
         "bot/data/rules.yml:2:3: rule 'only when unhappy' is not run here: flows cannot yet start on a 'condition'; write it as a flow in flows.yml",
-        "bot/data/rules.yml:6:3: rule 'a form' is not run here: forms ('active_loop') are flows with collect steps here; write it as a flow in flows.yml",
+        "bot/data/rules.yml:6:3: rule 'a form' is not run here: forms ('active_loop') are flows with collect steps here; write one in flows.yml",
         "bot/data/rules.yml:8:3: rule 'two turns' is not run here: it spans several user turns; write it as a flow in flows.yml",
         "bot/data/rules.yml:10:3: rule 'nothing to do' is not run here: no action follows its intent; write it as a flow in flows.yml",
+        "bot/data/rules.yml:12:3: rule 'rephrase' is not run here: a turn the NLU is unsure of ('nlu_fallback') goes to the LLM "
+        "fallback here (utter_default without one)",
+        "bot/data/rules.yml:14:3: rule 'two-stage fallback' is not run here: Rasa's action_two_stage_fallback has no counterpart "
+        "here; write it as a flow in flows.yml",
     )
+
+
+def test_a_story_with_a_form_is_left_out_whole_and_action_default_fallback_is_utter_default(bot) -> None:
+    stories = """\
+    stories:
+    - story: with a form
+      steps:
+      - intent: greet
+      - action: utter_greet
+      - intent: affirm
+      - action: survey_form
+      - active_loop: survey_form
+    - story: fallback
+      steps:
+      - intent: deny
+      - action: action_default_fallback
+      - action: action_listen
+    """
+    _write_project(bot, stories=stories)
+    config = bot.load()
+    assert _flows(config) == {"story_deny": (("deny",), ("utter_default",))}
+    assert (
+        "bot/data/stories.yml:2:3: story 'with a form' is not run here: forms ('active_loop') are flows with collect steps here; "
+        "write one in flows.yml"
+    ) in config.warnings
 
 
 def test_an_unknown_action_in_a_rule_points_at_its_line_in_rules_yml(bot) -> None:
