@@ -7,13 +7,17 @@ An action is a plain function, sync or async, taking one ``ActionContext``::
         return {"order_status": order.status if order else "not_found"}
 
 It may return ``None``, a dict of slot updates, or an ``ActionResult`` that also
-names responses to send (``utter_*``) or literal texts.
+names responses to send (``utter_*``) or literal texts. They are sent in that order:
+responses, then texts, then ``messages`` (replies with buttons or images, which the
+Rasa action server client fills).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Mapping
+
+from dialog.types import Reply
 
 __all__ = ["ActionContext", "ActionResult"]
 
@@ -31,3 +35,4 @@ class ActionResult:
     slots: Mapping[str, Any] = field(default_factory=dict)
     responses: tuple[str, ...] = ()  # response names to render, in order
     texts: tuple[str, ...] = ()  # literal bot messages, after the responses
+    messages: tuple[Reply, ...] = ()  # literal messages with buttons, image or custom payload, last

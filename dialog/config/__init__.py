@@ -1,7 +1,7 @@
 """The only YAML reader: load and validate a bot folder into one immutable ``BotConfig``.
 
-``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml`` and
-``config.yml`` (each may instead be a folder of YAML files, merged; a Rasa project's
+``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml``,
+``config.yml`` and Rasa's ``endpoints.yml`` (each may instead be a folder of YAML files, merged; a Rasa project's
 ``data/`` folder is read too: files with ``flows:`` as flows, the rest as NLU data,
 whose ``rules:``/``stories:`` run as flows where they can: see ``rasa_dialogue``), checks every file and the
 references between them (see ``checks`` for what is an error and what a warning), and raises one ``ConfigError`` listing every
@@ -14,12 +14,14 @@ Nothing here imports spaCy, scikit-learn or torch.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import MappingProxyType
 
 from dialog.config.annotations import AnnotationError, format_example, parse_annotated
 from dialog.config.checks import check_all
 from dialog.config.domain import parse_domain
+from dialog.config.endpoints import parse_endpoints
 from dialog.config.files import find_sources, load_documents
 from dialog.config.flows import parse_flows
 from dialog.config.models import BotConfig
@@ -43,16 +45,19 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     domain_paths = find_sources(root, "domain")
     if not domain_paths:
         reporter.problems.append(Problem(str(root / "domain.yml"), 0, 0, "missing domain.yml (or a domain/ folder of YAML files)"))
-    documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config")}
+    documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config", "endpoints")}
     for document in load_documents(find_sources(root, "data"), reporter):  # a Rasa project's data/ folder
         documents["flows" if isinstance(document.data, dict) and "flows" in document.data else "nlu"].append(document)
     documents["flows"].extend(flows_from_rules_and_stories(documents["nlu"], reporter))
     # A file that did not parse, or is not a mapping, would make the cross-file checks echo it.
     all_read = not reporter.problems and all(isinstance(d.data, dict) for docs in documents.values() for d in docs)
-    domain, domain_sources = parse_domain(documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "")
+    action_endpoint = parse_endpoints(documents["endpoints"], reporter)
+    domain, domain_sources = parse_domain(
+        documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "", action_server=action_endpoint is not None
+    )
     nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
     flows, flow_sources = parse_flows(documents["flows"], reporter)
-    settings = parse_settings(documents["config"], reporter, root)
+    settings = dataclasses.replace(parse_settings(documents["config"], reporter, root), action_endpoint=action_endpoint)
     if all_read:
         check_all(root, domain, domain_sources, nlu, nlu_sources, flows, flow_sources, settings, reporter)
     reporter.raise_if_any()

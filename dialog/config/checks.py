@@ -18,7 +18,7 @@ from dialog.config.domain import DomainSources
 from dialog.config.flow_checks import check_flows
 from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
-from dialog.config.models import Domain, NLUData, Settings
+from dialog.config.models import ACTION_SERVER, Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
 from dialog.config.schema import FileReport, Reporter, known, suggest
 from dialog.config.yaml_reader import Mark
@@ -159,6 +159,8 @@ def _check_action_modules(root: Path, domain: Domain, sources: DomainSources, re
 
     missing: dict[str, list[str]] = {}
     for name, reference in domain.actions.items():
+        if reference == ACTION_SERVER:
+            continue
         module = reference.partition(":")[0]
         local = root.joinpath(*module.split("."))
         if local.with_suffix(".py").is_file() or (local / "__init__.py").is_file():

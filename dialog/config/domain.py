@@ -15,7 +15,7 @@ from typing import Any
 from dialog.config.domain_responses import parse_responses
 from dialog.config.domain_slots import parse_slots
 from dialog.config.files import Document
-from dialog.config.models import Domain, ResponseVariation, Slot, SourceMark
+from dialog.config.models import ACTION_SERVER, Domain, ResponseVariation, Slot, SourceMark
 from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark, to_plain
 
@@ -62,14 +62,18 @@ class _Parts:
     persona: str = "a helpful assistant"
 
 
-def parse_domain(documents: list[Document], reporter: Reporter, path: str = "") -> tuple[Domain, DomainSources]:
-    """Merge every domain document into one ``Domain``; problems go to ``reporter``."""
+def parse_domain(
+    documents: list[Document], reporter: Reporter, path: str = "", action_server: bool = False
+) -> tuple[Domain, DomainSources]:
+    """Merge every domain document into one ``Domain``; problems go to ``reporter``.
+
+    ``action_server``: endpoints.yml names one, so Rasa-style bare action names run there."""
     parts, sources = _Parts(), DomainSources()
     for report, data, _ in reporter.top_mappings(documents, "domain", DOMAIN_KEYS, ignored=_IGNORED_TOP):
         _parse_document(data, report, parts, sources)
     for name, value in parts.actions.items():
-        if not value:  # a Rasa list entry: a function of that name in actions.py
-            parts.actions[name] = f"actions:{name}"
+        if not value:  # a Rasa list entry: on the action server, else a function of that name in actions.py
+            parts.actions[name] = ACTION_SERVER if action_server else f"actions:{name}"
     domain = Domain(
         intents=tuple(parts.intents),
         entities=tuple(parts.entities),

@@ -15,6 +15,8 @@ from dialog.flows.model import Flow
 from dialog.types import Button, TrainingExample
 
 __all__ = [
+    "ACTION_SERVER",
+    "ActionEndpoint",
     "BotConfig",
     "ComponentSpec",
     "Domain",
@@ -28,6 +30,21 @@ __all__ = [
 ]
 
 SourceMark = tuple[str, int, int]  # (path, line, column), 1-based; (path, 0, 0) if unknown
+
+# Domain.actions reference of an action that runs on the Rasa action server of endpoints.yml
+ACTION_SERVER = "@action_endpoint"
+
+
+@dataclass(frozen=True)
+class ActionEndpoint:
+    """endpoints.yml's ``action_endpoint``: a Rasa SDK action server (``rasa run actions``)."""
+
+    url: str
+    token: str | None = None  # sent as the query parameter ``token_name``, as Rasa does
+    token_name: str = "token"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout_s: float = 10.0
+    mark: SourceMark = ("", 0, 0)
 NO_MARK: SourceMark = ("", 0, 0)
 
 SLOT_TYPES = ("text", "bool", "float", "int", "categorical", "list", "any")
@@ -86,7 +103,7 @@ class Domain:
     entity_roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     slots: Mapping[str, Slot] = field(default_factory=dict)
     responses: Mapping[str, tuple[ResponseVariation, ...]] = field(default_factory=dict)
-    actions: Mapping[str, str] = field(default_factory=dict)  # name -> "module:function"
+    actions: Mapping[str, str] = field(default_factory=dict)  # name -> "module:function" or ACTION_SERVER
     session_expiration_minutes: float = 60.0
     assistant_name: str = "Assistant"
     persona: str = "a helpful assistant"
@@ -151,6 +168,7 @@ class Settings:
     max_body_bytes: int = 65536
     callback_url: str | None = None
     cors_origins: tuple[str, ...] = ()
+    action_endpoint: ActionEndpoint | None = None  # from endpoints.yml
     extra: Mapping[str, Any] = field(default_factory=dict)
     path: str = ""
 

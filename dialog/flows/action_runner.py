@@ -1,5 +1,8 @@
 """Load and run the custom actions of a domain (``name: module:function`` in domain.yml).
 
+Actions listed Rasa-style in a bot with an endpoints.yml ``action_endpoint`` run on
+that Rasa action server instead (``action_server.ActionServer``).
+
 Action modules live in the domain folder. They are imported as submodules of a
 synthetic package named after that folder (``_dialog_domain_<hash>``), so two
 domains may both have an ``actions.py``, relative imports between a domain's
@@ -22,10 +25,14 @@ import logging
 import sys
 import types
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from dialog.actions import ActionContext, ActionResult
+from dialog.config.models import ACTION_SERVER
 from dialog.errors import ActionError
+
+if TYPE_CHECKING:
+    from dialog.flows.action_server import ActionServer
 
 __all__ = ["ActionRunner", "normalise_result"]
 
@@ -46,9 +53,10 @@ def normalise_result(name: str, value: Any) -> ActionResult:
 class ActionRunner:
     """Resolves action names of one domain to callables, once each, and runs them."""
 
-    def __init__(self, actions: Mapping[str, str], root: Path | str) -> None:
+    def __init__(self, actions: Mapping[str, str], root: Path | str, server: ActionServer | None = None) -> None:
         self.actions = dict(actions)
         self.root = Path(root).resolve()
+        self.server = server  # runs the actions whose reference is ACTION_SERVER
         self._package = "_dialog_domain_" + hashlib.sha1(str(self.root).encode()).hexdigest()[:12]
         self._functions: dict[str, Callable[..., Any]] = {}
 
@@ -74,6 +82,10 @@ class ActionRunner:
 
     async def run(self, name: str, context: ActionContext) -> ActionResult:
         """Run the action; anything it raises comes back as ``ActionError``."""
+        if self.actions.get(name) == ACTION_SERVER:
+            if self.server is None:
+                raise ActionError(f"action '{name}' runs on the action server, but endpoints.yml names none")
+            return await self.server.run(name, context)
         function = self.function(name)
         try:
             if inspect.iscoroutinefunction(function):

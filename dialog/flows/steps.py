@@ -184,6 +184,8 @@ async def run_custom_action(turn: Turn, name: str) -> bool:
         turn.say(response)
     for text in result.texts:
         turn.say_text(text)
+    for message in result.messages:
+        turn.emit(events.bot(message.text, turn.now(), None, message.buttons, message.image, message.custom))
     return True
 
 

@@ -18,6 +18,7 @@ from dialog.config.models import BotConfig
 from dialog.errors import FlowError
 from dialog.flows import events
 from dialog.flows.action_runner import ActionRunner
+from dialog.flows.action_server import ActionServer
 from dialog.flows.model import Flow
 from dialog.flows.state import ConversationState, apply_event
 from dialog.responses.environment import compile_condition
@@ -46,7 +47,7 @@ class FlowRuntime:
         return cls(
             config=config,
             renderer=ResponseRenderer(config.domain),
-            actions=ActionRunner(config.domain.actions, config.root),
+            actions=ActionRunner(config.domain.actions, config.root, ActionServer.of(config)),
             clock=clock or time.time,
             initial_slots={name: slot.initial_value for name, slot in config.domain.slots.items()},
             collected=frozenset(name for flow in config.flows.values() for name in flow.collected_slots()),

@@ -1,0 +1,84 @@
+"""endpoints.yml, Rasa's file: the ``action_endpoint`` of a Rasa SDK action server.
+
+With an ``action_endpoint``, the domain's actions listed Rasa-style (a bare name
+under ``actions:``) run on that server, exactly as ``rasa run actions`` serves
+them to Rasa; actions written as ``name: module:function`` stay in-process Python.
+Values may name environment variables as ``${NAME}`` (tokens stay out of the file),
+as in Rasa. Rasa's other endpoints have their own settings here and are warnings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from types import MappingProxyType
+
+from dialog.config.files import Document
+from dialog.config.models import ActionEndpoint
+from dialog.config.schema import FileReport, Reporter
+from dialog.config.yaml_reader import LocatedMap, Mark
+
+__all__ = ["parse_endpoints"]
+
+_TOP_KEYS = ("action_endpoint", "version")
+_TOP_IGNORED = {
+    "tracker_store": "set tracker_store in config.yml (sqlite://, postgresql:// or redis:// URL)",
+    "lock_store": "conversations are locked by their tracker store",
+    "event_broker": "there is no event broker; read conversations from the tracker store or /conversations/<id>/tracker",
+    "models": "models are trained and loaded from the bot folder",
+    "nlg": "responses are rendered in-process from domain.yml",
+}
+_ENDPOINT_KEYS = ("headers", "timeout_s", "token", "token_name", "url")
+_ENDPOINT_IGNORED = {
+    "basic_auth": "use headers (Authorization) instead",
+    "cafile": "the system's certificate store is used",
+    "kwargs": "not used",
+}
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")
+
+
+def parse_endpoints(documents: list[Document], reporter: Reporter) -> ActionEndpoint | None:
+    endpoint = None
+    for report, data, _ in reporter.top_mappings(documents, "endpoints file", _TOP_KEYS, ignored=_TOP_IGNORED):
+        if data.get("action_endpoint") is not None:
+            section = report.mapping(data["action_endpoint"], data.value_mark("action_endpoint"), "'action_endpoint'")
+            if section is not None:
+                endpoint = _parse_action_endpoint(section, report) or endpoint
+    return endpoint
+
+
+def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoint | None:
+    """Every problem of the section is reported; None if there was one."""
+    what = "action_endpoint"
+    errors_before = len(report.reporter.problems)
+    report.keys(data, _ENDPOINT_KEYS, what, ignored=_ENDPOINT_IGNORED, required=("url",))
+    url = _expanded(report.typed(data, "url", str, what), data.value_mark("url"), report)
+    if url is not None and not url.startswith(("http://", "https://")):
+        report.error(data.value_mark("url"), f"{what}: 'url' must start with http:// or https://, got {url!r}")
+    token = _expanded(report.typed(data, "token", str, what), data.value_mark("token"), report)
+    headers = report.typed(data, "headers", dict, what) or {}
+    header_values = {str(key): _expanded(str(value), headers.value_mark(key), report) or "" for key, value in headers.items()}
+    timeout_s = report.typed(data, "timeout_s", float, what, 10.0)
+    if timeout_s <= 0:
+        report.error(data.value_mark("timeout_s"), f"{what}: 'timeout_s' must be more than 0, got {timeout_s}")
+    if url is None or len(report.reporter.problems) > errors_before:
+        return None
+    return ActionEndpoint(
+        url=url,
+        token=token,
+        token_name=report.typed(data, "token_name", str, what, "token"),
+        headers=MappingProxyType(header_values),
+        timeout_s=timeout_s,
+        mark=(report.path, *data.mark),
+    )
+
+
+def _expanded(value: str | None, mark: Mark, report: FileReport) -> str | None:
+    """``${NAME}`` replaced by the environment variable; a missing one is an error."""
+    if value is None:
+        return None
+    missing = [name for name in _VARIABLE.findall(value) if name not in os.environ]
+    if missing:
+        report.error(mark, f"action_endpoint: environment variable {', '.join(missing)} is not set")
+        return None
+    return _VARIABLE.sub(lambda match: os.environ[match.group(1)], value)

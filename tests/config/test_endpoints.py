@@ -1,0 +1,109 @@
+"""endpoints.yml (Rasa's): the action_endpoint, ${ENV} values, and Rasa's other endpoints as warnings."""
+
+from __future__ import annotations
+
+from dialog.config.models import ACTION_SERVER
+
+RASA_DOMAIN_WITH_ACTIONS = """\
+version: "3.1"
+intents: [greet]
+responses:
+  utter_greet: [{text: hi}]
+actions:
+  - action_hello_world
+  - utter_greet
+"""
+
+
+def test_rasa_listed_actions_run_on_the_action_server(bot) -> None:
+    bot.write("domain.yml", RASA_DOMAIN_WITH_ACTIONS)
+    bot.write("endpoints.yml", "action_endpoint:\n  url: http://localhost:5055/webhook\n")
+    config = bot.load()
+    assert dict(config.domain.actions) == {"action_hello_world": ACTION_SERVER}
+    endpoint = config.settings.action_endpoint
+    assert (endpoint.url, endpoint.token, endpoint.timeout_s, endpoint.mark) == ("http://localhost:5055/webhook", None, 10.0, ("bot/endpoints.yml", 2, 3))
+    assert config.warnings == ()  # no "module actions.py does not exist": nothing runs in-process
+
+
+def test_without_endpoints_yml_they_are_functions_in_actions_py(bot) -> None:
+    bot.write("domain.yml", RASA_DOMAIN_WITH_ACTIONS)
+    config = bot.load()
+    assert dict(config.domain.actions) == {"action_hello_world": "actions:action_hello_world"}
+    assert config.settings.action_endpoint is None
+
+
+def test_module_function_actions_stay_in_process_beside_an_action_server(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nactions:\n  lookup: actions:lookup\n")
+    bot.write("actions.py", "def lookup(ctx):\n    return {}\n")
+    bot.write("endpoints.yml", "action_endpoint:\n  url: http://localhost:5055/webhook\n")
+    assert dict(bot.load().domain.actions) == {"lookup": "actions:lookup"}
+
+
+def test_values_may_name_environment_variables(bot, monkeypatch) -> None:
+    monkeypatch.setenv("ACTIONS_HOST", "actions.internal")
+    monkeypatch.setenv("ACTIONS_TOKEN", "t0k3n")
+    bot.write(
+        "endpoints.yml",
+        """\
+        action_endpoint:
+          url: "https://${ACTIONS_HOST}/webhook"
+          token: ${ACTIONS_TOKEN}
+          token_name: auth
+          headers:
+            X-Api-Key: ${ACTIONS_TOKEN}
+          timeout_s: 3
+        """,
+    )
+    endpoint = bot.load().settings.action_endpoint
+    assert (endpoint.url, endpoint.token, endpoint.token_name, dict(endpoint.headers), endpoint.timeout_s) == (
+        "https://actions.internal/webhook", "t0k3n", "auth", {"X-Api-Key": "t0k3n"}, 3.0,
+    )
+
+
+def test_rasa_s_other_endpoints_are_warnings_that_say_where_their_job_is_done(bot) -> None:
+    bot.write(
+        "endpoints.yml",
+        """\
+        tracker_store:
+          type: SQL
+          dialect: postgresql
+        event_broker:
+          type: pika
+        action_endpoint:
+          url: http://localhost:5055/webhook
+          cafile: ca.pem
+        """,
+    )
+    assert bot.load().warnings == (
+        "bot/endpoints.yml:1:1: 'tracker_store' in endpoints file is accepted but ignored: set tracker_store in config.yml "
+        "(sqlite://, postgresql:// or redis:// URL)",
+        "bot/endpoints.yml:4:1: 'event_broker' in endpoints file is accepted but ignored: there is no event broker; read "
+        "conversations from the tracker store or /conversations/<id>/tracker",
+        "bot/endpoints.yml:8:3: 'cafile' in action_endpoint is accepted but ignored: the system's certificate store is used",
+    )
+
+
+def test_endpoint_problems_point_at_the_line(bot, monkeypatch) -> None:
+    monkeypatch.delenv("NOT_SET_ANYWHERE", raising=False)
+    bot.write(
+        "endpoints.yml",
+        """\
+        action_endpoint:
+          url: localhost:5055/webhook
+          token: ${NOT_SET_ANYWHERE}
+          retries: 3
+          timeout_s: 0
+        """,
+    )
+    assert bot.problems() == [
+        "bot/endpoints.yml:2:8: action_endpoint: 'url' must start with http:// or https://, got 'localhost:5055/webhook'",
+        "bot/endpoints.yml:3:10: action_endpoint: environment variable NOT_SET_ANYWHERE is not set",
+        "bot/endpoints.yml:4:3: unknown key 'retries' in action_endpoint; valid keys: basic_auth, cafile, headers, kwargs, "
+        "timeout_s, token, token_name, url",
+        "bot/endpoints.yml:5:14: action_endpoint: 'timeout_s' must be more than 0, got 0.0",
+    ]
+
+
+def test_an_action_endpoint_without_a_url(bot) -> None:
+    bot.write("endpoints.yml", "action_endpoint:\n  token: abc\n")
+    assert bot.problems() == ["bot/endpoints.yml:2:3: action_endpoint: missing required key 'url'"]
