@@ -27,11 +27,11 @@ from dataclasses import asdict, dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 
 from dialog.config.models import BotConfig
+from dialog.errors import StoreError
 from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.events import resume as resume_event
 from dialog.flows.events import to_reply
 from dialog.flows.state import ConversationState
-from dialog.errors import StoreError
 from dialog.flows.store import ConversationStore, open_store
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
 
