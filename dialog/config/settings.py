@@ -168,9 +168,6 @@ def _with_rasa_components(
     specs: list[ComponentSpec], rasa: RasaTranslation, marks: dict[str, Mark], table: dict[str, str], report: FileReport
 ) -> tuple[ComponentSpec, ...]:
     """The pipeline's own entries merged with those its Rasa entries became, in the default order."""
-    from dialog.nlu.component import build_config
-    from dialog.registry import resolve
-
     written = {spec.name: spec for spec in specs}
     entries = [(spec.name, dict(spec.options)) for spec in specs] + list(rasa.components.items())
     result = []
@@ -178,18 +175,16 @@ def _with_rasa_components(
         if name in written and dict(written[name].options) == options:
             result.append(written[name])
             continue
-        mark = written[name].mark[1:] if name in written else marks[name]
-        try:
-            build_config(resolve(table[name]).Config, options, name)
-        except ComponentError as error:
-            report.error(mark, str(error))
-        except (ImportError, AttributeError):
-            pass  # not importable here (yet): the pipeline reports it when it builds the component
-        result.append(ComponentSpec(name, MappingProxyType(options), (report.path, *mark)))
+        where = LocatedMap()
+        where.mark = written[name].mark[1:] if name in written else marks[name]
+        _check_options(name, table[name], where, options, report)
+        result.append(ComponentSpec(name, MappingProxyType(options), (report.path, *where.mark)))
     return tuple(result)
 
 
 def _check_options(name: str, reference: str, entry: LocatedMap, options: dict[str, Any], report: FileReport) -> None:
+    """Unknown options point at their key, bad values at the entry (``entry`` may be a bare
+    mark holder, for a component made from a Rasa entry)."""
     from dialog.nlu.component import build_config, config_keys
     from dialog.registry import resolve
 
