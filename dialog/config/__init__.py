@@ -48,7 +48,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config", "endpoints")}
     for document in load_documents(find_sources(root, "data"), reporter):  # a Rasa project's data/ folder
         documents["flows" if isinstance(document.data, dict) and "flows" in document.data else "nlu"].append(document)
-    documents["flows"].extend(flows_from_rules_and_stories(documents["nlu"], reporter))
+    documents["flows"].extend(flows_from_rules_and_stories(documents["nlu"], documents["domain"], reporter))
     # A file that did not parse, or is not a mapping, would make the cross-file checks echo it.
     all_read = not reporter.problems and all(isinstance(d.data, dict) for docs in documents.values() for d in docs)
     action_endpoint = parse_endpoints(documents["endpoints"], reporter)

@@ -23,7 +23,6 @@ __all__ = ["DOMAIN_KEYS", "DomainSources", "parse_domain"]
 
 DOMAIN_KEYS = ("actions", "assistant", "config", "entities", "forms", "intents", "responses", "session_config", "slots", "version")
 _IGNORED_TOP = {"e2e_actions": "end-to-end actions are not used"}
-_FORMS_NOTE = "forms are kept but not run; write a flow with collect steps instead"
 _SESSION_KEYS = ("session_expiration_time",)
 _SESSION_IGNORED = {"carry_over_slots_to_new_session": "a new session starts with empty slots"}
 _CONFIG_IGNORED = {"store_entities_as_slots": "slots are filled through their mappings"}
@@ -108,8 +107,7 @@ def _parse_document(data: LocatedMap, report: FileReport, parts: _Parts, sources
             parse_responses(responses, report, parts.responses, sources)
     if "actions" in data:
         _parse_actions(data, report, parts, sources)
-    if "forms" in data:
-        report.warn(data.key_mark("forms"), _FORMS_NOTE)
+    if "forms" in data:  # run as flows where rules or stories start them: config/rasa_forms.py
         forms = report.mapping(data["forms"], data.value_mark("forms"), "'forms'")
         parts.forms.update(to_plain(forms or {}))
     if "session_config" in data:

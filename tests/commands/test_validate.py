@@ -71,7 +71,7 @@ def test_warnings_are_printed_unless_quiet(in_tmp: Path) -> None:
     _bot(
         in_tmp / "bot",
         **{
-            "domain.yml": "intents: [greet, bye]\nresponses:\n  utter_greet: [{text: hi}]\nforms: {}\n",
+            "domain.yml": "intents: [greet, bye]\nresponses:\n  utter_greet: [{text: hi}]\nforms:\n  survey: {required_slots: []}\n",
             "nlu.yml": "nlu:\n- intent: greet\n  examples: '- hi'\n",
         },
     )
@@ -79,7 +79,7 @@ def test_warnings_are_printed_unless_quiet(in_tmp: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         "warning: bot/domain.yml:1:18: intent 'bye' has no examples in the NLU data; only a button payload '/bye' can reach it",
-        "warning: bot/domain.yml:4:1: forms are kept but not run; write a flow with collect steps instead",
+        "warning: bot/domain.yml:5:3: form 'survey' is not run here: no rule or story starts it; write a flow with collect steps in flows.yml",
     ]
     quiet = CliRunner().invoke(cli, ["validate", "--quiet", "bot"])
     assert quiet.exit_code == 0 and quiet.stderr == ""

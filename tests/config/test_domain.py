@@ -263,7 +263,7 @@ def test_rasa_keys_that_change_nothing_are_warnings(bot) -> None:
     assert config.warnings == (
         "bot/domain.yml:4:3: 'store_entities_as_slots' in domain config is accepted but ignored: slots are filled through their mappings",
         "bot/domain.yml:7:3: 'carry_over_slots_to_new_session' in session_config is accepted but ignored: a new session starts with empty slots",
-        "bot/domain.yml:8:1: forms are kept but not run; write a flow with collect steps instead",
+        "bot/domain.yml:9:3: form 'order_form' is not run here: no rule or story starts it; write a flow with collect steps in flows.yml",
     )
 
 

@@ -107,7 +107,8 @@ def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
     assert config.flows == {}
     assert config.warnings == (
         "bot/data/rules.yml:2:3: rule 'only when unhappy' is not run here: flows cannot yet start on a 'condition'; write it as a flow in flows.yml",
-        "bot/data/rules.yml:6:3: rule 'a form' is not run here: forms ('active_loop') are flows with collect steps here; write one in flows.yml",
+        "bot/data/rules.yml:6:3: rule 'a form' is not run here: its form ('active_loop') is not among domain.yml's forms; declare "
+        "it there, or write a flow in flows.yml",
         "bot/data/rules.yml:8:3: rule 'two turns' is not run here: it spans several user turns; write it as a flow in flows.yml",
         "bot/data/rules.yml:10:3: rule 'nothing to do' is not run here: no action follows its intent; write it as a flow in flows.yml",
         "bot/data/rules.yml:12:3: rule 'rephrase' is not run here: a turn the NLU is unsure of ('nlu_fallback') goes to the LLM "
@@ -117,7 +118,7 @@ def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
     )
 
 
-def test_a_story_with_a_form_is_left_out_whole_and_action_default_fallback_is_utter_default(bot) -> None:
+def test_a_story_with_an_undeclared_form_is_left_out_whole_and_action_default_fallback_is_utter_default(bot) -> None:
     stories = """\
     stories:
     - story: with a form
@@ -137,8 +138,8 @@ def test_a_story_with_a_form_is_left_out_whole_and_action_default_fallback_is_ut
     config = bot.load()
     assert _flows(config) == {"story_deny": (("deny",), ("utter_default",))}
     assert (
-        "bot/data/stories.yml:2:3: story 'with a form' is not run here: forms ('active_loop') are flows with collect steps here; "
-        "write one in flows.yml"
+        "bot/data/stories.yml:2:3: story 'with a form' is not run here: its form ('active_loop') is not among domain.yml's forms; "
+        "declare it there, or write a flow in flows.yml"
     ) in config.warnings
 
 

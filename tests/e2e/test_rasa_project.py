@@ -45,3 +45,27 @@ def test_a_conversation_in_the_shell(moodbot: Path) -> None:
         "Did that help you?",
         "Great, carry on!",
     ]
+
+
+def test_a_rasa_form_asks_for_its_slots_then_submits(tmp_path: Path) -> None:
+    import asyncio
+
+    from dialog.bot import Bot
+    from dialog.config import load_bot
+    from dialog.flows.store import MemoryStore
+    from dialog.testing.fakes import TableParser
+    from dialog.types import Message
+    from tests.config.test_rasa_forms import DOMAIN, NLU, RULES, STORIES
+
+    for name, text in {"domain.yml": DOMAIN, "data/nlu.yml": NLU, "data/rules.yml": RULES, "data/stories.yml": STORIES}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    parser = TableParser({"book a table": "request_restaurant", "": "inform"}, {"cuisine": r"italian", "num_people": r"\b\d+\b"})
+    bot = Bot.from_config(load_bot(tmp_path), store=MemoryStore(), nlu=parser, llm=False)
+
+    async def chat() -> list[list[str]]:
+        said = [[reply.text for reply in await bot.handle(Message("u", text))] for text in ("book a table", "italian", "4")]
+        await bot.close()
+        return said
+
+    assert asyncio.run(chat()) == [["Which cuisine?"], ["For how many people?"], ["Booked.", "italian for 4.0"]]

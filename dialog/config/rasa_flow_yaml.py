@@ -1,0 +1,59 @@
+"""Flows built from Rasa files, as the YAML data a flows file would hold.
+
+``rasa_dialogue`` (rules, stories) and ``rasa_forms`` (forms) make flows this way so
+``parse_flows`` checks them like written ones, and every error points at the Rasa
+line they came from (each value carries that line's mark).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from dialog.config.files import Document
+from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
+
+__all__ = ["flow_document", "intents_of", "slug"]
+
+Step = tuple[dict[str, Any], Mark]  # e.g. ({"action": "utter_greet"}, where it was written)
+
+
+def flow_document(
+    source: Document, flow_id: str, description: str, intents: Iterable[str], trigger_mark: Mark, steps: list[Step], mark: Mark
+) -> Document:
+    """A flows file with one flow triggered by ``intents``, read from ``source``'s lines."""
+    step_list = _located_list([_located(values, step_mark) for values, step_mark in steps], mark)
+    flow = _located({"description": description, "nlu_trigger": _located_list(list(intents), trigger_mark), "steps": step_list}, mark)
+    return Document(source.path, _located({"flows": _located({flow_id: flow}, mark)}, mark), source.lines)
+
+
+def intents_of(step: Any) -> tuple[str, ...]:
+    """The intent(s) of a rule or story step: ``intent: x``, or an ``or:`` of them."""
+    if not isinstance(step, dict):
+        return ()
+    if "intent" in step:
+        return (str(step["intent"]),)
+    alternatives = step.get("or")
+    if isinstance(alternatives, list):
+        return tuple(str(option["intent"]) for option in alternatives if isinstance(option, dict) and "intent" in option)
+    return ()
+
+
+def slug(name: str) -> str:
+    """A flow id part from a free-text name: lower-case words joined by '_'."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60] or "unnamed"
+
+
+def _located(values: dict[str, Any], mark: Mark) -> LocatedMap:
+    result = LocatedMap(values)
+    result.mark = mark
+    for key in values:
+        result.key_marks[key] = result.value_marks[key] = getattr(values[key], "mark", mark)
+    return result
+
+
+def _located_list(items: list[Any], mark: Mark) -> LocatedList:
+    result = LocatedList(items)
+    result.mark = mark
+    result.item_marks = [getattr(item, "mark", mark) for item in items]
+    return result
