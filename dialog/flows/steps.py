@@ -20,7 +20,7 @@ from dialog.flows.builtins import BUILTIN_ACTIONS
 from dialog.flows.model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
-from dialog.flows.state import CALLING
+from dialog.flows.state import CALLING, INTERRUPTED
 from dialog.flows.turn import Turn, evaluate
 
 __all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]
@@ -81,6 +81,9 @@ def _finish(turn: Turn, flow: Flow) -> str:
     """Complete the top flow; where to go on in the flow below, or PAUSE."""
     close_flow(turn, flow, completed=True)
     parent = turn.state.top
+    if parent is not None and parent.status == INTERRUPTED and _answered_meanwhile(turn):
+        turn.emit(events.flow_resumed(parent.flow_id, turn.now()))
+        return parent.step_id or END  # its collect finds the slot filled: checked, then on
     if parent is None or resume_interrupted(turn):
         return PAUSE
     if parent.status != CALLING or parent.step_id is None:
@@ -88,6 +91,17 @@ def _finish(turn: Turn, flow: Flow) -> str:
     turn.emit(events.flow_resumed(parent.flow_id, turn.now()))
     parent_flow = turn.runtime.flow(parent.flow_id)
     return next_target(turn, parent_flow, parent_flow.step(parent.step_id))
+
+
+def _answered_meanwhile(turn: Turn) -> bool:
+    """Whether the message that started the digression also filled the interrupted flow's
+    open question ("how can I pay? it's order 234567"): then it goes on instead of re-asking."""
+    top = turn.state.top
+    flow = turn.runtime.flow(top.flow_id) if top is not None else None
+    step = flow.step(top.step_id) if flow is not None and top.step_id else None
+    if not isinstance(step, CollectStep) or step.ask_before_filling or turn.state.slots.get(step.collect) is None:
+        return False
+    return any(event["event"] == "slot" and event["name"] == step.collect for event in turn.events)
 
 
 async def _run_step(turn: Turn, flow: Flow, step: Step, answering: bool) -> str:
