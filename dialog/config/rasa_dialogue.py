@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dialog.config.files import Document
-from dialog.config.rasa_flow_yaml import flow_document, intents_of, slug
+from dialog.config.rasa_flow_yaml import flow_document, intents_of, name_at, slug
 from dialog.config.rasa_forms import RasaForms
 from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
@@ -123,7 +123,7 @@ def _why_not_a_flow(steps: Any, item: LocatedMap) -> str:
         return "its form ('active_loop') is not among domain.yml's forms; declare it there, or write a flow in flows.yml"
     if any("nlu_fallback" in intents_of(step) for step in steps):
         return "a turn the NLU is unsure of ('nlu_fallback') goes to the LLM fallback here (utter_default without one)"
-    rasa_only = sorted({str(step["action"]) for step in steps if "action" in step} & _RASA_ONLY_ACTIONS)
+    rasa_only = sorted({name_at(step, "action") for step in steps} & _RASA_ONLY_ACTIONS)
     if rasa_only:
         return f"Rasa's {', '.join(rasa_only)} has no counterpart here{_WRITE_A_FLOW}"
     return ""
@@ -192,8 +192,10 @@ def _turns(steps: Any, report: FileReport, what: str) -> list[_Turn]:
         if intents:
             turns.append(_Turn(intents, mark))
         elif "action" in step and turns:
-            action = _ACTION_ALIASES.get(str(step["action"]), str(step["action"]))
-            if action not in _SKIPPED_ACTIONS:
+            action = _ACTION_ALIASES.get(name_at(step, "action"), name_at(step, "action"))
+            if not action:
+                report.warn(step.value_mark("action"), f"{what}: 'action' must be an action or response name; skipped")
+            elif action not in _SKIPPED_ACTIONS:
                 turns[-1].actions.append((action, step.value_mark("action")))
         elif "user" in step:
             report.warn(mark, f"{what}: a 'user' text step has no intent to trigger on; the turn is skipped")

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from dialog.config.files import Document
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
-__all__ = ["flow_document", "intents_of", "slug"]
+__all__ = ["flow_document", "intents_of", "name_at", "slug"]
 
 Step = tuple[dict[str, Any], Mark]  # e.g. ({"action": "utter_greet"}, where it was written)
 
@@ -31,12 +31,18 @@ def intents_of(step: Any) -> tuple[str, ...]:
     """The intent(s) of a rule or story step: ``intent: x``, or an ``or:`` of them."""
     if not isinstance(step, dict):
         return ()
-    if "intent" in step:
-        return (str(step["intent"]),)
+    if name_at(step, "intent"):
+        return (name_at(step, "intent"),)
     alternatives = step.get("or")
     if isinstance(alternatives, list):
-        return tuple(str(option["intent"]) for option in alternatives if isinstance(option, dict) and "intent" in option)
+        return tuple(name for option in alternatives if (name := name_at(option, "intent")))
     return ()
+
+
+def name_at(step: Any, key: str) -> str:
+    """``step[key]`` when it is a name (text), else "": a list or mapping there names nothing."""
+    value = step.get(key) if isinstance(step, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def slug(name: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dialog.config.files import Document
-from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of
+from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, name_at
 from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 
@@ -63,12 +63,12 @@ class RasaForms:
     def mentions(self, item: LocatedMap) -> bool:
         """Whether a rule or story runs, resumes or ends one of the forms."""
         steps = [*_steps(item.get("condition")), *_steps(item.get("steps"))]
-        return any(step.get("action") in self.forms or step.get("active_loop") in self.forms for step in steps)
+        return any(name_at(step, "action") in self.forms or name_at(step, "active_loop") in self.forms for step in steps)
 
     def take(self, item: LocatedMap) -> None:
         """Learn the form's triggers and closing actions from one rule or story; the first
         rule or story that closes a form with actions gives them."""
-        active = next((step["active_loop"] for step in _steps(item.get("condition")) if step.get("active_loop") in self.forms), None)
+        active = next((name_at(step, "active_loop") for step in _steps(item.get("condition")) if name_at(step, "active_loop") in self.forms), None)
         intents: tuple[str, ...] = ()
         closed: str | None = None  # the form just completed: the next actions follow it
         after: dict[str, list[str]] = {}
@@ -81,14 +81,15 @@ class RasaForms:
                 if step["active_loop"] is None and active is not None:
                     closed, active = active, None
                     after.setdefault(closed, [])
-                elif step["active_loop"] in self.forms:
-                    active = step["active_loop"]
-            elif step.get("action") in self.forms:
-                if active != step["action"] and closed is None:  # not a turn inside the running form
-                    self.forms[step["action"]].triggers.extend(i for i in intents if i not in self.forms[step["action"]].triggers)
-                active = step["action"]
-            elif "action" in step and closed is not None and step["action"] not in _NOT_AFTER:
-                after[closed].append(str(step["action"]))
+                elif name_at(step, "active_loop") in self.forms:
+                    active = name_at(step, "active_loop")
+            elif name_at(step, "action") in self.forms:
+                form = name_at(step, "action")
+                if active != form and closed is None:  # not a turn inside the running form
+                    self.forms[form].triggers.extend(intent for intent in intents if intent not in self.forms[form].triggers)
+                active = form
+            elif name_at(step, "action") and closed is not None and name_at(step, "action") not in _NOT_AFTER:
+                after[closed].append(name_at(step, "action"))
         for name, actions in after.items():
             if actions and not self.forms[name].after:
                 self.forms[name].after = actions
@@ -106,7 +107,7 @@ class RasaForms:
                 plain.append(step)
             elif "active_loop" in step:
                 in_form, after_form = step["active_loop"] is not None, step["active_loop"] is None
-            elif step.get("action") in self.forms:
+            elif name_at(step, "action") in self.forms:
                 if plain and intents_of(plain[-1]):
                     plain.pop()  # that turn starts (or answers) the form
                 in_form = True

@@ -209,3 +209,40 @@ def test_an_intent_stories_answer_differently_is_left_out_and_a_rule_wins_over_s
         "utter_cheer_up in 'deny differently'): which one depends on the conversation so far, which a flow expresses "
         "with a collect step; not run here"
     ) in config.warnings
+
+
+def test_any_shape_of_rules_stories_and_forms_is_a_config_result_never_a_crash(tmp_path_factory) -> None:
+    """Rasa files written by hand come in every shape: each gives a BotConfig or a ConfigError."""
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from dialog.config import load_bot
+    from dialog.errors import ConfigError
+
+    names = st.sampled_from(["greet", "goodbye", "utter_greet", "a_form", "action_listen", "nlu_fallback", None, 5, "x"])
+    keys = st.sampled_from(["intent", "action", "active_loop", "or", "slot_was_set", "user", "checkpoint"])
+    values = st.recursive(names, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3), max_leaves=8)
+    steps = st.lists(st.dictionaries(keys, values, max_size=2) | names, max_size=6)
+    items = st.lists(st.fixed_dictionaries({"rule": names, "steps": steps}, optional={"condition": values}), max_size=3)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(rules=items, stories=items)
+    def check(rules, stories) -> None:
+        root = tmp_path_factory.mktemp("rasa")
+        (root / "data").mkdir()
+        (root / "domain.yml").write_text(
+            "intents: [greet, goodbye]\nresponses:\n  utter_greet: [{text: hi}]\nslots:\n  s: {type: text, mappings: [{type: custom}]}\n"
+            "forms:\n  a_form: {required_slots: [s]}\n"
+        )
+        (root / "data" / "nlu.yml").write_text("nlu:\n- intent: greet\n  examples: '- hi'\n- intent: goodbye\n  examples: '- bye'\n")
+        (root / "data" / "rules.yml").write_text(json.dumps({"rules": rules}))
+        story_items = [{"story": item["rule"], **{k: v for k, v in item.items() if k != "rule"}} for item in stories]
+        (root / "data" / "stories.yml").write_text(json.dumps({"stories": story_items}))
+        try:
+            load_bot(root)
+        except ConfigError:
+            pass
+
+    check()
