@@ -92,6 +92,26 @@ def test_every_key(bot, tmp_path) -> None:
             f"bot/config.yml:2:5: each pipeline entry needs a 'name'; valid names: {', '.join(component_names())}",
         ),
         (
+            "pipeline:\n  - name: sklearn_intent\n    threshold: high\n",
+            "bot/config.yml:2:5: component 'sklearn_intent': option 'threshold' must be a number, got a string ('high')",
+        ),
+        (
+            "pipeline:\n  - name: spacy_tokenizer\n    lemmas: 'no'\n  - name: sklearn_intent\n    char_ngrams: [2]\n",
+            "bot/config.yml:2:5: component 'spacy_tokenizer': option 'lemmas' must be true or false, got a string ('no')",
+        ),
+        (
+            "pipeline:\n  - name: sklearn_intent\n    char_ngrams: [2]\n",
+            "bot/config.yml:2:5: component 'sklearn_intent': option 'char_ngrams' must be a list of 2 (an integer, an integer), got a list",
+        ),
+        (
+            "pipeline:\n  - name: crf_entities\n    max_iterations: 2.5\n  - name: sklearn_intent\n",
+            "bot/config.yml:2:5: component 'crf_entities': option 'max_iterations' must be an integer, got a number (2.5)",
+        ),
+        (
+            "pipeline:\n  - name: spacy_tokenizer\n    model: 5\n  - name: sklearn_intent\n",
+            "bot/config.yml:2:5: component 'spacy_tokenizer': option 'model' must be a string or null, got an integer (5)",
+        ),
+        (
             "llm:\n  provider: gpt\n",
             "bot/config.yml:2:13: llm: unknown provider 'gpt'; valid providers: fake, openai, transformers",
         ),
