@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from dialog.config.files import Document
 from dialog.config.models import ActionEndpoint
-from dialog.config.schema import FileReport, Reporter
+from dialog.config.schema import FileReport, Reporter, describe
 from dialog.config.yaml_reader import LocatedMap, Mark
 
 __all__ = ["parse_endpoints"]
@@ -57,7 +57,12 @@ def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoi
         report.error(data.value_mark("url"), f"{what}: 'url' must start with http:// or https://, got {url!r}")
     token = _expanded(report.typed(data, "token", str, what), data.value_mark("token"), report)
     headers = report.typed(data, "headers", dict, what) or {}
-    header_values = {str(key): _expanded(str(value), headers.value_mark(key), report) or "" for key, value in headers.items()}
+    header_values = {}
+    for key, value in headers.items():
+        if isinstance(value, (dict, list)) or value is None:
+            report.error(headers.value_mark(key), f"{what}: header '{key}' must be a string, got {describe(value)}")
+        else:
+            header_values[str(key)] = _expanded(str(value), headers.value_mark(key), report) or ""
     timeout_s = report.typed(data, "timeout_s", float, what, 10.0)
     if timeout_s <= 0:
         report.error(data.value_mark("timeout_s"), f"{what}: 'timeout_s' must be more than 0, got {timeout_s}")

@@ -104,6 +104,11 @@ def test_endpoint_problems_point_at_the_line(bot, monkeypatch) -> None:
     ]
 
 
+def test_a_header_must_be_text(bot) -> None:
+    bot.write("endpoints.yml", "action_endpoint:\n  url: http://x/webhook\n  headers:\n    X-Key: {a: 1}\n")
+    assert bot.problems() == ["bot/endpoints.yml:4:12: action_endpoint: header 'X-Key' must be a string, got a mapping"]
+
+
 def test_an_action_endpoint_without_a_url(bot) -> None:
     bot.write("endpoints.yml", "action_endpoint:\n  token: abc\n")
     assert bot.problems() == ["bot/endpoints.yml:2:3: action_endpoint: missing required key 'url'"]
