@@ -21,10 +21,10 @@ from types import MappingProxyType
 from dialog.config.annotations import AnnotationError, format_example, parse_annotated
 from dialog.config.checks import check_all
 from dialog.config.domain import parse_domain
-from dialog.config.endpoints import parse_endpoints
+from dialog.config.endpoints import Endpoints, parse_endpoints
 from dialog.config.files import find_sources, load_documents
 from dialog.config.flows import parse_flows
-from dialog.config.models import BotConfig
+from dialog.config.models import BotConfig, Settings
 from dialog.config.nlu_data import parse_nlu
 from dialog.config.rasa_dialogue import flows_from_rules_and_stories
 from dialog.config.schema import Reporter
@@ -51,13 +51,13 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     documents["flows"].extend(flows_from_rules_and_stories(documents["nlu"], documents["domain"], reporter))
     # A file that did not parse, or is not a mapping, would make the cross-file checks echo it.
     all_read = not reporter.problems and all(isinstance(d.data, dict) for docs in documents.values() for d in docs)
-    action_endpoint = parse_endpoints(documents["endpoints"], reporter)
+    endpoints = parse_endpoints(documents["endpoints"], reporter)
     domain, domain_sources = parse_domain(
-        documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "", action_server=action_endpoint is not None
+        documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "", action_server=endpoints.action_endpoint is not None
     )
     nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
     flows, flow_sources = parse_flows(documents["flows"], reporter)
-    settings = dataclasses.replace(parse_settings(documents["config"], reporter, root), action_endpoint=action_endpoint)
+    settings = _with_endpoints(parse_settings(documents["config"], reporter, root), endpoints, documents["config"])
     if all_read:
         check_all(root, domain, domain_sources, nlu, nlu_sources, flows, flow_sources, settings, reporter)
     reporter.raise_if_any()
@@ -69,3 +69,10 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
         settings=settings,
         warnings=reporter.warning_lines(),
     )
+
+
+def _with_endpoints(settings: Settings, endpoints: Endpoints, config_documents: list) -> Settings:
+    """endpoints.yml's action server, and its tracker store unless config.yml names one."""
+    named_in_config = any(isinstance(document.data, dict) and "tracker_store" in document.data for document in config_documents)
+    store = settings.tracker_store if named_in_config or endpoints.tracker_store is None else endpoints.tracker_store
+    return dataclasses.replace(settings, action_endpoint=endpoints.action_endpoint, tracker_store=store)

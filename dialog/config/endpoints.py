@@ -1,28 +1,31 @@
-"""endpoints.yml, Rasa's file: the ``action_endpoint`` of a Rasa SDK action server.
+"""endpoints.yml, Rasa's file: a Rasa SDK action server, and the tracker store.
 
 With an ``action_endpoint``, the domain's actions listed Rasa-style (a bare name
 under ``actions:``) run on that server, exactly as ``rasa run actions`` serves
 them to Rasa; actions written as ``name: module:function`` stay in-process Python.
-Values may name environment variables as ``${NAME}`` (tokens stay out of the file),
-as in Rasa. Rasa's other endpoints have their own settings here and are warnings.
+A Rasa ``tracker_store`` (redis, SQL on PostgreSQL or SQLite, in-memory) becomes the
+store URL here, unless config.yml names one. Values may name environment variables as
+``${NAME}`` (passwords stay out of the file), as in Rasa. Rasa's other endpoints have
+their own settings here and are warnings.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from types import MappingProxyType
+from urllib.parse import quote
 
 from dialog.config.files import Document
 from dialog.config.models import ActionEndpoint
 from dialog.config.schema import FileReport, Reporter, describe
 from dialog.config.yaml_reader import LocatedMap, Mark
 
-__all__ = ["parse_endpoints"]
+__all__ = ["Endpoints", "parse_endpoints", "store_url"]
 
-_TOP_KEYS = ("action_endpoint", "version")
+_TOP_KEYS = ("action_endpoint", "tracker_store", "version")
 _TOP_IGNORED = {
-    "tracker_store": "set tracker_store in config.yml (sqlite://, postgresql:// or redis:// URL)",
     "lock_store": "conversations are locked by their tracker store",
     "event_broker": "there is no event broker; read conversations from the tracker store or /conversations/<id>/tracker",
     "models": "models are trained and loaded from the bot folder",
@@ -37,14 +40,24 @@ _ENDPOINT_IGNORED = {
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
 
 
-def parse_endpoints(documents: list[Document], reporter: Reporter) -> ActionEndpoint | None:
-    endpoint = None
+@dataclass(frozen=True)
+class Endpoints:
+    action_endpoint: ActionEndpoint | None = None
+    tracker_store: str | None = None  # as a store URL
+
+
+def parse_endpoints(documents: list[Document], reporter: Reporter) -> Endpoints:
+    endpoint = tracker_store = None
     for report, data, _ in reporter.top_mappings(documents, "endpoints file", _TOP_KEYS, ignored=_TOP_IGNORED):
         if data.get("action_endpoint") is not None:
             section = report.mapping(data["action_endpoint"], data.value_mark("action_endpoint"), "'action_endpoint'")
             if section is not None:
                 endpoint = _parse_action_endpoint(section, report) or endpoint
-    return endpoint
+        if data.get("tracker_store") is not None:
+            section = report.mapping(data["tracker_store"], data.value_mark("tracker_store"), "'tracker_store'")
+            if section is not None:
+                tracker_store = store_url(section, report) or tracker_store
+    return Endpoints(endpoint, tracker_store)
 
 
 def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoint | None:
@@ -87,3 +100,41 @@ def _expanded(value: str | None, mark: Mark, report: FileReport) -> str | None:
         report.error(mark, f"action_endpoint: environment variable {', '.join(missing)} is not set")
         return None
     return _VARIABLE.sub(lambda match: os.environ[match.group(1)], value)
+
+
+_STORE_KEYS = ("db", "dialect", "password", "port", "type", "url", "use_ssl", "username")
+_STORE_IGNORED = {
+    "key_prefix": "conversations are keyed by sender id",
+    "record_exp": "conversations are kept until deleted",
+    "login_db": "the store connects to `db` directly",
+    "query": "put driver options in config.yml's tracker_store URL",
+}
+
+
+def store_url(data: LocatedMap, report: FileReport) -> str | None:
+    """A Rasa ``tracker_store`` section as the store URL that does the same here."""
+    what = "tracker_store"
+    report.keys(data, _STORE_KEYS, what, ignored=_STORE_IGNORED)
+    kind = str(report.typed(data, "type", str, what, "InMemoryTrackerStore")).lower()
+    text = {key: _expanded(str(data[key]), data.value_mark(key), report) for key in _STORE_KEYS if data.get(key) is not None}
+    if kind in ("inmemorytrackerstore", "memory"):
+        return "memory://"
+    if kind == "redis":
+        scheme = "rediss" if str(text.get("use_ssl", "false")).lower() == "true" else "redis"
+        password = f":{quote(text['password'], safe='')}@" if text.get("password") else ""
+        return f"{scheme}://{password}{text.get('url', 'localhost')}:{text.get('port', '6379')}/{text.get('db', '0')}"
+    if kind == "sql":
+        dialect = text.get("dialect", "sqlite").split("+")[0]
+        if dialect == "sqlite":
+            return f"sqlite:///{text.get('db', 'rasa.db')}"
+        if dialect == "postgresql":
+            user = quote(text.get("username", ""), safe="")
+            login = f"{user}:{quote(text['password'], safe='')}@" if text.get("password") else (f"{user}@" if user else "")
+            return f"postgresql://{login}{text.get('url', 'localhost')}:{text.get('port', '5432')}/{text.get('db', 'rasa')}"
+        report.error(data.value_mark("dialect"), f"{what}: SQL dialect '{dialect}' is not supported; use postgresql or sqlite")
+        return None
+    report.error(
+        data.value_mark("type"),
+        f"{what}: type '{data.get('type')}' is not supported here; use redis, SQL (postgresql or sqlite) or InMemoryTrackerStore",
+    )
+    return None

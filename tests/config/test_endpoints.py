@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dialog.config.models import ACTION_SERVER
 
 RASA_DOMAIN_WITH_ACTIONS = """\
@@ -64,23 +66,53 @@ def test_rasa_s_other_endpoints_are_warnings_that_say_where_their_job_is_done(bo
     bot.write(
         "endpoints.yml",
         """\
-        tracker_store:
-          type: SQL
-          dialect: postgresql
         event_broker:
           type: pika
+        lock_store:
+          type: redis
         action_endpoint:
           url: http://localhost:5055/webhook
           cafile: ca.pem
         """,
     )
     assert bot.load().warnings == (
-        "bot/endpoints.yml:1:1: 'tracker_store' in endpoints file is accepted but ignored: set tracker_store in config.yml "
-        "(sqlite://, postgresql:// or redis:// URL)",
-        "bot/endpoints.yml:4:1: 'event_broker' in endpoints file is accepted but ignored: there is no event broker; read "
+        "bot/endpoints.yml:1:1: 'event_broker' in endpoints file is accepted but ignored: there is no event broker; read "
         "conversations from the tracker store or /conversations/<id>/tracker",
-        "bot/endpoints.yml:8:3: 'cafile' in action_endpoint is accepted but ignored: the system's certificate store is used",
+        "bot/endpoints.yml:3:1: 'lock_store' in endpoints file is accepted but ignored: conversations are locked by their tracker store",
+        "bot/endpoints.yml:7:3: 'cafile' in action_endpoint is accepted but ignored: the system's certificate store is used",
     )
+
+
+@pytest.mark.parametrize(
+    ("section", "url"),
+    [
+        ("type: redis\n  url: cache.internal\n  port: 6380\n  db: 2\n  password: ${REDIS_PASSWORD}", "redis://:p%40ss@cache.internal:6380/2"),
+        ("type: redis\n  url: cache.internal\n  use_ssl: true", "rediss://cache.internal:6379/0"),
+        (
+            "type: SQL\n  dialect: postgresql\n  url: db.internal\n  db: rasa\n  username: bot\n  password: ${REDIS_PASSWORD}",
+            "postgresql://bot:p%40ss@db.internal:5432/rasa",
+        ),
+        ("type: SQL\n  dialect: sqlite\n  db: conversations.db", "sqlite:///conversations.db"),
+        ("type: InMemoryTrackerStore", "memory://"),
+    ],
+)
+def test_a_rasa_tracker_store_becomes_the_store_url(bot, monkeypatch, section: str, url: str) -> None:
+    monkeypatch.setenv("REDIS_PASSWORD", "p@ss")
+    bot.write("endpoints.yml", "tracker_store:\n  " + section + "\n")
+    assert bot.load().settings.tracker_store == url
+
+
+def test_config_yml_s_tracker_store_wins_over_endpoints_yml(bot) -> None:
+    bot.write("endpoints.yml", "tracker_store:\n  type: redis\n")
+    bot.write("config.yml", "tracker_store: memory://\n")
+    assert bot.load().settings.tracker_store == "memory://"
+
+
+def test_an_unsupported_tracker_store_is_an_error(bot) -> None:
+    bot.write("endpoints.yml", "tracker_store:\n  type: mongod\n  url: mongodb://localhost:27017\n")
+    assert bot.problems() == [
+        "bot/endpoints.yml:2:9: tracker_store: type 'mongod' is not supported here; use redis, SQL (postgresql or sqlite) or InMemoryTrackerStore"
+    ]
 
 
 def test_endpoint_problems_point_at_the_line(bot, monkeypatch) -> None:
