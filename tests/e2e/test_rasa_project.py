@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from dialog.cli import cli
+from tests.services import redis_server  # noqa: F401  (fixture)
 
 MOODBOT = Path(__file__).parent.parent / "data" / "rasa_moodbot"
 
@@ -69,3 +71,37 @@ def test_a_rasa_form_asks_for_its_slots_then_submits(tmp_path: Path) -> None:
         return said
 
     assert asyncio.run(chat()) == [["Which cuisine?"], ["For how many people?"], ["Booked.", "italian for 4.0"]]
+
+
+@pytest.mark.services
+def test_endpoints_yml_s_redis_tracker_store_keeps_the_conversation(tmp_path: Path, redis_server: str) -> None:
+    """A Rasa deployment's endpoints.yml, unchanged: the conversation lands in that Redis."""
+    import asyncio
+    from urllib.parse import urlparse
+
+    from dialog.bot import Bot
+    from dialog.config import load_bot
+    from dialog.testing.fakes import TableParser
+    from dialog.types import Message
+
+    root = tmp_path / "moodbot"
+    shutil.copytree(MOODBOT, root)
+    port = urlparse(redis_server).port
+    (root / "endpoints.yml").write_text(f"tracker_store:\n  type: redis\n  url: 127.0.0.1\n  port: {port}\n  db: 0\n")
+    config = load_bot(root)
+    assert config.settings.tracker_store == f"redis://127.0.0.1:{port}/0"
+    sender = f"rasa-{uuid.uuid4().hex[:8]}"
+
+    async def chat() -> None:
+        bot = Bot.from_config(config, nlu=TableParser({"hello": "greet"}), llm=False)
+        assert [reply.text for reply in await bot.handle(Message(sender, "hello"))] == ["Hey! How are you?"]
+        await bot.close()
+
+    async def reread() -> list[str]:
+        bot = Bot.from_config(config, nlu=TableParser({}), llm=False)
+        events = (await bot.tracker(sender))["events"]
+        await bot.close()
+        return [event["text"] for event in events if event["event"] in ("user", "bot")]
+
+    asyncio.run(chat())
+    assert asyncio.run(reread()) == ["hello", "Hey! How are you?"]
