@@ -55,10 +55,10 @@ class RasaForms:
             forms = data.get("forms")
             for name, value in forms.items() if isinstance(forms, dict) else ():
                 self.forms[str(name)] = _Form(document, forms.key_mark(name), _required_slots(value))
+            # parse_domain reports a malformed actions or responses section; here it names nothing
             actions = data.get("actions")
-            self._validators.update(str(action) for action in actions or () if str(action).startswith("validate_"))
-            responses = data.get("responses")
-            self._responses.update(str(name) for name in responses or ())
+            self._validators.update(str(action) for action in _names(actions) if str(action).startswith("validate_"))
+            self._responses.update(str(name) for name in _names(data.get("responses")))
 
     def mentions(self, item: LocatedMap) -> bool:
         """Whether a rule or story runs, resumes or ends one of the forms."""
@@ -150,3 +150,8 @@ def _required_slots(form: Any) -> list[str]:
 
 def _steps(value: Any) -> list[LocatedMap]:
     return [step for step in value if isinstance(step, dict)] if isinstance(value, list) else []
+
+
+def _names(section: Any) -> list[Any]:
+    """The entries of a domain section written as a list or a mapping (else none)."""
+    return list(section) if isinstance(section, (list, dict)) else []

@@ -227,15 +227,17 @@ def test_any_shape_of_rules_stories_and_forms_is_a_config_result_never_a_crash(t
     steps = st.lists(st.dictionaries(keys, values, max_size=2) | names, max_size=6)
     items = st.lists(st.fixed_dictionaries({"rule": names, "steps": steps}, optional={"condition": values}), max_size=3)
 
+    # the domain parts the form reader looks at, well-formed or not
+    forms = st.sampled_from(["forms:\n  a_form: {required_slots: [s]}\n", "forms: [1]\n", "forms:\n  a_form: 5\n"])
+    others = st.sampled_from(["responses:\n  utter_greet: [{text: hi}]\n", "responses: 5\n", "actions: 7\n", "actions: [validate_a_form]\n"])
+
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(rules=items, stories=items)
-    def check(rules, stories) -> None:
+    @given(rules=items, stories=items, forms_part=forms, other_part=others)
+    def check(rules, stories, forms_part, other_part) -> None:
+        domain = "intents: [greet, goodbye]\nslots:\n  s: {type: text, mappings: [{type: custom}]}\n" + forms_part + other_part
         root = tmp_path_factory.mktemp("rasa")
         (root / "data").mkdir()
-        (root / "domain.yml").write_text(
-            "intents: [greet, goodbye]\nresponses:\n  utter_greet: [{text: hi}]\nslots:\n  s: {type: text, mappings: [{type: custom}]}\n"
-            "forms:\n  a_form: {required_slots: [s]}\n"
-        )
+        (root / "domain.yml").write_text(domain)
         (root / "data" / "nlu.yml").write_text("nlu:\n- intent: greet\n  examples: '- hi'\n- intent: goodbye\n  examples: '- bye'\n")
         (root / "data" / "rules.yml").write_text(json.dumps({"rules": rules}))
         story_items = [{"story": item["rule"], **{k: v for k, v in item.items() if k != "rule"}} for item in stories]
