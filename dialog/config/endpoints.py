@@ -65,17 +65,17 @@ def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoi
     what = "action_endpoint"
     errors_before = len(report.reporter.problems)
     report.keys(data, _ENDPOINT_KEYS, what, ignored=_ENDPOINT_IGNORED, required=("url",))
-    url = _expanded(report.typed(data, "url", str, what), data.value_mark("url"), report)
+    url = _expanded(report.typed(data, "url", str, what), data.value_mark("url"), report, what)
     if url is not None and not url.startswith(("http://", "https://")):
         report.error(data.value_mark("url"), f"{what}: 'url' must start with http:// or https://, got {url!r}")
-    token = _expanded(report.typed(data, "token", str, what), data.value_mark("token"), report)
+    token = _expanded(report.typed(data, "token", str, what), data.value_mark("token"), report, what)
     headers = report.typed(data, "headers", dict, what) or {}
     header_values = {}
     for key, value in headers.items():
         if isinstance(value, (dict, list)) or value is None:
             report.error(headers.value_mark(key), f"{what}: header '{key}' must be a string, got {describe(value)}")
         else:
-            header_values[str(key)] = _expanded(str(value), headers.value_mark(key), report) or ""
+            header_values[str(key)] = _expanded(str(value), headers.value_mark(key), report, what) or ""
     timeout_s = report.typed(data, "timeout_s", float, what, 10.0)
     if timeout_s <= 0:
         report.error(data.value_mark("timeout_s"), f"{what}: 'timeout_s' must be more than 0, got {timeout_s}")
@@ -91,13 +91,13 @@ def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoi
     )
 
 
-def _expanded(value: str | None, mark: Mark, report: FileReport) -> str | None:
+def _expanded(value: str | None, mark: Mark, report: FileReport, what: str) -> str | None:
     """``${NAME}`` replaced by the environment variable; a missing one is an error."""
     if value is None:
         return None
     missing = [name for name in _VARIABLE.findall(value) if name not in os.environ]
     if missing:
-        report.error(mark, f"action_endpoint: environment variable {', '.join(missing)} is not set")
+        report.error(mark, f"{what}: environment variable {', '.join(missing)} is not set")
         return None
     return _VARIABLE.sub(lambda match: os.environ[match.group(1)], value)
 
@@ -116,7 +116,9 @@ def store_url(data: LocatedMap, report: FileReport) -> str | None:
     what = "tracker_store"
     report.keys(data, _STORE_KEYS, what, ignored=_STORE_IGNORED)
     kind = str(report.typed(data, "type", str, what, "InMemoryTrackerStore")).lower()
-    text = {key: _expanded(str(data[key]), data.value_mark(key), report) for key in _STORE_KEYS if data.get(key) is not None}
+    text = {key: _expanded(str(data[key]), data.value_mark(key), report, what) for key in _STORE_KEYS if data.get(key) is not None}
+    if None in text.values():  # an unset ${VARIABLE}, reported
+        return None
     if kind in ("inmemorytrackerstore", "memory"):
         return "memory://"
     if kind == "redis":

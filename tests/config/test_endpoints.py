@@ -108,6 +108,12 @@ def test_config_yml_s_tracker_store_wins_over_endpoints_yml(bot) -> None:
     assert bot.load().settings.tracker_store == "memory://"
 
 
+def test_an_unset_variable_in_the_tracker_store_names_that_section(bot, monkeypatch) -> None:
+    monkeypatch.delenv("NO_SUCH_DIALECT", raising=False)
+    bot.write("endpoints.yml", "tracker_store:\n  type: SQL\n  dialect: ${NO_SUCH_DIALECT}\n")
+    assert bot.problems() == ["bot/endpoints.yml:3:12: tracker_store: environment variable NO_SUCH_DIALECT is not set"]
+
+
 def test_an_unsupported_tracker_store_is_an_error(bot) -> None:
     bot.write("endpoints.yml", "tracker_store:\n  type: mongod\n  url: mongodb://localhost:27017\n")
     assert bot.problems() == [
