@@ -159,6 +159,9 @@ def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec
             continue
         _check_options(name, table[name], entry, options, report)
         specs.append(ComponentSpec(name, MappingProxyType(options), (report.path, *mark)))
+    if not specs and not rasa_marks:  # e.g. only Rasa featurizers: nothing of theirs runs here
+        report.warn(data.value_mark("pipeline"), "config: no component of 'pipeline' runs here, so the default pipeline does")
+        return None
     if not rasa_marks:
         return tuple(specs)
     return _with_rasa_components(specs, rasa, rasa_marks, table, report)

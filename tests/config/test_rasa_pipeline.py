@@ -92,3 +92,12 @@ def test_a_carried_option_out_of_range_is_an_error_at_the_rasa_entry(bot) -> Non
     problems = bot.problems()
     assert len(problems) == 1 and problems[0].startswith("bot/config.yml:4:5: ")  # the FallbackClassifier entry
     assert "threshold" in problems[0]
+
+
+def test_a_pipeline_of_rasa_parts_that_do_nothing_here_runs_the_default_pipeline(bot) -> None:
+    from dialog.config.defaults import DEFAULT_PIPELINE
+
+    bot.write("config.yml", "pipeline:\n  - name: CountVectorsFeaturizer\n  - name: ResponseSelector\n")
+    config = bot.load()
+    assert [spec.name for spec in config.settings.pipeline] == [entry["name"] for entry in DEFAULT_PIPELINE]
+    assert "bot/config.yml:2:3: config: no component of 'pipeline' runs here, so the default pipeline does" in config.warnings
