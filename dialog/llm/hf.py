@@ -174,7 +174,7 @@ class HFGenerator:
             encoded = loaded.tokenizer.apply_chat_template([m.as_json() for m in messages], add_generation_prompt=False, return_tensors="pt", return_dict=True)
             ids = encoded["input_ids"]
             with torch.inference_mode():
-                cache = loaded.model(input_ids=ids, use_cache=True).past_key_values
+                cache = loaded.model(input_ids=ids, use_cache=True).cache
         except (RuntimeError, ValueError, IndexError, KeyError, TypeError) as exc:
             logger.warning("cannot prefill the prompt prefix of '%s': %s", self.model_name, exc)
             return

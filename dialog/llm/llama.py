@@ -10,8 +10,8 @@ and Jinja2. Module and weight names match transformers', so the same files and t
 same int8 cache work for both. Anything else still goes through transformers.
 
 The interface mirrors what ``decode.py`` and ``hf.py`` use from transformers:
-``model(input_ids=..., past_key_values=..., use_cache=True)`` returns ``.logits``
-(last position only) and ``.past_key_values``; the tokenizer has
+``model(input_ids=..., cache=..., use_cache=True)`` returns ``.logits``
+(last position only) and ``.cache``, the names transformers 5.2x uses; the tokenizer has
 ``apply_chat_template``, ``decode`` and ``all_special_ids``.
 """
 
@@ -240,10 +240,10 @@ class LlamaLM(nn.Module):
         steps = torch.arange(0, head_dim, 2, dtype=torch.float32, device="cpu")  # never on the meta device
         return 1.0 / (theta ** (steps / head_dim))
 
-    def forward(self, input_ids: torch.Tensor, past_key_values: _KVCache | None = None, use_cache: bool = True) -> SimpleNamespace:
+    def forward(self, input_ids: torch.Tensor, cache: _KVCache | None = None, use_cache: bool = True) -> SimpleNamespace:
         attention = self.model.layers[0].self_attn
         dtype = self.model.embed_tokens.weight.dtype
-        cache = past_key_values or _KVCache(len(self.model.layers), attention.kv_heads, attention.head_dim, dtype)
+        cache = cache or _KVCache(len(self.model.layers), attention.kv_heads, attention.head_dim, dtype)
         steps = input_ids.shape[1]
         positions = torch.arange(cache.length, cache.length + steps, dtype=torch.float32)
         angles = torch.outer(positions, self._inv_freq)
@@ -254,4 +254,4 @@ class LlamaLM(nn.Module):
             hidden = block(hidden, cos, sin, cache, index)
         cache.length += steps
         hidden = self.model.norm(hidden[:, -1:])
-        return SimpleNamespace(logits=self.lm_head(hidden), past_key_values=cache)
+        return SimpleNamespace(logits=self.lm_head(hidden), cache=cache)

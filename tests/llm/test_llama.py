@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dialog.llm.decode import forward, returned_cache
 from dialog.llm.llama import ChatTokenizer, LlamaLM, supports
 
 MESSAGES = [{"role": "system", "content": "be brief"}, {"role": "user", "content": "where is my order? 😀"}]
@@ -52,8 +53,8 @@ def test_logits_and_cache_match_transformers(tiny_folder: Path) -> None:
         for step in range(6):
             assert torch.allclose(ours.logits[0, -1], theirs.logits[0, -1], atol=1e-4), step
             token = torch.tensor([[int(theirs.logits[0, -1].argmax())]])
-            ours = model(input_ids=token, past_key_values=ours.past_key_values)
-            theirs = reference(input_ids=token, past_key_values=theirs.past_key_values, use_cache=True)
+            ours = model(input_ids=token, cache=ours.cache)
+            theirs = forward(reference, token, returned_cache(theirs))
     assert tokenizer.decode(ids[0].tolist()) == reference_tokenizer.decode(ids[0].tolist(), skip_special_tokens=True)
 
 
