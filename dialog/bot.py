@@ -23,7 +23,8 @@ import asyncio
 import json
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 
 from dialog.config.models import BotConfig
@@ -51,10 +52,15 @@ CLOSE_DRAIN_S = 15.0
 
 @dataclass(frozen=True)
 class BotTurn:
+    """One turn's outcome. ``timings`` (ms per stage) and ``llm_prompt`` (the messages sent
+    to the LLM, when it answered) are for the inspector; they are not stored."""
+
     replies: list[Reply]
     events: list[dict[str, Any]]
     state: ConversationState
     parse: ParseResult
+    timings: Mapping[str, float] = field(default_factory=dict)
+    llm_prompt: tuple[Mapping[str, Any], ...] = ()
 
 
 def _default_fallback(config: BotConfig, generator: Any) -> Any:
@@ -67,6 +73,22 @@ def _default_fallback(config: BotConfig, generator: Any) -> Any:
         logger.warning("dialog.llm.fallback is not available; unhandled turns get utter_default")
         return None
     return LLMFallback.from_config(config, generator=generator)
+
+
+class _StageClock:
+    """Milliseconds spent in each stage of a turn, measured lap by lap."""
+
+    def __init__(self) -> None:
+        self._started = self._last = time.perf_counter()
+        self._laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self._laps[stage] = round((now - self._last) * 1000, 2)
+        self._last = now
+
+    def timings(self) -> dict[str, float]:
+        return {**self._laps, "total_ms": round((self._last - self._started) * 1000, 2)}
 
 
 class Bot:
@@ -148,29 +170,42 @@ class Bot:
         their order): a parse that runs the sentence encoder, or waits for it to load,
         must not hold up other conversations."""
         sender = message.sender_id
+        clock = _StageClock()
+        prompt: list[tuple[Mapping[str, Any], ...]] = []
         async with self._turn_running(), self.store.lock(sender):
+            clock.lap("wait_ms")
             if parse is None:
                 parse = await asyncio.to_thread(self.parse, message.text)
+            clock.lap("parse_ms")
             stored = await self.store.load(sender)
+            clock.lap("store_load_ms")
             result = await self.engine.handle(
                 stored,
                 parse,
                 sender,
                 metadata=message.metadata,
-                fallback=self._fallback_fn(on_token),
+                fallback=self._fallback_fn(on_token, prompt),
                 input_channel=(message.metadata or {}).get("input_channel"),
             )
+            clock.lap("engine_ms")
             await self.store.append(sender, result.events)
+            clock.lap("store_append_ms")
         replies = [to_reply(event) for event in result.bot_events()]
-        return BotTurn(replies, result.events, result.state, parse)
+        return BotTurn(replies, result.events, result.state, parse, clock.timings(), prompt[0] if prompt else ())
 
-    def _fallback_fn(self, on_token: TokenCallback | None) -> FallbackFn | None:
+    def _fallback_fn(
+        self, on_token: TokenCallback | None, prompt: list[tuple[Mapping[str, Any], ...]] | None = None
+    ) -> FallbackFn | None:
+        """The engine's hook into the LLM; ``prompt`` receives the messages the model saw."""
         if self._fallback is None:
             return None
         fallback = self._fallback
 
         async def ask(events: list[dict[str, Any]], text: str) -> Any:
-            return await fallback.reply(events, text, on_token=on_token)
+            answer = await fallback.reply(events, text, on_token=on_token)
+            if prompt is not None:
+                prompt.append(tuple(getattr(answer, "prompt", ())))
+            return answer
 
         return ask
 
