@@ -133,6 +133,14 @@ class Bot:
             fallback = _default_fallback(config, generator)
         return cls(config, store, nlu=nlu, fallback=fallback, clock=clock)
 
+    def reconfigured(self, config: BotConfig) -> Bot:
+        """A bot for a changed ``config`` that shares this one's store and LLM (``dialog serve --reload``).
+
+        The language model is kept as it is (a changed ``llm:`` needs a restart), so a
+        reload costs only the NLU training; the persona and prompt follow ``config``."""
+        generator = getattr(self._fallback, "generator", None)
+        return Bot.from_config(config, self.store, generator, llm=self._fallback is not None)
+
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (training if stale) the NLU model and start loading the LLM in the background.
 

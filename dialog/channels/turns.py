@@ -11,6 +11,7 @@ import time
 from typing import Any, Awaitable, Callable, Mapping
 
 from dialog.channels.metrics import ServerMetrics
+from dialog.channels.turn_log import TurnLog
 from dialog.types import Message, Reply
 
 __all__ = ["TurnRunner"]
@@ -19,9 +20,10 @@ TokenCallback = Callable[[str], Awaitable[None]]
 
 
 class TurnRunner:
-    def __init__(self, bot: Any, metrics: ServerMetrics) -> None:
+    def __init__(self, bot: Any, metrics: ServerMetrics, log: TurnLog | None = None) -> None:
         self.bot = bot
         self.metrics = metrics
+        self.log = log  # the inspector's record of recent turns, when it is on
 
     async def message(
         self,
@@ -36,10 +38,14 @@ class TurnRunner:
         turn = await self.bot.handle_turn(message, on_token)
         fallback = any(event.get("event") == "llm_fallback" for event in turn.events)
         self.metrics.observe_turn(channel, time.perf_counter() - started, fallback)
+        if self.log is not None:
+            self.log.record(sender, turn, channel)
         return list(turn.replies)
 
     async def intent(self, sender: str, intent: str, entities: Mapping[str, Any]) -> list[Reply]:
         started = time.perf_counter()
         replies = await self.bot.trigger_intent(sender, intent, entities)
         self.metrics.observe_turn("trigger_intent", time.perf_counter() - started, False)
+        if self.log is not None:
+            self.log.publish({"type": "turn", "sender_id": sender, "channel": "trigger_intent"})
         return list(replies)
