@@ -67,7 +67,7 @@ def create_app(
         socketio_options, warnings = read_credentials(bot.config.root)
         for warning in warnings:
             logger.warning("%s", warning)
-    log = TurnLog() if inspector else None
+    log = TurnLog() if inspector and settings.inspector else None
     reloader = None
     if reload is not None:
         bot = BotSwitch(bot)
@@ -84,7 +84,7 @@ def create_app(
         *RestEndpoints(bot, settings, turns, metrics).routes(),
         *CallbackChannel(settings, turns, delivery).routes(),
         *stream.routes(),
-        *WebPages(inspector).routes(),
+        *WebPages(log is not None).routes(),
         *SocketIOChannel(settings, turns, socketio_options, auth_token).routes(),
     ]
     if log is not None:
