@@ -23,7 +23,8 @@ def free_port() -> int:
 def serving(app: Any, timeout_s: float = 20.0) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning", ws="wsproto")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on", log_level="warning", ws="wsproto",
+                            timeout_graceful_shutdown=1)  # a pending long-poll would hold the shutdown for 25 s
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="test-uvicorn", daemon=True)
     thread.start()
