@@ -80,7 +80,7 @@ class BotReloader:
         self.load = load  # -> BotConfig for root, with the command line's overrides
         self.notify = notify
         self.interval_s = interval_s
-        self._status: dict[str, Any] = {"state": "watching", "errors": [], "reloads": 0, "changed": []}
+        self._status: dict[str, Any] = {"state": "starting", "errors": [], "attempts": 0, "reloads": 0, "changed": []}
         self._task: asyncio.Task[None] | None = None
 
     def status(self) -> dict[str, Any]:
@@ -100,6 +100,11 @@ class BotReloader:
 
     async def _watch(self) -> None:
         seen = await asyncio.to_thread(snapshot, self.root)
+        try:  # the serving bot keeps the action code of now, whatever the file becomes
+            await asyncio.to_thread(_import_actions, self.switch.current)
+        except DialogError as exc:
+            logger.warning("the bot's actions do not import: %s", exc.show())
+        self._set(state="watching")
         while True:
             await asyncio.sleep(self.interval_s)
             now = await asyncio.to_thread(snapshot, self.root)
@@ -112,7 +117,7 @@ class BotReloader:
     async def reload(self, changed: list[str]) -> bool:
         """Load, train and swap in the bot; False (old bot kept) when anything failed."""
         started = time.monotonic()
-        self._set(state="reloading", changed=changed, errors=[])
+        self._set(state="reloading", changed=changed, errors=[], attempts=self._status["attempts"] + 1)
         logger.info("reloading the bot: %s changed", ", ".join(changed) or "nothing")
         try:
             bot = await self._build(changed)

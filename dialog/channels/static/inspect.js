@@ -164,7 +164,7 @@
   }
 
   function showReload(status) {
-    if (!status || status.state === "watching") { banner.hidden = true; return; }
+    if (!status || status.state === "watching" || status.state === "starting") { banner.hidden = true; return; }
     banner.hidden = false;
     banner.className = "reload " + status.state;
     const text = { reloading: "Reloading: " + (status.changed || []).join(", ") + " changed…",
