@@ -49,7 +49,7 @@ def conversation_view(
     """The inspector's JSON for one conversation."""
     state = initial_state(initial_slots)
     turns = []
-    for number, turn_events in enumerate(split_turns(events)):
+    for number, turn_events in enumerate(split_turns(events), start=1):
         after = replay_from(state, turn_events)
         turns.append(_turn(number, turn_events, state, after, log, sender_id, trigger_threshold))
         state = after
@@ -89,6 +89,10 @@ def _turn(
         "decisions": [decision.as_json() for decision in explain(events, before, trigger_threshold)],
         "slots": _jsonable(dict(after.slots)),
         "changed_slots": changed,
+        # what the turn set, which a flow that ended in the same turn may have reset already
+        "slots_set": {
+            str(e.get("name")): _jsonable(e.get("value")) for e in events if e.get("event") == "slot" and e.get("value") is not None
+        },
         "flow_stack": _stack(after),
         "requested_slot": after.requested_slot,
         "paused": after.paused,

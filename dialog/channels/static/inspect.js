@@ -87,7 +87,7 @@
           " ", r.text, sources(r.metadata))))));
     }
     card.append(section("Flow stack", stack(turn)));
-    card.append(section("Slots", slotTable(turn.slots, turn.changed_slots)));
+    card.append(section("Slots", slotTable(turn.slots, turn.changed_slots, turn.slots_set || {})));
     if (turn.trace) card.append(section("Latency", latency(turn.trace.timings)));
     if (turn.llm) card.append(llmPart(turn));
     card.append(details("Events (" + turn.events.length + ")", el("pre", { class: "json" }, JSON.stringify(turn.events, null, 2))));
@@ -122,11 +122,15 @@
         f.requested_slot ? " asks for " + f.requested_slot : "", f.step_id ? " at step " + f.step_id : "")));
   }
 
-  function slotTable(slots, changed) {
+  function slotTable(slots, changed, set) {
     const names = Object.keys(slots);
     if (!names.length) return el("p", { class: "muted" }, "(no slots)");
-    return el("table", { class: "slots" }, names.map((name) =>
-      el("tr", { class: changed.includes(name) ? "changed" : null }, el("td", {}, name), el("td", {}, JSON.stringify(slots[name])))));
+    return el("table", { class: "slots" }, names.map((name) => {
+      const now = JSON.stringify(slots[name]);
+      const during = name in set ? JSON.stringify(set[name]) : now;
+      return el("tr", { class: changed.includes(name) ? "changed" : null }, el("td", {}, name),
+        el("td", {}, now, during !== now ? el("span", { class: "why" }, " (set to " + during + " this turn)") : null));
+    }));
   }
 
   function latency(timings) {
