@@ -9,6 +9,7 @@ reason that follows from the dialogue rules (``docs/architecture.md``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -74,7 +75,25 @@ def explain(
                 decisions.append(Decision("knowledge", "answered from the knowledge base", "sources: " + ", ".join(knowledge)))
     if before.paused and not decisions:
         decisions.append(Decision("paused", "no answer", "the conversation is handed off to a human"))
-    return decisions
+    return _merge_action_slots(decisions)
+
+
+def _merge_action_slots(decisions: list[Decision]) -> list[Decision]:
+    """The slots one action returned, as one decision (a lookup may set a dozen)."""
+    merged: list[Decision] = []
+    for decision in decisions:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and decision.kind == previous.kind == "slot"
+            and decision.why == previous.why
+            and decision.why.startswith("returned by action")
+        ):
+            names = previous.what.removeprefix("set slot ").removeprefix("set slots ")
+            merged[-1] = Decision("slot", f"set slots {names}, {decision.what.removeprefix('set slot ')}", decision.why)
+        else:
+            merged.append(decision)
+    return merged
 
 
 def _parse_of(events: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
@@ -97,7 +116,7 @@ def _slot_decision(
     event: Mapping[str, Any], requested: str | None, entities: Mapping[str, Any], last_action: str | None
 ) -> Decision:
     name = str(event.get("name"))
-    what = f"set slot {name} = {event.get('value')!r}"
+    what = f"set slot {name} = {json.dumps(event.get('value'), ensure_ascii=False, default=str)}"
     if name in entities:
         extractor = entities[name].get("extractor")
         return Decision("slot", what, f"entity {name}" + (f" found by {extractor}" if extractor else ""))

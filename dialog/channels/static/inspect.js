@@ -65,6 +65,8 @@
     return el("div", { class: "part" }, el("h3", {}, title), ...content);
   }
 
+  function wide(part) { part.classList.add("wide"); return part; }
+
   function details(title, ...content) {
     return el("details", { class: "part" }, el("summary", {}, title), ...content);
   }
@@ -80,7 +82,7 @@
         el("span", { class: "intent" }, (intent.name || "no intent") + " " + fmt(intent.confidence))));
     card.append(section("Intent ranking", ranking(parse.intent_ranking || [])));
     if ((parse.entities || []).length) card.append(section("Entities", entityTable(parse.entities)));
-    card.append(section("Decisions", decisionList(turn.decisions)));
+    card.append(wide(section("Decisions", decisionList(turn.decisions))));
     if (turn.replies.length) {
       card.append(section("Replies", el("ul", { class: "replies" }, turn.replies.map((r) =>
         el("li", {}, r.response ? el("code", {}, r.response) : el("span", { class: "chip" }, r.metadata && r.metadata.llm ? "LLM" : "text"),
