@@ -10,8 +10,9 @@ reason that follows from the dialogue rules (``docs/architecture.md``).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from dialog.flows.state import ConversationState
 

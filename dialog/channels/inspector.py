@@ -28,7 +28,7 @@ from dialog.channels.turn_log import TurnLog
 from dialog.channels.turn_view import conversation_view
 from dialog.testing.export import conversation_test_yaml
 
-__all__ = ["InspectorApi", "MAX_LISTED"]
+__all__ = ["MAX_LISTED", "InspectorApi"]
 
 logger = logging.getLogger(__name__)
 

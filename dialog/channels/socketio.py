@@ -23,10 +23,11 @@ from __future__ import annotations
 import hmac
 import logging
 import uuid
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
-import socketio
+import socketio  # type: ignore[import-untyped]
 from starlette.routing import Mount
 
 from dialog.channels.credentials import SocketIOOptions

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["TurnLog", "TurnTrace"]
 
@@ -58,7 +59,8 @@ class TurnLog:
     def trace(self, sender_id: str, user_timestamp: float | None) -> TurnTrace | None:
         if user_timestamp is None:
             return None
-        return self._traces.get(sender_id, {}).get(user_timestamp)
+        traces = self._traces.get(sender_id)
+        return traces.get(user_timestamp) if traces is not None else None
 
     def publish(self, notice: dict[str, Any]) -> None:
         for queue in list(self._subscribers):

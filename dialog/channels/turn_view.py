@@ -10,8 +10,9 @@ the turn, the stage latencies and the LLM prompt (``turn_log``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from dialog.channels.decisions import explain
 from dialog.channels.turn_log import TurnLog

@@ -25,9 +25,9 @@ from dialog.channels.auth import TokenAuth
 from dialog.channels.callback import CallbackChannel, CallbackDelivery
 from dialog.channels.credentials import SocketIOOptions, read_credentials
 from dialog.channels.http_errors import exception_handlers
+from dialog.channels.inspector import InspectorApi
 from dialog.channels.metrics import MetricsMiddleware, ServerMetrics
 from dialog.channels.rest import RestEndpoints
-from dialog.channels.inspector import InspectorApi
 from dialog.channels.socketio import SocketIOChannel
 from dialog.channels.sse import StreamChannel
 from dialog.channels.turn_log import TurnLog

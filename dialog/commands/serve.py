@@ -22,8 +22,8 @@ from typing import Any, Callable
 
 import click
 
-from dialog.config import load_bot
 from dialog.commands.startup import import_spacy_without_torch
+from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError
 

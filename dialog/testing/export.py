@@ -9,7 +9,8 @@ Session starts are left out: the runner starts its own.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import yaml
 

@@ -51,7 +51,7 @@ def test_a_turn_shows_parse_decisions_slots_stack_and_latency(client) -> None:
     assert second["flow_stack"] == []
     timings = second["trace"]["timings"]
     assert {"parse_ms", "store_load_ms", "engine_ms", "store_append_ms", "total_ms"} <= set(timings)
-    assert [e["event"] for e in second["events"]][0] == "user"
+    assert second["events"][0]["event"] == "user"
 
 
 def test_a_repaired_answer_and_a_digression_are_named(client) -> None:

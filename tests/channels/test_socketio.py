@@ -68,15 +68,14 @@ def bot_folder(tmp_path: Path, credentials: str | None = None) -> Path:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    bot = make_bot(load_bot(bot_folder(tmp_path)))
-    with serving(create_app(bot)) as url:
-        yield url, bot
+def server(tmp_path: Path) -> Iterator[str]:
+    with serving(create_app(make_bot(load_bot(bot_folder(tmp_path))))) as url:
+        yield url
 
 
 @pytest.mark.parametrize("transport", ["polling", "websocket"])
 def test_a_session_and_a_message_get_rasa_shaped_answers(server, transport: str) -> None:
-    url, bot = server
+    url = server
     client = Client(url, transport)
     try:
         client.sio.emit("session_request", {"session_id": None})
@@ -96,7 +95,7 @@ def test_a_session_and_a_message_get_rasa_shaped_answers(server, transport: str)
 
 
 def test_without_persistence_each_socket_is_its_own_conversation(server) -> None:
-    url, bot = server
+    url = server
     client = Client(url)
     try:
         client.sio.emit("user_uttered", {"message": "where is my order"})
@@ -148,7 +147,7 @@ def test_the_token_is_needed_to_connect(tmp_path: Path) -> None:
 @pytest.mark.parametrize("payload", [None, "hi", ["hi"], {}, {"message": 3}, {"message": "  "},
                                      {"message": "hi", "metadata": "x"}, {"message": "x" * 5000}])
 def test_a_malformed_message_gets_an_error_and_changes_nothing(server, payload: Any) -> None:
-    url, bot = server
+    url = server
     client = Client(url)
     try:
         client.sio.emit("user_uttered", payload)
@@ -161,7 +160,7 @@ def test_a_malformed_message_gets_an_error_and_changes_nothing(server, payload: 
 
 
 def test_garbage_packets_do_not_break_the_server_or_the_conversation(server) -> None:
-    url, bot = server
+    url = server
     client = Client(url)
     try:
         client.sio.emit("session_request", {"session_id": None})
