@@ -33,7 +33,11 @@ __all__ = ["MAX_LISTED", "InspectorApi"]
 logger = logging.getLogger(__name__)
 
 MAX_LISTED = 500
-KEEPALIVE_S = 15.0
+# A live stream ends after this long and the page reconnects (and refreshes): the
+# server cannot tell an open stream that it is shutting down, and a stream that never
+# ended would hold the shutdown until uvicorn's grace period ran out.
+LIVE_WINDOW_S = 5.0
+RECONNECT_MS = 300
 _FILE_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -82,14 +86,14 @@ class InspectorApi:
         queue = self.log.subscribe()
 
         async def notices() -> AsyncIterator[str]:
+            ends = asyncio.get_running_loop().time() + LIVE_WINDOW_S
             try:
-                yield sse_event("hello", {"bot": self.bot.config.name})
-                while True:
+                yield f"retry: {RECONNECT_MS}\n" + sse_event("hello", {"bot": self.bot.config.name})
+                while (left := ends - asyncio.get_running_loop().time()) > 0:
                     try:
-                        notice = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+                        notice = await asyncio.wait_for(queue.get(), left)
                     except TimeoutError:
-                        yield ": keep-alive\n\n"
-                        continue
+                        break
                     yield sse_event(str(notice.get("type", "notice")), notice)
             finally:
                 self.log.unsubscribe(queue)

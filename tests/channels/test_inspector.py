@@ -134,3 +134,19 @@ def test_inspector_setting_in_config_yml(minibot_config) -> None:
     path.write_text(path.read_text() + "inspector: false\n")
     assert load_bot(minibot_config.root).settings.inspector is False
     assert dataclasses.replace(minibot_config.settings).inspector is True
+
+
+def test_the_live_feed_announces_turns_and_ends_so_the_page_reconnects(client, monkeypatch) -> None:
+    import threading
+
+    from dialog.channels import inspector
+
+    monkeypatch.setattr(inspector, "LIVE_WINDOW_S", 1.0)
+    timer = threading.Timer(0.3, lambda: chat(client, "live-1", "hi"))
+    timer.start()
+    try:
+        body = client.get("/inspect/api/live").text  # returns when the stream's window ends
+    finally:
+        timer.join()
+    assert body.startswith("retry: ") and "event: hello" in body
+    assert 'event: turn\ndata: {"type": "turn", "sender_id": "live-1", "channel": "rest"}' in body

@@ -187,6 +187,12 @@
       else if (![...list.options].some((o) => o.value === notice.sender_id)) loadList();
     });
     source.addEventListener("reload", (e) => showReload(JSON.parse(e.data)));
+    // The server ends each stream after a few seconds; catch up on what came between.
+    let opened = false;
+    source.addEventListener("hello", () => {
+      if (opened && !chat.busy) { refresh(true); getJson("/inspect/api/status").then((s) => showReload(s.reload)).catch(() => {}); }
+      opened = true;
+    });
   }
 
   list.addEventListener("change", () => open(list.value));
