@@ -1,7 +1,7 @@
 """The inspector's JSON API under ``/inspect/api/`` (the page is ``web_pages``).
 
     GET /inspect/api/conversations               stored conversation ids (the tracker store's)
-    GET /inspect/api/conversations/{id}          one conversation, turn by turn (``turn_view``)
+    GET /inspect/api/conversations/{id}[?last=N] one conversation, turn by turn (``turn_view``); the last N turns
     GET /inspect/api/conversations/{id}/export   the conversation as a story test (YAML download)
     GET /inspect/api/status                      the bot's status and the last reload's outcome
     GET /inspect/api/live                        server-sent events: a notice per turn and reload
@@ -26,6 +26,7 @@ from dialog.channels.payloads import check_sender
 from dialog.channels.sse import sse_event
 from dialog.channels.turn_log import TurnLog
 from dialog.channels.turn_view import conversation_view
+from dialog.errors import ChannelError
 from dialog.testing.export import conversation_test_yaml
 
 __all__ = ["MAX_LISTED", "InspectorApi"]
@@ -67,6 +68,12 @@ class InspectorApi:
         view = conversation_view(
             sender, events, engine.runtime.initial_slots, self.log, self.bot.config.settings.trigger_threshold
         )
+        last = request.query_params.get("last")
+        if last is not None:
+            if not last.isdigit() or int(last) < 1:
+                raise ChannelError(f"'last' must be a positive number of turns, not {last!r}", 400)
+            view["turn_count"] = len(view["turns"])
+            view["turns"] = view["turns"][-int(last):]
         return JSONResponse(view)
 
     async def export(self, request: Request) -> Response:

@@ -150,3 +150,11 @@ def test_the_live_feed_announces_turns_and_ends_so_the_page_reconnects(client, m
         timer.join()
     assert body.startswith("retry: ") and "event: hello" in body
     assert 'event: turn\ndata: {"type": "turn", "sender_id": "live-1", "channel": "rest"}' in body
+
+
+def test_the_view_can_be_limited_to_the_last_turns(client) -> None:
+    chat(client, "many", "hi", "how can i pay", "hi")
+    view = client.get("/inspect/api/conversations/many?last=2").json()
+    assert view["turn_count"] == 3 and [t["user"]["text"] for t in view["turns"]] == ["how can i pay", "hi"]
+    response = client.get("/inspect/api/conversations/many?last=-1")
+    assert response.status_code == 400 and "'last' must be a positive number" in response.json()["detail"]

@@ -9,6 +9,7 @@
   const exportLink = document.getElementById("export");
   let sender = params.get("sender_id") || newId("inspect-");
   let refreshing = null;
+  const SHOWN_TURNS = 50;
 
   const chat = new Chat(document.getElementById("chat"), { sender: sender, onTurn: () => refresh() });
 
@@ -34,7 +35,7 @@
     if (refreshing) return refreshing;
     refreshing = (async () => {
       try {
-        const view = await getJson("/inspect/api/conversations/" + encodeURIComponent(sender));
+        const view = await getJson("/inspect/api/conversations/" + encodeURIComponent(sender) + "?last=" + SHOWN_TURNS);
         if (redrawChat) drawChat(view);
         drawTurns(view);
         if (![...list.options].some((o) => o.value === sender)) await loadList();
@@ -58,6 +59,9 @@
 
   function drawTurns(view) {
     const cards = view.turns.filter((t) => t.user).map(turnCard).reverse();
+    if (view.turn_count > view.turns.length) {
+      cards.push(el("p", { class: "muted" }, "The last " + view.turns.length + " of " + view.turn_count + " turns; export the conversation for all of them."));
+    }
     turnsPane.replaceChildren(...(cards.length ? cards : [el("p", { class: "muted" }, "No turns yet: say something.")]));
   }
 
