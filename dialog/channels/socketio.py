@@ -58,7 +58,9 @@ def rasa_messages(reply: Reply) -> list[dict[str, Any]]:
     if reply.image:
         messages.append({"attachment": {"type": "image", "payload": {"src": reply.image}}})
     if reply.custom:
-        messages.append(dict(reply.custom))
+        # Rasa emits a custom payload's ``data`` (Rasa Webchat's convention: ``custom: {data: ...}``)
+        custom = dict(reply.custom)
+        messages.append(custom["data"] if set(custom) <= {"data", "room"} and "data" in custom else custom)
     return messages
 
 

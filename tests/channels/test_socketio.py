@@ -188,3 +188,4 @@ def test_rasa_output_shapes() -> None:
     assert rasa_messages(Reply(text="a\n\nb", buttons=(Button("Yes", "/affirm"),))) == [
         {"text": "a"}, {"text": "b", "quick_replies": [{"content_type": "text", "title": "Yes", "payload": "/affirm"}]}]
     assert rasa_messages(Reply(custom={"kind": "card"})) == [{"kind": "card"}]
+    assert rasa_messages(Reply(custom={"data": {"kind": "card"}})) == [{"kind": "card"}]
