@@ -135,9 +135,12 @@ class BotReloader:
         config = await asyncio.to_thread(self.load)
         for warning in config.warnings:
             logger.warning("%s", warning)
+        current = self.switch.current
         if any(name.endswith(".py") for name in changed):
-            _forget_actions(self.switch.current.engine.runtime.actions, self.root)
-        bot = self.switch.current.reconfigured(config)
+            _forget_actions(current.engine.runtime.actions, self.root)
+        if config.settings.llm != current.config.settings.llm:
+            logger.warning("llm: changed in config.yml; the running model stays until the server restarts")
+        bot = current.reconfigured(config)
         await asyncio.to_thread(_import_actions, bot)  # a syntax error shows now, not at the first turn
         await bot.start()  # trains when the NLU data changed (in a worker thread)
         return bot

@@ -7,9 +7,11 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from dialog.bot import Bot
+from dialog.errors import ConfigError
 from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.testing.fakes import TableParser
@@ -134,6 +136,9 @@ def test_inspector_setting_in_config_yml(minibot_config) -> None:
     path.write_text(path.read_text() + "inspector: false\n")
     assert load_bot(minibot_config.root).settings.inspector is False
     assert dataclasses.replace(minibot_config.settings).inspector is True
+    path.write_text(path.read_text().replace("inspector: false", "inspector: maybe"))
+    with pytest.raises(ConfigError, match=r"config.yml:\d+:12: config: 'inspector' must be"):
+        load_bot(minibot_config.root)
 
 
 def test_the_live_feed_announces_turns_and_ends_so_the_page_reconnects(client, monkeypatch) -> None:
