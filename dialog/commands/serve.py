@@ -149,6 +149,8 @@ def run_server(
         "host": host, "port": port, "access_log": access_log, "log_level": "info",
         "timeout_graceful_shutdown": 10, "lifespan": "on",
     }
+    if reload and logging.getLogger("dialog.reload").getEffectiveLevel() > logging.INFO:
+        logging.getLogger("dialog.reload").setLevel(logging.INFO)  # say each reload, not only the failed ones
     if workers == 1:
         loader = (lambda: _with_store(load_bot(domain), tracker_store)) if reload else None
         uvicorn.run(build_app(config, auth_token, llm, inspector=inspector, reload=loader), **options)
