@@ -40,9 +40,15 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     shutil.copytree(MINIBOT, tmp_path / "minibot")
+    domain = tmp_path / "minibot" / "domain.yml"
+    cards = '    - text: "We take cards."'
+    domain.write_text(domain.read_text().replace(cards, cards + f'\n      image: "{PIXEL}"'))
     with serving(create_app(make_bot(load_bot(tmp_path / "minibot")), auth_token="s3cret")) as url:
         yield url
 
@@ -77,6 +83,15 @@ def test_chat_answers_a_message_and_a_button_and_survives_a_reload(server: str, 
     page.locator(".msg.bot", has_text="What is your order number?").wait_for()
     send(page, "123456")  # the same conversation continues after the reload
     page.locator(".msg.bot", has_text="Order 123456 has shipped.").wait_for()
+
+
+def test_a_reply_shows_its_image(server: str, page: Any) -> None:
+    page.goto(server + "/chat?token=s3cret")
+    send(page, "how can i pay")
+    image = page.locator(".msg.bot img")
+    image.wait_for()
+    assert image.get_attribute("src") == PIXEL
+    assert page.locator(".msg.bot", has_text="We take cards.").count() == 1
 
 
 def test_an_llm_reply_streams_in(server: str, page: Any) -> None:
