@@ -72,7 +72,10 @@ class SocketIOChannel:
         self.turns = turns
         self.options = options
         self._token = auth_token.encode("utf-8") if auth_token else None
-        origins: Any = list(settings.cors_origins) if settings.cors_origins else "*"  # webchat is embedded on other sites
+        # Rasa Webchat is embedded on other sites: any origin, unless config.yml's cors_origins
+        # restricts them; then the app's CORS middleware answers (an empty list turns
+        # python-engineio's own CORS headers off, which would otherwise come twice).
+        origins: Any = [] if settings.cors_origins else "*"
         self.server = socketio.AsyncServer(
             async_mode="asgi",
             cors_allowed_origins=origins,

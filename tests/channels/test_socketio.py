@@ -189,3 +189,15 @@ def test_rasa_output_shapes() -> None:
         {"text": "a"}, {"text": "b", "quick_replies": [{"content_type": "text", "title": "Yes", "payload": "/affirm"}]}]
     assert rasa_messages(Reply(custom={"kind": "card"})) == [{"kind": "card"}]
     assert rasa_messages(Reply(custom={"data": {"kind": "card"}})) == [{"kind": "card"}]
+
+
+def test_cors_headers_come_once(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = load_bot(bot_folder(tmp_path))
+    for origins in ((), ("https://shop.example",)):
+        settings = dataclasses.replace(config.settings, cors_origins=origins)
+        with serving(create_app(make_bot(config), settings)) as url:
+            response = httpx.get(f"{url}/socket.io/?EIO=4&transport=polling", headers={"Origin": "https://shop.example"})
+            assert response.status_code == 200
+            assert response.headers.get_list("access-control-allow-origin") == ["https://shop.example"]
