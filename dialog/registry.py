@@ -31,10 +31,10 @@ INSTALL_HINTS: dict[str, str] = {
 }
 
 STORES: dict[str, str] = {
-    "memory": "dialog.flows.store:MemoryStore",
-    "sqlite": "dialog.flows.sql_store:SQLStore",
-    "postgresql": "dialog.flows.sql_store:SQLStore",
-    "redis": "dialog.flows.redis_store:RedisStore",
+    "memory": "dialog.stores.conversation_store:MemoryStore",
+    "sqlite": "dialog.stores.sql_store:SQLStore",
+    "postgresql": "dialog.stores.sql_store:SQLStore",
+    "redis": "dialog.stores.redis_store:RedisStore",
 }
 
 LLM_PROVIDERS: dict[str, str] = {

@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 from dialog.bot import Bot
 from dialog.channels.webhook import create_app
 from dialog.config import load_bot
-from dialog.flows.sql_store import SQLStore
+from dialog.stores.sql_store import SQLStore
 from dialog.llm.fake import FakeGenerator
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "customer_service"

@@ -34,9 +34,9 @@ from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
 from dialog.errors import ConfigError, StoreError
-from dialog.flows.event_cache import EventCache
-from dialog.flows.local_locks import LocalLocks
-from dialog.flows.store import event_rows, positive_option
+from dialog.stores.event_cache import EventCache
+from dialog.stores.in_process_locks import LocalLocks
+from dialog.stores.conversation_store import event_rows, positive_option
 
 __all__ = ["RedisStore"]
 

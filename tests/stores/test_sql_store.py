@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dialog.errors import ConfigError, StoreError
-from dialog.flows.sql_store import SQLStore
-from dialog.flows.store import open_store
+from dialog.stores.sql_store import SQLStore
+from dialog.stores.conversation_store import open_store
 
 
 def run(coroutine):
@@ -245,7 +245,7 @@ def test_loaded_events_are_copies(tmp_path: Path) -> None:
 
 # -- the same contract on SQLite and on a real PostgreSQL --------------------------
 
-from tests.flows.store_contract import CONTRACT, two_stores_share_conversations  # noqa: E402
+from tests.stores.store_contract import CONTRACT, two_stores_share_conversations  # noqa: E402
 from tests.services import collect_leaks, postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
 
 

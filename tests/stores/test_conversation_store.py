@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from dialog.errors import ConfigError
-from dialog.flows.store import MemoryStore, open_store
+from dialog.stores.conversation_store import MemoryStore, open_store
 
 
 def test_memory_store_appends_and_loads_in_order() -> None:

@@ -8,14 +8,14 @@ SQLite runs in WAL mode with ``synchronous=FULL`` by default: every commit is
 fsynced before ``append`` returns, so a turn whose reply a user saw survives not
 only a killed server (which ``NORMAL`` already survives) but also a power cut or
 kernel crash. The fsync costs about 1 ms here, so commits go through one writer
-thread that commits all waiting turns together (``sql_writer``: one fsync per
+thread that commits all waiting turns together (``group_commit``: one fsync per
 group, never a delay for a lone turn). ``?synchronous=normal`` in the URL trades
 the power-cut guarantee for speed: commits then take ~50 us and run inline on the
 event loop. Reads always run inline (WAL readers never wait for the writer). Writers take the lock up front
 (``BEGIN IMMEDIATE``) and wait up to ``busy_timeout`` for each other (other
 processes). PostgreSQL work runs in a small thread pool.
 
-The hot statements skip SQLAlchemy's execution layer (``sqlite_io``: plain sqlite3;
+The hot statements skip SQLAlchemy's execution layer (``sqlite_statements``: plain sqlite3;
 PostgreSQL: ``exec_driver_sql``): it cost several times what the database did.
 
 URL options (removed before the URL reaches the driver): ``synchronous``
@@ -39,11 +39,11 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from dialog.errors import ConfigError, StoreError
-from dialog.flows.event_cache import EventCache
-from dialog.flows.sql_locks import AdvisoryLocks, FileLocks
-from dialog.flows.sql_writer import GroupWriter
-from dialog.flows.sqlite_io import SQLiteIO
-from dialog.flows.store import event_rows, positive_option
+from dialog.stores.event_cache import EventCache
+from dialog.stores.cross_process_locks import AdvisoryLocks, FileLocks
+from dialog.stores.group_commit import GroupWriter
+from dialog.stores.sqlite_statements import SQLiteIO
+from dialog.stores.conversation_store import event_rows, positive_option
 
 __all__ = ["SQLStore"]
 

@@ -31,7 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialog.errors import StoreError
-from dialog.flows.local_locks import LocalLocks
+from dialog.stores.in_process_locks import LocalLocks
 
 __all__ = ["AdvisoryLocks", "FileLocks", "bucket_of"]
 
