@@ -29,8 +29,8 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 from dialog.config.models import BotConfig
 from dialog.errors import StoreError
 from dialog.flows.engine import DialogueEngine, FallbackFn
-from dialog.flows.events import resume as resume_event
-from dialog.flows.events import to_reply
+from dialog.events import resume as resume_event
+from dialog.events import to_reply
 from dialog.flows.state import ConversationState
 from dialog.stores.conversation_store import ConversationStore, open_store
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply

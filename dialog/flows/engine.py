@@ -50,8 +50,8 @@ from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog.config.models import BotConfig
 from dialog.errors import FlowError
-from dialog.flows import events
-from dialog.flows.builtins import RESTART_INTENT, STOP_INTENT
+from dialog import events
+from dialog.builtin_names import RESTART_INTENT, STOP_INTENT
 from dialog.flows.model import CollectStep
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active

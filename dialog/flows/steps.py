@@ -15,8 +15,8 @@ from typing import Any
 
 from dialog.actions import ActionContext
 from dialog.errors import ActionError, FlowError
-from dialog.flows import events
-from dialog.flows.builtins import BUILTIN_ACTIONS
+from dialog import events
+from dialog.builtin_names import BUILTIN_ACTIONS
 from dialog.flows.model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted

@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from dialog.config.models import BotConfig
 from dialog.errors import FlowError
-from dialog.flows import events
+from dialog import events
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
 from dialog.flows.model import Flow

@@ -21,7 +21,7 @@ import jinja2
 
 from dialog.config.models import Domain, ResponseVariation
 from dialog.errors import TemplateError
-from dialog.flows.builtins import DEFAULT_RESPONSES
+from dialog.builtin_names import DEFAULT_RESPONSES
 from dialog.responses.environment import make_environment
 from dialog.types import Button
 

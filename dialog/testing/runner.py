@@ -123,7 +123,7 @@ class StoryRunner:
 
     async def _set_fixtures(self, sender: str, case: TestCase) -> None:
         """Rasa Pro fixtures: a session whose slots are already set, before the first turn."""
-        from dialog.flows import events
+        from dialog import events
 
         slots = self.bot.config.domain.slots
         unknown = [name for name, _ in case.fixtures if name not in slots]
