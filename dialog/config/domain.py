@@ -107,7 +107,7 @@ def _parse_document(data: LocatedMap, report: FileReport, parts: _Parts, sources
             parse_responses(responses, report, parts.responses, sources)
     if "actions" in data:
         _parse_actions(data, report, parts, sources)
-    if "forms" in data:  # run as flows where rules or stories start them: config/rasa_forms.py
+    if "forms" in data:  # run as flows where rules or stories start them: config/rasa/forms.py
         forms = report.mapping(data["forms"], data.value_mark("forms"), "'forms'")
         parts.forms.update(to_plain(forms or {}))
     if "session_config" in data:

@@ -14,8 +14,8 @@ from typing import Any
 from dialog.config.defaults import DEFAULT_PIPELINE, DEFAULT_TRACKER_STORE
 from dialog.config.files import Document
 from dialog.config.models import ComponentSpec, LLMSettings, Settings
-from dialog.config.rasa_pipeline import RasaTranslation, is_rasa_component
-from dialog.config.rasa_pipeline import translate as rasa_translate
+from dialog.config.rasa.pipeline import RasaTranslation, is_rasa_component
+from dialog.config.rasa.pipeline import translate as rasa_translate
 from dialog.config.schema import FileReport, Reporter, suggest
 from dialog.config.yaml_reader import LocatedMap, Mark, to_plain
 from dialog.errors import ComponentError
