@@ -16,7 +16,7 @@ from jinja2.parser import Parser
 
 from dialog.config.schema import FileReport, known, suggest
 from dialog.config.yaml_reader import Mark
-from dialog.responses.environment import TEMPLATE_NAMES, compile_condition, make_environment
+from dialog.config.jinja_sandbox import TEMPLATE_NAMES, compile_condition, make_environment
 
 __all__ = ["check_condition", "check_template"]
 

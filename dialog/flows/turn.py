@@ -19,9 +19,9 @@ from dialog.errors import FlowError
 from dialog import events
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
-from dialog.flows.model import Flow
+from dialog.config.flow_model import Flow
 from dialog.flows.state import ConversationState, apply_event
-from dialog.responses.environment import compile_condition
+from dialog.config.jinja_sandbox import compile_condition
 from dialog.responses.templates import ResponseRenderer, conversation_rng
 
 __all__ = ["FlowRuntime", "Turn", "evaluate"]

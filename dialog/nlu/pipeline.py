@@ -20,7 +20,7 @@ from dialog.config.defaults import DEFAULT_PIPELINE
 from dialog.config.models import ComponentSpec, NLUData, Settings
 from dialog.errors import ComponentError, ModelError
 from dialog.nlu.component import ComponentContext
-from dialog.nlu.payload import parse_payload
+from dialog.intent_payload import parse_payload
 from dialog.registry import resolve_component
 from dialog.types import ParseResult
 

@@ -22,7 +22,7 @@ import jinja2
 from dialog.config.models import Domain, ResponseVariation
 from dialog.errors import TemplateError
 from dialog.builtin_names import DEFAULT_RESPONSES
-from dialog.responses.environment import make_environment
+from dialog.config.jinja_sandbox import make_environment
 from dialog.types import Button
 
 __all__ = ["RenderedResponse", "ResponseRenderer", "conversation_rng"]

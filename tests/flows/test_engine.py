@@ -12,7 +12,7 @@ import pytest
 from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings, Slot, SlotMapping
 from dialog.errors import FlowError
 from dialog.flows.engine import DialogueEngine
-from dialog.flows.model import (
+from dialog.config.flow_model import (
     END,
     ActionStep,
     Branch,
