@@ -188,7 +188,7 @@ def _with_rasa_components(
 def _check_options(name: str, reference: str, entry: LocatedMap, options: dict[str, Any], report: FileReport) -> None:
     """Unknown options point at their key, bad values at the entry (``entry`` may be a bare
     mark holder, for a component made from a Rasa entry)."""
-    from dialog.nlu.component import build_config, config_keys
+    from dialog.config.component_options import build_config, config_keys
     from dialog.registry import resolve
 
     try:
