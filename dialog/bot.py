@@ -32,7 +32,7 @@ from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.events import resume as resume_event
 from dialog.events import to_reply
 from dialog.flows.state import ConversationState
-from dialog.stores.conversation_store import ConversationStore, open_store
+from dialog.stores import ConversationStore, open_store
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
 
 __all__ = ["Bot", "BotTurn", "TokenCallback"]

@@ -31,9 +31,9 @@ INSTALL_HINTS: dict[str, str] = {
 }
 
 STORES: dict[str, str] = {
-    "memory": "dialog.stores.conversation_store:MemoryStore",
-    "sqlite": "dialog.stores.sql_store:SQLStore",
-    "postgresql": "dialog.stores.sql_store:SQLStore",
+    "memory": "dialog.stores.memory:MemoryStore",
+    "sqlite": "dialog.stores.sqlite_store:SQLiteStore",
+    "postgresql": "dialog.stores.postgres_store:PostgresStore",
     "redis": "dialog.stores.redis_store:RedisStore",
 }
 

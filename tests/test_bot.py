@@ -173,7 +173,7 @@ def test_status_names_the_bot(config) -> None:
 
 
 def test_sqlite_store_keeps_the_conversation_across_bots(config) -> None:
-    from dialog.stores.conversation_store import open_store
+    from dialog.stores import open_store
 
     url = "sqlite:///.dialog/conversations.db"
 
@@ -193,7 +193,7 @@ def test_sqlite_store_keeps_the_conversation_across_bots(config) -> None:
 
 
 def test_close_lets_a_running_turn_finish_and_store_its_events(config) -> None:
-    from dialog.stores.conversation_store import open_store
+    from dialog.stores import open_store
 
     url = "sqlite:///.dialog/conversations.db"
     slow_llm = FakeGenerator("one two three four five six", token_delay_s=0.05)

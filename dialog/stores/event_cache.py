@@ -13,9 +13,10 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from dialog.events import Event
+
 __all__ = ["EventCache"]
 
-Event = dict[str, Any]
 Rows = Sequence[str | bytes]
 
 

@@ -34,6 +34,7 @@ from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
 from dialog.errors import ConfigError, StoreError
+from dialog.events import Event
 from dialog.stores.event_cache import EventCache
 from dialog.stores.in_process_locks import LocalLocks
 from dialog.stores.conversation_store import event_rows, positive_option
@@ -42,7 +43,6 @@ __all__ = ["RedisStore"]
 
 logger = logging.getLogger(__name__)
 
-Event = dict[str, Any]
 
 _OWN_OPTIONS = ("lock_timeout_s", "lock_wait_s", "prefix")
 _LOCK_POLL_S = 0.005

@@ -42,7 +42,7 @@ def build_test_bot(config: Any, llm: str = "real", nlu: Any = None) -> Any:
     ``nlu``: an already loaded pipeline to share (else ``start`` loads the trained one).
     """
     from dialog.bot import Bot
-    from dialog.stores.conversation_store import MemoryStore
+    from dialog.stores import MemoryStore
 
     if llm not in LLM_MODES:
         raise DialogError(f"unknown --llm mode '{llm}'; valid: {', '.join(LLM_MODES)}")

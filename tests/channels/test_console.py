@@ -12,7 +12,7 @@ from dialog.bot import Bot
 from dialog.channels.base import CollectingOutputChannel, InputChannel
 from dialog.channels.console import ConsoleInputChannel
 from dialog.config import load_bot
-from dialog.stores.conversation_store import MemoryStore
+from dialog.stores import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.testing.fakes import TableParser
 from dialog.types import Message

@@ -7,7 +7,7 @@ import json
 import time
 
 from dialog.channels.webhook import create_app
-from dialog.stores.conversation_store import MemoryStore
+from dialog.stores import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from tests.channels.asgi_driver import call
 from tests.channels.conftest import make_bot

@@ -10,7 +10,7 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config import load_bot
-from dialog.stores.conversation_store import MemoryStore
+from dialog.stores import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.types import IntentScore, Message, ParseResult
 

@@ -54,7 +54,7 @@ def test_a_rasa_form_asks_for_its_slots_then_submits(tmp_path: Path) -> None:
 
     from dialog.bot import Bot
     from dialog.config import load_bot
-    from dialog.stores.conversation_store import MemoryStore
+    from dialog.stores import MemoryStore
     from dialog.testing.fakes import TableParser
     from dialog.types import Message
     from tests.config.rasa.test_forms import DOMAIN, NLU, RULES, STORIES

@@ -1,49 +1,21 @@
 from __future__ import annotations
 
-import asyncio
+from pathlib import Path
 
 import pytest
 
 from dialog.errors import ConfigError
-from dialog.stores.conversation_store import MemoryStore, open_store
+from dialog.stores import MemoryStore, open_store
+from dialog.stores.postgres_store import PostgresStore
+from dialog.stores.redis_store import RedisStore
+from dialog.stores.sqlite_store import SQLiteStore
 
 
-def test_memory_store_appends_and_loads_in_order() -> None:
-    async def scenario() -> list[dict]:
-        store = open_store("memory://")
-        await store.append("u1", [{"event": "user", "text": "hi"}])
-        await store.append("u1", [{"event": "bot", "text": "hello"}])
-        return await store.load("u1")
-
-    assert [e["event"] for e in asyncio.run(scenario())] == ["user", "bot"]
-
-
-def test_memory_store_returns_copies() -> None:
-    async def scenario() -> list[dict]:
-        store = MemoryStore()
-        await store.append("u1", [{"event": "user", "text": "hi"}])
-        loaded = await store.load("u1")
-        loaded[0]["text"] = "changed"
-        return await store.load("u1")
-
-    assert asyncio.run(scenario())[0]["text"] == "hi"
-
-
-def test_memory_store_lock_serialises_one_sender() -> None:
-    order: list[str] = []
-
-    async def turn(store: MemoryStore, name: str) -> None:
-        async with store.lock("u1"):
-            order.append(f"{name}-start")
-            await asyncio.sleep(0.01)
-            order.append(f"{name}-end")
-
-    async def scenario() -> None:
-        store = MemoryStore()
-        await asyncio.gather(turn(store, "a"), turn(store, "b"))
-
-    asyncio.run(scenario())
-    assert order == ["a-start", "a-end", "b-start", "b-end"]
+def test_open_store_picks_the_store_by_the_url_scheme(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory://"), MemoryStore)
+    assert isinstance(open_store("sqlite:///c.db", root=tmp_path), SQLiteStore)
+    assert isinstance(open_store("postgresql://u@127.0.0.1:1/db"), PostgresStore)  # connects on first use
+    assert isinstance(open_store("redis://127.0.0.1:1/0"), RedisStore)
 
 
 def test_unknown_store_scheme_lists_valid_ones() -> None:
