@@ -46,7 +46,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from dialog.config.models import BotConfig
 from dialog.errors import FlowError
@@ -58,16 +58,10 @@ from dialog.flows.stack import ask, cancel_active
 from dialog.flows.state import ConversationState, replay, replay_from
 from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
+from dialog.protocols import FallbackAnswer
 from dialog.types import ParseResult
 
-__all__ = ["DialogueEngine", "FallbackAnswer", "FallbackFn", "TurnResult"]
-
-
-class FallbackAnswer(Protocol):
-    """What ``llm.fallback.LLMFallback.reply`` returns."""
-
-    text: str | None
-    event: dict[str, Any]
+__all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 
 
 FallbackFn = Callable[[list[dict[str, Any]], str], Awaitable[FallbackAnswer]]
@@ -124,7 +118,7 @@ class DialogueEngine:
         input_channel: str | None = None,
     ) -> TurnResult:
         """The events one user turn adds to ``stored`` (which is not modified)."""
-        turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata)
+        turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata, input_channel)
         self._maybe_start_session(turn)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         used_fallback = await self._respond(turn, parse)

@@ -178,7 +178,7 @@ async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
 async def run_custom_action(turn: Turn, name: str) -> bool:
     """Run a domain action and emit its slots and messages; False if it failed (stack cancelled)."""
     runtime = turn.runtime
-    context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata)
+    context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata, turn.input_channel)
     try:
         result = await runtime.actions.run(name, context)
         updates = _checked_slots(turn, name, result.slots)

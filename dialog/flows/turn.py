@@ -73,11 +73,19 @@ def evaluate(expression: str, variables: Mapping[str, Any], where: str) -> bool:
 class Turn:
     """Collects one turn's events; ``state`` always equals a replay of everything so far."""
 
-    def __init__(self, runtime: FlowRuntime, state: ConversationState, sender_id: str, metadata: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        runtime: FlowRuntime,
+        state: ConversationState,
+        sender_id: str,
+        metadata: Mapping[str, Any] | None = None,
+        input_channel: str | None = None,
+    ) -> None:
         self.runtime = runtime
         self.state = state
         self.sender_id = sender_id
         self.metadata = dict(metadata or {})
+        self.input_channel = input_channel
         self.events: list[dict[str, Any]] = []
 
     def now(self) -> float:

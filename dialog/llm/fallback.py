@@ -4,7 +4,8 @@ The dialogue engine calls ``reply()``; it builds the prompt (``prompt.py``), str
 the provider's pieces through the cleaner (``cleaning.py``), and bounds the whole
 thing, including waiting for a model that is still loading, by ``timeout_s``. It
 never raises for a provider problem: the reply text is then ``None`` and the caller
-answers ``utter_default``. Either way it returns the ``llm_fallback`` event to record.
+answers ``utter_default``. Either way it returns the ``llm_fallback`` event to record
+(made by ``dialog.events``, stamped by the caller's clock).
 
 Streaming goes sentence by sentence: ``on_token`` receives exactly the text of the
 final reply, in order, so a console or SSE client never shows words that cleaning
@@ -18,22 +19,23 @@ import asyncio
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dialog import events
 from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import Generator
 from dialog.llm.cleaning import ReplyCleaner
 from dialog.llm.prompt import PromptBuilder, prompt_hash
+from dialog.protocols import TokenCallback
 from dialog.registry import LLM_PROVIDERS, resolve
 
 __all__ = ["FallbackReply", "LLMFallback", "build_generator"]
 
 logger = logging.getLogger(__name__)
 
-TokenCallback = Callable[[str], "Awaitable[None] | None"]
 MAX_REPLY_CHARS = 600
 MAX_REPLY_SENTENCES = 2
 
@@ -86,9 +88,15 @@ class LLMFallback:
             warm(self.prompt.prefix())
 
     async def reply(
-        self, events: Sequence[Mapping[str, Any]], user_text: str, on_token: TokenCallback | None = None
+        self,
+        history: Sequence[Mapping[str, Any]],
+        user_text: str,
+        on_token: TokenCallback | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> FallbackReply:
-        messages = self.prompt.build(events, user_text)
+        """The reply to ``user_text`` after the conversation's ``history`` (its events);
+        ``clock`` stamps the ``llm_fallback`` event (the bot passes its dialogue engine's)."""
+        messages = self.prompt.build(history, user_text)
         cleaner = ReplyCleaner(
             self.prompt.system_prompt,
             MAX_REPLY_CHARS,
@@ -122,17 +130,16 @@ class LLMFallback:
         if outcome == "ok" and text is None:
             outcome = "empty"
             logger.warning("LLM fallback produced no usable text (model %s)", self._model)
-        event = {
-            "event": "llm_fallback",
-            "timestamp": time.time(),
-            "provider": self.provider,
-            "model": self._model,
-            "prompt_hash": prompt_hash(messages),
-            "latency_ms": round((time.monotonic() - started) * 1000),
-            "prompt_tokens": getattr(stream, "prompt_tokens", 0),
-            "completion_tokens": getattr(stream, "completion_tokens", 0),
-            "outcome": outcome,
-        }
+        event = events.llm_fallback(
+            clock(),
+            provider=self.provider,
+            model=self._model,
+            prompt_hash=prompt_hash(messages),
+            latency_ms=round((time.monotonic() - started) * 1000),
+            prompt_tokens=getattr(stream, "prompt_tokens", 0),
+            completion_tokens=getattr(stream, "completion_tokens", 0),
+            outcome=outcome,
+        )
         return FallbackReply(text, event)
 
     async def _show(self, sentences: list[str], cleaner: ReplyCleaner, on_token: TokenCallback | None) -> None:
