@@ -103,7 +103,7 @@ class ParseResult:
     tokens: tuple[Token, ...] = ()
     features: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
-    def replace(self, **changes: Any) -> "ParseResult":
+    def replace(self, **changes: Any) -> ParseResult:
         return replace(self, **changes)
 
     def as_json(self) -> dict[str, Any]:

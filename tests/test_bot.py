@@ -14,7 +14,7 @@ from dialog.llm.fake import FakeGenerator
 from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Button, Message
-from tests.minibot import CountingStore, MINIBOT, TABLE
+from tests.minibot import MINIBOT, TABLE, CountingStore
 
 
 @pytest.fixture

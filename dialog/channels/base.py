@@ -51,7 +51,7 @@ class CollectingOutputChannel(OutputChannel):
         return [message["text"] for message in self.messages if "text" in message]
 
 
-class InputChannel(ABC):
+class InputChannel:
     """Receives user messages from one kind of client and answers through an output channel."""
 
     name = "input"

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from dialog.config.domain import DomainSources
 from dialog.config.flow_checks import check_flows
+from dialog.config.flow_model import Flow
 from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
 from dialog.config.models import ACTION_SERVER, Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
 from dialog.config.schema import FileReport, Reporter, known, suggest
 from dialog.config.yaml_reader import Mark
-from dialog.config.flow_model import Flow
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
 __all__ = ["check_all"]

@@ -64,7 +64,7 @@ def _expected(annotation: Any, value: Any) -> str:
             return ""
         expected = _expected(inner[0], value)
         return f"{expected} or null" if expected else ""
-    if origin is tuple and arguments and Ellipsis not in arguments:
+    if origin is tuple and arguments and Ellipsis not in arguments:  # noqa: SIM102  (which tuples, then whether it fits)
         if not isinstance(value, (list, tuple)) or len(value) != len(arguments) or any(_expected(a, v) for a, v in zip(arguments, value)):
             return f"a list of {len(arguments)} ({', '.join(_NAMES.get(a, str(a)) for a in arguments)})"
     return ""

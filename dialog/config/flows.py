@@ -14,8 +14,6 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 from dialog.config.files import Document
-from dialog.config.schema import FileReport, Reporter, describe, known, suggest
-from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, to_plain
 from dialog.config.flow_model import (
     END,
     ActionStep,
@@ -30,6 +28,8 @@ from dialog.config.flow_model import (
     Step,
     Trigger,
 )
+from dialog.config.schema import FileReport, Reporter, describe, known, suggest
+from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, to_plain
 
 __all__ = ["FlowSources", "STEP_KINDS", "StepSource", "parse_flows"]
 

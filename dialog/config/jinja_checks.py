@@ -14,9 +14,9 @@ from typing import Iterable, Iterator
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
+from dialog.config.jinja_sandbox import TEMPLATE_NAMES, compile_condition, make_environment
 from dialog.config.schema import FileReport, known, suggest
 from dialog.config.yaml_reader import Mark
-from dialog.config.jinja_sandbox import TEMPLATE_NAMES, compile_condition, make_environment
 
 __all__ = ["check_condition", "check_template"]
 

@@ -221,7 +221,7 @@ def _parse_llm(data: LocatedMap, report: FileReport, root: Path) -> LLMSettings:
             f"llm: unknown provider '{provider}'{suggest(provider, LLM_PROVIDERS)}; valid providers: {', '.join(sorted(LLM_PROVIDERS))}",
         )
     model = report.typed(data, "model", str, "llm", defaults.model)
-    if provider == "transformers" and "model" in data and model and not model.startswith("bundled:"):
+    if provider == "transformers" and "model" in data and model and not model.startswith("bundled:"):  # noqa: SIM102  (a local folder, then whether it exists)
         if not (Path(model).expanduser().exists() or (root / model).exists()):
             report.error(
                 data.value_mark("model"),

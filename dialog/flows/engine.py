@@ -48,11 +48,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
-from dialog.config.models import BotConfig
-from dialog.errors import FlowError
 from dialog import events
 from dialog.builtin_names import RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep
+from dialog.config.models import BotConfig
+from dialog.errors import FlowError
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active
 from dialog.flows.state import ConversationState, replay, replay_from

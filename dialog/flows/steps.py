@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dialog.actions import ActionContext
-from dialog.errors import ActionError, FlowError
 from dialog import events
+from dialog.actions import ActionContext
 from dialog.builtin_names import BUILTIN_ACTIONS
 from dialog.config.flow_model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
+from dialog.errors import ActionError, FlowError
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED

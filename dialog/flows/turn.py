@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from dialog import events
+from dialog.config.flow_model import Flow
+from dialog.config.jinja_sandbox import compile_condition
 from dialog.config.models import BotConfig
 from dialog.errors import FlowError
-from dialog import events
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
-from dialog.config.flow_model import Flow
 from dialog.flows.state import ConversationState, apply_event
-from dialog.config.jinja_sandbox import compile_condition
 from dialog.responses.templates import ResponseRenderer, conversation_rng
 
 __all__ = ["FlowRuntime", "Turn", "evaluate"]

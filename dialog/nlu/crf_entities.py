@@ -70,7 +70,7 @@ class CRFEntityExtractor:
         self._pending: BackgroundFit | None = None
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "CRFEntityExtractor":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> CRFEntityExtractor:
         _import_crfsuite()
         return cls(build_config(CRFEntitiesConfig, options, cls.name))
 
@@ -174,7 +174,7 @@ class CRFEntityExtractor:
         (directory / _META).write_text(json.dumps({"tasks": sorted(self._models)}), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> "CRFEntityExtractor":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> CRFEntityExtractor:
         extractor = cls.from_config(options, context)
         try:
             tasks = json.loads((directory / _META).read_text(encoding="utf-8"))["tasks"]

@@ -19,6 +19,7 @@ from dialog import __version__
 from dialog.config.defaults import DEFAULT_PIPELINE
 from dialog.config.models import ComponentSpec, NLUData, Settings
 from dialog.errors import ComponentError, ModelError
+from dialog.intent_payload import parse_payload
 from dialog.nlu.component import (
     BackgroundTrainingComponent,
     BatchComponent,
@@ -31,7 +32,6 @@ from dialog.nlu.component import (
     TrainableComponent,
     TrainingBatchComponent,
 )
-from dialog.intent_payload import parse_payload
 from dialog.registry import resolve_component
 from dialog.types import ParseResult
 
@@ -54,7 +54,7 @@ class NLUPipeline:
         self.context = context
 
     @classmethod
-    def from_settings(cls, settings: Settings, context: ComponentContext) -> "NLUPipeline":
+    def from_settings(cls, settings: Settings, context: ComponentContext) -> NLUPipeline:
         """Build (untrained) components from config.yml; the default pipeline if it lists none."""
         specs = settings.pipeline or tuple(
             ComponentSpec(entry["name"], {k: v for k, v in entry.items() if k != "name"}) for entry in DEFAULT_PIPELINE
@@ -142,7 +142,7 @@ class NLUPipeline:
         (directory / PIPELINE_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, context: ComponentContext | None = None) -> "NLUPipeline":
+    def load(cls, directory: Path, context: ComponentContext | None = None) -> NLUPipeline:
         """Rebuild a saved pipeline; ``context`` defaults to the one it was trained with."""
         directory = Path(directory)
         manifest = _read_manifest(directory)

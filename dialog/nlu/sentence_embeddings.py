@@ -72,7 +72,7 @@ class MiniLMEmbedder:
         self._loading = threading.Lock()
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> "MiniLMEmbedder":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> MiniLMEmbedder:
         return cls(build_config(Config, options, cls.name), context.root if context else None)
 
     # the model --------------------------------------------------------------
@@ -190,7 +190,7 @@ class MiniLMEmbedder:
         (directory / _CONFIG_FILE).write_text(json.dumps(asdict(self.config), indent=2), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None) -> "MiniLMEmbedder":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None) -> MiniLMEmbedder:
         """The model loads on first need, or in the background after ``start_warm_up``;
         only its folder is checked here, so a wrong ``model_path`` fails at startup."""
         component = cls.from_config(options, context)

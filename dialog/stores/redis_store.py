@@ -26,7 +26,6 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from redis.asyncio import Redis
@@ -35,9 +34,9 @@ from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
 from dialog.errors import ConfigError, StoreError
 from dialog.events import Event
+from dialog.stores.conversation_store import event_rows, positive_option
 from dialog.stores.event_cache import EventCache
 from dialog.stores.in_process_locks import LocalLocks
-from dialog.stores.conversation_store import event_rows, positive_option
 
 __all__ = ["RedisStore"]
 

@@ -12,8 +12,8 @@ from dialog.bot import Bot
 from dialog.channels.base import CollectingOutputChannel, InputChannel
 from dialog.channels.console import ConsoleInputChannel
 from dialog.config import load_bot
-from dialog.stores import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Message
 

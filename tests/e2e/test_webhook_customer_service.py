@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 from dialog.bot import Bot
 from dialog.channels.webhook import create_app
 from dialog.config import load_bot
-from dialog.stores.sqlite_store import SQLiteStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores.sqlite_store import SQLiteStore
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "customer_service"
 TOKEN = "e2e-token"

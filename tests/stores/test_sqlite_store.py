@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dialog.errors import ConfigError, StoreError
-from dialog.stores.sqlite_store import SQLiteStore
 from dialog.stores import open_store
+from dialog.stores.sqlite_store import SQLiteStore
 
 
 def run(coroutine):

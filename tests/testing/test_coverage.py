@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings
 from dialog.config.flow_model import ActionStep, CollectStep, Flow, LinkStep, SetSlotsStep
+from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings
 from dialog.testing.coverage import format_coverage, measure_coverage
 from dialog.testing.results import CaseResult
 
