@@ -25,7 +25,7 @@ import logging
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
 from dialog.config.models import BotConfig
 from dialog.errors import StoreError
@@ -176,7 +176,7 @@ class Bot:
 
         clock = self.engine.runtime.clock
 
-        async def ask(history: list[Event], text: str) -> FallbackAnswer:
+        async def ask(history: Sequence[Mapping[str, Any]], text: str) -> FallbackAnswer:
             return await fallback.reply(history, text, on_token=on_token, clock=clock)
 
         return ask

@@ -22,7 +22,7 @@ from dialog.config.annotations import AnnotationError, format_example, parse_ann
 from dialog.config.checks import check_all
 from dialog.config.domain import parse_domain
 from dialog.config.endpoints import Endpoints, parse_endpoints
-from dialog.config.files import find_sources, load_documents
+from dialog.config.files import Document, find_sources, load_documents
 from dialog.config.flows import parse_flows
 from dialog.config.models import BotConfig, Settings
 from dialog.config.nlu_data import parse_nlu
@@ -71,7 +71,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     )
 
 
-def _with_endpoints(settings: Settings, endpoints: Endpoints, config_documents: list) -> Settings:
+def _with_endpoints(settings: Settings, endpoints: Endpoints, config_documents: list[Document]) -> Settings:
     """endpoints.yml's action server, and its tracker store unless config.yml names one."""
     named_in_config = any(isinstance(document.data, dict) and "tracker_store" in document.data for document in config_documents)
     store = settings.tracker_store if named_in_config or endpoints.tracker_store is None else endpoints.tracker_store

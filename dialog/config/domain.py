@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Iterator
 
 from dialog.config.domain_responses import parse_responses
 from dialog.config.domain_slots import parse_slots
@@ -131,7 +131,7 @@ def _parse_document(data: LocatedMap, report: FileReport, parts: _Parts, sources
             report.keys(config, (), "domain config", ignored=_CONFIG_IGNORED)
 
 
-def _named_items(report: FileReport, data: LocatedMap, key: str, what: str):
+def _named_items(report: FileReport, data: LocatedMap, key: str, what: str) -> Iterator[tuple[str, LocatedMap | None, Mark]]:
     """Yield ``(name, properties_map_or_None, mark)`` for Rasa's ``[name | {name: {...}}]`` lists."""
     items = report.sequence(data[key], data.value_mark(key), f"'{key}'")
     for index, item in enumerate(items or ()):

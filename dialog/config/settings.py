@@ -56,7 +56,7 @@ def parse_settings(documents: list[Document], reporter: Reporter, root: Path) ->
     return Settings(**values, extra=MappingProxyType(extra), path=path)
 
 
-def _default_spec(entry: dict, path: str) -> ComponentSpec:
+def _default_spec(entry: dict[str, Any], path: str) -> ComponentSpec:
     options = {key: value for key, value in entry.items() if key != "name"}
     return ComponentSpec(entry["name"], MappingProxyType(options), (path, 0, 0))
 

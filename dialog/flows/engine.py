@@ -64,7 +64,7 @@ from dialog.types import ParseResult
 __all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 
 
-FallbackFn = Callable[[list[dict[str, Any]], str], Awaitable[FallbackAnswer]]
+FallbackFn = Callable[[Sequence[Mapping[str, Any]], str], Awaitable[FallbackAnswer]]
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class DialogueEngine:
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         used_fallback = await self._respond(turn, parse)
         if used_fallback:
-            await self._fallback(turn, list(stored), parse.text, fallback)
+            await self._fallback(turn, stored, parse.text, fallback)
         self._remember(sender_id, len(stored) + len(turn.events), turn.events, turn.state)
         return TurnResult(turn.events, turn.state, used_fallback)
 
@@ -244,13 +244,13 @@ class DialogueEngine:
                     return flow.id
         return None
 
-    async def _fallback(self, turn: Turn, stored: list[dict[str, Any]], text: str, fallback: FallbackFn | None) -> None:
+    async def _fallback(self, turn: Turn, stored: Sequence[Mapping[str, Any]], text: str, fallback: FallbackFn | None) -> None:
         """Ask the LLM; ``utter_default`` when there is none or it gave no text."""
         if fallback is None:
             turn.emit(events.llm_fallback(turn.now(), outcome="unavailable"))
             turn.say("utter_default")
             return
-        answer = await fallback(stored + turn.events, text)
+        answer = await fallback([*stored, *turn.events], text)
         turn.emit(dict(answer.event))
         if answer.text:
             turn.say_text(answer.text, {"llm": True})

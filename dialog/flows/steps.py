@@ -98,7 +98,7 @@ def _answered_meanwhile(turn: Turn) -> bool:
     open question ("how can I pay? it's order 234567"): then it goes on instead of re-asking."""
     top = turn.state.top
     flow = turn.runtime.flow(top.flow_id) if top is not None else None
-    step = flow.step(top.step_id) if flow is not None and top.step_id else None
+    step = flow.step(top.step_id) if top is not None and flow is not None and top.step_id else None
     if not isinstance(step, CollectStep) or step.ask_before_filling or turn.state.slots.get(step.collect) is None:
         return False
     return any(event["event"] == "slot" and event["name"] == step.collect for event in turn.events)

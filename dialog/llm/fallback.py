@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dialog import events
+from dialog.config.models import BotConfig, LLMSettings
 from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import Generator
 from dialog.llm.cleaning import ReplyCleaner
@@ -48,7 +49,7 @@ class FallbackReply:
     event: dict[str, Any]
 
 
-def build_generator(settings: Any, root: Path | None = None) -> Generator:
+def build_generator(settings: LLMSettings, root: Path | None = None) -> Generator:
     """The provider named in ``llm.provider``, built from its settings (nothing loads yet)."""
     reference = LLM_PROVIDERS.get(settings.provider)
     if reference is None:
@@ -64,7 +65,7 @@ def build_generator(settings: Any, root: Path | None = None) -> Generator:
 class LLMFallback:
     """One per bot process; shares its generator (one model) across all conversations."""
 
-    def __init__(self, generator: Generator, prompt: PromptBuilder, settings: Any, provider: str = "") -> None:
+    def __init__(self, generator: Generator, prompt: PromptBuilder, settings: LLMSettings, provider: str = "") -> None:
         self.generator = generator
         self.prompt = prompt
         self.settings = settings
@@ -72,7 +73,7 @@ class LLMFallback:
         self._started = False
 
     @classmethod
-    def from_config(cls, config: Any, generator: Generator | None = None) -> LLMFallback:
+    def from_config(cls, config: BotConfig, generator: Generator | None = None) -> LLMFallback:
         settings = config.settings.llm
         if generator is None:
             generator = build_generator(settings, config.root)

@@ -77,7 +77,7 @@ class CRFEntityExtractor:
     # training ---------------------------------------------------------------
 
     def train(self, examples: Sequence[TrainingExample], processed: Sequence[ParseResult], data: NLUData) -> None:
-        sequences = {task: [] for task in _TASKS}
+        sequences: dict[str, list[Any]] = {task: [] for task in _TASKS}
         for example, result in zip(examples, processed):
             tokens = tokens_of(result)
             if not tokens:

@@ -42,7 +42,7 @@ _LARGE_DATA = 5000  # examples; see _fit_temperature
 
 
 @dataclass(frozen=True)
-class Config:
+class SklearnIntentConfig:
     threshold: float = 0.4
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 5)
@@ -71,9 +71,9 @@ class SklearnIntentClassifier:
     """Predicts the intent of a ``ParseResult`` from its text, tokens and embedding."""
 
     name = "sklearn_intent"
-    Config = Config
+    Config = SklearnIntentConfig
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: SklearnIntentConfig) -> None:
         self.config = config
         self._featurizer: IntentFeaturizer | None = None
         self._classes: tuple[str, ...] = ()
@@ -82,7 +82,7 @@ class SklearnIntentClassifier:
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> SklearnIntentClassifier:
-        return cls(build_config(Config, options, cls.name))
+        return cls(build_config(SklearnIntentConfig, options, cls.name))
 
     # training ---------------------------------------------------------------
 

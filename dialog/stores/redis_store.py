@@ -78,7 +78,7 @@ class RedisStore:
     async def load(self, sender_id: str) -> list[Event]:
         return await self._cache.read_through(sender_id, lambda start: self._range(sender_id, start))
 
-    async def _range(self, sender_id: str, start: int) -> list[bytes]:
+    async def _range(self, sender_id: str, start: int) -> list[bytes | str]:
         try:
             return await self._client.lrange(self._events_key(sender_id), start, -1)
         except RedisError as exc:
@@ -175,7 +175,7 @@ class RedisStore:
             members = await self._client.smembers(f"{self.prefix}:senders")
         except RedisError as exc:
             raise StoreError(f"cannot list conversations in {self.url}: {exc}") from exc
-        return sorted(member.decode("utf-8") for member in members)
+        return sorted(member.decode("utf-8") if isinstance(member, bytes) else member for member in members)
 
     async def _stop(self, renewer: asyncio.Task[None]) -> None:
         renewer.cancel()
