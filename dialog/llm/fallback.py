@@ -27,7 +27,7 @@ from typing import Any
 from dialog import events
 from dialog.config.models import BotConfig, LLMSettings
 from dialog.errors import ConfigError, LLMError, Problem
-from dialog.llm.base import Generator
+from dialog.llm.base import DetailReporting, Generator, LoadReporting, PrefixWarming
 from dialog.llm.cleaning import ReplyCleaner
 from dialog.llm.prompt import PromptBuilder, prompt_hash
 from dialog.protocols import TokenCallback
@@ -84,9 +84,8 @@ class LLMFallback:
         """Start loading the model in the background; returns at once."""
         self._started = True
         self.generator.start_loading()
-        warm = getattr(self.generator, "warm_prefix", None)  # optional: in-process models cache the prompt prefix
-        if warm is not None:
-            warm(self.prompt.prefix())
+        if isinstance(self.generator, PrefixWarming):  # in-process models cache the prompt prefix
+            self.generator.warm_prefix(self.prompt.prefix())
 
     async def reply(
         self,
@@ -157,14 +156,13 @@ class LLMFallback:
         return getattr(self.generator, "model_name", "")
 
     def status(self) -> dict[str, Any]:
-        error = getattr(self.generator, "load_error", None)
+        error = self.generator.load_error if isinstance(self.generator, LoadReporting) else None
         state = "failed" if error else ("ready" if self.generator.ready else "loading")
         status: dict[str, Any] = {"provider": self.provider, "model": self._model, "state": state}
         if error:
             status["error"] = error
-        details = getattr(self.generator, "details", None)
-        if callable(details):
-            status.update(details())
+        if isinstance(self.generator, DetailReporting):
+            status.update(self.generator.details())
         return status
 
     async def close(self) -> None:

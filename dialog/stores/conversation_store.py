@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Protocol
 
 from dialog.errors import ConfigError, StoreError
 from dialog.events import Event
@@ -36,7 +37,7 @@ class ConversationStore(Protocol):
         """Release connections, threads and files; the store is not used afterwards."""
 
 
-def open_store(url: str, root: Any = None) -> ConversationStore:
+def open_store(url: str, root: Path | str | None = None) -> ConversationStore:
     """The store for a ``tracker_store`` URL; relative sqlite paths are under ``root``."""
     scheme = url.split(":", 1)[0].split("+", 1)[0]
     if scheme not in STORES:
