@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import socketio  # type: ignore[import-untyped]
+import socketio
 import uvicorn
 
 from bench._results import write_section
 from dialog.bot import Bot
 from dialog.channels.webhook import create_app
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.reload import BotReloader, BotSwitch
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 
 MINIBOT = Path(__file__).resolve().parents[1] / "tests" / "data" / "minibot"

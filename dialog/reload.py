@@ -15,6 +15,7 @@ bot finishes on it; both share one conversation store, so no event is lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import shutil
@@ -92,10 +93,8 @@ class BotReloader:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     async def _watch(self) -> None:

@@ -14,9 +14,9 @@ from starlette.testclient import TestClient
 from dialog.bot import Bot
 from dialog.channels.webhook import create_app
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.reload import snapshot
+from dialog.stores import MemoryStore
 from tests.minibot import MINIBOT
 
 RELOAD_WAIT_S = 60.0

@@ -24,10 +24,10 @@ from starlette.routing import Route
 
 from dialog.channels.payloads import check_sender
 from dialog.channels.sse import sse_event
+from dialog.channels.story_export import conversation_test_yaml
 from dialog.channels.turn_log import TurnLog
 from dialog.channels.turn_view import conversation_view
 from dialog.errors import ChannelError
-from dialog.testing.export import conversation_test_yaml
 
 __all__ = ["MAX_LISTED", "InspectorApi"]
 

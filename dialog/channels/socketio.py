@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-import socketio  # type: ignore[import-untyped]
+import socketio
 from starlette.routing import Mount
 
 from dialog.channels.credentials import SocketIOOptions

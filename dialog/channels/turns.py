@@ -8,19 +8,19 @@ bot's job (its store lock); different senders run concurrently.
 from __future__ import annotations
 
 import time
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Mapping
 
+from dialog.channels.bot_api import ChannelBot
 from dialog.channels.metrics import ServerMetrics
 from dialog.channels.turn_log import TurnLog
+from dialog.protocols import TokenCallback
 from dialog.types import Message, Reply
 
 __all__ = ["TurnRunner"]
 
-TokenCallback = Callable[[str], Awaitable[None]]
-
 
 class TurnRunner:
-    def __init__(self, bot: Any, metrics: ServerMetrics, log: TurnLog | None = None) -> None:
+    def __init__(self, bot: ChannelBot, metrics: ServerMetrics, log: TurnLog | None = None) -> None:
         self.bot = bot
         self.metrics = metrics
         self.log = log  # the inspector's record of recent turns, when it is on
@@ -34,10 +34,9 @@ class TurnRunner:
         on_token: TokenCallback | None = None,
     ) -> list[Reply]:
         started = time.perf_counter()
-        message = Message(sender, text, {**metadata, "input_channel": channel})
+        message = Message(sender, text, dict(metadata), channel=channel)
         turn = await self.bot.handle_turn(message, on_token)
-        fallback = any(event.get("event") == "llm_fallback" for event in turn.events)
-        self.metrics.observe_turn(channel, time.perf_counter() - started, fallback)
+        self.metrics.observe_turn(channel, time.perf_counter() - started, turn.fallback)
         if self.log is not None:
             self.log.record(sender, turn, channel)
         return list(turn.replies)

@@ -22,10 +22,10 @@ from typing import Any, Callable
 
 import click
 
-from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError
+from dialog.nlu.spacy_import import import_spacy_without_torch
 
 __all__ = ["command", "run_server", "worker_app"]
 

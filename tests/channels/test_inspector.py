@@ -12,8 +12,8 @@ import yaml
 
 from dialog.bot import Bot
 from dialog.errors import ConfigError
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.testing.runner import StoryRunner
 from dialog.testing.stories import load_story_file
