@@ -55,8 +55,13 @@ def explain(
             decisions.append(_start_decision(event, said, trigger_threshold))
         elif kind == "flow_interrupted":
             waiting = f" while it waited for '{requested}'" if requested else ""
-            decisions.append(Decision("digression", f"paused flow {event.get('flow_id')} for {event.get('by') or 'another flow'}",
-                                      f"{said} triggers another flow{waiting}; it resumes after"))
+            by = str(event.get("by") or "another flow")
+            if by.startswith("pattern_"):
+                decisions.append(Decision(_pattern_kind(by), f"paused flow {event.get('flow_id')} for {by}",
+                                          f"{said}{waiting}; the flow resumes after"))
+            else:
+                decisions.append(Decision("digression", f"paused flow {event.get('flow_id')} for {by}",
+                                          f"{said} triggers another flow{waiting}; it resumes after"))
         elif kind == "flow_resumed":
             decisions.append(Decision("resume", f"resumed flow {event.get('flow_id')}", "the digression finished"))
         elif kind == "flow_cancelled":
@@ -131,7 +136,8 @@ def _slot_decision(
 def _start_decision(event: Mapping[str, Any], said: str, threshold: float) -> Decision:
     flow_id = str(event.get("flow_id"))
     if flow_id.startswith("pattern_"):
-        return Decision("repair", f"started repair pattern {flow_id}", said)
+        kind = _pattern_kind(flow_id)
+        return Decision(kind, f"started {'pattern' if kind != 'repair' else 'repair pattern'} {flow_id}", said)
     if event.get("called_from"):
         return Decision("flow", f"started flow {flow_id}", f"called from step {event.get('called_from')}")
     bar = f" >= trigger threshold {threshold:.2f}" if threshold else ""
@@ -158,10 +164,18 @@ def _fallback_decision(event: Mapping[str, Any], said: str, before: Conversation
     return Decision("fallback", f"{what} ({model}, {event.get('latency_ms')} ms)", f"{said} triggers no flow and {where}")
 
 
+def _pattern_kind(flow_id: str) -> str:
+    """A conversation pattern's kind: the knowledge search answers, the others repair."""
+    return "knowledge" if flow_id == "pattern_search" else "repair"
+
+
 def _knowledge(event: Mapping[str, Any]) -> list[str]:
+    """The sources a knowledge answer names (``metadata.knowledge.sources``, or a list under a similar key)."""
     metadata = event.get("metadata") or {}
     for key in _SOURCE_KEYS:
         value = metadata.get(key) if isinstance(metadata, Mapping) else None
+        if isinstance(value, Mapping) and "sources" in value:
+            return [_source_name(item) for item in value.get("sources") or []] or ["nothing relevant enough"]
         if value:
             items = value if isinstance(value, list) else [value]
             return [_source_name(item) for item in items]
@@ -170,5 +184,7 @@ def _knowledge(event: Mapping[str, Any]) -> list[str]:
 
 def _source_name(item: Any) -> str:
     if isinstance(item, Mapping):
+        if item.get("file"):
+            return " > ".join(str(part) for part in (item.get("file"), item.get("heading")) if part)
         return str(item.get("source") or item.get("title") or item.get("id") or item)
     return str(item)

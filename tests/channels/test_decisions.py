@@ -19,6 +19,25 @@ def test_a_knowledge_answer_names_its_sources() -> None:
     assert [(d.kind, d.why) for d in decisions] == [("knowledge", "sources: warranty.md")]
 
 
+def test_a_knowledge_answer_with_file_sources_names_file_and_heading() -> None:
+    found = {"knowledge": {"sources": [{"file": "faq.md", "heading": "Returns > Deadlines"}], "mode": "extractive"}}
+    events = [user("how long do I have to return", "faq"), {"event": "bot", "text": "30 days.", "metadata": found}]
+    assert explain(events, initial_state())[0].why == "sources: faq.md > Returns > Deadlines"
+    empty = {"knowledge": {"sources": [], "mode": "none"}}
+    events = [user("what is the moon made of", "faq"), {"event": "bot", "text": "I don't know.", "metadata": empty}]
+    assert explain(events, initial_state())[0].why == "sources: nothing relevant enough"
+
+
+def test_a_pattern_that_pauses_a_flow_is_a_repair_not_a_digression() -> None:
+    before = replay([{"event": "flow_started", "flow_id": "check_order"}])
+    events = [user("no, I meant 654321", "correction"),
+              {"event": "flow_interrupted", "flow_id": "check_order", "by": "pattern_correction"},
+              {"event": "flow_started", "flow_id": "pattern_correction"}]
+    assert [d.kind for d in explain(events, before)] == ["repair", "repair"]
+    search = [user("what is your warranty", "faq"), {"event": "flow_started", "flow_id": "pattern_search"}]
+    assert explain(search, initial_state())[0].kind == "knowledge"
+
+
 def test_a_repair_pattern_flow_is_named_a_repair() -> None:
     events = [user("no wait, I meant 654321", "correction"), {"event": "flow_started", "flow_id": "pattern_correction"}]
     assert explain(events, initial_state())[0].kind == "repair"
