@@ -67,7 +67,7 @@ from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import events, patterns
 from dialog.flows.builtins import DEFAULT_RESPONSES, RESTART_INTENT, STOP_INTENT
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
-from dialog.flows.model import CollectStep
+from dialog.flows.model import CollectStep, Rejection
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.repair import find_repair
 from dialog.flows.slot_filling import fill_slots
@@ -225,6 +225,11 @@ class DialogueEngine:
                 return False
             return True
         filled = self._preview(turn, parse, requested)
+        rejection = self._rejection(turn, filled) if requested in filled else None
+        if rejection is not None:  # refused before it is set: a rejected value never lands in the tracker
+            self._fill(turn, {name: value for name, value in filled.items() if name != requested}, None)
+            await self._reject(turn, rejection)
+            return False
         self._fill(turn, filled, requested)
         if requested not in filled and trigger is None and is_chitchat(parse, self.config.settings.trigger_threshold):
             await self._run_pattern(turn, patterns.CHITCHAT)  # a reply, then the question again
@@ -289,17 +294,32 @@ class DialogueEngine:
 
     def _passes_rejections(self, turn: Turn, filled: Mapping[str, Any]) -> bool:
         """Whether the open collect would accept the slots this turn fills (nothing is emitted)."""
+        return self._rejection(turn, filled) is None
+
+    def _rejection(self, turn: Turn, filled: Mapping[str, Any]) -> Rejection | None:
+        """The first of the open collect's rejections that refuses the slots this turn fills."""
         top = turn.state.top
         if top is None or top.step_id is None:
-            return True
+            return None
         flow = self.runtime.flow(top.flow_id)
         step = flow.step(top.step_id)
         if not isinstance(step, CollectStep):
-            return True
+            return None
         variables = turn.variables(flow.id, step.id)
         variables["slots"] = {**variables["slots"], **filled}
         where = f"{flow.path or 'flows.yml'}: flow '{flow.id}' step '{step.id}' rejection"
-        return not any(evaluate(rejection.condition, variables, where) for rejection in step.rejections)
+        return next((rejection for rejection in step.rejections if evaluate(rejection.condition, variables, where)), None)
+
+    async def _reject(self, turn: Turn, rejection: Rejection) -> None:
+        """The rejection's message, then a failed attempt (re-ask, or give up)."""
+        top = turn.state.top
+        assert top is not None and top.step_id is not None
+        flow = self.runtime.flow(top.flow_id)
+        step = flow.step(top.step_id)
+        assert isinstance(step, CollectStep)
+        if rejection.utter:
+            turn.say(rejection.utter)
+        failed_attempt(turn, flow, step, top.attempts + 1)
 
     def _is_cancel(self, parse: ParseResult, bar: float = 0.0) -> bool:
         """A cancel intent as sure as a trigger must be (and >= ``bar``): a doubtful "stop" does not end a flow."""

@@ -56,7 +56,7 @@ class Config:
     # with embeddings: answer from TF-IDF alone when that model is this sure (bench/nlu_tried.md)
     fast_path: bool = True
     fast_confidence: float = 0.99  # 0.98 / 0.99 / 0.995 / 0.999 tried on dev: 0.99 >= 0.98 on all four
-    # with embeddings: confidence *= exp(w * (cosine to the intent's nearest example - 1)); 0 = off
+    # with embeddings: confidence *= min(1, exp(w * (cosine to the intent's nearest example - 0.8))); 0 = off
     similarity_weight: float = 1.0  # dialog/nlu/calibration.py; 0 / 1 / 2.5 / 5 / 10 tried on CLINC150 valid
 
     def __post_init__(self) -> None:
