@@ -24,7 +24,7 @@ from typing import Any, Mapping
 from dialog.config.models import BotConfig
 from dialog.flows import patterns
 from dialog.flows.builtins import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
-from dialog.flows.collect_classifier import is_payload
+from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
 from dialog.flows.model import CollectStep
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.state import ConversationState
@@ -83,7 +83,10 @@ def _correction(
         current = flow.steps.index(flow.step(top.step_id))
     except KeyError:
         return None
-    preview = fill_slots(config.domain.slots, parse, state.slots, None, runtime.collected)
+    # "actually, make it zoom" carries its value as an answer would: a mapping limited to
+    # `intent: [inform, ...]` takes it from a correction too
+    as_answer = parse.replace(intent=ANSWER_INTENT) if said_correct else parse
+    preview = fill_slots(config.domain.slots, as_answer, state.slots, None, runtime.collected)
     corrections: dict[str, Any] = {}
     first: CollectStep | None = None
     for step in flow.steps[:current]:
