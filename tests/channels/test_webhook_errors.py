@@ -151,6 +151,7 @@ class BrokenStore:
 def test_a_failing_store_is_a_json_503(make_client) -> None:
     client = make_client(store=BrokenStore())
     response = client.post(WEBHOOK, json={"sender": "u1", "message": "hi"})
-    assert_json_error(response, 503, "unavailable", "is not answering")
+    assert_json_error(response, 503, "unavailable", "store is unavailable")
+    assert "redis://" not in response.text  # the store's URL stays in the server log
     assert_json_error(client.get("/conversations/u1/tracker"), 503, "unavailable")
     assert 'dialog_http_errors_total{status="503"} 2' in client.get("/metrics").text

@@ -33,7 +33,7 @@ def test_init_creates_a_project_that_validates(in_tmp: Path) -> None:
     validated = CliRunner().invoke(cli, ["validate", "mybot"])
     assert validated.exit_code == 0, validated.output
     assert validated.stderr == ""  # not even a warning
-    assert validated.stdout.startswith("mybot: 7 intents, ")
+    assert validated.stdout.startswith("mybot: 12 intents, ")
 
 
 def test_the_new_project_s_story_tests_pass(in_tmp: Path) -> None:
