@@ -215,6 +215,11 @@ def _flow(steps: str) -> str:
             "utter_restart, utter_skip_question",
         ),
         (
+            _flow('- collect: order_id\n  rejections:\n    - if: not (slots.order_id is matching "([0-9")\n      utter: utter_greet'),
+            "bot/flows.yml:6:17: flow 'f': step '0_collect_order_id': invalid regular expression '([0-9' in condition: "
+            "unterminated character set at position 1",
+        ),
+        (
             _flow("- collect: order_id\n  rejections:\n    - if: slots.order_id ==\n      utter: utter_greet"),
             "bot/flows.yml:6:17: flow 'f': step '0_collect_order_id': invalid condition 'slots.order_id ==': unexpected 'end of template'",
         ),
