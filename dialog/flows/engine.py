@@ -237,6 +237,13 @@ class DialogueEngine:
         await self._answer(turn, requested in filled, retrigger=trigger is not None)
         return False
 
+    def fills_open_question(self, state: ConversationState, parse: ParseResult) -> bool:
+        """Whether ``parse`` answers the question the active flow waits on (nothing is emitted)."""
+        requested = state.requested_slot
+        if requested is None:
+            return False
+        return requested in self._preview(Turn(self.runtime, state, ""), parse, requested)
+
     def _preview(self, turn: Turn, parse: ParseResult, requested: str | None) -> dict[str, Any]:
         """The slots this turn fills; a ``from_text`` slot only from a message that reads as an answer."""
         threshold = self.config.settings.trigger_threshold
