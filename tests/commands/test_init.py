@@ -42,7 +42,7 @@ def test_the_new_project_s_story_tests_pass(in_tmp: Path) -> None:
     result = CliRunner().invoke(cli, ["test", "mybot", "--llm", "fake"])
     assert result.exit_code == 0, result.output
     assert "PASS stories.yml::hesitation at a yes/no question asks it again" in result.stdout
-    assert "4 passed in " in result.stdout
+    assert "7 passed in " in result.stdout
 
 
 def test_config_has_the_default_pipeline(in_tmp: Path) -> None:
