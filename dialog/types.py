@@ -18,20 +18,24 @@ __all__ = [
     "Token",
     "TrainingExample",
     "NLU_FALLBACK",
+    "NONSENSE_FEATURE",
     "OUT_OF_SCOPE",
 ]
 
 NLU_FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
+# ParseResult.features key: True when the text is keyboard mashing (dialog/nlu/nonsense.py)
+NONSENSE_FEATURE = "nonsense"
 
 
 @dataclass(frozen=True)
 class Message:
-    """One inbound user message from any channel."""
+    """One inbound user message; ``channel`` names what it came through (``rest``, ``console``)."""
 
     sender_id: str
     text: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class ParseResult:
     tokens: tuple[Token, ...] = ()
     features: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
-    def replace(self, **changes: Any) -> "ParseResult":
+    def replace(self, **changes: Any) -> ParseResult:
         return replace(self, **changes)
 
     def as_json(self) -> dict[str, Any]:

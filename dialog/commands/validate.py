@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from dialog.config import load_bot
-from dialog.config.action_checks import check_action_imports
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError
+from dialog.flows.action_checks import check_action_imports
 
 __all__ = ["command", "summary"]
 

@@ -8,7 +8,8 @@ slot (``dialog/flows/engine.py`` runs the repair pattern):
   trigger threshold (a person asked for is a digression: it needs the digression
   threshold against a valid free-text answer),
 * a question ("what's your phone number?") that carries none of the slot's entities,
-* keyboard mashing (``dialog/nlu/nonsense.py``): never an answer, a failed attempt.
+* keyboard mashing (``features["nonsense"]`` from ``dialog/nlu/nonsense.py``): never
+  an answer, a failed attempt.
 
 A ``from_text`` slot takes only messages that read as answers (``reads_as_answer``):
 the parse is ``inform``, or no repair intent is confident, and the text is neither
@@ -19,9 +20,8 @@ from __future__ import annotations
 
 import re
 
-from dialog.flows.builtins import CORRECT_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
-from dialog.nlu.nonsense import looks_like_nonsense
-from dialog.types import ParseResult
+from dialog.builtin_names import CORRECT_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.types import NONSENSE_FEATURE, ParseResult
 
 __all__ = ["NON_ANSWER_INTENTS", "is_chitchat", "is_nonsense", "looks_like_question", "reads_as_answer"]
 
@@ -41,8 +41,8 @@ def is_payload(parse: ParseResult) -> bool:
 
 
 def is_nonsense(parse: ParseResult) -> bool:
-    """Keyboard mashing; a payload never is."""
-    return not is_payload(parse) and looks_like_nonsense(parse.text)
+    """Keyboard mashing, as the NLU found (``dialog/nlu/nonsense.py``); a payload never is."""
+    return not is_payload(parse) and bool(parse.features.get(NONSENSE_FEATURE))
 
 
 def looks_like_question(text: str) -> bool:

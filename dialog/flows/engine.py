@@ -1,4 +1,4 @@
-"""The dialogue rules of DESIGN §2: what one parsed user turn does to a conversation.
+"""The dialogue rules: what one parsed user turn does to a conversation.
 
 ``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
 text: the NLU is not its business) and returns the new events of the turn.
@@ -60,14 +60,15 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
+from dialog import events
+from dialog.builtin_names import DEFAULT_RESPONSES, RESTART_INTENT, STOP_INTENT
+from dialog.config.flow_model import CollectStep, Rejection
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
-from dialog.flows import events, patterns
-from dialog.flows.builtins import DEFAULT_RESPONSES, RESTART_INTENT, STOP_INTENT
+from dialog.flows import patterns
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
-from dialog.flows.model import CollectStep, Rejection
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.repair import find_repair
 from dialog.flows.slot_filling import fill_slots
@@ -75,21 +76,15 @@ from dialog.flows.stack import ask, cancel_active, cancel_stack
 from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
 from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
+from dialog.protocols import FallbackAnswer
 from dialog.types import ParseResult
 
-__all__ = ["DialogueEngine", "FallbackAnswer", "FallbackFn", "TurnResult"]
+__all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 
 logger = logging.getLogger(__name__)
 
 
-class FallbackAnswer(Protocol):
-    """What ``llm.fallback.LLMFallback.reply`` returns."""
-
-    text: str | None
-    event: dict[str, Any]
-
-
-FallbackFn = Callable[[list[dict[str, Any]], str], Awaitable[FallbackAnswer]]
+FallbackFn = Callable[[Sequence[Mapping[str, Any]], str], Awaitable[FallbackAnswer]]
 
 
 @dataclass(frozen=True)
@@ -143,7 +138,7 @@ class DialogueEngine:
         input_channel: str | None = None,
     ) -> TurnResult:
         """The events one user turn adds to ``stored`` (which is not modified)."""
-        turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata)
+        turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata, input_channel)
         turn.stored, turn.fallback = list(stored), fallback
         self._maybe_start_session(turn)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
@@ -198,9 +193,7 @@ class DialogueEngine:
             return False
         if state.paused:
             return False
-        slots = self.config.domain.slots
         requested = state.requested_slot
-        collected = self.runtime.collected
         bar = self._override_threshold(turn, parse)
         if state.top is not None and self._is_cancel(parse, bar):
             cancel_active(turn, reason=f"intent {parse.intent}", resume=False)

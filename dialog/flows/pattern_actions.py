@@ -9,10 +9,10 @@ on top of the interrupted user flow (``Turn.state.stack[-2]``).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Mapping
 
-from dialog.flows import events
-from dialog.flows.model import CollectStep, Flow
+from dialog import events
+from dialog.config.flow_model import CollectStep, Flow
 from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
 from dialog.types import Button
@@ -64,7 +64,7 @@ async def answer_with_fallback(turn: Turn) -> None:
         turn.say("utter_default")
         return
     text = str(turn.state.latest_message.get("text") or "")
-    answer = await fallback(turn.stored + turn.events, text)
+    answer = await fallback([*turn.stored, *turn.events], text)
     turn.emit(dict(answer.event))
     if answer.text:
         turn.say_text(answer.text, {"llm": True})
@@ -116,7 +116,7 @@ def _skip(turn: Turn) -> None:
 def _repeat(turn: Turn) -> None:
     """The bot messages of the previous turn again, except its last question when the
     interrupted flow is about to ask it anyway."""
-    previous: list[dict[str, Any]] = []
+    previous: list[Mapping[str, Any]] = []
     for event in reversed(turn.stored):
         if event.get("event") == "user":
             if previous:

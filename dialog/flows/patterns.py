@@ -14,7 +14,7 @@ which an overriding flow may keep, drop or surround with its own steps.
 
 from __future__ import annotations
 
-from dialog.flows.model import ActionStep, Flow
+from dialog.config.flow_model import ActionStep, Flow
 
 __all__ = [
     "CANCEL_FLOW",

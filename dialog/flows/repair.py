@@ -21,11 +21,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
 from dialog.flows import patterns
-from dialog.flows.builtins import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
 from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
-from dialog.flows.model import CollectStep
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.state import ConversationState
 from dialog.flows.turn import FlowRuntime

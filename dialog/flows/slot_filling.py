@@ -131,9 +131,8 @@ def _mapped_value(
         elif mapping.type == "from_intent" and (requested or free_flag):
             if mapping.intent or requested:
                 return mapping.value, []
-        elif mapping.type == "from_text" and requested and parse.text:
-            if reads_as_answer is None or reads_as_answer(parse):
-                return parse.text, []
+        elif mapping.type == "from_text" and requested and parse.text and (reads_as_answer is None or reads_as_answer(parse)):
+            return parse.text, []
     return INVALID, []
 
 
@@ -151,7 +150,7 @@ def fill_slots(
     collected = set(collected)
     updates: dict[str, Any] = {}
     taken: set[tuple[str, int, int]] = set()
-    order = ([requested_slot] if requested_slot in slots else []) + [n for n in slots if n != requested_slot]
+    order = ([requested_slot] if requested_slot is not None and requested_slot in slots else []) + [n for n in slots if n != requested_slot]
     for name in order:
         slot = slots[name]
         requested = name == requested_slot

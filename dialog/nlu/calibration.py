@@ -55,7 +55,7 @@ class ClassVectors:
     weight: float = 1.0
 
     @classmethod
-    def fit(cls, embeddings: Any, labels: Sequence[str], classes: Sequence[str], weight: float) -> "ClassVectors":
+    def fit(cls, embeddings: Any, labels: Sequence[str], classes: Sequence[str], weight: float) -> ClassVectors:
         import numpy as np
 
         matrix = np.asarray(embeddings, dtype=np.float32)

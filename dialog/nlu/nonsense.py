@@ -6,7 +6,8 @@ the bundled MiniLM vocabulary ("nguyen" -> ng ##uy ##en, 2 letters a piece);
 mashing falls apart into single letters ("qwpoe" -> q ##w ##po ##e). A text is
 nonsense when its letter words average fewer than ``MIN_LETTERS_PER_PIECE``
 letters a piece. The vocabulary is read from the bundled model's tokenizer.json
-without unpacking the model, once per process.
+without unpacking the model, once per process. ``NLUPipeline.parse`` sets the
+result as ``features["nonsense"]``; the dialogue engine reads only that.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import re
 import zipfile
 from functools import lru_cache
 
-__all__ = ["MIN_LETTERS_PER_PIECE", "looks_like_nonsense", "wordpieces"]
+from dialog.types import NONSENSE_FEATURE, ParseResult
+
+__all__ = ["MIN_LETTERS_PER_PIECE", "looks_like_nonsense", "with_nonsense_flag", "wordpieces"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,3 +71,8 @@ def looks_like_nonsense(text: str) -> bool:
         return False
     pieces = sum(len(wordpieces(word, vocabulary)) for word in words)
     return letters / pieces < MIN_LETTERS_PER_PIECE
+
+
+def with_nonsense_flag(result: ParseResult) -> ParseResult:
+    """``result`` with ``features[NONSENSE_FEATURE]`` set, for the dialogue engine to read."""
+    return result.replace(features={**result.features, NONSENSE_FEATURE: looks_like_nonsense(result.text)})

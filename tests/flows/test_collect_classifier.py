@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from dialog.flows.collect_classifier import is_chitchat, looks_like_question, reads_as_answer
+from dialog.nlu.nonsense import with_nonsense_flag
 from dialog.types import Entity, ParseResult
 
 
 def _parse(text: str, intent: str | None = None, confidence: float = 0.9, entities: tuple[Entity, ...] = ()) -> ParseResult:
-    return ParseResult(text, intent, confidence, entities)
+    """A parse as the NLU pipeline gives it, with its nonsense flag."""
+    return with_nonsense_flag(ParseResult(text, intent, confidence, entities))
 
 
 @pytest.mark.parametrize(

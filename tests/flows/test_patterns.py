@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from dialog.config.flow_model import END, ActionStep, Branch, CollectStep, Flow, Rejection, Trigger
 from dialog.config.models import BotConfig, ResponseVariation
 from dialog.flows import patterns
-from dialog.flows.model import END, ActionStep, Branch, CollectStep, Flow, Rejection, Trigger
-from dialog.types import IntentScore, ParseResult
+from dialog.types import NONSENSE_FEATURE, IntentScore, ParseResult
 from tests.flows.test_engine import Convo, make_config
 
 ASK = "What is your order number?"
@@ -23,6 +23,11 @@ def _send(convo: Convo, parse: ParseResult) -> list[str]:
     convo.events.extend(convo.last.events)
     convo.clock.now += 1
     return [event["text"] for event in convo.last.bot_events()]
+
+
+def _nonsense(text: str) -> ParseResult:
+    """What the NLU makes of keyboard mashing (``dialog/nlu/nonsense.py`` sets the flag)."""
+    return ParseResult(text, "nlu_fallback", 0.0, features={NONSENSE_FEATURE: True})
 
 
 def _with(config: BotConfig, flows: dict[str, Flow] | None = None, drop: tuple[str, ...] = (), **responses: str) -> BotConfig:
@@ -120,7 +125,7 @@ def test_a_from_text_slot_does_not_take_a_question_or_nonsense(config: BotConfig
     convo.send("get_email")
     convo.send(None, "what is this for?", confidence=0.2)
     assert convo.state.slots["email"] is None
-    assert convo.send(None, "asdkj qwpoe zzxv", confidence=0.0) == ["Your email?"]
+    assert _send(convo, _nonsense("asdkj qwpoe zzxv")) == ["Your email?"]
     assert convo.state.slots["email"] is None and convo.state.top.attempts == 1
     convo.send("inform", "bob@example.com")
     assert convo.state.slots["email"] == "bob@example.com"
@@ -128,7 +133,7 @@ def test_a_from_text_slot_does_not_take_a_question_or_nonsense(config: BotConfig
 
 def test_nonsense_with_nothing_going_on_asks_to_rephrase_without_the_llm(config: BotConfig) -> None:
     convo = Convo(config)
-    assert convo.send("nlu_fallback", "qwpoe zzxv hjkl", confidence=0.0) == ["Sorry, I didn't understand that. Could you say it in other words?"]
+    assert _send(convo, _nonsense("qwpoe zzxv hjkl")) == ["Sorry, I didn't understand that. Could you say it in other words?"]
     assert not convo.last.fallback
 
 
@@ -198,7 +203,7 @@ SITUATIONS: dict[str, Any] = {
     patterns.CANCEL_FLOW: lambda c: (c.send("cancel_order"), c.send("cancel", "stop"))[1],
     patterns.CHITCHAT: lambda c: (c.send("cancel_order"), c.send("out_of_scope", "tell me a joke"))[1],
     patterns.CLARIFICATION: _clarify,
-    patterns.CANNOT_HANDLE: lambda c: c.send(None, "qwpoe zzxv hjkl", confidence=0.0),
+    patterns.CANNOT_HANDLE: lambda c: _send(c, _nonsense("qwpoe zzxv hjkl")),
     patterns.SKIP_QUESTION: lambda c: (c.send("cancel_order"), c.send("skip", "skip"))[1],
     patterns.REPEAT_BOT_MESSAGES: lambda c: c.send("repeat", "say again"),
     patterns.HUMAN_HANDOFF: lambda c: c.send("human_handoff", "a person please"),

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 __all__ = [
     "BUILTIN_ACTIONS",
+    "BUILTIN_INTENTS",
     "CORRECT_INTENT",
     "DEFAULT_RESPONSES",
     "HANDOFF_INTENT",
     "OUT_OF_SCOPE_INTENT",
     "REPEAT_INTENT",
     "RESTART_INTENT",
+    "SESSION_START_INTENT",
     "SKIP_INTENT",
     "STOP_INTENT",
 ]
@@ -54,6 +56,9 @@ DEFAULT_RESPONSES: dict[str, str] = {
 
 RESTART_INTENT = "restart"  # the payload /restart
 STOP_INTENT = "stop"  # the payload /stop
+SESSION_START_INTENT = "session_start"  # the payload /session_start
+# intents every bot understands as payloads, declared or not
+BUILTIN_INTENTS = (RESTART_INTENT, STOP_INTENT, SESSION_START_INTENT)
 
 # intents the repair patterns react to (the shipped bots and `dialog init` train them)
 REPEAT_INTENT = "repeat"  # "can you repeat that?"
