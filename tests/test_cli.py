@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from click.testing import CliRunner
 
 from dialog.cli import SUBCOMMANDS, cli
@@ -33,9 +36,6 @@ def test_every_subcommand_is_registered_with_a_summary() -> None:
 
 def test_commands_resolve_in_a_process_that_never_imported_importlib_util() -> None:
     """A fresh ``pip install .`` venv has no .pth file importing it for us: every command crashed there."""
-    import subprocess
-    import sys
-
     code = (
         "import sys, importlib\n"
         "sys.modules.pop('importlib.util', None); del importlib.util\n"
