@@ -70,7 +70,7 @@ def release_process() -> None:
     if multiprocess_enabled():
         from prometheus_client.multiprocess import mark_process_dead
 
-        mark_process_dead(os.getpid())
+        mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]  # prometheus-client leaves it unannotated
 
 
 class Metrics:
@@ -118,7 +118,7 @@ class Metrics:
         from prometheus_client.multiprocess import MultiProcessCollector
 
         combined = CollectorRegistry()
-        MultiProcessCollector(combined)
+        MultiProcessCollector(combined)  # type: ignore[no-untyped-call]  # registers itself; unannotated
         return generate_latest(combined).decode("utf-8")
 
 

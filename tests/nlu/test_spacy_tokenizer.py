@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from dialog.errors import ComponentError
-from dialog.nlu.component import ComponentContext
 from dialog.nlu import spacy_tokenizer
+from dialog.nlu.component import ComponentContext
 from dialog.nlu.spacy_tokenizer import SpacyTokenizer
 from dialog.types import ParseResult
 
