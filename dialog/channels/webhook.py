@@ -34,6 +34,7 @@ from dialog.channels.turn_log import TurnLog
 from dialog.channels.turns import TurnRunner
 from dialog.channels.web_pages import STATIC_PREFIX, WebPages
 from dialog.config.models import BotConfig, Settings
+from dialog.metrics import activate, release_process
 from dialog.reload import BotReloader, BotSwitch
 
 __all__ = ["create_app"]
@@ -73,6 +74,7 @@ def create_app(
         bot = BotSwitch(bot)
         reloader = BotReloader(bot, bot.config.root, reload, log.publish if log else None, reload_interval_s)
     metrics = ServerMetrics()
+    activate(metrics)  # repair patterns and knowledge answers count here too
     turns = TurnRunner(bot, metrics, log)
     delivery = (
         CallbackDelivery(settings.callback_url, transport=callback_transport, first_backoff_s=callback_backoff_s)
@@ -106,6 +108,7 @@ def create_app(
             if delivery is not None:
                 await delivery.close()
             await bot.close()
+            release_process()
 
     middleware = [Middleware(MetricsMiddleware, metrics=metrics)]
     if settings.cors_origins:
