@@ -372,9 +372,15 @@ def test_builtin_and_templated_payloads_are_fine(bot) -> None:
     assert len(bot.load().domain.responses["utter_greet"][0].buttons) == 2
 
 
-def test_an_unquoted_yes_title_gets_a_quoting_hint(bot) -> None:
-    bot.write("domain.yml", "intents: [greet]\nresponses:\n  utter_greet:\n    - buttons: [{title: Yes, payload: /greet}]\n")
+def test_an_unquoted_yes_title_is_text_as_in_rasa_s_yaml_1_2(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nresponses:\n  utter_greet:\n    - text: No\n      buttons: [{title: Yes, payload: /greet}]\n")
+    response = bot.load().domain.responses["utter_greet"][0]
+    assert (response.text, response.buttons[0].title) == ("No", "Yes")
+
+
+def test_an_unquoted_true_title_gets_a_quoting_hint(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nresponses:\n  utter_greet:\n    - buttons: [{title: true, payload: /greet}]\n")
     assert bot.problems() == [
         "bot/domain.yml:4:25: response 'utter_greet' button: 'title' must be a string or an integer or a number, got a boolean "
-        "(true); quote it to keep it as text (YAML reads yes/no/on/off as booleans)"
+        "(true); quote it to keep it as text (YAML reads true/false as booleans)"
     ]
