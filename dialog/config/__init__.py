@@ -27,6 +27,7 @@ from dialog.config.flows import parse_flows
 from dialog.config.models import BotConfig, Settings
 from dialog.config.nlu_data import parse_nlu
 from dialog.config.rasa_dialogue import flows_from_rules_and_stories
+from dialog.config.rasa_intents import with_rasa_intents
 from dialog.config.schema import Reporter
 from dialog.config.settings import parse_settings
 from dialog.errors import ConfigError, Problem
@@ -56,6 +57,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
         documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "", action_server=endpoints.action_endpoint is not None
     )
     nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
+    domain = with_rasa_intents(domain, nlu_sources.intent_marks)
     flows, flow_sources = parse_flows(documents["flows"], reporter)
     settings = _with_endpoints(parse_settings(documents["config"], reporter, root), endpoints, documents["config"])
     if all_read:

@@ -19,11 +19,22 @@ Step = tuple[dict[str, Any], Mark]  # e.g. ({"action": "utter_greet"}, where it 
 
 
 def flow_document(
-    source: Document, flow_id: str, description: str, intents: Iterable[str], trigger_mark: Mark, steps: list[Step], mark: Mark
+    source: Document,
+    flow_id: str,
+    description: str,
+    intents: Iterable[str],
+    trigger_mark: Mark,
+    steps: list[Step],
+    mark: Mark,
+    persisted_slots: Iterable[str] = (),
 ) -> Document:
-    """A flows file with one flow triggered by ``intents``, read from ``source``'s lines."""
+    """A flows file with one flow triggered by ``intents``, read from ``source``'s lines;
+    ``persisted_slots`` keep their values when the flow ends."""
     step_list = _located_list([_located(values, step_mark) for values, step_mark in steps], mark)
-    flow = _located({"description": description, "nlu_trigger": _located_list(list(intents), trigger_mark), "steps": step_list}, mark)
+    values: dict[str, Any] = {"description": description, "nlu_trigger": _located_list(list(intents), trigger_mark), "steps": step_list}
+    if persisted_slots:
+        values["persisted_slots"] = _located_list(list(persisted_slots), mark)
+    flow = _located(values, mark)
     return Document(source.path, _located({"flows": _located({flow_id: flow}, mark)}, mark), source.lines)
 
 

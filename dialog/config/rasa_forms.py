@@ -8,7 +8,7 @@ The form's rules and stories say when it starts and what follows it:
 
 The flow ``form_<name>`` collects ``required_slots`` in order, asking with
 ``utter_ask_<form>_<slot>`` when the domain has it, else ``utter_ask_<slot>``, as Rasa
-does, then runs those actions. A rule or story that mentions a form is used for that
+does, then runs those actions. Its slots keep their values after it ends, as in Rasa. A rule or story that mentions a form is used for that
 alone: what it does inside the form (interruptions, ``action_deactivate_loop``) is
 done here by digressions and cancel intents. ``validate_<form>`` is not called; a
 warning says to write ``rejections`` on the collect steps instead.
@@ -24,7 +24,9 @@ from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, name_a
 from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 
-__all__ = ["RasaForms"]
+__all__ = ["FORM_FLOW_PREFIX", "RasaForms"]
+
+FORM_FLOW_PREFIX = "form_"  # the flow of form X is form_X; a Rasa story's `action: X` is its turn
 
 _NOT_AFTER = {"action_listen", "action_deactivate_loop"}
 
@@ -132,14 +134,15 @@ class RasaForms:
             # Every value points at the form in domain.yml: its triggers and closing actions
             # come from rules and stories in other files.
             steps += [({"action": action}, form.mark) for action in form.after]
-            flow_id = f"form_{name}"
+            flow_id = f"{FORM_FLOW_PREFIX}{name}"
             told = f"form '{name}' runs as the flow {flow_id}: collect {', '.join(form.required_slots)}"
             told += f", then {', '.join(form.after)}" if form.after else ""
             told += f"; started by {', '.join(form.triggers)}"
             if f"validate_{name}" in self._validators:
                 told += f"; validate_{name} is not called: write rejections on the collect steps instead"
             report.warn(form.mark, told)
-            yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark)
+            # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
+            yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
 
 
 def _required_slots(form: Any) -> list[str]:

@@ -8,6 +8,7 @@ Forms accepted (whitespace around the payload is ignored):
   objects is accepted too
 * ``/inform@0.8{...}`` - an explicit confidence
 * ``/restart``, ``/stop``, ``/session_start`` - built-in intents, always payloads
+* ``/affirm"`` - a stray trailing quote (a typo Rasa accepts) is dropped
 
 Decision on bad input: a payload whose JSON does not parse (or is not an object
 or list of objects), or whose intent is not one of the bot's intents, is *not*
@@ -25,7 +26,7 @@ from typing import Any, Collection
 
 from dialog.types import Entity, IntentScore, ParseResult
 
-__all__ = ["BUILTIN_INTENTS", "parse_payload"]
+__all__ = ["BUILTIN_INTENTS", "parse_payload", "without_stray_quote"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | Non
     ``intents`` are the bot's intents; when empty, any intent name is accepted.
     """
     stripped = text.strip()
-    match = _PAYLOAD.fullmatch(stripped)
+    match = _PAYLOAD.fullmatch(stripped) or _PAYLOAD.fullmatch(without_stray_quote(stripped))
     if match is None:
         return None
     intent = match.group("intent")
@@ -69,6 +70,15 @@ def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | Non
         entities=entities,
         ranking=(IntentScore(intent, confidence),),
     )
+
+
+def without_stray_quote(payload: str) -> str:
+    """``/affirm`` for ``/affirm"``: Rasa projects' buttons carry such typos and Rasa accepts
+    them. A quote is stray when the payload has an odd number of that quote."""
+    for quote in "\"'":
+        if payload.endswith(quote) and payload.count(quote) % 2 == 1:
+            return payload[:-1]
+    return payload
 
 
 def _entities(source: str, start: int, end: int) -> tuple[Entity, ...] | None:

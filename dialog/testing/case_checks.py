@@ -28,7 +28,7 @@ def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
     return {
         "utter": ("response", responses),
         "bot_uttered": ("response", responses),
-        "action": ("action or response", responses | set(config.domain.actions) | set(BUILTIN_ACTIONS)),
+        "action": ("action or response", responses | set(config.domain.actions) | set(config.domain.forms) | set(BUILTIN_ACTIONS)),
         "intent": ("intent", intents),
         "slot_was_set": ("slot", slots),
         "slot_was_not_set": ("slot", slots),

@@ -13,7 +13,9 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   anything (useful for LLM turns, whose text is not compared).
 * ``action: NAME`` (Rasa stories) must appear in the turn's actions and responses
   in order, but others may come between: a flow may run more per turn than a Rasa
-  policy did, and Rasa stories run unchanged.
+  policy did, and Rasa stories run unchanged. A Rasa form's name counts as run in a
+  turn where its flow (``form_NAME``) does something, before that flow's actions:
+  Rasa's story writes ``action: my_form`` where the form asks or finishes.
 * ``slot_was_set: NAME`` holds if the slot has a value after the turn or this turn
   set it to a value; ``slot_was_set: {NAME: VALUE}`` if it equals VALUE after the turn
   or this turn set it to VALUE (so a slot that a finished flow reset still counts).
@@ -37,6 +39,7 @@ import json
 import re
 from typing import Any
 
+from dialog.config.rasa_forms import FORM_FLOW_PREFIX
 from dialog.testing.results import BotMessage, Failure, Turn
 from dialog.testing.stories import ANY_VALUE, Step
 
@@ -214,6 +217,9 @@ def _action_names(turn: Turn) -> list[str]:
     previous_action = ""
     for event in turn.events:
         kind = event.get("event")
+        form = _form_of(event)
+        if form and form not in names:
+            names.append(form)
         if kind == "action":
             previous_action = str(event.get("name") or "")
             names.append(previous_action)
@@ -223,6 +229,12 @@ def _action_names(turn: Turn) -> list[str]:
                 names.append(name)
             previous_action = ""
     return names
+
+
+def _form_of(event: dict[str, Any]) -> str:
+    """The Rasa form whose flow this event belongs to ("" for any other flow or event)."""
+    flow_id = str(event.get("flow_id") or "")
+    return flow_id[len(FORM_FLOW_PREFIX) :] if flow_id.startswith(FORM_FLOW_PREFIX) else ""
 
 
 def _slot_set_values(turn: Turn, name: str) -> list[Any]:

@@ -314,10 +314,15 @@ def test_templates_may_use_loops_and_the_allowed_names(bot) -> None:
     assert bot.load().domain.responses["utter_greet"][0].text.startswith("{% for")
 
 
-def test_rasa_placeholder_gets_a_hint(bot) -> None:
+def test_a_rasa_placeholder_of_a_slot_is_filled_without_a_warning(bot) -> None:
     bot.write("domain.yml", "intents: [greet]\nslots:\n  name: {type: text}\nresponses:\n  utter_greet:\n    - text: Hi {name}!\n")
+    assert bot.load().warnings == ()
+
+
+def test_a_rasa_placeholder_that_names_no_slot_is_a_warning(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nslots:\n  name: {type: text}\nresponses:\n  utter_greet:\n    - text: Hi {nmae}!\n")
     assert bot.load().warnings == (
-        "bot/domain.yml:6:13: response 'utter_greet': '{name}' is Rasa's placeholder syntax and is shown as is; write '{{ slots.name }}'",
+        "bot/domain.yml:6:13: response 'utter_greet': '{nmae}' names no slot, so it is shown as is (did you mean 'name'?)",
     )
 
 
