@@ -28,6 +28,7 @@ from dialog.config.models import BotConfig, Settings
 from dialog.config.nlu_data import parse_nlu
 from dialog.config.rasa_dialogue import flows_from_rules_and_stories
 from dialog.config.rasa_intents import with_rasa_intents
+from dialog.config.rasa_retrieval import responses_documents
 from dialog.config.schema import Reporter
 from dialog.config.settings import parse_settings
 from dialog.errors import ConfigError, Problem
@@ -49,6 +50,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config", "endpoints")}
     for document in load_documents(find_sources(root, "data"), reporter):  # a Rasa project's data/ folder
         documents["flows" if isinstance(document.data, dict) and "flows" in document.data else "nlu"].append(document)
+    documents["domain"].extend(responses_documents(documents["nlu"]))  # Rasa allows responses in data/ files
     documents["flows"].extend(flows_from_rules_and_stories(documents["nlu"], documents["domain"], reporter))
     # A file that did not parse, or is not a mapping, would make the cross-file checks echo it.
     all_read = not reporter.problems and all(isinstance(d.data, dict) for docs in documents.values() for d in docs)

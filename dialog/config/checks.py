@@ -74,10 +74,8 @@ def _check_payload(report: FileReport, mark: Mark, what: str, payload: str, doma
     if fixed is None:
         return  # rendered per conversation; its template was checked above
     parsed = parse_payload(fixed)
-    if parsed is None and without_stray_quote(fixed) != fixed:
-        parsed = parse_payload(without_stray_quote(fixed))
-        if parsed is not None:  # Rasa accepts it as written; say how it is read here
-            report.warn(mark, f"{what}: button payload {payload!r} ends in a stray quote; it is read as {without_stray_quote(fixed)!r}")
+    if parsed is not None and without_stray_quote(fixed.strip()) != fixed.strip():  # a typo Rasa lets through
+        report.warn(mark, f"{what}: button payload {payload!r} ends in a stray quote; it is read as {without_stray_quote(fixed.strip())!r}")
     if parsed is None:
         report.error(mark, f"{what}: button payload {payload!r} is malformed; write /intent or /intent{{\"entity\": \"value\"}}")
         return

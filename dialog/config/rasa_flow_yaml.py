@@ -27,13 +27,16 @@ def flow_document(
     steps: list[Step],
     mark: Mark,
     persisted_slots: Iterable[str] = (),
+    guard: str | None = None,
 ) -> Document:
     """A flows file with one flow triggered by ``intents``, read from ``source``'s lines;
-    ``persisted_slots`` keep their values when the flow ends."""
+    ``persisted_slots`` keep their values when the flow ends; ``guard`` is its ``if``."""
     step_list = _located_list([_located(values, step_mark) for values, step_mark in steps], mark)
     values: dict[str, Any] = {"description": description, "nlu_trigger": _located_list(list(intents), trigger_mark), "steps": step_list}
     if persisted_slots:
         values["persisted_slots"] = _located_list(list(persisted_slots), mark)
+    if guard is not None:
+        values["if"] = guard
     flow = _located(values, mark)
     return Document(source.path, _located({"flows": _located({flow_id: flow}, mark)}, mark), source.lines)
 

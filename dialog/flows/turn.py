@@ -96,7 +96,7 @@ class Turn:
             "slots": dict(self.state.slots),
             "latest_message": dict(self.state.latest_message),
             "sender_id": self.sender_id,
-            "context": {"flow_id": flow_id, "step_id": step_id, "sender_id": self.sender_id},
+            "context": {"flow_id": flow_id, "step_id": step_id, "sender_id": self.sender_id, "latest_action": self.state.latest_action},
         }
 
     def say(self, response: str, channel: str | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Forms accepted (whitespace around the payload is ignored):
 
-* ``/greet`` - intent ``greet``, confidence 1.0
+* ``/greet`` - intent ``greet``, confidence 1.0 (``/faq/ask_name``: a retrieval sub-intent)
 * ``/inform{"order_id": "123456"}`` - plus entity ``order_id``; a list value gives
   one entity per item; a JSON list of ``{"entity", "value", "role", "group"}``
   objects is accepted too
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 BUILTIN_INTENTS = ("restart", "stop", "session_start")
 
 _PAYLOAD = re.compile(
-    r"/(?P<intent>[^\s{@/]+)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",
+    r"/(?P<intent>[^\s{@/][^\s{@]*)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",
     re.DOTALL,
 )
 
@@ -43,8 +43,8 @@ def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | Non
 
     ``intents`` are the bot's intents; when empty, any intent name is accepted.
     """
-    stripped = text.strip()
-    match = _PAYLOAD.fullmatch(stripped) or _PAYLOAD.fullmatch(without_stray_quote(stripped))
+    stripped = without_stray_quote(text.strip())
+    match = _PAYLOAD.fullmatch(stripped)
     if match is None:
         return None
     intent = match.group("intent")

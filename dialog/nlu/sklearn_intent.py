@@ -267,9 +267,15 @@ def _softmax(scores: Any, temperature: float, n_classes: int) -> Any:
 
 
 def _fit_svm(C: float, features: Any, labels: Sequence[str]) -> Any:
+    """A linear SVM; many intents with few examples each (a Rasa FAQ bot's retrieval
+    sub-intents) make sklearn guess "regression?", which they are not: that warning is muted."""
+    import warnings
+
     from sklearn.svm import LinearSVC
 
-    return LinearSVC(C=C).fit(features, labels)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%", category=UserWarning)
+        return LinearSVC(C=C).fit(features, labels)
 
 
 def _fit_temperature(C: float, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:

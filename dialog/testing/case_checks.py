@@ -22,6 +22,7 @@ __all__ = ["check_cases"]
 def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
     """Step kind -> (what it names, the names that exist)."""
     responses = set(config.domain.responses) | set(DEFAULT_RESPONSES)
+    responses |= {name.partition("/")[0] for name in responses if "/" in name}  # utter_faq of utter_faq/ask_name
     intents = set(config.domain.intents) | set(config.nlu.intents) | {NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop"}
     slots = set(config.domain.slots) | {"requested_slot"}
     flows = set(config.flows)

@@ -22,7 +22,9 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   Rasa's ``requested_slot`` is the slot the active flow is asking for.
   ``slot_was_not_set`` is the exact opposite of each. Values compare with ``==`` or,
   failing that, as strings (``order_id: 234567`` matches the text ``"234567"``).
-* ``intent: NAME`` is the parse of the turn's user message; ``entity`` (from Rasa
+* ``intent: NAME`` is the parse of the turn's user message (``faq`` holds for a
+  retrieval sub-intent ``faq/ask_name``, and ``action: utter_faq`` for its response
+  ``utter_faq/ask_name``, as Rasa's ResponseSelector reports them); ``entity`` (from Rasa
   annotations) must be among its entities with the same type, and either the same
   value or the annotated text as its span (so ``[earbuds](product)`` holds when a
   synonym turned the value into "wireless headphones").
@@ -40,6 +42,7 @@ import re
 from typing import Any
 
 from dialog.config.rasa_forms import FORM_FLOW_PREFIX
+from dialog.config.rasa_intents import retrieval_base
 from dialog.testing.results import BotMessage, Failure, Turn
 from dialog.testing.stories import ANY_VALUE, Step
 
@@ -138,7 +141,7 @@ class TurnChecker:
     def _check_action(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
         names = _action_names(turn)
         for index in range(self._action_cursor, len(names)):
-            if names[index] == step.value:
+            if names[index] == step.value or retrieval_base(names[index]) == step.value:
                 self._action_cursor = index + 1
                 return None
         ran = ", ".join(names[self._action_cursor :]) or "nothing more"
@@ -167,7 +170,7 @@ class TurnChecker:
         return (f"a bot message with {want}", f"bot said: {_list_messages(turn.bot_messages)}", "")
 
     def _check_intent(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
-        if turn.intent == step.value:
+        if turn.intent == step.value or retrieval_base(turn.intent or "") == step.value:
             return None
         return (f"intent {step.value}", f"intent {turn.intent} ({turn.confidence:.2f})", "")
 

@@ -57,8 +57,8 @@ def test_each_rasa_component_says_what_it_became(bot) -> None:
         "(a CRF for entities and a linear classifier on TF-IDF and sentence vectors for intents); Rasa-only options not used: epochs"
     ) in warnings
     assert (
-        "bot/config.yml:14:11: config: Rasa component 'ResponseSelector' is ignored: retrieval intents are not supported; "
-        "give each its own intent and flow"
+        "bot/config.yml:14:11: config: Rasa component 'ResponseSelector' is not needed: the intent classifier learns each "
+        "retrieval sub-intent (faq/ask_name) as an intent; Rasa-only options not used: epochs"
     ) in warnings
     assert (
         "bot/config.yml:16:11: config: Rasa component 'FallbackClassifier' is not needed: sklearn_intent's `threshold` does its job: "
