@@ -132,7 +132,7 @@ def test_nlu_problem(nlu_bot, nlu: str, problem: str) -> None:
     assert problem in nlu_bot.problems()
 
 
-def test_rasa_responses_in_nlu_data_and_empty_intents_are_warnings(nlu_bot) -> None:
+def test_rasa_responses_in_nlu_data_are_the_domain_s_and_empty_intents_are_warnings(nlu_bot) -> None:
     nlu_bot.write(
         "nlu.yml",
         """\
@@ -145,11 +145,13 @@ def test_rasa_responses_in_nlu_data_and_empty_intents_are_warnings(nlu_bot) -> N
           utter_greet: [{text: hi}]
         """,
     )
-    assert nlu_bot.load().warnings == (
+    config = nlu_bot.load()
+    assert config.warnings == (
         "bot/domain.yml:2:18: intent 'check_order_status' has no examples in the NLU data; only a button payload '/check_order_status' can reach it",
         "bot/domain.yml:2:38: intent 'buy' has no examples in the NLU data; only a button payload '/buy' can reach it",
-        "bot/nlu.yml:6:1: 'responses' in NLU file is accepted but ignored: put responses in domain.yml",
     )
+    assert config.domain.responses["utter_greet"][0].text == "hi"
+    assert config.domain.responses["utter_greet"][0].mark == ("bot/nlu.yml", 7, 17)
 
 
 def test_conflicting_synonyms_and_duplicate_examples_are_warnings(nlu_bot) -> None:
