@@ -24,7 +24,7 @@ _MAPPING_KEYS = {
 _MAPPING_IGNORED = {"conditions": "form conditions (active_loop, requested_slot) do not apply to flows"}
 # Rasa mapping types that have no effect here: accepted, dropped, with a warning.
 _DROPPED_MAPPINGS = {
-    "from_trigger_intent": "it fills a slot when a form starts; forms are not run here",
+    "from_trigger_intent": "a form's flow does not fill slots from the intent that started it; set the slot with a set_slots step in a flow",
     "from_llm": "slots are filled by NLU entities and intents here, not by an LLM",
 }
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {

@@ -6,9 +6,10 @@ The form's rules and stories say when it starts and what follows it:
   ``- active_loop: restaurant_form``) triggers it;
 - the actions after ``- active_loop: null`` (Rasa's "submit" rule) end it.
 
-The flow ``form_<name>`` collects ``required_slots`` in order, asking with
-``utter_ask_<form>_<slot>`` when the domain has it, else ``utter_ask_<slot>``, as Rasa
-does, then runs those actions. Its slots keep their values after it ends, as in Rasa. A rule or story that mentions a form is used for that
+The flow ``form_<name>`` collects ``required_slots`` in order, asking with the first
+of ``action_ask_<form>_<slot>`` (a custom action, e.g. on the action server),
+``utter_ask_<form>_<slot>``, ``action_ask_<slot>`` and ``utter_ask_<slot>`` the domain
+has, as Rasa does, then runs those actions. Its slots keep their values after it ends, as in Rasa. A rule or story that mentions a form is used for that
 alone: what it does inside the form (interruptions, ``action_deactivate_loop``) is
 done here by digressions and cancel intents. ``validate_<form>`` is not called; a
 warning says to write ``rejections`` on the collect steps instead.
@@ -48,6 +49,7 @@ class RasaForms:
     def __init__(self, domain_documents: list[Document]) -> None:
         self.forms: dict[str, _Form] = {}
         self._validators: set[str] = set()
+        self._actions: set[str] = set()
         self._responses: set[str] = set()
         self.answer_intents: set[str] = set()  # intents that answer a running form in some story
         for document in domain_documents:
@@ -60,6 +62,7 @@ class RasaForms:
             # parse_domain reports a malformed actions or responses section; here it names nothing
             actions = data.get("actions")
             self._validators.update(str(action) for action in _names(actions) if str(action).startswith("validate_"))
+            self._actions.update(str(action) for action in _names(actions))
             self._responses.update(str(name) for name in _names(data.get("responses")))
 
     def mentions(self, item: LocatedMap) -> bool:
@@ -128,8 +131,8 @@ class RasaForms:
             steps: list[Step] = []
             for slot in form.required_slots:
                 collect: dict[str, Any] = {"collect": slot}
-                if f"utter_ask_{name}_{slot}" in self._responses:
-                    collect["utter"] = f"utter_ask_{name}_{slot}"
+                if self._question(name, slot) != f"utter_ask_{slot}":
+                    collect["utter"] = self._question(name, slot)
                 steps.append((collect, form.mark))
             # Every value points at the form in domain.yml: its triggers and closing actions
             # come from rules and stories in other files.
@@ -143,6 +146,16 @@ class RasaForms:
             report.warn(form.mark, told)
             # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
             yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
+
+
+    def _question(self, form: str, slot: str) -> str:
+        """What asks for ``slot``, searched in Rasa's order: a custom action or a response for
+        this form, then for any form (the collect step's default when none exists)."""
+        for name, known in ((f"action_ask_{form}_{slot}", self._actions), (f"utter_ask_{form}_{slot}", self._responses),
+                            (f"action_ask_{slot}", self._actions)):
+            if name in known:
+                return name
+        return f"utter_ask_{slot}"
 
 
 def _required_slots(form: Any) -> list[str]:

@@ -56,7 +56,7 @@ from dialog.flows.model import CollectStep
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active
 from dialog.flows.state import ConversationState, replay, replay_from
-from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
+from dialog.flows.steps import failed_attempt, restart, run_flows, run_pending_asks, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
 from dialog.types import ParseResult
 
@@ -128,6 +128,7 @@ class DialogueEngine:
         self._maybe_start_session(turn)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         used_fallback = await self._respond(turn, parse)
+        await run_pending_asks(turn)
         if used_fallback:
             await self._fallback(turn, list(stored), parse.text, fallback)
         self._remember(sender_id, len(stored) + len(turn.events), turn.events, turn.state)

@@ -23,7 +23,7 @@ from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
 from dialog.flows.turn import Turn, evaluate
 
-__all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]
+__all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "run_pending_asks", "start_flow"]
 
 logger = logging.getLogger(__name__)
 
@@ -201,6 +201,12 @@ async def run_custom_action(turn: Turn, name: str) -> bool:
     for message in result.messages:
         turn.emit(events.bot(message.text, turn.now(), None, message.buttons, message.image, message.custom))
     return True
+
+
+async def run_pending_asks(turn: Turn) -> None:
+    """Run the custom actions that ask a collect step's question (see ``stack.ask``)."""
+    while turn.pending_asks:
+        await run_custom_action(turn, turn.pending_asks.pop(0))
 
 
 def _checked_slots(turn: Turn, action: str, slots: dict[str, Any] | Any) -> dict[str, Any]:

@@ -79,6 +79,7 @@ class Turn:
         self.sender_id = sender_id
         self.metadata = dict(metadata or {})
         self.events: list[dict[str, Any]] = []
+        self.pending_asks: list[str] = []  # custom actions that ask a question (action_ask_*), run at the end of the turn
 
     def now(self) -> float:
         return self.runtime.clock()
