@@ -65,11 +65,22 @@ def slug(name: str) -> str:
 
 
 def _located(values: dict[str, Any], mark: Mark) -> LocatedMap:
+    """``values`` as located YAML data; plain nested dicts and lists (a step's ``next``
+    branches) become located too, at the same mark."""
+    values = {key: _deep(value, mark) for key, value in values.items()}
     result = LocatedMap(values)
     result.mark = mark
     for key in values:
         result.key_marks[key] = result.value_marks[key] = getattr(values[key], "mark", mark)
     return result
+
+
+def _deep(value: Any, mark: Mark) -> Any:
+    if type(value) is dict:
+        return _located(value, mark)
+    if type(value) is list:
+        return _located_list([_deep(item, mark) for item in value], mark)
+    return value
 
 
 def _located_list(items: list[Any], mark: Mark) -> LocatedList:

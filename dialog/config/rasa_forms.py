@@ -9,7 +9,8 @@ The form's rules and stories say when it starts and what follows it:
 The flow ``form_<name>`` collects ``required_slots`` in order, asking with the first
 of ``action_ask_<form>_<slot>`` (a custom action, e.g. on the action server),
 ``utter_ask_<form>_<slot>``, ``action_ask_<slot>`` and ``utter_ask_<slot>`` the domain
-has, as Rasa does, then runs those actions. Its slots keep their values after it ends, as in Rasa. A rule or story that mentions a form is used for that
+has, as Rasa does, then runs those actions. Slots with a ``from_trigger_intent``
+mapping are set first, from the intent that started the form (``rasa_trigger_fills``). Its slots keep their values after it ends, as in Rasa. A rule or story that mentions a form is used for that
 alone: what it does inside the form (interruptions, ``action_deactivate_loop``) is
 done here by digressions and cancel intents. ``validate_<form>`` is not called; a
 warning says to write ``rejections`` on the collect steps instead.
@@ -22,6 +23,7 @@ from typing import Any, Iterator
 
 from dialog.config.files import Document
 from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, name_at
+from dialog.config.rasa_trigger_fills import FIRST_QUESTION, fill_steps, read_trigger_fills, unused_fills
 from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 
@@ -50,6 +52,7 @@ class RasaForms:
         self.forms: dict[str, _Form] = {}
         self._validators: set[str] = set()
         self._actions: set[str] = set()
+        self._trigger_fills = read_trigger_fills(domain_documents)
         self._responses: set[str] = set()
         self.answer_intents: set[str] = set()  # intents that answer a running form in some story
         for document in domain_documents:
@@ -128,9 +131,12 @@ class RasaForms:
                 why = "no rule or story starts it" if not form.triggers else "it has no required_slots"
                 report.warn(form.mark, f"form '{name}' is not run here: {why}; write a flow with collect steps in flows.yml")
                 continue
-            steps: list[Step] = []
+            fills = fill_steps(name, form.triggers, self._trigger_fills, form.mark)
+            steps: list[Step] = list(fills)
             for slot in form.required_slots:
                 collect: dict[str, Any] = {"collect": slot}
+                if fills and len(steps) == len(fills):
+                    collect["id"] = FIRST_QUESTION  # where the from_trigger_intent fills go on
                 if self._question(name, slot) != f"utter_ask_{slot}":
                     collect["utter"] = self._question(name, slot)
                 steps.append((collect, form.mark))
@@ -146,6 +152,10 @@ class RasaForms:
             report.warn(form.mark, told)
             # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
             yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
+        for fill in unused_fills(self._trigger_fills, {name: form.triggers for name, form in self.forms.items() if form.required_slots}):
+            reporter.file(fill.path).warn(
+                fill.mark, f"slot '{fill.slot}': from_trigger_intent mapping sets nothing: no form it applies to is started by {', '.join(fill.intents) or 'an intent'}"
+            )
 
 
     def _question(self, form: str, slot: str) -> str:
