@@ -102,11 +102,13 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
     converted: list[str] = []
     for rule in report.mappings(rules, data.value_mark("rules"), "'rules'", "each rule"):
         name = str(rule.get("rule", f"line {rule.mark[0]}"))
+        interruption = forms.interruption(rule)  # "chitchat while the form runs": a digression here
         if forms.mentions(rule):
             forms.take(rule)
-            continue
-        why_not = _why_not_a_flow(rule.get("steps"), rule)
-        turns = [] if why_not else _turns(rule.get("steps"), report, f"rule '{name}'")
+            if interruption is None:
+                continue
+        why_not = "" if interruption else _why_not_a_flow(rule.get("steps"), rule)
+        turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
         if not why_not and len(turns) != 1:
             why_not = ("it has no user intent" if not turns else "it spans several user turns") + _WRITE_A_FLOW
         if not why_not and not turns[0].actions:

@@ -102,6 +102,23 @@ class RasaForms:
             if actions and not self.forms[name].after:
                 self.forms[name].after = actions
 
+    def interruption(self, rule: LocatedMap) -> list[LocatedMap] | None:
+        """The steps "intent, then actions" of a rule that answers an intent while a form runs
+        (``condition: [active_loop: F]``, then the intent, its actions and ``action: F``);
+        here that is a digression: a flow the form resumes after. None for other rules."""
+        active = [name_at(step, "active_loop") for step in _steps(rule.get("condition")) if name_at(step, "active_loop") in self.forms]
+        steps = _steps(rule.get("steps"))
+        if not active or not steps or not intents_of(steps[0]):
+            return None
+        actions = []
+        for step in steps[1:]:
+            if name_at(step, "action") == active[0]:
+                return [steps[0], *actions] if actions else None
+            if not name_at(step, "action") or name_at(step, "action") in self.forms:
+                return None
+            actions.append(step)
+        return None
+
     def plain_steps(self, steps: Any) -> list[Any]:
         """A story's steps without the form parts: the turn that starts a form, the turns
         inside it and the actions after it belong to the form's flow."""

@@ -235,7 +235,10 @@ def _action_names(turn: Turn) -> list[str]:
 
 
 def _form_of(event: dict[str, Any]) -> str:
-    """The Rasa form whose flow this event belongs to ("" for any other flow or event)."""
+    """The Rasa form whose flow this event belongs to ("" for any other flow or event, and
+    for its interruption: the form acts again when it resumes, after the digression)."""
+    if event.get("event") == "flow_interrupted":
+        return ""
     flow_id = str(event.get("flow_id") or "")
     return flow_id[len(FORM_FLOW_PREFIX) :] if flow_id.startswith(FORM_FLOW_PREFIX) else ""
 

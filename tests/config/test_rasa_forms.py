@@ -116,3 +116,39 @@ def test_a_form_nothing_starts_is_a_warning(bot) -> None:
     assert (
         "bot/domain.yml:10:3: form 'survey_form' is not run here: no rule or story starts it; write a flow with collect steps in flows.yml"
     ) in bot.load().warnings
+
+
+def test_a_rule_that_answers_an_intent_inside_the_form_is_a_digression_flow(bot) -> None:
+    interruption = """\
+- rule: greet inside the form
+  condition:
+  - active_loop: restaurant_form
+  steps:
+  - intent: greet
+  - action: utter_greet
+  - action: restaurant_form
+  - active_loop: restaurant_form
+- rule: inform inside the form only answers it
+  condition:
+  - active_loop: restaurant_form
+  steps:
+  - intent: inform
+  - action: restaurant_form
+"""
+    _write(bot, rules=RULES + interruption, stories="stories: []\n")
+    config = bot.load()
+    flow = config.flows["rule_greet_inside_the_form"]
+    assert [trigger.intent for trigger in flow.nlu_trigger] == ["greet"]
+    assert [step.action for step in flow.steps] == ["utter_greet"]
+    assert "rule_inform_inside_the_form_only_answers_it" not in config.flows
+
+
+def test_a_form_asks_in_rasa_s_order_action_then_response_for_the_form_then_for_any_form(bot) -> None:
+    domain = DOMAIN.replace("actions:\n  - validate_restaurant_form\n", "actions:\n  - validate_restaurant_form\n  - action_ask_cuisine\n")
+    _write(bot)
+    bot.write("domain.yml", domain)
+    steps = bot.load().flows["form_restaurant_form"].steps
+    assert [(step.collect, step.utter) for step in steps[:2]] == [
+        ("cuisine", "action_ask_cuisine"),
+        ("num_people", "utter_ask_restaurant_form_num_people"),
+    ]

@@ -43,7 +43,7 @@ def test_the_form_project_validates_without_misleading_warnings(pizzaform: Path)
 def test_the_form_project_s_test_stories_pass(pizzaform: Path) -> None:
     result = CliRunner().invoke(cli, ["test", str(pizzaform), "--llm", "fake"])
     assert result.exit_code == 0, result.output
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout
 
 
 def test_the_form_fills_its_placeholders_and_keeps_its_slots(pizzaform: Path) -> None:
