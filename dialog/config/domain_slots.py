@@ -125,7 +125,8 @@ def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[Sl
             continue
         mapping_what = f"{what} mapping {kind}"
         required = {"from_entity": ("entity",), "from_intent": ("value",)}.get(kind, ())
-        report.keys(mapping, _MAPPING_KEYS[kind], mapping_what, ignored=_MAPPING_IGNORED, required=required)
+        ignored = _MAPPING_IGNORED if kind == "from_entity" else {}
+        report.keys(mapping, _MAPPING_KEYS[kind], mapping_what, ignored=ignored, required=required)
         result.append(
             SlotMapping(
                 type=kind,
