@@ -304,3 +304,9 @@ test_cases:
         f"{path}:9:24: test case 'typos': unknown slot 'orderid'; did you mean 'order_id'?",
         f"{path}:10:25: test case 'typos': unknown flow 'nonsense'",
     ]
+
+
+def test_rasa_story_dates_and_yes_no_intents_read_as_yaml_1_2(tmp_path: Path) -> None:
+    text = "stories:\n  - story: d\n    steps:\n      - user: 2030-05-06\n        intent: inform\n      - intent: no\n      - user: on\n        intent: yes\n"
+    [case] = load_story_file(write(tmp_path, text))
+    assert kinds(case) == [("user", "2030-05-06"), ("intent", "inform"), ("user", "/no"), ("intent", "no"), ("user", "on"), ("intent", "yes")]
