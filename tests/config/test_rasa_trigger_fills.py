@@ -49,7 +49,7 @@ rules:
 
 def _write(bot) -> None:
     bot.write("domain.yml", DOMAIN)
-    (bot.root / "nlu.yml").unlink()
+    (bot.root / "nlu.yml").unlink(missing_ok=True)
     bot.write("data/nlu.yml", "nlu:\n- intent: open_incident\n  examples: '- open a ticket'\n- intent: password_reset\n  examples: '- reset my password'\n- intent: inform\n  examples: '- [a@b.co](email)'\n")
     bot.write("data/rules.yml", RULES)
 
@@ -84,3 +84,19 @@ def test_a_conversation_gets_the_title_from_the_intent_or_asks_for_it(bot) -> No
     reset, ticket = asyncio.run(both())
     assert reset == [["Your email?"], ["Opened 'Problem resetting password' for me@x.io."]]
     assert ticket == [["Your email?"], ["What should we call it?"], ["Opened 'Printer on fire' for me@x.io."]]
+
+
+def test_malformed_trigger_mappings_are_reported_never_a_crash(bot) -> None:
+    import pytest
+
+    from dialog.errors import ConfigError
+
+    for mapping in ("{type: from_trigger_intent}", "{type: from_trigger_intent, intent: 5, value: x}",
+                    "{type: from_trigger_intent, intent: [password_reset, 3], value: [1], conditions: [{active_loop: 7}, x]}",
+                    "{type: from_trigger_intent, intent: password_reset, value: x, conditions: {active_loop: incident_form}}"):
+        _write(bot)
+        bot.write("domain.yml", DOMAIN.replace("mappings: [{type: from_trigger_intent, intent: inform, value: x}]", f"mappings: [{mapping}]"))
+        try:
+            bot.load()
+        except ConfigError:
+            pytest.fail(f"{mapping} should load with warnings at most")
