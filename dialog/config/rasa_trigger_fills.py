@@ -43,7 +43,7 @@ def read_trigger_fills(domain_documents: list[Document]) -> list[TriggerFill]:
             for mapping in mappings if isinstance(mappings, list) else ():
                 if isinstance(mapping, dict) and mapping.get("type") == "from_trigger_intent" and "value" in mapping:
                     intents, forms = _names(mapping.get("intent")), _forms(mapping.get("conditions"))
-                    fills.append(TriggerFill(str(name), intents, to_plain(mapping["value"]), forms, document.path, mapping.mark))
+                    fills.append(TriggerFill(str(name), intents, to_plain(mapping["value"]), forms, document.path, getattr(mapping, "mark", (0, 0))))
     return fills
 
 
