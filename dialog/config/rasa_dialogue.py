@@ -32,7 +32,13 @@ from dialog.config.files import Document
 from dialog.config.rasa_flow_yaml import flow_document, intents_of, name_at, slug
 from dialog.config.rasa_forms import RasaForms
 from dialog.config.rasa_retrieval import RetrievalIntents
-from dialog.config.rasa_story_context import NOTHING_BEFORE, StoryCheckpoints, guard_for, keyed_answers, latest_actions
+from dialog.config.rasa_story_context import (
+    NOTHING_BEFORE,
+    StoryCheckpoints,
+    guard_for,
+    keyed_answers,
+    latest_actions,
+)
 from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 

@@ -23,7 +23,12 @@ from typing import Any, Iterator
 
 from dialog.config.files import Document
 from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, name_at
-from dialog.config.rasa_trigger_fills import FIRST_QUESTION, fill_steps, read_trigger_fills, unused_fills
+from dialog.config.rasa_trigger_fills import (
+    FIRST_QUESTION,
+    fill_steps,
+    read_trigger_fills,
+    unused_fills,
+)
 from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 

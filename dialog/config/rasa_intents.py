@@ -15,7 +15,7 @@ flows see them as declared.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable
+from collections.abc import Iterable
 
 from dialog.config.models import Domain
 

@@ -34,7 +34,7 @@ class RetrievalIntents:
     responses: set[str] = field(default_factory=set)
 
     @classmethod
-    def read(cls, nlu_documents: list[Document], domain_documents: list[Document]) -> "RetrievalIntents":
+    def read(cls, nlu_documents: list[Document], domain_documents: list[Document]) -> RetrievalIntents:
         found = cls()
         for document in nlu_documents:
             items = document.data.get("nlu") if isinstance(document.data, dict) else None

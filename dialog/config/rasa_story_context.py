@@ -11,7 +11,8 @@ from the stories that end at it: their last actions are what came before.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from dialog.config.files import Document
 from dialog.config.rasa_flow_yaml import name_at

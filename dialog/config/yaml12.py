@@ -50,10 +50,8 @@ class Yaml12Constructor(yaml.SafeLoader):
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:  # type: ignore[override]
         value = str(self.construct_scalar(node))
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
+        if value.startswith(("0o", "0x")):
+            return int(value, 0)  # 0o17, 0x1F
         return int(value, 10)
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:  # type: ignore[override]

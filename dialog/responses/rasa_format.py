@@ -16,7 +16,7 @@ parsed, so one Rasa project's texts render as Rasa renders them:
 from __future__ import annotations
 
 import re
-from typing import Collection
+from collections.abc import Collection
 
 __all__ = ["literal", "placeholders", "to_jinja"]
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 import pytest
 
@@ -54,9 +55,9 @@ rules:
 
 
 class _ActionServer(BaseHTTPRequestHandler):
-    asked: list[dict[str, Any]] = []
+    asked: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).asked.append(body)
         answer = {"events": [], "responses": [{"text": f"Which pizza, in {body['tracker']['slots']['size']}?", "buttons": [{"title": "Funghi", "payload": "/inform"}]}]}
