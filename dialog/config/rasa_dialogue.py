@@ -55,6 +55,7 @@ _RASA_ONLY_ACTIONS = {
     "action_default_ask_affirmation",
     "action_default_ask_rephrase",
     "action_extract_slots",
+    "action_revert_fallback_events",
     "action_two_stage_fallback",
     "action_unlikely_intent",
     "action_validate_slot_mappings",
