@@ -42,7 +42,7 @@ from dialog.config.rasa_story_context import (
 from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
-__all__ = ["flows_from_rules_and_stories"]
+__all__ = ["RASA_DEFAULT_ACTIONS", "flows_from_rules_and_stories"]
 
 # Rasa's built-in actions: those with a meaning here, those that do nothing here, and
 # those whose rule or story cannot run without Rasa's machinery behind them.
@@ -60,6 +60,10 @@ _RASA_ONLY_ACTIONS = {
     "action_unlikely_intent",
     "action_validate_slot_mappings",
 }
+
+
+# Every action Rasa knows without the domain listing it (a test story may name any).
+RASA_DEFAULT_ACTIONS = frozenset({*_ACTION_ALIASES, *_SKIPPED_ACTIONS, *_RASA_ONLY_ACTIONS, "action_restart"})
 
 
 @dataclass

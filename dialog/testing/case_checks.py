@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable
 
+from dialog.config.rasa_dialogue import RASA_DEFAULT_ACTIONS
 from dialog.errors import Problem
 from dialog.flows.builtins import BUILTIN_ACTIONS, DEFAULT_RESPONSES
 from dialog.testing.cases import TestCase
@@ -29,7 +30,10 @@ def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
     return {
         "utter": ("response", responses),
         "bot_uttered": ("response", responses),
-        "action": ("action or response", responses | set(config.domain.actions) | set(config.domain.forms) | set(BUILTIN_ACTIONS)),
+        "action": (
+            "action or response",
+            responses | set(config.domain.actions) | set(config.domain.forms) | set(BUILTIN_ACTIONS) | RASA_DEFAULT_ACTIONS,
+        ),
         "intent": ("intent", intents),
         "slot_was_set": ("slot", slots),
         "slot_was_not_set": ("slot", slots),

@@ -15,7 +15,9 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   in order, but others may come between: a flow may run more per turn than a Rasa
   policy did, and Rasa stories run unchanged. A Rasa form's name counts as run in a
   turn where its flow (``form_NAME``) does something, before that flow's actions:
-  Rasa's story writes ``action: my_form`` where the form asks or finishes.
+  Rasa's story writes ``action: my_form`` where the form asks or finishes. Rasa's
+  ``action_restart``, ``action_default_fallback`` and ``action_deactivate_loop`` (a
+  form's flow cancelled) hold where the turn did that.
 * ``slot_was_set: NAME`` holds if the slot has a value after the turn or this turn
   set it to a value; ``slot_was_set: {NAME: VALUE}`` if it equals VALUE after the turn
   or this turn set it to VALUE (so a slot that a finished flow reset still counts).
@@ -223,6 +225,8 @@ def _action_names(turn: Turn) -> list[str]:
         form = _form_of(event)
         if form and form not in names:
             names.append(form)
+        if _RASA_ACTION_OF.get(str(kind)) and (kind != "flow_cancelled" or form):
+            names.append(_RASA_ACTION_OF[str(kind)])
         if kind == "action":
             previous_action = str(event.get("name") or "")
             names.append(previous_action)
@@ -232,6 +236,14 @@ def _action_names(turn: Turn) -> list[str]:
                 names.append(name)
             previous_action = ""
     return names
+
+
+# Events that Rasa writes as one of its default actions in a test story.
+_RASA_ACTION_OF = {
+    "restart": "action_restart",
+    "llm_fallback": "action_default_fallback",  # Rasa's fallback; here the LLM's or utter_default
+    "flow_cancelled": "action_deactivate_loop",  # of a Rasa form's flow only
+}
 
 
 def _form_of(event: dict[str, Any]) -> str:

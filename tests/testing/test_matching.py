@@ -199,3 +199,14 @@ def test_a_retrieval_intent_and_its_response_match_their_sub_intent() -> None:
     assert run(TurnChecker(), the_turn, Step("intent", "faq/ask_name"), Step("action", "utter_faq/ask_name")) is None
     failure = run(TurnChecker(), the_turn, Step("intent", "chitchat"))
     assert failure is not None and failure.actual == "intent faq/ask_name (0.90)"
+
+
+def test_rasa_default_actions_hold_where_the_turn_did_their_job() -> None:
+    restarted = turn(user("/restart", "restart"), {"event": "restart"}, {"event": "session_started"}, bot("utter_restart", "Starting over."))
+    assert run(TurnChecker(), restarted, Step("action", "action_restart")) is None
+    fell_back = turn(user("qwerty", "nlu_fallback"), {"event": "llm_fallback"}, bot("utter_default", "Sorry?"))
+    assert run(TurnChecker(), fell_back, Step("action", "action_default_fallback")) is None
+    stopped = turn(user("stop", "stop"), {"event": "flow_cancelled", "flow_id": "form_pizza_form"}, bot("utter_flow_cancelled", "Ok."))
+    assert run(TurnChecker(), stopped, Step("action", "action_deactivate_loop")) is None
+    other = turn(user("stop", "stop"), {"event": "flow_cancelled", "flow_id": "cancel_order"}, bot("utter_flow_cancelled", "Ok."))
+    assert run(TurnChecker(), other, Step("action", "action_deactivate_loop")) is not None
