@@ -202,7 +202,8 @@ def _story_flows(
         # Answers guarded by the action before them first, so the default one is tried last.
         for reply in sorted(answers, key=lambda answer: NOTHING_BEFORE in answer.previous):
             guard = guard_for(frozenset(reply.previous)) if keyed else None
-            flow_id = f"story_{slug(intent)}" + (f"_after_{slug(sorted(reply.previous)[0])}" if guard else "")
+            name = intent + (f"_after_{min(reply.previous)}" if guard else "")
+            flow_id = _flow_id("story", name, [flow for _, flows in converted.values() for flow in flows])
             converted.setdefault(reply.document.path, (reply.document, []))[1].append(flow_id)
             turn = _Turn((intent,), reply.marks[0][1], reply.marks)
             description = f"Rasa stories: {', '.join(reply.story_names)}"
