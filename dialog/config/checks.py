@@ -99,10 +99,11 @@ def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: N
     declared = set(domain.intents)
     for intent, (report, mark) in nlu_sources.intent_marks.items():
         if intent not in declared:
+            what = f"its retrieval intent '{retrieval_base(intent)}'" if retrieval_base(intent) else "it"
             report.error(
                 mark,
                 f"intent '{intent}' has examples but is not in the domain's intents{suggest(intent, declared)}; "
-                f"add it to domain.yml (known intents: {known(declared)})",
+                f"add {what} to domain.yml (known intents: {known(declared)})",
             )
     if not nlu_sources.intent_marks:
         if domain.intents:
