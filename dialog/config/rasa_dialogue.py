@@ -89,7 +89,8 @@ class _Reply:
 
 def flows_from_rules_and_stories(documents: list[Document], domain_documents: list[Document], reporter: Reporter) -> list[Document]:
     """Flows documents for the rules and stories of NLU-side ``documents`` and for the
-    forms of ``domain_documents`` that they start (``rasa_forms``)."""
+    forms of ``domain_documents`` that they start (``rasa_forms``). The slots those flows
+    need (``rasa_form_questions``) are appended to ``domain_documents``."""
     forms = RasaForms(domain_documents)
     retrieval = RetrievalIntents.read(documents, domain_documents)
     flows: list[Document] = []
@@ -104,6 +105,8 @@ def flows_from_rules_and_stories(documents: list[Document], domain_documents: li
             _collect_story_replies(document, reporter.file(document.path), replies, forms, checkpoints)
     flows.extend(_story_flows(replies, ruled, forms.answer_intents, reporter, retrieval))
     flows.extend(forms.flows(reporter))
+    running = {name for name, form in forms.forms.items() if form.triggers and form.required_slots}
+    domain_documents.extend(forms.questions.slots(running))  # the yes/no slots of questions inside forms
     return flows
 
 
@@ -115,7 +118,7 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
         name = str(rule.get("rule", f"line {rule.mark[0]}"))
         interruption = forms.interruption(rule)  # "chitchat while the form runs": a digression here
         if forms.mentions(rule):
-            forms.take(rule)
+            forms.take(rule, document)
             if interruption is None:
                 continue
         why_not = "" if interruption else _why_not_a_flow(rule.get("steps"), rule)
@@ -160,7 +163,7 @@ def _collect_story_replies(
         steps = story.get("steps")
         before = latest_actions(steps, checkpoints.before(story), _SKIPPED_ACTIONS)  # from every step, forms' too
         if forms.mentions(story):
-            forms.take(story)
+            forms.take(story, document)
             steps = forms.plain_steps(steps)
         why_not = _why_not_a_flow(steps, story)
         if why_not:

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from dialog.config.files import Document
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
-__all__ = ["flow_document", "intents_of", "name_at", "slug"]
+__all__ = ["flow_document", "intents_of", "located", "name_at", "slug"]
 
 Step = tuple[dict[str, Any], Mark]  # e.g. ({"action": "utter_greet"}, where it was written)
 
@@ -73,6 +73,11 @@ def _located(values: dict[str, Any], mark: Mark) -> LocatedMap:
     for key in values:
         result.key_marks[key] = result.value_marks[key] = getattr(values[key], "mark", mark)
     return result
+
+
+def located(value: Any, mark: Mark) -> Any:
+    """Plain YAML-shaped data (dicts, lists, scalars) as located data, every part at ``mark``."""
+    return _deep(value, mark)
 
 
 def _deep(value: Any, mark: Mark) -> Any:

@@ -23,6 +23,7 @@ from typing import Any, Iterator
 
 from dialog.config.files import Document
 from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, name_at
+from dialog.config.rasa_form_questions import FormQuestions
 from dialog.config.rasa_trigger_fills import (
     FIRST_QUESTION,
     fill_steps,
@@ -58,6 +59,7 @@ class RasaForms:
         self._validators: set[str] = set()
         self._actions: set[str] = set()
         self._trigger_fills = read_trigger_fills(domain_documents)
+        self.questions = FormQuestions()  # "stop" -> "continue?" while a form runs
         self._responses: set[str] = set()
         self.answer_intents: set[str] = set()  # intents that answer a running form in some story
         for document in domain_documents:
@@ -78,9 +80,12 @@ class RasaForms:
         steps = [*_steps(item.get("condition")), *_steps(item.get("steps"))]
         return any(name_at(step, "action") in self.forms or name_at(step, "active_loop") in self.forms for step in steps)
 
-    def take(self, item: LocatedMap) -> None:
+    def take(self, item: LocatedMap, document: Document | None = None) -> None:
         """Learn the form's triggers and closing actions from one rule or story; the first
-        rule or story that closes a form with actions gives them."""
+        rule or story that closes a form with actions gives them. With its ``document``,
+        the questions asked inside the form too (``rasa_form_questions``)."""
+        if document is not None:
+            self.questions.take(item, document, set(self.forms), {name: set(form.triggers) for name, form in self.forms.items()})
         active = next((name_at(step, "active_loop") for step in _steps(item.get("condition")) if name_at(step, "active_loop") in self.forms), None)
         intents: tuple[str, ...] = ()
         closed: str | None = None  # the form just completed: the next actions follow it
@@ -174,6 +179,8 @@ class RasaForms:
             report.warn(form.mark, told)
             # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
             yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
+        running = {name for name, form in self.forms.items() if form.triggers and form.required_slots}
+        yield from self.questions.flows(FORM_FLOW_PREFIX, running)
         for fill in unused_fills(self._trigger_fills, {name: form.triggers for name, form in self.forms.items() if form.required_slots}):
             reporter.file(fill.path).warn(
                 fill.mark, f"slot '{fill.slot}': from_trigger_intent mapping sets nothing: no form it applies to is started by {', '.join(fill.intents) or 'an intent'}"

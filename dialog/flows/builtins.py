@@ -15,6 +15,7 @@ BUILTIN_ACTIONS: dict[str, str] = {
     "restart": "forget the conversation's slots and flows",
     "action_restart": "same as restart (Rasa-style name)",
     "action_listen": "do nothing; wait for the user (Rasa compatibility)",
+    "action_deactivate_loop": "cancel every active flow, saying nothing (Rasa's form deactivation)",
 }
 
 # response name -> default text when domain.yml has none

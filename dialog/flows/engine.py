@@ -157,10 +157,11 @@ class DialogueEngine:
         requested = state.requested_slot
         collected = self.runtime.collected
         bar = self._override_threshold(turn, parse)
-        if state.top is not None and self._is_cancel(parse, bar):
+        trigger = self._trigger(turn, parse, fill_slots(slots, parse, state.slots, None, collected), bar)
+        # A flow written for this very intent (whose guard holds) wins over cancelling.
+        if state.top is not None and self._is_cancel(parse, bar) and trigger is None:
             cancel_active(turn, reason=f"intent {parse.intent}", utter="utter_flow_cancelled")
             return False
-        trigger = self._trigger(turn, parse, fill_slots(slots, parse, state.slots, None, collected), bar)
         if trigger is not None and trigger not in state.flow_ids():
             self._fill(turn, fill_slots(slots, parse, state.slots, None, collected), requested)
             if state.top is not None:

@@ -230,6 +230,9 @@ def _builtin(turn: Turn, flow: Flow, step: ActionStep) -> str:
     if name in ("restart", "action_restart"):
         restart(turn)
         return PAUSE
+    if name == "action_deactivate_loop":
+        cancel_stack(turn, reason="deactivated")
+        return PAUSE
     return next_target(turn, flow, step)
 
 

@@ -97,7 +97,13 @@ class Turn:
             "slots": dict(self.state.slots),
             "latest_message": dict(self.state.latest_message),
             "sender_id": self.sender_id,
-            "context": {"flow_id": flow_id, "step_id": step_id, "sender_id": self.sender_id, "latest_action": self.state.latest_action},
+            "context": {
+                "flow_id": flow_id,
+                "step_id": step_id,
+                "sender_id": self.sender_id,
+                "latest_action": self.state.latest_action,  # the bot's last action (Rasa stories' turns key on it)
+                "active_flow": self.state.top.flow_id if self.state.top is not None else None,
+            },
         }
 
     def say(self, response: str, channel: str | None = None) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -110,7 +111,12 @@ class SklearnIntentClassifier:
             return
         with_fast = self.config.fast_path and self._featurizer.embedding_size > 0
         text_features = features[:, : self._featurizer.n_text_features] if with_fast else None
-        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        # Many intents with few examples each (a Rasa FAQ bot's retrieval sub-intents) make
+        # sklearn guess "regression?" on a fold, which they are not. The filter is set here,
+        # around the pool's whole life: warning filters are global, so one set inside a
+        # worker thread could be undone by another thread's.
+        with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%", category=UserWarning)
             # liblinear releases the GIL: every fit is queued at once, the slowest (the full
             # model, whose dense embedding columns dominate) first, and two run side by side
             fitted = pool.submit(_fit_svm, self.config.C, features, labels)
@@ -267,15 +273,9 @@ def _softmax(scores: Any, temperature: float, n_classes: int) -> Any:
 
 
 def _fit_svm(C: float, features: Any, labels: Sequence[str]) -> Any:
-    """A linear SVM; many intents with few examples each (a Rasa FAQ bot's retrieval
-    sub-intents) make sklearn guess "regression?", which they are not: that warning is muted."""
-    import warnings
-
     from sklearn.svm import LinearSVC
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%", category=UserWarning)
-        return LinearSVC(C=C).fit(features, labels)
+    return LinearSVC(C=C).fit(features, labels)
 
 
 def _fit_temperature(C: float, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:

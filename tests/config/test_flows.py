@@ -192,7 +192,7 @@ def _flow(steps: str) -> str:
         (
             _flow("- action: utter_gret"),
             "bot/flows.yml:4:17: flow 'f': step '0_action_utter_gret': unknown action 'utter_gret' (did you mean 'utter_greet'?); "
-            "it is neither a response nor an action in the domain (actions: action_handoff, action_listen, action_restart, "
+            "it is neither a response nor an action in the domain (actions: action_deactivate_loop, action_handoff, action_listen, action_restart, "
             "cancel_order, handoff, lookup_order, restart; responses: utter_ask_confirmed, utter_ask_order_id, utter_cannot_cancel, "
             "utter_done, utter_greet, utter_invalid_order_id, utter_order_not_found)",
         ),

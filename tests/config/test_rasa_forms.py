@@ -152,3 +152,41 @@ def test_a_form_asks_in_rasa_s_order_action_then_response_for_the_form_then_for_
         ("cuisine", "action_ask_cuisine"),
         ("num_people", "utter_ask_restaurant_form_num_people"),
     ]
+
+
+STOP_STORIES = """\
+stories:
+- story: stop, then go on
+  steps:
+  - intent: request_restaurant
+  - action: restaurant_form
+  - active_loop: restaurant_form
+  - intent: greet
+  - action: utter_greet
+  - intent: affirm
+  - action: restaurant_form
+- story: stop, then stop
+  steps:
+  - intent: request_restaurant
+  - action: restaurant_form
+  - active_loop: restaurant_form
+  - intent: greet
+  - action: utter_greet
+  - intent: inform
+  - action: action_deactivate_loop
+  - active_loop: null
+"""
+
+
+def test_a_question_the_stories_ask_inside_a_form_is_a_flow_with_a_yes_no_slot(bot) -> None:
+    _write(bot, stories=STOP_STORIES)
+    config = bot.load()
+    flow = config.flows["ask_greet_in_restaurant_form"]
+    assert flow.guard == "context.active_flow == 'form_restaurant_form'"
+    assert [trigger.intent for trigger in flow.nlu_trigger] == ["greet"]
+    collect, deactivate = flow.steps
+    assert (collect.collect, collect.utter, collect.ask_before_filling) == ("continue_restaurant_form", "utter_greet", True)
+    assert deactivate.action == "action_deactivate_loop"
+    slot = config.domain.slots["continue_restaurant_form"]
+    assert slot.type == "bool"
+    assert [(m.intent, m.value) for m in slot.mappings] == [(("affirm",), True), (("inform",), False)]

@@ -95,3 +95,29 @@ def test_faqs_chitchat_buttons_and_context_in_the_shell(faqbot: Path) -> None:
         "  2. No",
         "Done.",
     ]
+
+
+@pytest.fixture(scope="module")
+def formbot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _copy(tmp_path_factory, "rasa_formbot")
+
+
+def test_the_formbot_shaped_project_s_test_stories_pass(formbot: Path) -> None:
+    result = CliRunner().invoke(cli, ["test", str(formbot), "--llm", "fake"])
+    assert result.exit_code == 0, result.output
+    assert "3 passed" in result.stdout
+
+
+def test_stop_inside_the_form_asks_whether_to_continue(formbot: Path) -> None:
+    said = "I want to book a table\nstop\nyes\nitalian\nstop\nno\nhi\n"
+    result = CliRunner().invoke(cli, ["shell", str(formbot), "--no-llm"], input=said)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "What cuisine?",
+        "Do you want to continue?",
+        "What cuisine?",  # yes: the form goes on
+        "How many people?",
+        "Do you want to continue?",
+        # no: the form is deactivated, silently, as in Rasa
+        "Hello! I am a restaurant search assistant! How can I help?",
+    ]
