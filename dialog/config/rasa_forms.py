@@ -10,10 +10,14 @@ The flow ``form_<name>`` collects ``required_slots`` in order, asking with the f
 of ``action_ask_<form>_<slot>`` (a custom action, e.g. on the action server),
 ``utter_ask_<form>_<slot>``, ``action_ask_<slot>`` and ``utter_ask_<slot>`` the domain
 has, as Rasa does, then runs those actions. Slots with a ``from_trigger_intent``
-mapping are set first, from the intent that started the form (``rasa_trigger_fills``). Its slots keep their values after it ends, as in Rasa. A rule or story that mentions a form is used for that
-alone: what it does inside the form (interruptions, ``action_deactivate_loop``) is
-done here by digressions and cancel intents. ``validate_<form>`` is not called; a
-warning says to write ``rejections`` on the collect steps instead.
+mapping are set first, from the intent that started the form (``rasa_trigger_fills``).
+Its slots keep their values after it ends, as in Rasa.
+
+What the rules and stories do inside a running form becomes flows too: a rule that
+answers an intent and goes back to the form is a digression (``interruption``), and a
+question such as "stop" -> "continue?" is a guarded flow (``rasa_form_questions``).
+``validate_<form>`` is not called; a warning says to write ``rejections`` on the
+collect steps instead.
 """
 
 from __future__ import annotations
@@ -182,10 +186,10 @@ class RasaForms:
         running = {name for name, form in self.forms.items() if form.triggers and form.required_slots}
         yield from self.questions.flows(FORM_FLOW_PREFIX, running)
         for fill in unused_fills(self._trigger_fills, {name: form.triggers for name, form in self.forms.items() if form.required_slots}):
+            starts = ", ".join(fill.intents) or "an intent"
             reporter.file(fill.path).warn(
-                fill.mark, f"slot '{fill.slot}': from_trigger_intent mapping sets nothing: no form it applies to is started by {', '.join(fill.intents) or 'an intent'}"
+                fill.mark, f"slot '{fill.slot}': from_trigger_intent mapping sets nothing: no form it applies to is started by {starts}"
             )
-
 
     def _question(self, form: str, slot: str) -> str:
         """What asks for ``slot``, searched in Rasa's order: a custom action or a response for
