@@ -22,6 +22,7 @@ from typing import Any
 
 from dialog.config.files import Document
 from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, located, name_at, slug
+from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 
 __all__ = ["FormQuestions"]
@@ -47,6 +48,7 @@ class FormQuestions:
 
     def __init__(self) -> None:
         self._questions: dict[tuple[str, str], _Question] = {}
+        self.answering: dict[str, set[str]] = {}  # form -> intents a from_intent mapping of its slots takes
 
     def take(self, item: LocatedMap, document: Document, forms: set[str], triggers: dict[str, set[str]]) -> None:
         """Learn from one rule or story; ``triggers``: the intents that start each form."""
@@ -72,15 +74,23 @@ class FormQuestions:
                 elif name_at(step, "action") in forms:
                     active = name_at(step, "action")
 
-    def flows(self, flow_prefix: str, running: set[str]) -> list[Document]:
+    def flows(self, flow_prefix: str, running: set[str], reporter: Reporter) -> list[Document]:
         """One flow per question whose answers the stories tell, for the ``running`` forms
-        (those that became flows, with ids ``flow_prefix`` + form name)."""
-        return [self._flow(question, flow_prefix) for question in self._answered(running)]
+        (those that became flows, with ids ``flow_prefix`` + form name). A question whose
+        intent also answers one of the form's slots (``deny`` for a yes/no slot) is left
+        out with a warning: that answer must not start it."""
+        for question in self._answered(running, self.answering, keep=False):
+            reporter.file(question.document.path).warn(
+                question.mark,
+                f"stories answer '{question.intent}' inside form '{question.form}' with {', '.join(question.actions)}, but "
+                f"'{question.intent}' also fills one of its slots, which wins here; write a flow to ask otherwise",
+            )
+        return [self._flow(question, flow_prefix) for question in self._answered(running, self.answering)]
 
     def slots(self, running: set[str]) -> list[Document]:
         """Domain documents declaring ``continue_<form>`` for each form with a question."""
         found: dict[str, Document] = {}
-        for question in self._answered(running):
+        for question in self._answered(running, self.answering):
             if question.form in found:
                 continue
             answers = [q for q in self._questions.values() if q.form == question.form]
@@ -93,8 +103,11 @@ class FormQuestions:
             found[question.form] = Document(question.document.path, data, question.document.lines)
         return list(found.values())
 
-    def _answered(self, running: set[str]) -> list[_Question]:
-        return [q for q in self._questions.values() if q.form in running and (q.go_on or q.give_up)]
+    def _answered(self, running: set[str], answering: dict[str, set[str]], keep: bool = True) -> list[_Question]:
+        """The questions of running forms whose answers the stories tell; ``keep``: those
+        whose intent answers none of the form's slots (else: those that do)."""
+        told = [q for q in self._questions.values() if q.form in running and (q.go_on or q.give_up)]
+        return [q for q in told if (q.intent not in answering.get(q.form, set())) == keep]
 
     def _flow(self, question: _Question, flow_prefix: str) -> Document:
         slot = _slot(question.form)

@@ -64,6 +64,7 @@ class RasaForms:
         self._actions: set[str] = set()
         self._trigger_fills = read_trigger_fills(domain_documents)
         self.questions = FormQuestions()  # "stop" -> "continue?" while a form runs
+        self._intent_answers: dict[str, set[str]] = {}  # slot -> intents its from_intent mappings take
         self._responses: set[str] = set()
         self.answer_intents: set[str] = set()  # intents that answer a running form in some story
         for document in domain_documents:
@@ -78,6 +79,10 @@ class RasaForms:
             self._validators.update(str(action) for action in _names(actions) if str(action).startswith("validate_"))
             self._actions.update(str(action) for action in _names(actions))
             self._responses.update(str(name) for name in _names(data.get("responses")))
+            self._intent_answers.update(_from_intent_answers(data.get("slots")))
+        self.questions.answering = {
+            name: {intent for slot in form.required_slots for intent in self._intent_answers.get(slot, ())} for name, form in self.forms.items()
+        }
 
     def mentions(self, item: LocatedMap) -> bool:
         """Whether a rule or story runs, resumes or ends one of the forms."""
@@ -184,7 +189,7 @@ class RasaForms:
             # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
             yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
         running = {name for name, form in self.forms.items() if form.triggers and form.required_slots}
-        yield from self.questions.flows(FORM_FLOW_PREFIX, running)
+        yield from self.questions.flows(FORM_FLOW_PREFIX, running, reporter)
         for fill in unused_fills(self._trigger_fills, {name: form.triggers for name, form in self.forms.items() if form.required_slots}):
             starts = ", ".join(fill.intents) or "an intent"
             reporter.file(fill.path).warn(
@@ -199,6 +204,18 @@ class RasaForms:
             if name in known:
                 return name
         return f"utter_ask_{slot}"
+
+
+def _from_intent_answers(slots: Any) -> dict[str, set[str]]:
+    """slot -> the intents its ``from_intent`` mappings take (malformed parts name nothing)."""
+    found: dict[str, set[str]] = {}
+    for name, slot in slots.items() if isinstance(slots, dict) else ():
+        mappings = slot.get("mappings") if isinstance(slot, dict) else None
+        for mapping in mappings if isinstance(mappings, list) else ():
+            intents = mapping.get("intent") if isinstance(mapping, dict) and mapping.get("type") == "from_intent" else None
+            intents = [intents] if isinstance(intents, str) else intents if isinstance(intents, list) else []
+            found.setdefault(str(name), set()).update(str(intent) for intent in intents)
+    return found
 
 
 def _required_slots(form: Any) -> list[str]:

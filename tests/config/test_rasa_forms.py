@@ -190,3 +190,18 @@ def test_a_question_the_stories_ask_inside_a_form_is_a_flow_with_a_yes_no_slot(b
     slot = config.domain.slots["continue_restaurant_form"]
     assert slot.type == "bool"
     assert [(m.intent, m.value) for m in slot.mappings] == [(("affirm",), True), (("inform",), False)]
+
+
+def test_a_question_whose_intent_also_fills_a_slot_of_the_form_is_left_out_with_a_warning(bot) -> None:
+    domain = DOMAIN.replace(
+        "  num_people: {type: float, mappings: [{type: from_entity, entity: num_people}]}\n",
+        "  num_people: {type: float, mappings: [{type: from_entity, entity: num_people}]}\n"
+        "  outside: {type: bool, mappings: [{type: from_intent, intent: greet, value: true}]}\n",
+    ).replace("required_slots: [cuisine, num_people]", "required_slots: [cuisine, num_people, outside]").replace(
+        "  utter_submit:", "  utter_ask_outside: [{text: Outside?}]\n  utter_submit:"
+    )
+    _write(bot, stories=STOP_STORIES)
+    bot.write("domain.yml", domain)
+    config = bot.load()
+    assert "ask_greet_in_restaurant_form" not in config.flows and "continue_restaurant_form" not in config.domain.slots
+    assert any("stories answer 'greet' inside form 'restaurant_form' with utter_greet, but 'greet' also fills one of its slots" in w for w in config.warnings)
