@@ -79,6 +79,13 @@ class FormQuestions:
         (those that became flows, with ids ``flow_prefix`` + form name). A question whose
         intent also answers one of the form's slots (``deny`` for a yes/no slot) is left
         out with a warning: that answer must not start it."""
+        for question in self._questions.values():
+            if question.form in running and not (question.go_on or question.give_up):
+                reporter.file(question.document.path).warn(
+                    question.mark,
+                    f"stories answer '{question.intent}' inside form '{question.form}' with {', '.join(question.actions)}, and no "
+                    "story says how the form goes on after it; not run here: write a flow, or a rule that goes back to the form",
+                )
         for question in self._answered(running, self.answering, keep=False):
             reporter.file(question.document.path).warn(
                 question.mark,

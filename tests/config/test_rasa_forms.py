@@ -205,3 +205,11 @@ def test_a_question_whose_intent_also_fills_a_slot_of_the_form_is_left_out_with_
     config = bot.load()
     assert "ask_greet_in_restaurant_form" not in config.flows and "continue_restaurant_form" not in config.domain.slots
     assert any("stories answer 'greet' inside form 'restaurant_form' with utter_greet, but 'greet' also fills one of its slots" in w for w in config.warnings)
+
+
+def test_an_answer_inside_a_form_that_no_story_continues_is_a_warning(bot) -> None:
+    stories = STOP_STORIES.split("- story: stop, then stop")[0].replace("  - intent: affirm\n  - action: restaurant_form\n", "")
+    _write(bot, stories=stories)
+    config = bot.load()
+    assert "ask_greet_in_restaurant_form" not in config.flows
+    assert any("stories answer 'greet' inside form 'restaurant_form' with utter_greet, and no story says how the form goes on" in w for w in config.warnings)
