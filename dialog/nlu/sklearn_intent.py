@@ -169,8 +169,9 @@ class SklearnIntentClassifier:
             key=lambda score: -score.confidence,
         )
         best = ranking[0]
-        intent = best.name if best.confidence >= self.config.threshold else NLU_FALLBACK
-        return result.replace(intent=intent, confidence=best.confidence, ranking=tuple(ranking))
+        sure = _family_confidence(best.name, ranking)
+        intent = best.name if sure >= self.config.threshold else NLU_FALLBACK
+        return result.replace(intent=intent, confidence=sure, ranking=tuple(ranking))
 
     # persistence ------------------------------------------------------------
 
@@ -222,6 +223,16 @@ class SklearnIntentClassifier:
         component._classes, component._model = classes, model
         component._fast = fast if component.config.fast_path else None
         return component
+
+
+def _family_confidence(name: str, ranking: Sequence[IntentScore]) -> float:
+    """How sure the parse is of ``name``: for a Rasa retrieval sub-intent (``faq/ask_name``)
+    the summed probability of its retrieval intent's sub-intents, as Rasa's classifier is
+    sure of ``faq`` while its ResponseSelector picks the sub-intent; else its own."""
+    base, slash, _ = name.partition("/")
+    if not slash:
+        return next(score.confidence for score in ranking if score.name == name)
+    return min(1.0, sum(score.confidence for score in ranking if score.name.startswith(base + "/")))
 
 
 @dataclass(frozen=True)
