@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dialog.config.files import Document
+from dialog.config.rasa_conditions import condition_guard
 from dialog.config.rasa_flow_yaml import flow_document, intents_of, name_at, slug
 from dialog.config.rasa_forms import RasaForms
 from dialog.config.rasa_retrieval import RetrievalIntents
@@ -98,6 +99,7 @@ def flows_from_rules_and_stories(documents: list[Document], domain_documents: li
     for document in documents:
         if isinstance(document.data, dict) and "rules" in document.data:
             flows.extend(_rule_flows(document, reporter.file(document.path), ruled, forms, retrieval))
+    flows.sort(key=lambda flow: not _guarded(flow))  # a rule with a condition is tried before one without
     replies: dict[str, list[_Reply]] = {}
     checkpoints = StoryCheckpoints(documents)
     for document in documents:
@@ -121,7 +123,8 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
             forms.take(rule, document)
             if interruption is None:
                 continue
-        why_not = "" if interruption else _why_not_a_flow(rule.get("steps"), rule)
+        guard, why_not = condition_guard(rule["condition"]) if "condition" in rule and not interruption else (None, "")
+        why_not = why_not or ("" if interruption else _why_not_a_flow(rule.get("steps"), rule))
         turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
         if not why_not and len(turns) != 1:
             why_not = ("it has no user intent" if not turns else "it spans several user turns") + _WRITE_A_FLOW
@@ -133,15 +136,14 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
         flow_id = _flow_id("rule", name, converted)
         converted.append(flow_id)
         ruled.update({intent: tuple(action for action, _ in turns[0].actions) for intent in turns[0].intents})
-        yield from _turn_flows(document, report, flow_id, f"Rasa rule: {name}", turns[0], rule.mark, retrieval)
+        yield from _turn_flows(document, report, flow_id, f"Rasa rule: {name}", turns[0], rule.mark, retrieval, guard)
     if converted:
         report.warn(data.key_mark("rules"), f"rules run as flows triggered by their intent: {', '.join(converted)}")
 
 
 def _why_not_a_flow(steps: Any, item: LocatedMap) -> str:
-    """Why a rule or story needs Rasa's machinery (empty if it does not)."""
-    if "condition" in item:
-        return f"flows cannot yet start on a 'condition'{_WRITE_A_FLOW}"
+    """Why a rule or story needs Rasa's machinery (empty if it does not); a rule's
+    ``condition`` is read by ``condition_guard``."""
     steps = [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
     if any("active_loop" in step for step in steps):
         return "its form ('active_loop') is not among domain.yml's forms; declare it there, or write a flow in flows.yml"
@@ -217,6 +219,11 @@ def _story_flows(
             document.data.key_mark("stories"),
             f"stories run as flows, one per intent they answer the same way (or per action before it): {', '.join(flow_ids)}",
         )
+
+
+def _guarded(document: Document) -> bool:
+    """Whether the one flow of a flows document built here has an ``if``."""
+    return any("if" in flow for flow in document.data["flows"].values())
 
 
 def _warn_unused(intent: str, answers: list[_Reply], why: str, reporter: Reporter) -> None:

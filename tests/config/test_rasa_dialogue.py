@@ -87,9 +87,9 @@ def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
         bot,
         rules="""\
         rules:
-        - rule: only when unhappy
+        - rule: only after a greeting
           condition:
-          - slot_was_set: [mood: sad]
+          - action: utter_greet
           steps: [{intent: greet}, {action: utter_cheer_up}]
         - rule: a form
           steps: [{intent: greet}, {action: survey_form}, {active_loop: survey_form}]
@@ -106,7 +106,7 @@ def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
     config = bot.load()
     assert config.flows == {}
     assert config.warnings == (
-        "bot/data/rules.yml:2:3: rule 'only when unhappy' is not run here: flows cannot yet start on a 'condition'; write it as a flow in flows.yml",
+        "bot/data/rules.yml:2:3: rule 'only after a greeting' is not run here: its 'condition' asks for more than slot values",
         "bot/data/rules.yml:6:3: rule 'a form' is not run here: its form ('active_loop') is not among domain.yml's forms; declare "
         "it there, or write a flow in flows.yml",
         "bot/data/rules.yml:8:3: rule 'two turns' is not run here: it spans several user turns; write it as a flow in flows.yml",
@@ -307,3 +307,23 @@ def test_any_shape_of_rules_stories_and_forms_is_a_config_result_never_a_crash(t
             pass
 
     check()
+
+
+def test_a_rule_whose_condition_reads_slots_is_a_guarded_flow_tried_first(bot) -> None:
+    _write_project(
+        bot,
+        rules="""\
+        rules:
+        - rule: greet
+          steps: [{intent: greet}, {action: utter_greet}]
+        - rule: greet the unhappy
+          condition:
+          - active_loop: null
+          - slot_was_set: [{mood: sad}, seen]
+          steps: [{intent: greet}, {action: utter_cheer_up}]
+        """,
+    )
+    bot.write("domain.yml", DOMAIN + "slots:\n  mood: {type: text, mappings: [{type: custom}]}\n  seen: {type: bool, mappings: [{type: custom}]}\n")
+    config = bot.load()
+    assert list(config.flows) == ["rule_greet_the_unhappy", "rule_greet"]
+    assert config.flows["rule_greet_the_unhappy"].guard == "slots['mood'] == 'sad' and slots['seen'] is not none"
