@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialog.config.files import Document
-from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, located, name_at, slug
+from dialog.config.rasa_flow_yaml import (
+    Step,
+    flow_document,
+    intents_of,
+    located,
+    name_at,
+    slug,
+)
 from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 
