@@ -158,8 +158,10 @@ class DialogueEngine:
         collected = self.runtime.collected
         bar = self._override_threshold(turn, parse)
         trigger = self._trigger(turn, parse, fill_slots(slots, parse, state.slots, None, collected), bar)
-        # A flow written for this very intent (whose guard holds) wins over cancelling.
-        if state.top is not None and self._is_cancel(parse, bar) and trigger is None:
+        # A flow written for this very intent with a guard, which holds, wins over cancelling
+        # (a Rasa form's "stop" question); one without a guard is for when nothing runs.
+        guarded = trigger is not None and self.runtime.flow(trigger).guard is not None
+        if state.top is not None and self._is_cancel(parse, bar) and not guarded:
             cancel_active(turn, reason=f"intent {parse.intent}", utter="utter_flow_cancelled")
             return False
         if trigger is not None and trigger not in state.flow_ids():

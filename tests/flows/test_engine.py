@@ -490,3 +490,14 @@ def test_action_deactivate_loop_cancels_every_flow_quietly(tmp_path: Path) -> No
     convo.send("cancel_order")
     assert convo.send("deny", confidence=0.99) == []
     assert convo.state.stack == ()
+
+
+def test_a_flow_for_the_cancel_intent_without_a_guard_does_not_stop_cancelling(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    nothing_to_stop = Flow("nothing_to_stop", _steps(ActionStep("say", action="utter_kept")), nlu_trigger=(Trigger("cancel"),))
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "nothing_to_stop": nothing_to_stop}))
+    convo.send("cancel_order")
+    assert convo.send("cancel") == ["Okay, I've stopped that."]
+    assert convo.send("cancel") == ["Okay, I kept it."]  # nothing runs now: the flow answers
