@@ -3,7 +3,9 @@
 ``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml``,
 ``config.yml`` and Rasa's ``endpoints.yml`` (each may instead be a folder of YAML files, merged; a Rasa project's
 ``data/`` folder is read too: files with ``flows:`` as flows, the rest as NLU data,
-whose ``rules:``/``stories:`` run as flows where they can: see ``rasa_dialogue``), checks every file and the
+whose ``rules:``/``stories:`` run as flows where they can: see ``rasa_dialogue``, and
+whose ``responses:`` are the domain's; Rasa's default intents and retrieval sub-intents
+with examples join the domain's intents: see ``rasa_intents``), checks every file and the
 references between them (see ``checks`` for what is an error and what a warning), and raises one ``ConfigError`` listing every
 problem as ``file:line:col: message``. Paths in messages are as the caller gave
 ``domain_dir`` (relative stays relative). Warnings (Rasa keys accepted but ignored,
