@@ -14,8 +14,9 @@ from typing import Any
 __all__ = ["condition_guard"]
 
 
-def condition_guard(condition: Any) -> tuple[str | None, str]:
-    """``(guard, why_not)``: the guard (None when nothing is required) or why there is none."""
+def condition_guard(condition: Any, slots: set[str]) -> tuple[str | None, str]:
+    """``(guard, why_not)``: the guard (None when nothing is required) or why there is none;
+    ``slots``: the domain's (a condition on another is left out, as Rasa only warns)."""
     if not isinstance(condition, list):
         return None, "its 'condition' is not a list of steps"
     parts: list[str] = []
@@ -25,12 +26,16 @@ def condition_guard(condition: Any) -> tuple[str | None, str]:
         if not isinstance(step, dict) or set(step) != {"slot_was_set"}:
             return None, "its 'condition' asks for more than slot values"
         for item in step["slot_was_set"] if isinstance(step["slot_was_set"], list) else [step["slot_was_set"]]:
+            names = [item] if isinstance(item, str) else list(item) if isinstance(item, dict) else [None]
+            if not all(isinstance(name, str) for name in names):
+                return None, "its 'condition' has a 'slot_was_set' that names no slot"
+            unknown = [name for name in names if name not in slots]
+            if unknown:
+                return None, f"its 'condition' names slot '{unknown[0]}', which the domain does not declare"
             if isinstance(item, str):
                 parts.append(f"slots[{item!r}] is not none")
-            elif isinstance(item, dict) and all(isinstance(name, str) for name in item):
-                parts.extend(_equals(name, value) for name, value in item.items())
             else:
-                return None, "its 'condition' has a 'slot_was_set' that names no slot"
+                parts.extend(_equals(name, value) for name, value in item.items())
     return (" and ".join(parts) or None), ""
 
 

@@ -123,7 +123,7 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
             forms.take(rule, document)
             if interruption is None:
                 continue
-        guard, why_not = condition_guard(rule["condition"]) if "condition" in rule and not interruption else (None, "")
+        guard, why_not = condition_guard(rule["condition"], forms.slots) if "condition" in rule and not interruption else (None, "")
         why_not = why_not or ("" if interruption else _why_not_a_flow(rule.get("steps"), rule))
         turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
         if not why_not and len(turns) != 1:

@@ -65,6 +65,7 @@ class RasaForms:
         self._trigger_fills = read_trigger_fills(domain_documents)
         self.questions = FormQuestions()  # "stop" -> "continue?" while a form runs
         self._intent_answers: dict[str, set[str]] = {}  # slot -> intents its from_intent mappings take
+        self.slots: set[str] = set()  # every slot the domain declares
         self._responses: set[str] = set()
         self.answer_intents: set[str] = set()  # intents that answer a running form in some story
         for document in domain_documents:
@@ -80,6 +81,7 @@ class RasaForms:
             self._actions.update(str(action) for action in _names(actions))
             self._responses.update(str(name) for name in _names(data.get("responses")))
             self._intent_answers.update(_from_intent_answers(data.get("slots")))
+            self.slots.update(str(name) for name in _names(data.get("slots")))
         self.questions.answering = {
             name: {intent for slot in form.required_slots for intent in self._intent_answers.get(slot, ())} for name, form in self.forms.items()
         }

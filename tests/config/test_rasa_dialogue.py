@@ -327,3 +327,11 @@ def test_a_rule_whose_condition_reads_slots_is_a_guarded_flow_tried_first(bot) -
     config = bot.load()
     assert list(config.flows) == ["rule_greet_the_unhappy", "rule_greet"]
     assert config.flows["rule_greet_the_unhappy"].guard == "slots['mood'] == 'sad' and slots['seen'] is not none"
+
+
+def test_a_rule_whose_condition_names_an_undeclared_slot_is_left_out_with_a_warning(bot) -> None:
+    rules = "rules:\n- rule: sad\n  condition: [{slot_was_set: [{mood: sad}]}]\n  steps: [{intent: greet}, {action: utter_cheer_up}]\n"
+    _write_project(bot, rules=rules)
+    config = bot.load()
+    assert config.flows == {}
+    assert "bot/data/rules.yml:2:3: rule 'sad' is not run here: its 'condition' names slot 'mood', which the domain does not declare" in config.warnings
