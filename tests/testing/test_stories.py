@@ -330,3 +330,9 @@ def test_rasa_default_actions_forms_and_retrieval_responses_are_known_names(tmp_
     steps = "".join(f"      - action: {name}\n" for name in ("action_deactivate_loop", "action_restart", "action_default_fallback", "pizza_form", "utter_faq", "action_nope"))
     path = write(tmp_path, f"stories:\n  - story: s\n    steps:\n      - intent: faq\n{steps}")
     assert [str(p) for p in check_cases(load_story_file(path), config)] == [f"{path}:10:17: test case 's': unknown action or response 'action_nope'; did you mean 'action_handoff'?"]
+
+
+def test_an_intent_written_as_its_payload_is_that_intent(tmp_path: Path) -> None:
+    text = "stories:\n  - story: r\n    steps:\n      - intent: /restart\n      - user: /greet\n        intent: /greet\n"
+    [case] = load_story_file(write(tmp_path, text))
+    assert kinds(case) == [("user", "/restart"), ("intent", "restart"), ("user", "/greet"), ("intent", "greet")]
