@@ -16,21 +16,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dialog.builtin_names import BUILTIN_INTENTS
 from dialog.config.domain import DomainSources
 from dialog.config.flow_checks import check_flows
+from dialog.config.flow_model import Flow
 from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
 from dialog.config.models import ACTION_SERVER, Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
-from dialog.config.rasa_intents import RASA_DEFAULT_INTENTS, retrieval_base
+from dialog.config.rasa.intents import RASA_DEFAULT_INTENTS, retrieval_base
 from dialog.config.schema import FileReport, Reporter, known, suggest
 from dialog.config.yaml_reader import Mark
-from dialog.flows.model import Flow
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
 __all__ = ["check_all"]
 
-_IMPLICIT_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop", "session_start", *RASA_DEFAULT_INTENTS})
+_IMPLICIT_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE, *BUILTIN_INTENTS, *RASA_DEFAULT_INTENTS})
 
 
 def check_all(
@@ -67,8 +68,8 @@ def _check_domain_references(domain: Domain, sources: DomainSources) -> None:
 
 def _check_payload(report: FileReport, mark: Mark, what: str, payload: str, domain: Domain) -> None:
     """A ``/intent{...}`` button payload skips the NLU, so a typo in it would silently become text."""
-    from dialog.nlu.payload import BUILTIN_INTENTS, parse_payload, without_stray_quote
-    from dialog.responses.rasa_format import literal
+    from dialog.config.rasa.response_format import literal
+    from dialog.intent_payload import parse_payload, without_stray_quote
 
     fixed = literal(payload)
     if fixed is None:

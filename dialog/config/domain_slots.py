@@ -37,7 +37,7 @@ _VALUE_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def parse_slots(slots: LocatedMap, report: FileReport, into: dict[str, Slot], sources: "DomainSources") -> None:
+def parse_slots(slots: LocatedMap, report: FileReport, into: dict[str, Slot], sources: DomainSources) -> None:
     """Add ``slots:`` to ``into``; a slot defined in two domain files is an error naming both places."""
     for name, value in slots.items():
         mark = slots.key_mark(name)
@@ -113,7 +113,7 @@ def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[Sl
             continue
         kind = mapping.get("type")
         if kind == "from_trigger_intent":
-            continue  # a Rasa form's flow sets it when the intent starts the form: config/rasa_trigger_fills.py
+            continue  # a Rasa form's flow sets it when the intent starts the form: config/rasa/trigger_fills.py
         if kind in _DROPPED_MAPPINGS:
             report.warn(mapping.value_mark("type"), f"{what}: mapping type '{kind}' is accepted but ignored: {_DROPPED_MAPPINGS[kind]}")
             continue

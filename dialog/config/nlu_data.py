@@ -21,7 +21,7 @@ from dialog.types import TrainingExample
 
 __all__ = ["NLUSources", "parse_nlu"]
 
-_TOP_KEYS = ("nlu", "responses", "rules", "stories", "version")  # rules and stories: see rasa_dialogue; responses: domain
+_TOP_KEYS = ("nlu", "responses", "rules", "stories", "version")  # rules and stories: see rasa/dialogue.py; responses: the domain's
 _TOP_IGNORED: dict[str, str] = {}
 _ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
 _ITEM_KEYS = {

@@ -48,13 +48,13 @@ class Yaml12Constructor(yaml.SafeLoader):
 
     yaml_implicit_resolvers = _resolvers(yaml.SafeLoader.yaml_implicit_resolvers)
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:  # type: ignore[override]
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         value = str(self.construct_scalar(node))
         if value.startswith(("0o", "0x")):
             return int(value, 0)  # 0o17, 0x1F
         return int(value, 10)
 
-    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:  # type: ignore[override]
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         value = str(self.construct_scalar(node)).lower()
         if value.endswith(".inf"):
             return float("-inf") if value.startswith("-") else float("inf")
@@ -77,7 +77,7 @@ _CLoader: Any = getattr(yaml, "CSafeLoader", None)
 FastLoader: Any = None
 if _CLoader is not None:
 
-    class _FastLoader(_CLoader):  # type: ignore[misc, valid-type]
+    class _FastLoader(_CLoader):
         """libyaml's parser (~10x faster), resolving plain scalars by YAML 1.2."""
 
         yaml_implicit_resolvers = Yaml12Constructor.yaml_implicit_resolvers

@@ -18,11 +18,11 @@ from typing import Any, Mapping
 
 import jinja2
 
+from dialog.builtin_names import DEFAULT_RESPONSES
+from dialog.config.jinja_sandbox import make_environment
 from dialog.config.models import Domain, ResponseVariation
+from dialog.config.rasa.response_format import to_jinja
 from dialog.errors import TemplateError
-from dialog.flows.builtins import DEFAULT_RESPONSES
-from dialog.responses.environment import make_environment
-from dialog.responses.rasa_format import to_jinja
 from dialog.types import Button
 
 __all__ = ["RenderedResponse", "ResponseRenderer", "conversation_rng"]
@@ -126,7 +126,7 @@ class ResponseRenderer:
 
     def _jinja_source(self, source: str) -> str:
         """Rasa's ``{order_id}`` becomes ``{{ slots['order_id'] }}`` for slots the domain
-        declares, and its ``{{"key": ...}}`` escape a literal brace (``rasa_format``)."""
+        declares, and its ``{{"key": ...}}`` escape a literal brace (``dialog.config.rasa.response_format``)."""
         return to_jinja(source, self.domain.slots)
 
     def _where(self, variation: ResponseVariation) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable
 
-from dialog.config.rasa_dialogue import RASA_DEFAULT_ACTIONS
+from dialog.builtin_names import BUILTIN_ACTIONS, DEFAULT_RESPONSES
+from dialog.config.rasa.dialogue import RASA_DEFAULT_ACTIONS
 from dialog.errors import Problem
-from dialog.flows.builtins import BUILTIN_ACTIONS, DEFAULT_RESPONSES
 from dialog.testing.cases import TestCase
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 

@@ -43,8 +43,8 @@ import json
 import re
 from typing import Any
 
-from dialog.config.rasa_forms import FORM_FLOW_PREFIX
-from dialog.config.rasa_intents import retrieval_base
+from dialog.config.rasa.forms import FORM_FLOW_PREFIX
+from dialog.config.rasa.intents import retrieval_base
 from dialog.testing.results import BotMessage, Failure, Turn
 from dialog.testing.stories import ANY_VALUE, Step
 

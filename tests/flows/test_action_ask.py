@@ -15,7 +15,7 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Message
 

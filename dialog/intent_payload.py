@@ -1,0 +1,108 @@
+"""Button payloads that skip the NLU, as in Rasa: ``/intent``, ``/intent{"entity": "value"}``.
+
+Forms accepted (whitespace around the payload is ignored):
+
+* ``/greet`` - intent ``greet``, confidence 1.0 (``/faq/ask_name``: a retrieval sub-intent)
+* ``/inform{"order_id": "123456"}`` - plus entity ``order_id``; a list value gives
+  one entity per item; a JSON list of ``{"entity", "value", "role", "group"}``
+  objects is accepted too
+* ``/inform@0.8{...}`` - an explicit confidence
+* ``/restart``, ``/stop``, ``/session_start`` - built-in intents, always payloads
+* ``/affirm"`` - a stray trailing quote (a typo Rasa accepts) is dropped
+
+Decision on bad input: a payload whose JSON does not parse (or is not an object
+or list of objects), or whose intent is not one of the bot's intents, is *not*
+a payload; it is parsed as ordinary text by the NLU, with a warning in the log
+for the bot author. A user typing "/shrug" then gets the normal fallback path
+instead of an error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Collection
+
+from dialog.builtin_names import BUILTIN_INTENTS
+from dialog.types import Entity, IntentScore, ParseResult
+
+__all__ = ["BUILTIN_INTENTS", "parse_payload", "without_stray_quote"]  # BUILTIN_INTENTS re-exported from builtin_names
+
+logger = logging.getLogger(__name__)
+
+
+_PAYLOAD = re.compile(
+    r"/(?P<intent>[^\s{@/][^\s{@]*)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",
+    re.DOTALL,
+)
+
+
+def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | None:
+    """The ParseResult of a payload, or None when ``text`` is to be parsed by the NLU.
+
+    ``intents`` are the bot's intents; when empty, any intent name is accepted.
+    """
+    stripped = without_stray_quote(text.strip())
+    match = _PAYLOAD.fullmatch(stripped)
+    if match is None:
+        return None
+    intent = match.group("intent")
+    if intents and intent not in intents and intent not in BUILTIN_INTENTS:
+        logger.warning("payload %r names unknown intent %r; parsing it as text", text, intent)
+        return None
+    confidence = float(match.group("confidence")) if match.group("confidence") else 1.0
+    if not 0.0 <= confidence <= 1.0:
+        logger.warning("payload %r has confidence outside [0, 1]; parsing it as text", text)
+        return None
+    entities: tuple[Entity, ...] = ()
+    if match.group("entities") is not None:
+        offset = len(text) - len(text.lstrip()) + match.start("entities")
+        parsed = _entities(match.group("entities"), offset, offset + len(match.group("entities")))
+        if parsed is None:
+            logger.warning("payload %r has malformed entity JSON; parsing it as text", text)
+            return None
+        entities = parsed
+    return ParseResult(
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        entities=entities,
+        ranking=(IntentScore(intent, confidence),),
+    )
+
+
+def without_stray_quote(payload: str) -> str:
+    """``/affirm`` for ``/affirm"``: Rasa projects' buttons carry such typos and Rasa accepts
+    them. A quote is stray when the payload has an odd number of that quote."""
+    for quote in "\"'":
+        if payload.endswith(quote) and payload.count(quote) % 2 == 1:
+            return payload[:-1]
+    return payload
+
+
+def _entities(source: str, start: int, end: int) -> tuple[Entity, ...] | None:
+    try:
+        data: Any = json.loads(source)
+    except ValueError:
+        return None
+    items: list[tuple[str, Any, Any, Any]] = []
+    if isinstance(data, dict):
+        for name, value in data.items():
+            values = value if isinstance(value, list) else [value]
+            items.extend((name, item, None, None) for item in values)
+    elif isinstance(data, list):
+        for item in data:
+            if not isinstance(item, dict) or not isinstance(item.get("entity"), str) or "value" not in item:
+                return None
+            items.append((item["entity"], item["value"], item.get("role"), item.get("group")))
+    else:
+        return None
+    return tuple(
+        Entity(str(name), value, start, end, confidence=1.0, role=_optional(role), group=_optional(group))
+        for name, value, role, group in items
+    )
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None else str(value)
