@@ -1,4 +1,4 @@
-"""Imports point inward (STYLE.md §2): the core never pulls in the heavy ML stacks.
+"""Imports point inward (docs/architecture.md, "Packages and their imports"): the core never pulls in the heavy ML stacks.
 
 ``types``, ``errors``, ``config`` and ``flows`` must import without spaCy,
 scikit-learn, transformers or torch, and so must loading and validating a bot:

@@ -1,4 +1,4 @@
-"""The contract every NLU pipeline component follows (STYLE.md §5).
+"""The contract every NLU pipeline component follows (docs/architecture.md, "NLU").
 
 A component class has:
 
