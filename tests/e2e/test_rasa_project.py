@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from dialog.cli import cli
-from tests.services import redis_server  # noqa: F401  (fixture)
 
 MOODBOT = Path(__file__).parent.parent / "data" / "rasa_moodbot"
 

@@ -10,9 +10,8 @@ from dialog.errors import ConfigError, StoreError
 from dialog.flows.redis_store import RedisStore
 from dialog.flows.store import open_store
 from tests.flows.store_contract import CONTRACT, two_stores_share_conversations
-from tests.services import collect_leaks, redis_server, redis_url  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("collect_leaks")]
 
 
 @pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)

@@ -14,6 +14,9 @@ from dialog.flows.sql_store import SQLStore
 from dialog.flows.store import open_store
 
 
+pytestmark = pytest.mark.usefixtures("collect_leaks")
+
+
 def run(coroutine):
     return asyncio.run(coroutine)
 
@@ -246,7 +249,6 @@ def test_loaded_events_are_copies(tmp_path: Path) -> None:
 # -- the same contract on SQLite and on a real PostgreSQL --------------------------
 
 from tests.flows.store_contract import CONTRACT, two_stores_share_conversations  # noqa: E402
-from tests.services import collect_leaks, postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
 
 
 @pytest.mark.parametrize("synchronous", ["full", "normal"])
