@@ -31,3 +31,20 @@ def test_links_between_the_docs_resolve() -> None:
     link = re.compile(r"\]\(([\w./-]+\.md)(?:#[\w-]+)?\)")
     missing = [f"{path.relative_to(ROOT)}: {target}" for path in DOCS for target in link.findall(path.read_text(encoding="utf-8")) if not (path.parent / target).exists()]
     assert not missing
+
+
+def test_every_source_file_the_docs_name_exists() -> None:
+    """A path in backquotes (``dialog/bot.py``, ``tests/conftest.py``, or ``flows/engine.py``
+    inside dialog/) must exist, so a moved module cannot leave the docs behind."""
+    packages = {path.name for path in (ROOT / "dialog").iterdir() if path.is_dir()}
+    roots = {"dialog", "tests", "bench", "scripts", "docs"}
+    quoted = re.compile(r"`((?:[\w.-]+/)+[\w.-]+\.(?:py|md|txt))`")
+    missing = []
+    for path in DOCS:
+        for name in quoted.findall(path.read_text(encoding="utf-8")):
+            first = name.split("/")[0]
+            if first in roots and not (ROOT / name).exists():
+                missing.append(f"{path.relative_to(ROOT)}: {name}")
+            elif first in packages and not (ROOT / "dialog" / name).exists():
+                missing.append(f"{path.relative_to(ROOT)}: {name} (in dialog/)")
+    assert not missing
