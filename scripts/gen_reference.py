@@ -305,6 +305,17 @@ _TABLES: dict[str, Callable[[_Meanings], str]] = {
 }
 
 
+def _unprobed_sections(sections: Mapping[str, SectionInfo]) -> list[str]:
+    """A key whose default is a settings object (``llm``) is a section of its own: its keys need a probe too."""
+    return [
+        f"scripts/reference_probe.py: '{info.section.id}.{key.name}' is a section (its default is a "
+        f"{type(key.default).__name__}); add a Section for it to SECTIONS"
+        for info in sections.values()
+        for key in info.keys
+        if key.has_default and dataclasses.is_dataclass(key.default) and f"{info.section.id}.{key.name}" not in sections
+    ]
+
+
 def render(template: Path = TEMPLATE, meanings_file: Path = MEANINGS, probed: Iterable[SectionInfo] | None = None) -> str:
     """docs/reference.md as it should be; raises ``ReferenceProblems`` listing what is undocumented.
 
@@ -328,6 +339,7 @@ def render(template: Path = TEMPLATE, meanings_file: Path = MEANINGS, probed: It
         else:
             meanings.problems.append(f"docs/src/reference.md:{number}: unknown {kind} '{name}'")
     problems = list(meanings.problems)
+    problems += _unprobed_sections(sections)
     problems += [f"docs/src/reference.md: the keys of '{name}' have no place; add <!-- keys: {name} -->" for name in sections if name not in placed]
     problems += [f"docs/src/reference.md: table '{name}' has no place; add <!-- table: {name} -->" for name in _TABLES if f"table:{name}" not in placed]
     problems += meanings.stale()
