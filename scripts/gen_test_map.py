@@ -70,7 +70,9 @@ def _only_docstring(path: Path) -> bool:
     def empty(node: ast.stmt) -> bool:
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return True
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and all(alias.name == "annotations" for alias in node.names):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and all(
+            alias.name == "annotations" for alias in node.names
+        ):
             return True
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
         return isinstance(value, ast.List) and not value.elts
@@ -111,7 +113,9 @@ def _written() -> dict[str, str]:
 def _written_cell(source: str, text: str, own: Path | None) -> tuple[str, list[str]]:
     """The map line's cell, and what is wrong with the line."""
     if own is not None and own.exists():
-        return "", [f"tests/map.txt: {source} has its own {own.relative_to(ROOT)} now; remove its line"]
+        return "", [
+            f"tests/map.txt: {source} has its own {own.relative_to(ROOT)} now; remove its line"
+        ]
     if text.startswith("none"):
         return text, []
     paths = text.split()
@@ -131,7 +135,9 @@ def render() -> str:
         source = module.replace(".", "/") + ".py"
         package_code = module.endswith("__init__")
         if package_code:
-            module = module.rsplit(".", 1)[0]  # dialog/x/__init__.py is imported as dialog.x
+            module = module.rsplit(".", 1)[
+                0
+            ]  # dialog/x/__init__.py is imported as dialog.x
         own = None if package_code or module.endswith("__main__") else mirror(module)
         if own is not None and own.exists():
             tests = [own]
@@ -141,14 +147,26 @@ def render() -> str:
             cell, wrong = _written_cell(source, written[source], own)
             problems += wrong
         elif tests:
-            cell = ", ".join(f"`{path.relative_to(ROOT)}`" for path in tests[:4]) + (f" and {len(tests) - 4} more" if len(tests) > 4 else "")
+            cell = ", ".join(f"`{path.relative_to(ROOT)}`" for path in tests[:4]) + (
+                f" and {len(tests) - 4} more" if len(tests) > 4 else ""
+            )
         else:
-            wanted = mirror(module).relative_to(ROOT) if own is not None else "a test that imports it"
-            problems.append(f"{source} has no tests: write {wanted}, or say where its tests are in tests/map.txt")
+            wanted = (
+                mirror(module).relative_to(ROOT)
+                if own is not None
+                else "a test that imports it"
+            )
+            problems.append(
+                f"{source} has no tests: write {wanted}, or say where its tests are in tests/map.txt"
+            )
             continue
         rows.append(f"| `{source}` | {cell} |\n")
     known = {name.replace(".", "/") + ".py" for name in names}
-    problems += [f"tests/map.txt: {path} is not a module of dialog/ with code; remove its line" for path in written if path not in known]
+    problems += [
+        f"tests/map.txt: {path} is not a module of dialog/ with code; remove its line"
+        for path in written
+        if path not in known
+    ]
     if problems:
         raise MapProblems(problems)
     return _INTRO + "".join(rows)
@@ -156,7 +174,11 @@ def render() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when tests/README.md is out of date")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when tests/README.md is out of date",
+    )
     args = parser.parse_args(argv)
     try:
         text = render()

@@ -6,13 +6,25 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [path for folder in ("dialog", "tests", "bench", "scripts") for path in (ROOT / folder).rglob("*.py")]
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]  # docs/src/ is the template of docs/reference.md
+SOURCES = [
+    path
+    for folder in ("dialog", "tests", "bench", "scripts")
+    for path in (ROOT / folder).rglob("*.py")
+]
+DOCS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+]  # docs/src/ is the template of docs/reference.md
 
 
 def test_no_citation_of_the_old_design_documents() -> None:
     old = re.compile(r"\bDESIGN(\.md)? ?§|\bSTYLE(\.md)? ?(§|section)")
-    found = [f"{path.relative_to(ROOT)}:{number}" for path in SOURCES for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if old.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in SOURCES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if old.search(line)
+    ]
     assert not found, f"cite docs/architecture.md or docs/reference.md instead: {found}"
 
 
@@ -29,7 +41,12 @@ def test_every_cited_docs_file_exists() -> None:
 
 def test_links_between_the_docs_resolve() -> None:
     link = re.compile(r"\]\(([\w./-]+\.md)(?:#[\w-]+)?\)")
-    missing = [f"{path.relative_to(ROOT)}: {target}" for path in DOCS for target in link.findall(path.read_text(encoding="utf-8")) if not (path.parent / target).exists()]
+    missing = [
+        f"{path.relative_to(ROOT)}: {target}"
+        for path in DOCS
+        for target in link.findall(path.read_text(encoding="utf-8"))
+        if not (path.parent / target).exists()
+    ]
     assert not missing
 
 
