@@ -36,8 +36,9 @@ these, or when this file is out of date.
 
 Run one file with `python -m pytest tests/flows/test_engine.py -q -n 0`. Markers:
 `slow` (a real model; needs `--slow`), `services` (redis-server or PostgreSQL
-binaries), `e2e` (everything in `tests/e2e/`: the shipped bots end to end).
-Shared fixtures are plugins listed in `tests/conftest.py`'s `pytest_plugins`.
+binaries), `e2e` (every module in `tests/e2e/` sets it: the shipped bots end to end).
+Shared fixtures live in `tests/fixtures/` and load as plugins (`pytest_plugins` in
+`tests/conftest.py`): a test names them as arguments and imports nothing.
 
 | module | tests |
 |---|---|

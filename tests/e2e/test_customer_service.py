@@ -18,6 +18,8 @@ from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.types import IntentScore, Message, ParseResult
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "domains" / "customer_service"
 

@@ -14,6 +14,8 @@ from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.types import IntentScore, Message, ParseResult
 
+pytestmark = pytest.mark.e2e
+
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "it_helpdesk"
 
 

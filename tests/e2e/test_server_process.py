@@ -35,6 +35,8 @@ import yaml
 
 from dialog.testing.services import create_database, free_port, stop_process
 
+pytestmark = pytest.mark.e2e
+
 REPO = Path(__file__).parents[2]
 DOMAIN = REPO / "domains" / "customer_service"
 SENDERS = 20

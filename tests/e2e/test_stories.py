@@ -18,6 +18,8 @@ from dialog.testing.report import failure_report
 from dialog.testing.runner import StoryRunner, build_test_bot
 from dialog.testing.stories import TestCase, load_cases
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

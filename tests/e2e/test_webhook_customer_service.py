@@ -18,6 +18,8 @@ from dialog.config import load_bot
 from dialog.flows.sql_store import SQLStore
 from dialog.llm.fake import FakeGenerator
 
+pytestmark = pytest.mark.e2e
+
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "customer_service"
 TOKEN = "e2e-token"
 
