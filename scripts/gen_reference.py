@@ -302,7 +302,7 @@ def _llm_options(meanings: _Meanings) -> str:
 
 
 def _builtin_actions(meanings: _Meanings) -> str:
-    from dialog.flows.builtins import BUILTIN_ACTIONS
+    from dialog.builtin_names import BUILTIN_ACTIONS
 
     return _table(
         ("action", "what it does"),
@@ -311,7 +311,7 @@ def _builtin_actions(meanings: _Meanings) -> str:
 
 
 def _default_responses(meanings: _Meanings) -> str:
-    from dialog.flows.builtins import DEFAULT_RESPONSES
+    from dialog.builtin_names import DEFAULT_RESPONSES
 
     rows = (
         (f"`{name}`", meanings.of("default_responses", name), f"“{text}”")
@@ -321,7 +321,7 @@ def _default_responses(meanings: _Meanings) -> str:
 
 
 def _template_names(meanings: _Meanings) -> str:
-    from dialog.responses.environment import TEMPLATE_NAMES
+    from dialog.config.jinja_sandbox import TEMPLATE_NAMES
 
     return _named_table(
         "template_names", sorted(TEMPLATE_NAMES), meanings, header="variable"
@@ -332,7 +332,7 @@ def _template_tests(meanings: _Meanings) -> str:
     """The Jinja2 tests and filters this sandbox adds to stock Jinja2."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    from dialog.responses.environment import make_environment
+    from dialog.config.jinja_sandbox import make_environment
 
     stock, ours = SandboxedEnvironment(), make_environment()
     tests = [f"is {name}" for name in sorted(set(ours.tests) - set(stock.tests))]

@@ -65,3 +65,13 @@ def test_every_source_file_the_docs_name_exists() -> None:
             elif first in packages and not (ROOT / "dialog" / name).exists():
                 missing.append(f"{path.relative_to(ROOT)}: {name} (in dialog/)")
     assert not missing
+
+
+def test_the_architecture_names_every_package_and_core_module() -> None:
+    """docs/architecture.md's layer table keeps up with dialog/: a new package or core module must be placed in it."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "dialog"
+    names = [path.name for path in package.iterdir() if path.is_dir() and (path / "__init__.py").exists()]
+    names += [path.stem for path in package.glob("*.py") if path.stem != "__init__"]
+    missing = sorted(name for name in names if f"`{name}`" not in text)
+    assert not missing, f"docs/architecture.md does not place {missing} in its layers"

@@ -7,9 +7,9 @@ import redis
 import redis.asyncio as aioredis
 
 from dialog.errors import ConfigError, StoreError
-from dialog.flows.redis_store import RedisStore
-from dialog.flows.store import open_store
-from tests.flows.store_contract import CONTRACT, two_stores_share_conversations
+from dialog.stores import open_store
+from dialog.stores.redis_store import RedisStore
+from tests.stores.store_contract import CONTRACT, two_stores_share_conversations
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("collect_leaks")]
 
