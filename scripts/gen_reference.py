@@ -320,6 +320,24 @@ def _default_responses(meanings: _Meanings) -> str:
     return _table(("response", "when the bot says it", "default text"), rows)
 
 
+def _repair_patterns(meanings: _Meanings) -> str:
+    from dialog.flows.patterns import PATTERN_FLOWS
+
+    rows = [
+        (f"`{flow.id}`", flow.description, ", ".join(f"`{getattr(step, 'action', '')}`" for step in flow.steps))
+        for flow in PATTERN_FLOWS.values()
+    ]
+    return _table(("pattern", "when it runs", "its steps"), rows)
+
+
+def _repair_intents(meanings: _Meanings) -> str:
+    """The ``*_INTENT`` names of builtin_names that are not payloads every bot understands."""
+    import dialog.builtin_names as names
+
+    intents = [value for key, value in vars(names).items() if key.endswith("_INTENT") and value not in names.BUILTIN_INTENTS]
+    return _named_table("repair_intents", intents, meanings, header="intent")
+
+
 def _template_names(meanings: _Meanings) -> str:
     from dialog.config.jinja_sandbox import TEMPLATE_NAMES
 
@@ -389,6 +407,8 @@ _TABLES: dict[str, Callable[[_Meanings], str]] = {
     "default_responses": _default_responses,
     "llm_options": _llm_options,
     "mapping_types": _mapping_types,
+    "repair_intents": _repair_intents,
+    "repair_patterns": _repair_patterns,
     "slot_types": _slot_types,
     "step_kinds": _step_kinds,
     "store_examples": _store_examples,
