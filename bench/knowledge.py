@@ -107,7 +107,7 @@ async def turn_latency(config: Any, questions: list[Question]) -> dict[str, floa
 
     bot = Bot.from_config(config, store=open_store("memory://"), llm=config.settings.knowledge.mode == "generative")
     await bot.start()
-    bot.knowledge_base_loaded()  # index and encoder loaded before timing, as a server is after warm-up
+    bot.knowledge.load()  # index and encoder loaded before timing, as a server is after warm-up
     await bot.handle(Message("warm-up", "how do I return an item?"))
     seconds, knowledge_turns = [], 0
     for number, question in enumerate(q for q in questions if q.gold is not None):

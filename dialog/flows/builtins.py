@@ -6,7 +6,17 @@ domain.yml does not define them.
 
 from __future__ import annotations
 
-__all__ = ["BUILTIN_ACTIONS", "DEFAULT_RESPONSES", "RESTART_INTENT", "STOP_INTENT"]
+from dialog.flows.model import ActionStep, Flow
+
+__all__ = [
+    "BUILTIN_ACTIONS",
+    "BUILTIN_FLOWS",
+    "DEFAULT_RESPONSES",
+    "PATTERN_SEARCH",
+    "RESTART_INTENT",
+    "SEARCH_ACTION",
+    "STOP_INTENT",
+]
 
 # action name -> what it does
 BUILTIN_ACTIONS: dict[str, str] = {
@@ -15,6 +25,7 @@ BUILTIN_ACTIONS: dict[str, str] = {
     "restart": "forget the conversation's slots and flows",
     "action_restart": "same as restart (Rasa-style name)",
     "action_listen": "do nothing; wait for the user (Rasa compatibility)",
+    "action_trigger_search": "answer the user's last message from the bot's documents (knowledge/), as in Rasa Pro",
 }
 
 # response name -> default text when domain.yml has none
@@ -25,7 +36,27 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_flow_cancelled": "Okay, I've stopped that.",
     "utter_handoff": "I'm handing you over to a human colleague.",
     "utter_restart": "Let's start over.",
+    # when the documents hold no answer; without one in domain.yml the bot also lists what it can do
+    "utter_no_relevant_answer_found": "Sorry, I don't have information about that.",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart
 STOP_INTENT = "stop"  # the payload /stop
+
+PATTERN_SEARCH = "pattern_search"  # the flow that answers from the documents; flows.yml may override it
+SEARCH_ACTION = "action_trigger_search"
+
+
+def _builtin_flows() -> dict[str, Flow]:
+    return {
+        PATTERN_SEARCH: Flow(
+            id=PATTERN_SEARCH,
+            steps=(ActionStep(id="search", action=SEARCH_ACTION),),
+            description="Answer a question from the bot's documents",
+            path="<built-in>",
+        )
+    }
+
+
+# flow id -> the flow used when flows.yml does not define one with that id
+BUILTIN_FLOWS: dict[str, Flow] = _builtin_flows()

@@ -15,7 +15,9 @@ The order of the rules, first match wins:
    the stack) -> treated as an answer if it fills the open question, else re-ask.
 5. A collect is open: a filled slot is validated and advances the flow; a turn
    that fills nothing is a failed attempt (re-ask, give up at ``max_attempts``).
-6. Otherwise the LLM fallback (``utter_default`` when there is none or it fails).
+6. Otherwise the bot's documents, when they answer (``flows/search.py``), else the
+   LLM fallback (``utter_default`` when there is none or it fails). A question
+   that fills nothing while a collect waits is answered from the documents too.
 
 A turn after ``session_expiration_time`` minutes of silence (and the first turn)
 starts with ``session_started``, which resets slots, flows and a handoff.
@@ -53,6 +55,7 @@ from dialog.errors import FlowError
 from dialog.flows import events
 from dialog.flows.builtins import RESTART_INTENT, STOP_INTENT
 from dialog.flows.model import CollectStep
+from dialog.flows.search import answer_from_knowledge, grounded_reply, say_no_answer
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active
 from dialog.flows.state import ConversationState, replay, replay_from
@@ -86,9 +89,12 @@ class TurnResult:
 class DialogueEngine:
     """Applies the dialogue rules; stateless between turns (state is replayed)."""
 
-    def __init__(self, config: BotConfig, clock: Callable[[], float] | None = None, cache_size: int = 4096) -> None:
+    def __init__(
+        self, config: BotConfig, clock: Callable[[], float] | None = None, cache_size: int = 4096, knowledge: Any = None
+    ) -> None:
         self.config = config
         self.runtime = FlowRuntime.from_config(config, clock=clock or time.time)
+        self.runtime.knowledge = knowledge
         # sender -> (events folded, the last of them, state): conversations only
         # grow, so a turn folds just the events since; any mismatch replays all.
         self._states: OrderedDict[str, tuple[int, Mapping[str, Any], ConversationState]] = OrderedDict()
@@ -128,6 +134,8 @@ class DialogueEngine:
         self._maybe_start_session(turn)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         used_fallback = await self._respond(turn, parse)
+        if used_fallback and await answer_from_knowledge(turn, parse.text):
+            used_fallback = False
         if used_fallback:
             await self._fallback(turn, list(stored), parse.text, fallback)
         self._remember(sender_id, len(stored) + len(turn.events), turn.events, turn.state)
@@ -187,6 +195,8 @@ class DialogueEngine:
             await run_flows(turn, step.id)
         elif retrigger:
             ask(turn, flow, step, top.attempts)  # "the same flow again": just re-ask
+        elif await answer_from_knowledge(turn, turn.state.latest_message.get("text") or "", during_collect=True):
+            pass  # answered as a digression; the open question was asked again
         else:
             failed_attempt(turn, flow, step, top.attempts + 1)
 
@@ -258,7 +268,9 @@ class DialogueEngine:
             return
         answer = await fallback(stored + turn.events, text)
         turn.emit(dict(answer.event))
-        if answer.text:
+        if answer.text and not grounded_reply(turn, answer.text):
+            say_no_answer(turn, None)
+        elif answer.text:
             turn.say_text(answer.text, {"llm": True})
         else:
             turn.say("utter_default")

@@ -16,11 +16,12 @@ from typing import Any
 from dialog.actions import ActionContext
 from dialog.errors import ActionError, FlowError
 from dialog.flows import events
-from dialog.flows.builtins import BUILTIN_ACTIONS
+from dialog.flows.builtins import BUILTIN_ACTIONS, SEARCH_ACTION
 from dialog.flows.model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
+from dialog.flows.search import trigger_search
 from dialog.flows.turn import Turn, evaluate
 
 __all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]
@@ -161,6 +162,10 @@ def _set_slots(turn: Turn, flow: Flow, step: SetSlotsStep) -> None:
 async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
     name = step.action
     runtime = turn.runtime
+    if name == SEARCH_ACTION:
+        turn.emit(events.action(name, turn.now(), flow.id, step.id))
+        await trigger_search(turn, flow.id)
+        return next_target(turn, flow, step)
     if name in BUILTIN_ACTIONS:
         return _builtin(turn, flow, step)
     if name in runtime.config.domain.responses or (name.startswith("utter_") and runtime.renderer.has(name)):

@@ -19,6 +19,7 @@ from dialog.errors import FlowError
 from dialog.flows import events
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
+from dialog.flows.builtins import BUILTIN_FLOWS
 from dialog.flows.model import Flow
 from dialog.flows.state import ConversationState, apply_event
 from dialog.responses.environment import compile_condition
@@ -41,6 +42,7 @@ class FlowRuntime:
     clock: Callable[[], float] = time.time
     initial_slots: dict[str, Any] = field(default_factory=dict)
     collected: frozenset[str] = frozenset()
+    knowledge: Any = None  # the bot's KnowledgeBase (dialog/knowledge/base.py), None without documents
 
     @classmethod
     def from_config(cls, config: BotConfig, clock: Callable[[], float] | None = None) -> FlowRuntime:
@@ -57,6 +59,8 @@ class FlowRuntime:
         try:
             return self.config.flows[flow_id]
         except KeyError:
+            if flow_id in BUILTIN_FLOWS:
+                return BUILTIN_FLOWS[flow_id]
             raise FlowError(f"unknown flow '{flow_id}'; flows: {', '.join(sorted(self.config.flows)) or 'none'}") from None
 
 
@@ -79,6 +83,7 @@ class Turn:
         self.sender_id = sender_id
         self.metadata = dict(metadata or {})
         self.events: list[dict[str, Any]] = []
+        self.knowledge_answer: Any = None  # this turn's KnowledgeAnswer, once searched (dialog/flows/search.py)
 
     def now(self) -> float:
         return self.runtime.clock()

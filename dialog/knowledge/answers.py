@@ -12,6 +12,7 @@ change the instructions can at worst produce an ungrounded answer, which is drop
 from __future__ import annotations
 
 import logging
+import re
 from typing import Sequence
 
 import numpy as np
@@ -22,7 +23,7 @@ from dialog.knowledge.text import search_terms
 from dialog.llm.base import ChatMessage
 from dialog.llm.prompt import sanitize_user_text
 
-__all__ = ["MAX_SENTENCES", "answer_prompt", "extractive_answer", "sources_text"]
+__all__ = ["MAX_SENTENCES", "answer_prompt", "answers_the_kind", "extractive_answer", "sources_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,22 @@ def extractive_answer(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarr
         if similarity[candidate] >= similarity[ranked[0]] - SECOND_SENTENCE_MARGIN or len(sentences[ranked[0]].split()) < 8:
             chosen.append(candidate)
     return " ".join(sentences[i] for i in sorted(chosen))
+
+
+_ASKS_QUANTITY = re.compile(r"\bhow (many|much|long|soon|often|old)\b|\bwhat (does|do|would|will) .{0,30}\bcost\b|\bhow fast\b", re.IGNORECASE)
+_QUANTITY = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|once|twice|free|never|always|immediately|"
+    r"right away|same day|next day|a day|an hour|a week|a month|a year|no (fee|charge|cost|limit))\b",
+    re.IGNORECASE,
+)
+
+
+def answers_the_kind(question: str, answer: str) -> bool:
+    """A "how many / how much / how long" question needs a quantity in its answer.
+
+    "How many employees does ACME have?" is close to "ACME is an online shop only"
+    in meaning, but a sentence without any number cannot be its answer."""
+    return not _ASKS_QUANTITY.search(question) or bool(_QUANTITY.search(answer))
 
 
 def sources_text(hits: Sequence[Hit]) -> str:

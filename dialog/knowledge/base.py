@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from dialog.config.models import BotConfig, KnowledgeSettings
-from dialog.knowledge.answers import answer_prompt, extractive_answer, sources_text
+from dialog.knowledge.answers import answer_prompt, answers_the_kind, extractive_answer, sources_text
 from dialog.knowledge.documents import document_files
 from dialog.knowledge.encoder import knowledge_encoder
 from dialog.knowledge.grounding import ungrounded
@@ -46,6 +46,7 @@ class KnowledgeAnswer:
     sources: list[dict[str, str]] = field(default_factory=list)  # [{"file": ..., "heading": ...}]
     mode: str = "none"  # extractive | generative | none
     relevance: float = 0.0
+    similarity: float = 0.0  # the best chunk's cosine similarity (how close the question is to the documents at all)
     latency_ms: int = 0
     note: str = ""  # why generative fell back, when it did
 
@@ -96,6 +97,18 @@ class KnowledgeBase:
                 self._retriever = Retriever(result.index, lambda text: encoder.embed([text])[0])
                 logger.info("knowledge: %d chunks from %s", len(result.index), result.index.path)
 
+    def start_loading(self) -> None:
+        """Load (or build) the index in a background thread; a question meanwhile waits for it."""
+
+        def load() -> None:
+            try:
+                self.load()
+            except Exception as exc:  # noqa: BLE001 - reported again by the first question that needs it
+                logger.warning("knowledge: the index could not load: %s", exc)
+
+        if self._retriever is None:
+            threading.Thread(target=load, name="knowledge-load").start()
+
     def search(self, question: str, top_k: int | None = None) -> tuple[list[Hit], np.ndarray, float]:
         """The best chunks, the question's vector and the relevance of the best chunk."""
         self.load()
@@ -105,24 +118,30 @@ class KnowledgeBase:
         hits = self._retriever.search(question, top_k or self.settings.top_k, vector=vector)
         return hits, vector, relevance(self._retriever.index, hits, vector, question)
 
-    async def answer(self, question: str) -> KnowledgeAnswer:
-        """The answer from the documents, or ``text=None`` when none is relevant enough."""
+    async def answer(self, question: str, threshold: float | None = None) -> KnowledgeAnswer:
+        """The answer from the documents, or ``text=None`` when none is relevant enough.
+
+        ``threshold``: instead of ``knowledge.threshold`` (a flow that searches on purpose)."""
         started = time.monotonic()
         question = question[:MAX_QUESTION_CHARS]
         hits, vector, score = await asyncio.to_thread(self.search, question)
-        if not hits or score < self.settings.threshold:
-            return KnowledgeAnswer(None, relevance=score, latency_ms=_ms(started))
+        similarity = hits[0].similarity if hits else 0.0
+        bar = self.settings.threshold if threshold is None else threshold
+        if not hits or score < bar:
+            return KnowledgeAnswer(None, relevance=score, similarity=similarity, latency_ms=_ms(started))
         assert self._retriever is not None
         best = hits[0]
         extractive = extractive_answer(self._retriever.index, best, vector, question)
+        if not answers_the_kind(question, extractive):
+            return KnowledgeAnswer(None, relevance=score, similarity=similarity, latency_ms=_ms(started), note="no quantity")
         sources = [{"file": best.chunk.file, "heading": " > ".join(best.chunk.headings)}]
         if self.settings.mode != "generative" or self.generator is None:
-            return KnowledgeAnswer(extractive, sources, "extractive", score, _ms(started))
+            return KnowledgeAnswer(extractive, sources, "extractive", score, similarity, _ms(started))
         generated, note = await self._generate(question, hits)
         if generated is None:
-            return KnowledgeAnswer(extractive, sources, "extractive", score, _ms(started), note)
+            return KnowledgeAnswer(extractive, sources, "extractive", score, similarity, _ms(started), note)
         used = [{"file": hit.chunk.file, "heading": " > ".join(hit.chunk.headings)} for hit in hits]
-        return KnowledgeAnswer(generated, used, "generative", score, _ms(started))
+        return KnowledgeAnswer(generated, used, "generative", score, similarity, _ms(started))
 
     async def _generate(self, question: str, hits: list[Hit]) -> tuple[str | None, str]:
         """The LLM's answer from the hits, or None and why it is not used."""

@@ -34,7 +34,7 @@ __all__ = ["INDEX_GENERATION", "KnowledgeIndex", "TextEncoder", "build_index", "
 
 logger = logging.getLogger(__name__)
 
-INDEX_GENERATION = 1  # raise when what an index holds changes: old indexes are rebuilt
+INDEX_GENERATION = 2  # raise when what an index holds changes: old indexes are rebuilt
 KEEP_INDEXES = 3
 _CHUNKS = "chunks.json"
 _VECTORS = "vectors.npy"
@@ -112,7 +112,9 @@ def build_index(documents: Documents, encoder: TextEncoder) -> KnowledgeIndex:
     """Embed every chunk (with its headings) and every sentence of it."""
     chunks = documents.chunks
     sentences = [split_sentences(chunk.text) or [chunk.text] for chunk in chunks]
-    flat = [sentence for chunk_sentences in sentences for sentence in chunk_sentences]
+    # a sentence is embedded with its headings: "Refunds: The money goes back to your original
+    # payment method." is about refunds, not about how to pay
+    flat = [f"{chunk.title}: {sentence}" for chunk, chunk_sentences in zip(chunks, sentences) for sentence in chunk_sentences]
     if not chunks:
         return KnowledgeIndex([], [], np.zeros((0, 384), dtype=np.float32), [])
     vectors = np.asarray(encoder.embed_batched([chunk.search_text() for chunk in chunks] + flat), dtype=np.float32)

@@ -14,6 +14,7 @@ encoding (3-8 ms), one matrix-vector product and one sparse BM25 lookup.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
@@ -50,6 +51,7 @@ class Retriever:
     def __init__(self, index: KnowledgeIndex, encode: QueryEncoder, fusion: str = "score", lexical_weight: float = LEXICAL_WEIGHT) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         if fusion not in FUSIONS:
             raise ValueError(f"fusion must be one of {', '.join(FUSIONS)}, got {fusion!r}")
         self.index = index
