@@ -133,7 +133,8 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, Problem(shown, line, 0, f"knowledge: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        return None, Problem(shown, line, column, f"knowledge: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
     return text, None
 
 
