@@ -62,9 +62,21 @@ class KnowledgeIndex:
         return len(self.chunks)
 
     @cached_property
-    def vocabulary(self) -> frozenset[str]:
-        """Every search term of every chunk (which question words the documents use at all)."""
-        return frozenset(term for chunk in self.chunks for term in search_terms(chunk.search_text()))
+    def chunk_terms(self) -> list[frozenset[str]]:
+        return [frozenset(search_terms(chunk.search_text())) for chunk in self.chunks]
+
+    @cached_property
+    def document_frequency(self) -> dict[str, int]:
+        """term -> how many chunks use it (which question words the documents use at all, and how often)."""
+        counts: dict[str, int] = {}
+        for terms in self.chunk_terms:
+            for term in terms:
+                counts[term] = counts.get(term, 0) + 1
+        return counts
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        return self.document_frequency
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
