@@ -13,10 +13,10 @@ import re
 __all__ = ["facts", "ungrounded"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]*[^\s<>\"').,;:!?]", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 # A capitalised word not at the start of a sentence, or a run of them ("American Express")
-_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)*")
+_NAME = re.compile(r"(?<![.!?:]\s)\b[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)*")
 _COMMON_CAPITALS = frozenset({"I", "I'm", "I'll", "I've", "I'd", "OK", "Yes", "No", "Sorry"})
 
 
