@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from dialog.config.models import BotConfig, KnowledgeSettings
 from dialog.knowledge.answers import answer_prompt, answers_the_kind, extractive_answer, sources_text
 from dialog.knowledge.documents import document_files
 from dialog.knowledge.encoder import knowledge_encoder
-from dialog.knowledge.grounding import ungrounded
+from dialog.knowledge.grounding import supported, ungrounded
 from dialog.knowledge.index import ensure_index
 from dialog.knowledge.relevance import relevance
 from dialog.knowledge.retrieval import Hit, Retriever
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 # and a 1 MB message must not cost a 1 MB BM25 lookup.
 MAX_QUESTION_CHARS = 1000
 _GENERATED_MAX_TOKENS = 80
+_TITLE_PREFIX = re.compile(r"^\[[^\]]{0,200}\]\s*")  # the model copying a chunk's "[title]"
 
 
 @dataclass(frozen=True)
@@ -137,13 +139,13 @@ class KnowledgeBase:
         sources = [{"file": best.chunk.file, "heading": " > ".join(best.chunk.headings)}]
         if self.settings.mode != "generative" or self.generator is None:
             return KnowledgeAnswer(extractive, sources, "extractive", score, similarity, _ms(started))
-        generated, note = await self._generate(question, hits)
+        generated, note = await self._generate(question, hits, extractive)
         if generated is None:
             return KnowledgeAnswer(extractive, sources, "extractive", score, similarity, _ms(started), note)
         used = [{"file": hit.chunk.file, "heading": " > ".join(hit.chunk.headings)} for hit in hits]
         return KnowledgeAnswer(generated, used, "generative", score, similarity, _ms(started))
 
-    async def _generate(self, question: str, hits: list[Hit]) -> tuple[str | None, str]:
+    async def _generate(self, question: str, hits: list[Hit], extractive: str) -> tuple[str | None, str]:
         """The LLM's answer from the hits, or None and why it is not used."""
         context = sources_text(hits)
         messages = answer_prompt(self.config.domain.assistant_name, context, question)
@@ -157,7 +159,7 @@ class KnowledgeBase:
         except LLMError as exc:
             logger.warning("knowledge: the LLM failed (%s); answering with the document's sentences", exc)
             return None, "error"
-        cleaner.feed(generation.text)
+        cleaner.feed(_TITLE_PREFIX.sub("", generation.text.strip()))
         cleaner.finish()
         text = cleaner.text
         if not text:
@@ -168,6 +170,8 @@ class KnowledgeBase:
             return None, "ungrounded: " + ", ".join(missing[:5])
         if _says_unknown(text):
             return None, "model did not answer"
+        if not supported(text, extractive, context):
+            return None, "not supported by the documents"
         return text, ""
 
     def status(self) -> dict[str, Any]:

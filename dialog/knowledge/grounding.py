@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["facts", "ungrounded"]
+__all__ = ["facts", "supported", "ungrounded"]
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]*[^\s<>\"').,;:!?]", re.IGNORECASE)
@@ -43,3 +43,28 @@ def ungrounded(answer: str, sources: str) -> list[str]:
     """The facts of ``answer`` that ``sources`` does not contain ([] when it is grounded)."""
     haystack = _normal(sources)
     return [fact for fact in facts(answer) if _normal(fact) not in haystack]
+
+
+# A generated answer must say what the best sentences say: this share of its content
+# words comes from the retrieved text, and it shares this many with the best sentences.
+MIN_SUPPORTED_SHARE = 0.6
+MIN_SHARED_WITH_BEST = 2
+_META = re.compile(r"\b(documents?|the text|the context|as an ai)\b", re.IGNORECASE)
+
+
+def supported(answer: str, best: str, sources: str) -> bool:
+    """Whether ``answer`` restates the retrieved text rather than talking around it.
+
+    A small model that cannot answer often writes about "the documents", or a fluent
+    sentence on the topic that says something else ("Yes, it is." to a no); both fail."""
+    from dialog.knowledge.text import search_terms
+
+    if _META.search(answer):
+        return False
+    words = search_terms(answer)
+    if not words:
+        return False
+    known = set(search_terms(sources))
+    shared_with_best = set(words) & set(search_terms(best))
+    share = sum(word in known for word in words) / len(words)
+    return share >= MIN_SUPPORTED_SHARE and len(shared_with_best) >= min(MIN_SHARED_WITH_BEST, len(set(search_terms(best))))
