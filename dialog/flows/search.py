@@ -101,7 +101,7 @@ def grounded_reply(turn: Turn, text: str) -> bool:
 
 def say_no_answer(turn: Turn, answer: Any) -> None:
     """``utter_no_relevant_answer_found``; the built-in text goes on to list what the bot can do."""
-    meta = {"knowledge": {"sources": [], "mode": "none", "relevance": round(answer.relevance, 3) if answer else 0.0}}
+    meta: dict[str, Any] = {"knowledge": {"sources": [], "mode": "none", "relevance": round(answer.relevance, 3) if answer else 0.0}}
     if turn.runtime.config.domain.responses.get("utter_no_relevant_answer_found"):
         turn.say("utter_no_relevant_answer_found")
         turn.events[-1].setdefault("metadata", {}).update(meta)

@@ -69,7 +69,8 @@ def answers_the_kind(question: str, answer: str) -> bool:
 
 def sources_text(hits: Sequence[Hit]) -> str:
     """The retrieved chunks as the LLM sees them (and as the grounding check reads them)."""
-    parts, size = [], 0
+    parts: list[str] = []
+    size = 0
     for hit in hits:
         part = f"[{hit.chunk.title}] {hit.chunk.text}"
         if parts and size + len(part) > MAX_CONTEXT_CHARS:

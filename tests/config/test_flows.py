@@ -193,7 +193,7 @@ def _flow(steps: str) -> str:
             _flow("- action: utter_gret"),
             "bot/flows.yml:4:17: flow 'f': step '0_action_utter_gret': unknown action 'utter_gret' (did you mean 'utter_greet'?); "
             "it is neither a response nor an action in the domain (actions: action_handoff, action_listen, action_restart, "
-            "cancel_order, handoff, lookup_order, restart; responses: utter_ask_confirmed, utter_ask_order_id, utter_cannot_cancel, "
+            "action_trigger_search, cancel_order, handoff, lookup_order, restart; responses: utter_ask_confirmed, utter_ask_order_id, utter_cannot_cancel, "
             "utter_done, utter_greet, utter_invalid_order_id, utter_order_not_found)",
         ),
         (
@@ -208,7 +208,7 @@ def _flow(steps: str) -> str:
             "bot/flows.yml:5:16: flow 'f': step '0_collect_order_id': unknown response 'utter_ask_order' (did you mean "
             "'utter_ask_order_id'?); known responses: utter_ask_confirmed, utter_ask_order_id, utter_cannot_cancel, "
             "utter_default, utter_done, utter_flow_cancelled, utter_give_up, utter_greet, utter_handoff, utter_internal_error, "
-            "utter_invalid_order_id, utter_order_not_found, utter_restart",
+            "utter_invalid_order_id, utter_no_relevant_answer_found, utter_order_not_found, utter_restart",
         ),
         (
             _flow("- collect: order_id\n  rejections:\n    - if: slots.order_id ==\n      utter: utter_greet"),
