@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 # you?", "is it sunny?"): the LLM's small talk answers it, under ``grounded_reply``'s
 # check. Above it, a miss is a business question the documents do not answer: "I don't know".
 NEAR_MISS_RELEVANCE = 0.3
+NEAR_MISS_SIMILARITY = 0.45  # ...or this cosine similarity, whatever the words ("who is the CIO of ACME?")
 # A flow of the bot's own that runs action_trigger_search was chosen by the NLU for a
 # topic the documents cover (payment methods...): its question needs less evidence.
 EXPLICIT_SEARCH_MARGIN = 0.08
@@ -55,7 +56,8 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     if during_collect and not question:
         return False
     answer = await _answer(turn, text)
-    if answer.text is None and (during_collect or not question or answer.relevance < NEAR_MISS_RELEVANCE):
+    near = answer.relevance >= NEAR_MISS_RELEVANCE or answer.similarity >= NEAR_MISS_SIMILARITY
+    if answer.text is None and (during_collect or not question or not near):
         return False
     from dialog.flows.steps import run_flows, start_flow  # steps imports this module's action
 
