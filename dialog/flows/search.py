@@ -59,7 +59,10 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     near = answer.relevance >= NEAR_MISS_RELEVANCE or answer.similarity >= NEAR_MISS_SIMILARITY
     if answer.text is None and (during_collect or not question or not near):
         return False
-    from dialog.flows.steps import run_flows, start_flow  # steps imports this module's action
+    from dialog.flows.steps import (  # steps imports this module's action
+        run_flows,
+        start_flow,
+    )
 
     top = turn.state.top
     if top is not None:

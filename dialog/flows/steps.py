@@ -18,10 +18,10 @@ from dialog.errors import ActionError, FlowError
 from dialog.flows import events
 from dialog.flows.builtins import BUILTIN_ACTIONS, SEARCH_ACTION
 from dialog.flows.model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
+from dialog.flows.search import trigger_search
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
-from dialog.flows.search import trigger_search
 from dialog.flows.turn import Turn, evaluate
 
 __all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]

@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 
 from dialog.config.models import BotConfig, KnowledgeSettings
-from dialog.knowledge.answers import answer_prompt, answers_the_kind, extractive_answer, sources_text
+from dialog.errors import LLMError
+from dialog.knowledge.answers import (
+    answer_prompt,
+    answers_the_kind,
+    extractive_answer,
+    sources_text,
+)
 from dialog.knowledge.documents import document_files
 from dialog.knowledge.encoder import knowledge_encoder
 from dialog.knowledge.grounding import supported, ungrounded
@@ -27,7 +33,6 @@ from dialog.knowledge.index import ensure_index
 from dialog.knowledge.relevance import relevance
 from dialog.knowledge.retrieval import Hit, Retriever
 from dialog.llm.cleaning import ReplyCleaner
-from dialog.errors import LLMError
 
 __all__ = ["MAX_QUESTION_CHARS", "KnowledgeAnswer", "KnowledgeBase"]
 
@@ -36,7 +41,7 @@ logger = logging.getLogger(__name__)
 # A question is cut to this before it is searched: the encoder reads 128 tokens anyway,
 # and a 1 MB message must not cost a 1 MB BM25 lookup.
 MAX_QUESTION_CHARS = 1000
-_GENERATED_MAX_TOKENS = 80
+_GENERATED_MAX_TOKENS = 60  # two short sentences; every token costs ~40 ms on a busy CPU
 _TITLE_PREFIX = re.compile(r"^\[[^\]]{0,200}\]\s*")  # the model copying a chunk's "[title]"
 
 

@@ -10,9 +10,9 @@ their sections are their paragraphs' chunks under the file's name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from dialog.errors import Problem
 

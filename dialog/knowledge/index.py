@@ -17,16 +17,23 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from dialog import __version__
 from dialog.config.models import BotConfig
-from dialog.knowledge.documents import Chunk, Documents, document_files, read_documents, split_sentences
+from dialog.knowledge.documents import (
+    Chunk,
+    Documents,
+    document_files,
+    read_documents,
+    split_sentences,
+)
 from dialog.knowledge.encoder import encoder_options
 from dialog.knowledge.text import search_terms
 

@@ -18,7 +18,7 @@ Both choices were made on the DEV half of ``bench/data/knowledge``.
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -16,8 +16,8 @@ and a product over the sentences of the best 100-200 candidates.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialog.knowledge.documents import MAX_CHUNK_WORDS, MAX_FILE_BYTES, document_files, read_documents, split_document
+from dialog.knowledge.documents import (
+    MAX_CHUNK_WORDS,
+    MAX_FILE_BYTES,
+    document_files,
+    read_documents,
+    split_document,
+)
 
 
 def _write(root: Path, relative: str, content: str | bytes) -> Path:
