@@ -150,6 +150,8 @@ def open_kb(bot: str, mode: str, fusion: str | None = None, threshold: float | N
 
 
 def calibrate(bots: list[str]) -> str:
+    from dialog.knowledge.retrieval import LEXICAL_WEIGHT
+
     """DEV half only: the fusion and its BM25 weight by MRR, then answered vs unanswerable per threshold."""
     lines = ["## knowledge-choices", "", f"`nice -n 10 python -m bench.knowledge --calibrate` (the DEV half of {', '.join(bots)})", ""]
     lines += ["| fusion | Recall@1 | Recall@3 | MRR |", "|---|---|---|---|"]
@@ -169,10 +171,11 @@ def calibrate(bots: list[str]) -> str:
         lines.append(f"| {name} | {totals['recall@1'] / count:.3f} | {totals['recall@3'] / count:.3f} | {totals['mrr'] / count:.3f} |")
     for kb in kbs.values():
         assert kb._retriever is not None
-        kb._retriever.fusion, kb._retriever.lexical_weight = "score", 0.1
+        kb._retriever.fusion, kb._retriever.lexical_weight = "score", LEXICAL_WEIGHT
     scored = [(kb.search(q.text)[2], q.gold is not None) for bot, kb in kbs.items() for q in dev[bot]]
     answerable = sum(ok for _, ok in scored)
-    lines += ["", "| threshold | answerable answered | unanswerable answered |", "|---|---|---|"]
+    lines += ["", f"With the chosen fusion (cosine + {LEXICAL_WEIGHT} x BM25/best):", ""]
+    lines += ["| threshold | answerable answered | unanswerable answered |", "|---|---|---|"]
     for threshold in (0.34, 0.38, 0.40, 0.42, 0.44, 0.46, 0.50):
         answered = sum(score >= threshold and ok for score, ok in scored)
         wrong = sum(score >= threshold and not ok for score, ok in scored)
@@ -181,7 +184,8 @@ def calibrate(bots: list[str]) -> str:
         "",
         "Relevance = the best chunk's cosine (chunk or closest sentence), less 0.15 x the share of lower-case question",
         "words no document has, 0.45 x the share of capitalised ones, and 0.08 when the chunk shares no distinctive",
-        "word with the question. The default threshold 0.42 is the lowest that answered no unanswerable DEV question.",
+        "word with the question. The default threshold, 0.42, is a little above the lowest that answered no",
+        "unanswerable DEV question, as a margin for documents and questions not seen here.",
     ]
     return "\n".join(lines)
 
