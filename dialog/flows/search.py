@@ -106,6 +106,8 @@ def grounded_reply(turn: Turn, text: str) -> bool:
 
 def say_no_answer(turn: Turn, answer: Any) -> None:
     """``utter_no_relevant_answer_found``; the built-in text goes on to list what the bot can do."""
+    if answer is None and turn.knowledge_answer is not None:
+        answer = turn.knowledge_answer[1]  # this turn's search, for the relevance shown by --debug
     meta: dict[str, Any] = {"knowledge": {"sources": [], "mode": "none", "relevance": round(answer.relevance, 3) if answer else 0.0}}
     if turn.runtime.config.domain.responses.get("utter_no_relevant_answer_found"):
         turn.say("utter_no_relevant_answer_found")
