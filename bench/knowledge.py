@@ -101,7 +101,7 @@ async def answer_metrics(kb: Any, questions: list[Question]) -> dict[str, Any]:
 
 async def turn_latency(config: Any, questions: list[Question]) -> dict[str, float]:
     from dialog.bot import Bot
-    from dialog.flows.store import open_store
+    from dialog.stores import open_store
     from dialog.types import Message
 
     bot = Bot.from_config(config, store=open_store("memory://"), llm=config.settings.knowledge.mode == "generative")

@@ -59,7 +59,7 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 def main(argv: list[str] | None = None) -> None:
     from dialog.knowledge.relevance import relevance
     from dialog.knowledge.retrieval import Retriever
-    from dialog.nlu.sentence_embeddings import Config, MiniLMEmbedder
+    from dialog.nlu.sentence_embeddings import MiniLMEmbedder, SentenceEmbeddingsConfig
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chunks", type=int, default=10_000)
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     index = synthetic_index(args.chunks)
-    encoder = MiniLMEmbedder(Config())
+    encoder = MiniLMEmbedder(SentenceEmbeddingsConfig())
     encoder.warm_up()
     started = time.perf_counter()
     retriever = Retriever(index, lambda text: encoder.embed([text])[0])
@@ -84,7 +84,10 @@ def main(argv: list[str] | None = None) -> None:
         relevance(index, hits, vector, question)
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
-    p = lambda share: timings[min(len(timings) - 1, round(share * (len(timings) - 1)))]
+
+    def p(share: float) -> float:
+        return timings[min(len(timings) - 1, round(share * (len(timings) - 1)))]
+
     report = "\n".join([
         "## knowledge-latency",
         "",

@@ -17,8 +17,8 @@ import logging
 import re
 from typing import Any
 
-from dialog.flows import events
-from dialog.flows.builtins import PATTERN_SEARCH
+from dialog import events
+from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
 
 __all__ = ["answer_from_knowledge", "grounded_reply", "looks_like_question", "say_no_answer", "trigger_search"]
@@ -93,12 +93,11 @@ def grounded_reply(turn: Turn, text: str) -> bool:
     knowledge = turn.runtime.knowledge
     if knowledge is None:
         return True
-    from dialog.knowledge.grounding import ungrounded
     from dialog.llm.prompt import PromptBuilder
 
     prompt = PromptBuilder.from_config(turn.runtime.config)
     allowed = " ".join([prompt.system_prompt, *(m.content for m in prompt.examples if m.role == "assistant")])
-    missing = ungrounded(text, allowed)
+    missing = knowledge.unbacked_facts(text, allowed)
     if missing:
         logger.info("LLM reply states %s, which nothing the bot knows says; answering that it does not know", ", ".join(missing))
     return not missing

@@ -75,6 +75,7 @@ class KnowledgeBase:
         self._nlu = nlu
         self._retriever: Retriever | None = None
         self._encoder: Any = None
+        self._documents_text: str | None = None  # every chunk's text, for unbacked_facts
         self._loading = threading.Lock()
 
     @classmethod
@@ -178,6 +179,15 @@ class KnowledgeBase:
         if not supported(text, extractive, context):
             return None, "not supported by the documents"
         return text, ""
+
+    def unbacked_facts(self, text: str, also_allowed: str = "") -> list[str]:
+        """The numbers, addresses and names of ``text`` that neither ``also_allowed`` nor any
+        document contains: a reply stating them answers from the model's memory."""
+        self.load()
+        assert self._retriever is not None
+        if self._documents_text is None:
+            self._documents_text = " ".join(chunk.text for chunk in self._retriever.index.chunks)
+        return ungrounded(text, f"{also_allowed}\n{self._documents_text}")
 
     def status(self) -> dict[str, Any]:
         return {"loaded": self.loaded, "chunks": len(self._retriever.index) if self._retriever else None, "mode": self.settings.mode}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialog.config.models import BotConfig
-from dialog.nlu.sentence_embeddings import Config, MiniLMEmbedder
+from dialog.nlu.sentence_embeddings import MiniLMEmbedder, SentenceEmbeddingsConfig
 
 __all__ = ["encoder_options", "knowledge_encoder"]
 
@@ -33,7 +33,7 @@ def knowledge_encoder(config: BotConfig, nlu: Any = None) -> MiniLMEmbedder:
     return MiniLMEmbedder(_config(config), config.root)
 
 
-def _config(config: BotConfig) -> Config:
+def _config(config: BotConfig) -> SentenceEmbeddingsConfig:
     from dialog.nlu.component import build_config
 
-    return build_config(Config, encoder_options(config), _COMPONENT)
+    return build_config(SentenceEmbeddingsConfig, encoder_options(config), _COMPONENT)

@@ -51,7 +51,7 @@ class Retriever:
     """Searches one ``KnowledgeIndex``; ``encode`` embeds the question (one vector)."""
 
     def __init__(self, index: KnowledgeIndex, encode: QueryEncoder, fusion: str = "score", lexical_weight: float = LEXICAL_WEIGHT) -> None:
-        import bm25s  # type: ignore[import-untyped]
+        import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         if fusion not in FUSIONS:

@@ -11,9 +11,9 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config.models import BotConfig
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
 from dialog.llm.fallback import LLMFallback
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Message
 from tests.knowledge.conftest import make_bot

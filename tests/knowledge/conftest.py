@@ -47,8 +47,8 @@ def make_bot(root: Path, config_yml: str = "", documents: dict[str, str] | None 
 
 @pytest.fixture(scope="module")
 def encoder():  # type: ignore[no-untyped-def]
-    from dialog.nlu.sentence_embeddings import Config, MiniLMEmbedder
+    from dialog.nlu.sentence_embeddings import MiniLMEmbedder, SentenceEmbeddingsConfig
 
-    embedder = MiniLMEmbedder(Config())
+    embedder = MiniLMEmbedder(SentenceEmbeddingsConfig())
     embedder.warm_up()
     return embedder

@@ -6,15 +6,14 @@ domain.yml does not define them.
 
 from __future__ import annotations
 
-from dialog.flows.model import ActionStep, Flow
-
 __all__ = [
     "BUILTIN_ACTIONS",
-    "BUILTIN_FLOWS",
+    "BUILTIN_INTENTS",
     "DEFAULT_RESPONSES",
     "PATTERN_SEARCH",
     "RESTART_INTENT",
     "SEARCH_ACTION",
+    "SESSION_START_INTENT",
     "STOP_INTENT",
 ]
 
@@ -42,21 +41,8 @@ DEFAULT_RESPONSES: dict[str, str] = {
 
 RESTART_INTENT = "restart"  # the payload /restart
 STOP_INTENT = "stop"  # the payload /stop
-
+SESSION_START_INTENT = "session_start"  # the payload /session_start
+# intents every bot understands as payloads, declared or not
+BUILTIN_INTENTS = (RESTART_INTENT, STOP_INTENT, SESSION_START_INTENT)
 PATTERN_SEARCH = "pattern_search"  # the flow that answers from the documents; flows.yml may override it
 SEARCH_ACTION = "action_trigger_search"
-
-
-def _builtin_flows() -> dict[str, Flow]:
-    return {
-        PATTERN_SEARCH: Flow(
-            id=PATTERN_SEARCH,
-            steps=(ActionStep(id="search", action=SEARCH_ACTION),),
-            description="Answer a question from the bot's documents",
-            path="<built-in>",
-        )
-    }
-
-
-# flow id -> the flow used when flows.yml does not define one with that id
-BUILTIN_FLOWS: dict[str, Flow] = _builtin_flows()
