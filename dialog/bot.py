@@ -76,6 +76,13 @@ def _default_fallback(config: BotConfig, generator: Generator | None) -> Fallbac
     return LLMFallback.from_config(config, generator=generator)
 
 
+def _knowledge_base(config: BotConfig, generator: Any) -> Any:
+    """The bot's ``KnowledgeBase`` (generative answers use the fallback's model); None without documents."""
+    from dialog.knowledge.base import KnowledgeBase
+
+    return KnowledgeBase.from_config(config, generator=generator)
+
+
 class Bot:
     """One bot: its config, NLU, dialogue engine, LLM fallback and conversation store."""
 
@@ -87,10 +94,12 @@ class Bot:
         nlu: Parser | None = None,
         fallback: Fallback | None = None,
         clock: Callable[[], float] | None = None,
+        knowledge: Any = None,
     ) -> None:
         self.config = config
         self.store = store
-        self.engine = DialogueEngine(config, clock=clock)
+        self.knowledge = knowledge  # KnowledgeBase, or None when the bot has no documents
+        self.engine = DialogueEngine(config, clock=clock, knowledge=knowledge)
         self._nlu = nlu
         self._fallback = fallback
         self._model_path: Path | None = None
@@ -116,7 +125,8 @@ class Bot:
             store = open_store(config.settings.tracker_store, root=config.root)
         if fallback is None and llm:
             fallback = _default_fallback(config, generator)
-        return cls(config, store, nlu=nlu, fallback=fallback, clock=clock)
+        knowledge = _knowledge_base(config, getattr(fallback, "generator", None))
+        return cls(config, store, nlu=nlu, fallback=fallback, clock=clock, knowledge=knowledge)
 
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (training if stale) the NLU model and start loading the LLM in the background.
@@ -128,6 +138,9 @@ class Bot:
             self._fallback.start()
         if self._nlu is None:
             self._nlu = await asyncio.to_thread(self._load_nlu, progress)
+        if self.knowledge is not None:
+            self.knowledge.use_nlu(self._nlu)  # one sentence encoder for both
+            self.knowledge.start_loading()
         if isinstance(self._nlu, WarmingParser):
             asyncio.get_running_loop().call_later(_NLU_WARM_UP_DELAY_S, self._nlu.warm_up, True)
 
@@ -254,6 +267,7 @@ class Bot:
             "nlu_warm": self._nlu is not None and (self._nlu.warm if isinstance(self._nlu, WarmingParser) else True),  # the sentence encoder too
             "llm": self._fallback.status() if self._fallback is not None else {"state": "disabled"},
             "tracker_store": self.config.settings.tracker_store,
+            "knowledge": self.knowledge.status() if self.knowledge is not None else {"loaded": False, "chunks": 0},
         }
 
     @asynccontextmanager
