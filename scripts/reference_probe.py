@@ -276,6 +276,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("config", "config.yml", _at(), lambda c: c.settings),
     Section("config.llm", "config.yml", _at("llm"), lambda c: c.settings.llm),
+    Section("config.knowledge", "config.yml", _at("knowledge"), lambda c: c.settings.knowledge),
     Section("endpoints", "endpoints.yml", _at()),
     Section(
         "endpoints.action_endpoint",
