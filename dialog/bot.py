@@ -8,7 +8,7 @@ INTERFACE CONTRACT (channels and the story runner rely on exactly these):
                                  # -> list[Reply]; per-sender lock; one transaction per turn
                                  # on_token(piece) is awaited for each streamed LLM piece
     parse = bot.parse(text)      # -> ParseResult
-    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON
+    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON (GET /conversations/{id}/tracker)
     replies = await bot.trigger_intent(sender_id, intent, entities: dict)
     status = bot.status()        # {"model": ..., "llm": {...}, ...}
     await bot.close()            # refuses new turns, lets running ones finish (CLOSE_DRAIN_S)
@@ -243,7 +243,7 @@ class Bot:
             await self.store.append(sender_id, [resume_event(self.engine.runtime.clock())])
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:
-        """Rasa-like tracker JSON, derived from the stored events."""
+        """Rasa-like tracker JSON (``GET /conversations/{id}/tracker``), derived from the stored events."""
         events = await self.store.load(sender_id)
         state = self.engine.state(events, sender_id)
         return {

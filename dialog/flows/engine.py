@@ -1,4 +1,4 @@
-"""The dialogue rules: what one parsed user turn does to a conversation.
+"""The dialogue rules: what one parsed user turn does to a conversation (docs/reference.md).
 
 ``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
 text: the NLU is not its business) and returns the new events of the turn.

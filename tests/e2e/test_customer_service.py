@@ -18,6 +18,8 @@ from dialog.llm.fake import FakeGenerator
 from dialog.stores import MemoryStore
 from dialog.types import IntentScore, Message, ParseResult
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "domains" / "customer_service"
 

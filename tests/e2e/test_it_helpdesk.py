@@ -14,6 +14,8 @@ from dialog.llm.fake import FakeGenerator
 from dialog.stores import MemoryStore
 from dialog.types import IntentScore, Message, ParseResult
 
+pytestmark = pytest.mark.e2e
+
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "it_helpdesk"
 
 
