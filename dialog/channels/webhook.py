@@ -1,4 +1,4 @@
-"""``create_app``: the bot's HTTP server as a Starlette ASGI app (its endpoints: docs/reference.md).
+"""``create_app``: the bot's HTTP server as a Starlette ASGI app (README.md, "HTTP API").
 
 Assembled from explicit lists: the endpoint groups (``rest``, ``callback``,
 ``sse``, ``socketio``, the ``web_pages`` with the ``inspector`` API), then the middleware, outermost first: error counting (``metrics``),
