@@ -22,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
@@ -55,13 +56,18 @@ CLOSE_DRAIN_S = 15.0
 
 @dataclass(frozen=True)
 class BotTurn:
-    """One handled user turn: what the user gets, what was stored, and why."""
+    """One handled user turn: what the user gets, what was stored, and why.
+
+    ``timings`` (ms per stage) and ``llm_prompt`` (the messages the LLM saw, when it
+    answered) are for the inspector; they are not stored."""
 
     replies: list[Reply]
     events: list[Event]  # this turn's new events, as stored
     state: ConversationState  # the conversation after them
     parse: ParseResult
     fallback: bool = False  # nothing handled the turn: it went to the LLM fallback (or utter_default)
+    timings: Mapping[str, float] = field(default_factory=dict)
+    llm_prompt: tuple[Mapping[str, Any], ...] = ()
 
 
 def _default_fallback(config: BotConfig, generator: Generator | None) -> Fallback | None:
@@ -81,6 +87,22 @@ def _knowledge_base(config: BotConfig, generator: Any) -> Any:
     from dialog.knowledge.base import KnowledgeBase
 
     return KnowledgeBase.from_config(config, generator=generator)
+
+
+class _StageClock:
+    """Milliseconds spent in each stage of a turn, measured lap by lap."""
+
+    def __init__(self) -> None:
+        self._started = self._last = time.perf_counter()
+        self._laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self._laps[stage] = round((now - self._last) * 1000, 2)
+        self._last = now
+
+    def timings(self) -> dict[str, float]:
+        return {**self._laps, "total_ms": round((self._last - self._started) * 1000, 2)}
 
 
 class Bot:
@@ -128,6 +150,14 @@ class Bot:
         knowledge = _knowledge_base(config, getattr(fallback, "generator", None))
         return cls(config, store, nlu=nlu, fallback=fallback, clock=clock, knowledge=knowledge)
 
+    def reconfigured(self, config: BotConfig) -> Bot:
+        """A bot for a changed ``config`` that shares this one's store and LLM (``dialog serve --reload``).
+
+        The language model is kept as it is (a changed ``llm:`` needs a restart), so a
+        reload costs only the NLU training; the persona and prompt follow ``config``."""
+        generator = getattr(self._fallback, "generator", None)
+        return Bot.from_config(config, self.store, generator, llm=self._fallback is not None)
+
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (training if stale) the NLU model and start loading the LLM in the background.
 
@@ -168,14 +198,19 @@ class Bot:
         their order): a parse that runs the sentence encoder, or waits for it to load,
         must not hold up other conversations."""
         sender = message.sender_id
+        clock = _StageClock()
+        prompt: list[tuple[Mapping[str, Any], ...]] = []
         async with self._turn_running(), self.store.lock(sender):
+            clock.lap("wait_ms")
             stored = await self.store.load(sender)
+            clock.lap("store_load_ms")
             parts: list[ParseResult] | None = None
             if parse is None:
                 state = self.engine.state(stored, sender)
                 whole, parts = await asyncio.to_thread(self._parse_parts, message.text, state)
             else:
                 whole = parse
+            clock.lap("parse_ms")
             new_events: list[Event] = []
             used_fallback = False
             for part in parts or [whole]:  # "hi, where is my order?": one turn per request
@@ -184,14 +219,16 @@ class Bot:
                     part,
                     sender,
                     metadata=message.metadata,
-                    fallback=self._fallback_fn(on_token),
+                    fallback=self._fallback_fn(on_token, prompt),
                     input_channel=message.channel,
                 )
                 new_events.extend(result.events)
                 used_fallback = used_fallback or result.fallback
+            clock.lap("engine_ms")
             await self.store.append(sender, new_events)
+            clock.lap("store_append_ms")
         replies = [to_reply(event) for event in new_events if event.get("event") == "bot"]
-        return BotTurn(replies, new_events, result.state, whole, used_fallback)
+        return BotTurn(replies, new_events, result.state, whole, used_fallback, clock.timings(), prompt[0] if prompt else ())
 
     def _parse_parts(self, text: str, state: ConversationState) -> tuple[ParseResult, list[ParseResult] | None]:
         """The parse of ``text``, and of each of its clauses when they are separate requests
@@ -212,7 +249,10 @@ class Bot:
             return parse, None
         return parse, parts
 
-    def _fallback_fn(self, on_token: TokenCallback | None) -> FallbackFn | None:
+    def _fallback_fn(
+        self, on_token: TokenCallback | None, prompt: list[tuple[Mapping[str, Any], ...]] | None = None
+    ) -> FallbackFn | None:
+        """The engine's hook into the LLM; ``prompt`` receives the messages the model saw."""
         if self._fallback is None:
             return None
         fallback = self._fallback
@@ -220,7 +260,10 @@ class Bot:
         clock = self.engine.runtime.clock
 
         async def ask(history: Sequence[Mapping[str, Any]], text: str) -> FallbackAnswer:
-            return await fallback.reply(history, text, on_token=on_token, clock=clock)
+            answer = await fallback.reply(history, text, on_token=on_token, clock=clock)
+            if prompt is not None:
+                prompt.append(tuple(getattr(answer, "prompt", ())))
+            return answer
 
         return ask
 

@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "parse": ("dialog.commands.parse", "Print the NLU parse of a text as JSON."),
     "shell": ("dialog.commands.shell", "Chat with a bot in the terminal."),
     "serve": ("dialog.commands.serve", "Run the HTTP server (Rasa-compatible REST API)."),
+    "inspect": ("dialog.commands.inspect", "Serve the bot with the inspector and reload; print its URL."),
     "test": ("dialog.commands.test", "Run end-to-end story tests."),
     "test-nlu": ("dialog.commands.test_nlu", "Evaluate the NLU with a held-out split or cross-validation."),
 }

@@ -6,7 +6,7 @@ only when they are its own, and any layer below it):
 1. ``__main__``, then ``cli``         the command line
 2. ``commands``                      one module per CLI command
 3. ``channels``, ``testing``         console, HTTP server; story and NLU tests
-4. ``bot``                           one conversation turn: NLU, flows, LLM, store
+4. ``bot``, ``reload``               one conversation turn: NLU, flows, LLM, store; swapping in a changed bot
 5. ``knowledge``                     retrieval over the bot's documents
 6. ``flows``, ``nlu``                the dialogue engine; the NLU pipeline
 7. ``llm``, ``responses``, ``stores`` the fallback model; response rendering; conversation stores
@@ -43,7 +43,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "cli",
         "commands",
         "channels testing",
-        "bot",
+        "bot reload",
         "knowledge",
         "flows nlu",
         "llm responses stores",

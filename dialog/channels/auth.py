@@ -1,5 +1,8 @@
 """``TokenAuth``: a bearer token protects every endpoint but ``/health``.
 
+``open_prefixes`` are paths that check the token themselves (the Socket.IO
+channel, on connect) or hold no data (the web pages' static files).
+
 The token comes as ``Authorization: Bearer <token>`` or ``?token=<token>`` (Rasa's
 way) and is compared in constant time. A pure ASGI middleware, so a rejected
 request never reaches a route or reads its body.
@@ -20,12 +23,18 @@ OPEN_PATHS = frozenset({"/health"})
 
 
 class TokenAuth:
-    def __init__(self, app: ASGIApp, token: str | None) -> None:
+    def __init__(self, app: ASGIApp, token: str | None, open_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self._token = token.encode("utf-8") if token else None
+        self._open_prefixes = open_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._token is None or scope["type"] != "http" or scope["path"] in OPEN_PATHS:
+        if (
+            self._token is None
+            or scope["type"] != "http"
+            or scope["path"] in OPEN_PATHS
+            or scope["path"].startswith(self._open_prefixes)
+        ):
             await self.app(scope, receive, send)
             return
         if self._allowed(scope):

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from dialog.channels.bot_api import ChannelBot
 from dialog.channels.metrics import ServerMetrics
+from dialog.channels.turn_log import TurnLog
 from dialog.protocols import TokenCallback
 from dialog.types import Message, Reply
 
@@ -19,9 +20,10 @@ __all__ = ["TurnRunner"]
 
 
 class TurnRunner:
-    def __init__(self, bot: ChannelBot, metrics: ServerMetrics) -> None:
+    def __init__(self, bot: ChannelBot, metrics: ServerMetrics, log: TurnLog | None = None) -> None:
         self.bot = bot
         self.metrics = metrics
+        self.log = log  # the inspector's record of recent turns, when it is on
 
     async def message(
         self,
@@ -35,10 +37,14 @@ class TurnRunner:
         message = Message(sender, text, dict(metadata), channel=channel)
         turn = await self.bot.handle_turn(message, on_token)
         self.metrics.observe_turn(channel, time.perf_counter() - started, turn.fallback)
+        if self.log is not None:
+            self.log.record(sender, turn, channel)
         return list(turn.replies)
 
     async def intent(self, sender: str, intent: str, entities: Mapping[str, Any]) -> list[Reply]:
         started = time.perf_counter()
         replies = await self.bot.trigger_intent(sender, intent, entities)
         self.metrics.observe_turn("trigger_intent", time.perf_counter() - started, False)
+        if self.log is not None:
+            self.log.publish({"type": "turn", "sender_id": sender, "channel": "trigger_intent"})
         return list(replies)

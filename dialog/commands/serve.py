@@ -7,6 +7,10 @@ worker is its own process building the app from ``worker_app`` (the settings tra
 in environment variables); they share the tracker store, whose per-sender locks
 hold across processes (SQLite file locks, PostgreSQL advisory locks, Redis locks),
 and their metrics, through a fresh prometheus-client multiprocess folder per start.
+
+``--reload`` (one process only) watches the bot folder and swaps in a retrained bot
+after each change (``dialog/reload.py``); ``dialog inspect`` is this command with
+reload on and the inspector's URL printed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import dataclasses
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -24,7 +28,7 @@ from dialog.config.models import BotConfig
 from dialog.errors import ConfigError
 from dialog.nlu.spacy_import import import_spacy_without_torch
 
-__all__ = ["command", "worker_app"]
+__all__ = ["command", "run_server", "worker_app"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ _ENV_DOMAIN = "DIALOG_SERVE_DOMAIN"
 _ENV_STORE = "DIALOG_SERVE_TRACKER_STORE"
 _ENV_LLM = "DIALOG_SERVE_LLM"
 _ENV_TOKEN = "DIALOG_AUTH_TOKEN"
+_ENV_INSPECTOR = "DIALOG_SERVE_INSPECTOR"
 
 
 def _with_store(config: BotConfig, tracker_store: str | None) -> BotConfig:
@@ -41,19 +46,27 @@ def _with_store(config: BotConfig, tracker_store: str | None) -> BotConfig:
     return dataclasses.replace(config, settings=dataclasses.replace(config.settings, tracker_store=tracker_store))
 
 
-def build_app(config: BotConfig, auth_token: str | None, llm: bool) -> Any:
+def build_app(
+    config: BotConfig,
+    auth_token: str | None,
+    llm: bool,
+    *,
+    inspector: bool = True,
+    reload: Callable[[], BotConfig] | None = None,
+) -> Any:
     """The ASGI app for one process; nothing loads until its startup."""
     from dialog.bot import Bot
     from dialog.channels.webhook import create_app
 
-    return create_app(Bot.from_config(config, llm=llm), auth_token=auth_token or None)
+    return create_app(Bot.from_config(config, llm=llm), auth_token=auth_token or None, inspector=inspector, reload=reload)
 
 
 def worker_app() -> Any:
     """uvicorn's app factory in each ``--workers`` process (reads its parent's settings)."""
     config = _with_store(load_bot(os.environ[_ENV_DOMAIN]), os.environ.get(_ENV_STORE))
     import_spacy_without_torch(config)
-    return build_app(config, os.environ.get(_ENV_TOKEN), os.environ.get(_ENV_LLM, "1") == "1")
+    inspector = os.environ.get(_ENV_INSPECTOR, "1") == "1"
+    return build_app(config, os.environ.get(_ENV_TOKEN), os.environ.get(_ENV_LLM, "1") == "1", inspector=inspector)
 
 
 def _train_if_stale(config: BotConfig) -> None:
@@ -65,27 +78,51 @@ def _train_if_stale(config: BotConfig) -> None:
         click.echo(f"trained {result.path} in {result.seconds:.1f}s", err=True)
 
 
+def server_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options ``serve`` and ``inspect`` share."""
+    options = [
+        click.argument("domain", type=click.Path(path_type=Path)),
+        click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on."),
+        click.option("--port", default=5005, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on."),
+        click.option("--auth-token", envvar=_ENV_TOKEN, default=None,
+                     help=f"Require this token on every endpoint but /health, /chat and /inspect included (or set {_ENV_TOKEN})."),
+        click.option("--tracker-store", default=None, help="Conversation store URL; overrides config.yml's tracker_store."),
+        click.option("--llm/--no-llm", default=True, show_default=True, help="Use the LLM fallback (--no-llm answers utter_default)."),
+        click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @click.command("serve")
-@click.argument("domain", type=click.Path(path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=5005, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--auth-token", envvar=_ENV_TOKEN, default=None,
-              help=f"Require this token on every endpoint but /health (or set {_ENV_TOKEN}).")
+@server_options
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
-@click.option("--tracker-store", default=None, help="Conversation store URL; overrides config.yml's tracker_store.")
-@click.option("--llm/--no-llm", default=True, show_default=True, help="Use the LLM fallback (--no-llm answers utter_default).")
-@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log every request.")
+@click.option("--reload/--no-reload", default=False, show_default=True,
+              help="Watch the bot folder; validate, retrain and swap in the bot after each change.")
+@click.option("--inspector/--no-inspector", default=True, show_default=True,
+              help="Serve the inspector at /inspect (config.yml 'inspector: false' turns it off too).")
 def command(
     domain: Path, host: str, port: int, auth_token: str | None, workers: int,
-    tracker_store: str | None, llm: bool, access_log: bool,
+    tracker_store: str | None, llm: bool, access_log: bool, reload: bool, inspector: bool,
 ) -> None:
-    """Serve the bot in DOMAIN over HTTP (Rasa's REST webhook and API).
+    """Serve the bot in DOMAIN over HTTP (Rasa's REST webhook and API, Socket.IO, web chat).
 
     Trains first when the model is missing or stale. Endpoints: POST
     /webhooks/rest/webhook, /webhooks/callback/webhook, /webhooks/rest/stream,
     /model/parse, /conversations/{id}/trigger_intent; GET
-    /conversations/{id}/tracker, /health, /status, /metrics.
+    /conversations/{id}/tracker, /health, /status, /metrics; the web chat at
+    /chat, the inspector at /inspect, Socket.IO at /socket.io.
     """
+    run_server(domain, host, port, auth_token, tracker_store, llm, access_log,
+               workers=workers, reload=reload, inspector=inspector)
+
+
+def run_server(
+    domain: Path, host: str, port: int, auth_token: str | None, tracker_store: str | None, llm: bool,
+    access_log: bool, *, workers: int = 1, reload: bool = False, inspector: bool = True, url_path: str = "",
+) -> None:
+    """Train if stale, then serve until interrupted; ``url_path`` is announced as the URL to open."""
     import uvicorn
 
     config = _with_store(load_bot(domain), tracker_store)
@@ -94,24 +131,34 @@ def command(
     store_url = config.settings.tracker_store
     if workers > 1 and store_url.startswith("memory:"):
         raise ConfigError(f"--workers {workers} needs a shared tracker_store; memory:// lives in one process")
+    if workers > 1 and reload:
+        raise ConfigError(f"--reload serves from one process; drop --workers {workers}")
     import_spacy_without_torch(config)
     _train_if_stale(config)
     from dialog.channels.rest import mask_password
 
     click.echo(
         f"dialog: serving '{config.name}' on http://{host}:{port} "
-        f"(store {mask_password(store_url)}, auth {'on' if auth_token else 'off'}, {workers} worker{'s' if workers > 1 else ''})",
+        f"(store {mask_password(store_url)}, auth {'on' if auth_token else 'off'}, {workers} worker{'s' if workers > 1 else ''}"
+        f"{', reload on' if reload else ''})",
         err=True,
     )
+    if url_path:
+        query = f"?token={auth_token}" if auth_token else ""
+        click.echo(f"http://{host}:{port}{url_path}{query}")
     options: dict[str, Any] = {
         "host": host, "port": port, "access_log": access_log, "log_level": "info",
         "timeout_graceful_shutdown": 10, "lifespan": "on",
     }
+    if reload and logging.getLogger("dialog.reload").getEffectiveLevel() > logging.INFO:
+        logging.getLogger("dialog.reload").setLevel(logging.INFO)  # say each reload, not only the failed ones
     if workers == 1:
-        uvicorn.run(build_app(config, auth_token, llm), **options)
+        loader = (lambda: _with_store(load_bot(domain), tracker_store)) if reload else None
+        uvicorn.run(build_app(config, auth_token, llm, inspector=inspector, reload=loader), **options)
         return
     os.environ[_ENV_DOMAIN] = str(Path(domain).resolve())
     os.environ[_ENV_LLM] = "1" if llm else "0"
+    os.environ[_ENV_INSPECTOR] = "1" if inspector else "0"
     if tracker_store:
         os.environ[_ENV_STORE] = tracker_store
     if auth_token:

@@ -182,6 +182,7 @@ class Settings:
     max_body_bytes: int = 65536
     callback_url: str | None = None
     cors_origins: tuple[str, ...] = ()
+    inspector: bool = True  # serve /inspect (dialog serve --no-inspector turns it off too)
     action_endpoint: ActionEndpoint | None = None  # from endpoints.yml
     extra: Mapping[str, Any] = field(default_factory=dict)
     path: str = ""

@@ -27,6 +27,7 @@ SETTINGS_KEYS = (
     "cancel_intents",
     "cors_origins",
     "digression_threshold",
+    "inspector",
     "knowledge",
     "language",
     "llm",
@@ -100,6 +101,8 @@ def _parse_document(data: LocatedMap, report: FileReport, values: dict[str, Any]
             values[key] = number
     if "callback_url" in data:
         values["callback_url"] = report.typed(data, "callback_url", str, "config")
+    if "inspector" in data:  # false: no /inspect on this bot's server (production)
+        values["inspector"] = report.typed(data, "inspector", bool, "config", True)
     for key in ("cancel_intents", "cors_origins"):
         if key in data:
             values[key] = report.names(data[key], data.value_mark(key), f"config: '{key}'")

@@ -47,6 +47,7 @@ class FallbackReply:
 
     text: str | None
     event: dict[str, Any]
+    prompt: tuple[Mapping[str, Any], ...] = ()  # the messages the model saw (for the inspector)
 
 
 def build_generator(settings: LLMSettings, root: Path | None = None) -> Generator:
@@ -140,7 +141,7 @@ class LLMFallback:
             completion_tokens=getattr(stream, "completion_tokens", 0),
             outcome=outcome,
         )
-        return FallbackReply(text, event)
+        return FallbackReply(text, event, tuple(message.as_json() for message in messages))
 
     async def _show(self, sentences: list[str], cleaner: ReplyCleaner, on_token: TokenCallback | None) -> None:
         if on_token is None:
