@@ -132,9 +132,13 @@ class Bot:
         return pipeline
 
     def parse(self, text: str) -> ParseResult:
+        """The NLU parse; relative dates ("tomorrow") are read against the bot's clock."""
+        from dialog.nlu.reference_time import use_reference_time
+
         if self._nlu is None:
             self._nlu = self._load_nlu()
-        return self._nlu.parse(text)
+        with use_reference_time(self.engine.runtime.clock()):
+            return self._nlu.parse(text)
 
     async def handle(self, message: Message, on_token: TokenCallback | None = None) -> list[Reply]:
         return (await self.handle_turn(message, on_token)).replies

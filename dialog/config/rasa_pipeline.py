@@ -46,17 +46,23 @@ RASA_COMPONENTS: dict[str, tuple[tuple[str, ...], str]] = {
     "CRFEntityExtractor": (("crf_entities",), "the same kind of CRF"),
     "MitieEntityExtractor": (("crf_entities",), "a CRF on the annotated examples"),
     "EntitySynonymMapper": (("synonyms",), "the same mapping of nlu.yml's synonyms"),
+    "DucklingEntityExtractor": (
+        ("duckling_entities",),
+        "dates, times, numbers, money, durations, e-mails and phone numbers in Duckling's format, with no Duckling server",
+    ),
     "FallbackClassifier": ((), "sklearn_intent's `threshold` does its job: below it, the intent is nlu_fallback"),
 }
 _NOT_SUPPORTED = {
     "ResponseSelector": "retrieval intents are not supported; give each its own intent and flow",
-    "DucklingEntityExtractor": "there is no Duckling server here; write regex patterns in nlu.yml for dates and numbers",
     "SpacyEntityExtractor": "pretrained spaCy entities are not used; annotate the entities in nlu.yml for crf_entities",
 }
 # Rasa options that carry over: (Rasa class, option) -> (dialog component, option)
 _CARRIED = {
     ("FallbackClassifier", "threshold"): ("sklearn_intent", "threshold"),
     ("SpacyNLP", "model"): ("spacy_tokenizer", "model"),
+    ("DucklingEntityExtractor", "dimensions"): ("duckling_entities", "dimensions"),
+    ("DucklingEntityExtractor", "timezone"): ("duckling_entities", "timezone"),
+    ("DucklingEntityExtractor", "locale"): ("duckling_entities", "locale"),
 }
 _ORDER = [entry["name"] for entry in DEFAULT_PIPELINE]
 

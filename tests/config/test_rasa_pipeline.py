@@ -101,3 +101,28 @@ def test_a_pipeline_of_rasa_parts_that_do_nothing_here_runs_the_default_pipeline
     config = bot.load()
     assert [spec.name for spec in config.settings.pipeline] == [entry["name"] for entry in DEFAULT_PIPELINE]
     assert "bot/config.yml:2:3: config: no component of 'pipeline' runs here, so the default pipeline does" in config.warnings
+
+
+def test_duckling_runs_without_a_server_and_keeps_its_options(bot) -> None:
+    bot.write(
+        "config.yml",
+        """\
+        pipeline:
+          - name: WhitespaceTokenizer
+          - name: DucklingEntityExtractor
+            url: http://localhost:8000
+            dimensions: [time, number]
+            timezone: Europe/Berlin
+            locale: en_GB
+            timeout: 3
+          - name: DIETClassifier
+        """,
+    )
+    config = bot.load()
+    assert ("duckling_entities", {"dimensions": ["time", "number"], "timezone": "Europe/Berlin", "locale": "en_GB"}) in _pipeline(config)
+    assert (
+        "bot/config.yml:3:11: config: Rasa component 'DucklingEntityExtractor' runs as duckling_entities (dates, times, numbers, "
+        "money, durations, e-mails and phone numbers in Duckling's format, with no Duckling server); carried over: "
+        "dimensions -> duckling_entities.dimensions, timezone -> duckling_entities.timezone, locale -> duckling_entities.locale; "
+        "Rasa-only options not used: url, timeout"
+    ) in config.warnings

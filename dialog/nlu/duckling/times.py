@@ -1,0 +1,384 @@
+"""Duckling's ``time`` dimension: dates, times and intervals resolved against a reference time.
+
+Atoms (``time_atoms.py``) that touch, or are joined by "at", "on" or a comma, form
+one expression ("next friday at 3pm", "10am tomorrow"); two expressions joined by
+"to", "until", "-" or "and" (after "between") form an interval ("from 3 to 5pm").
+Calendar dates, weekdays and relative days are read by ``dateparser`` (relative to
+the reference time, preferring the future); the rest is plain arithmetic.
+
+Values follow Duckling: a day is midnight with grain ``day``; a time of day has
+grain ``hour`` or ``minute``; "next week" is its Monday with grain ``week``; parts
+of the day ("tomorrow morning"), weekends and "from X to Y" are ``interval``s
+whose ``to`` is exclusive, one grain past the end ("from 3 to 5pm" ends at 18:00).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Iterator
+from zoneinfo import ZoneInfo
+
+from dialog.nlu.duckling.match import Match
+from dialog.nlu.duckling.numbers import number_value
+from dialog.nlu.duckling.time_atoms import WEEKDAYS, Atom, find_atoms
+
+__all__ = ["find_times", "format_time"]
+
+_JOINERS = re.compile(r"\s*(?:,\s*)?(?:(?:at|@|on|around|about|in\s+the|of)\s+)?", re.IGNORECASE)
+_RANGE = re.compile(r"\s*(?:-|–|to|till|til|until|through|thru|and)\s*", re.IGNORECASE)
+_BEFORE_RANGE = re.compile(r"(?:\b(?:from|between)\s+)$", re.IGNORECASE)
+_LEAD = re.compile(r"(?:\b(?:on|at)\s+)$", re.IGNORECASE)
+_HOUR_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_PARTS = {"morning": (4, 12), "afternoon": (12, 19), "evening": (18, 24), "night": (18, 24)}
+_WEEKDAY_NUMBERS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+_GRAINS = ("second", "minute", "hour", "day", "week", "month", "year")
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A resolved instant with its grain."""
+
+    at: datetime
+    grain: str
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A resolved interval; ``end`` is exclusive."""
+
+    start: datetime
+    end: datetime
+    grain: str
+
+
+Resolved = _Point | _Span
+
+
+def format_time(moment: datetime) -> str:
+    """Duckling's timestamp: ``2030-05-07T15:00:00.000+02:00``."""
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}{offset[:3]}:{offset[3:]}"
+
+
+def find_times(text: str, now: datetime, date_order: str = "MDY") -> list[Match]:
+    """Every time expression in ``text``; ``now`` is aware (its zone is the answers' zone)."""
+    reader = _Reader(now, date_order)
+    found = []
+    for start, end, resolved in reader.expressions(text):
+        if resolved is not None:
+            found.append(Match("time", start, end, text[start:end], _value(resolved, now.tzinfo)))
+    return found
+
+
+def _value(resolved: Resolved, zone: Any) -> dict[str, Any]:
+    def point(at: datetime, grain: str) -> dict[str, Any]:
+        return {"value": format_time(at.replace(tzinfo=zone)), "grain": grain}
+
+    if isinstance(resolved, _Point):
+        single = {**point(resolved.at, resolved.grain), "type": "value"}
+        return {"values": [single], **single}
+    interval = {"to": point(resolved.end, resolved.grain), "from": point(resolved.start, resolved.grain), "type": "interval"}
+    return {"values": [interval], **interval}
+
+
+class _Reader:
+    def __init__(self, now: datetime, date_order: str) -> None:
+        self.now = now.replace(tzinfo=None, microsecond=0)
+        self.date_order = date_order
+
+    def expressions(self, text: str) -> Iterator[tuple[int, int, Resolved | None]]:
+        groups = _group(text, find_atoms(text))
+        index = 0
+        while index < len(groups):
+            group = groups[index]
+            nxt = groups[index + 1] if index + 1 < len(groups) else None
+            if nxt is not None and _RANGE.fullmatch(text[group[-1].end : nxt[0].start]) and self._rangeable(text, group, nxt):
+                start = group[0].start
+                lead = _BEFORE_RANGE.search(text[:start])
+                yield (lead.start() if lead else start), nxt[-1].end, self.interval(group, nxt)
+                index += 2
+                continue
+            if len(group) == 1 and group[0].kind == "bare_number":
+                index += 1
+                continue
+            lead = _LEAD.search(text[: group[0].start])
+            yield (lead.start() if lead else group[0].start), group[-1].end, self.resolve(group)
+            index += 1
+
+    def _rangeable(self, text: str, first: list[Atom], second: list[Atom]) -> bool:
+        """"3 - 5pm" and "monday to friday" are ranges; "and" only after "between"."""
+        joiner = text[first[-1].end : second[0].start].strip().lower()
+        if joiner == "and" and not _BEFORE_RANGE.search(text[: first[0].start]):
+            return False
+        return {a.kind for a in first} <= _RANGE_KINDS and {a.kind for a in second} <= _RANGE_KINDS
+
+    # -- single expressions ---------------------------------------------------------
+
+    def resolve(self, group: list[Atom]) -> Resolved | None:
+        kinds = {atom.kind: atom for atom in group}
+        if len(group) == 1:
+            return self._alone(group[0])
+        day = self._day(kinds["date"]) if "date" in kinds else self._ordinal(kinds["ordinal_day"]) if "ordinal_day" in kinds else None
+        if "tonight" in kinds:
+            day, kinds["part"] = self.now.date(), Atom("part", 0, 0, "night")
+        if day is None:
+            return self._alone(group[0])
+        clock = kinds.get("tod") or kinds.get("bare_hour")
+        if clock is not None:
+            hour, minute, _ = _clock(clock)
+            return _Point(datetime.combine(day, time(hour % 24, minute)), "minute" if minute else "hour")
+        if "part" in kinds:
+            return _part(day, kinds["part"].text)
+        return _Point(datetime.combine(day, time()), "day")
+
+    def _alone(self, atom: Atom) -> Resolved | None:
+        if atom.kind == "date":
+            day = self._day(atom)
+            return _Point(datetime.combine(day, time()), "day") if day else None
+        if atom.kind == "ordinal_day":
+            day = self._ordinal(atom)
+            return _Point(datetime.combine(day, time()), "day") if day else None
+        if atom.kind == "tonight":
+            return _part(self.now.date(), "night")
+        if atom.kind in ("tod", "bare_hour"):
+            hour, minute, fixed = _clock(atom)
+            return _Point(self._next_clock(hour, minute, fixed), "minute" if minute else "hour")
+        if atom.kind == "part":
+            span = _part(self.now.date(), atom.text)
+            return span if span.end > self.now else _part(self.now.date() + timedelta(days=1), atom.text)
+        if atom.kind == "offset":
+            return self._offset(atom.text)
+        if atom.kind == "now":
+            return _Point(self.now, "second")
+        if atom.kind == "period":
+            return self._period(atom.text)
+        if atom.kind == "month":
+            return self._month(atom.text)
+        return None
+
+    def _next_clock(self, hour: int, minute: int, fixed: bool) -> datetime:
+        """The next time the clock shows hour:minute; "at 3" is 3am or 3pm, whichever comes first."""
+        candidates = [hour % 24] if fixed or hour >= 12 or hour == 0 else [hour, hour + 12]
+        today = self.now.date()
+        moments = [datetime.combine(today + timedelta(days=d), time(h, minute)) for d in (0, 1) for h in candidates]
+        return min(m for m in moments if m >= self.now)
+
+    def _day(self, atom: Atom) -> date | None:
+        text = re.sub(r"\b(?:coming|following)\s+", "", atom.text, flags=re.IGNORECASE)
+        if re.search(r"\d", text):  # "Monday, December 8": the date says it all
+            text = re.sub(rf"^(?:{WEEKDAYS}),?\s+", "", text, flags=re.IGNORECASE)
+        text = re.sub(r"\b(tues|weds|thurs)\b", lambda m: {"tues": "tuesday", "weds": "wednesday", "thurs": "thursday"}[m.group(1).lower()], text, flags=re.IGNORECASE)
+        parsed = self._dateparser(text)
+        if parsed is None:
+            return None
+        if re.search(r"\bthis\s+\w+day\b", text, re.IGNORECASE) and parsed.date() - self.now.date() > timedelta(days=6):
+            parsed -= timedelta(days=7)  # "this monday" said on a monday is today
+        return parsed.date()
+
+    def _ordinal(self, atom: Atom) -> date | None:
+        """"the 12th": the next 12th of a month, today included; "friday the 13th": the next
+        13th that is a Friday."""
+        day_number = int(re.sub(r"\D", "", atom.text))
+        weekday = re.match(rf"({WEEKDAYS})", atom.text.lower())
+        wanted = _WEEKDAY_NUMBERS[weekday.group(1)[:3]] if weekday else None
+        year, month = self.now.year, self.now.month
+        for _ in range(12 * 8):
+            try:
+                candidate = date(year, month, day_number)
+            except ValueError:
+                candidate = None
+            if candidate is not None and candidate >= self.now.date() and wanted in (None, candidate.weekday()):
+                return candidate
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return None
+
+    def _offset(self, text: str) -> _Point | None:
+        match = re.search(r"(?:in\s+)?(?P<amount>.+?)\s*(?P<unit>sec|min|h|day|week|month|year)\w*(?P<half>\s+and\s+a\s+half)?(?:\s+(?P<dir>.+))?$", text, re.IGNORECASE)
+        if match is None:
+            return None
+        raw = re.sub(r"\s+", " ", match.group("amount").strip().lower())
+        amount = {"a": 1, "an": 1, "a couple of": 2, "a few": 3, "half a": 0.5, "half an": 0.5}.get(raw)
+        amount = amount if amount is not None else number_value(raw)
+        if amount is None:
+            return None
+        amount += 0.5 if match.group("half") else 0
+        sign = -1 if (match.group("dir") or "").lower() in ("ago", "earlier") else 1
+        unit = match.group("unit").lower()
+        unit = {"sec": "second", "min": "minute", "h": "hour"}.get(unit, unit)
+        if unit in ("second", "minute", "hour"):
+            moment = self.now + sign * timedelta(seconds=amount * {"second": 1, "minute": 60, "hour": 3600}[unit])
+            return _Point(moment, "second")
+        base = self.now.replace(hour=0, minute=0, second=0)
+        if unit in ("day", "week"):
+            return _Point(base + sign * timedelta(days=amount * (7 if unit == "week" else 1)), "day")
+        months = round(amount * (12 if unit == "year" else 1)) * sign
+        return _Point(_add_months(base, months), "day")
+
+    def _period(self, text: str) -> Resolved:
+        words = text.lower().split()
+        shift = {"next": 1, "last": -1, "coming": 1, "following": 1}.get(words[0] if len(words) > 1 else "this", 0)
+        unit = words[-1]
+        today = datetime.combine(self.now.date(), time())
+        if unit == "week":
+            return _Point(today - timedelta(days=today.weekday()) + timedelta(weeks=shift), "week")
+        if unit == "month":
+            return _Point(_add_months(today.replace(day=1), shift), "month")
+        if unit == "year":
+            return _Point(today.replace(month=1, day=1, year=today.year + shift), "year")
+        friday = today + timedelta(days=4 - today.weekday(), weeks=shift)
+        return _Span(friday.replace(hour=18), friday + timedelta(days=3), "hour")
+
+    def _month(self, text: str) -> _Point | None:
+        words = text.split()
+        shift_next = words[0].lower() == "next"
+        parsed = self._dateparser(" ".join(w for w in words if w.lower() not in ("in", "next", "this", "last", "during")))
+        if parsed is None:
+            return None
+        first = datetime.combine(parsed.date().replace(day=1), time())
+        if words[0].lower() == "last" and first > self.now:
+            first = first.replace(year=first.year - 1)
+        if shift_next and first.year == self.now.year and first.month == self.now.month:
+            first = first.replace(year=first.year + 1)
+        return _Point(first, "month")
+
+    def _dateparser(self, text: str) -> datetime | None:
+        import dateparser  # ~0.25 s to import: only when a message has a date in it
+
+        settings = {
+            "RELATIVE_BASE": self.now,
+            "PREFER_DATES_FROM": "future",
+            "PREFER_DAY_OF_MONTH": "first",
+            "DATE_ORDER": self.date_order,
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        }
+        if re.search(r"\b(?:last|ago|yesterday|before)\b", text, re.IGNORECASE):
+            settings["PREFER_DATES_FROM"] = "past"
+        return dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+
+    # -- intervals ------------------------------------------------------------------
+
+    def interval(self, first: list[Atom], second: list[Atom]) -> Resolved | None:
+        """"from 3 to 5pm", "monday to friday", "between 2 and 4": an exclusive interval."""
+        first_clock = _first(first, ("tod", "bare_hour", "bare_number"))
+        second_clock = _first(second, ("tod", "bare_hour", "bare_number"))
+        if first_clock is not None and second_clock is not None:
+            (h1, m1, fixed1), (h2, m2, fixed2) = _clock(first_clock), _clock(second_clock)
+            if not fixed1 and fixed2:
+                h1 += 12 if h2 >= 12 and h1 < 12 and h1 + 12 <= h2 else 0  # "3 to 5pm": the pm carries over
+                fixed1 = True
+            day_atoms = [a for a in first + second if a.kind in ("date", "ordinal_day")]
+            start_point = self.resolve([*day_atoms[:1], Atom("tod", 0, 0, f"{h1}:{m1:02d}")]) if day_atoms else None
+            start = start_point.at if isinstance(start_point, _Point) else self._next_clock(h1, m1, fixed1 or h1 >= 12)
+            end = datetime.combine(start.date(), time(h2 % 24, m2))
+            if end <= start:
+                end += timedelta(hours=12) if not fixed2 and end + timedelta(hours=12) > start else timedelta(days=1)
+            grain = "minute" if m1 or m2 else "hour"
+            return _Span(start, end + (timedelta(minutes=1) if grain == "minute" else timedelta(hours=1)), grain)
+        start_res, end_res = self.resolve(first), self.resolve(second)
+        if start_res is None or end_res is None:
+            return None
+        begin = start_res.at if isinstance(start_res, _Point) else start_res.start
+        if isinstance(end_res, _Span):
+            return _Span(begin, end_res.end, end_res.grain)
+        if end_res.at < begin and end_res.grain == "day":
+            end_res = _Point(end_res.at + timedelta(days=7), "day")  # "friday to monday"
+        return _Span(begin, _after(end_res), end_res.grain)
+
+
+_RANGE_KINDS = {"date", "ordinal_day", "tod", "bare_hour", "bare_number"}
+
+
+def _first(atoms: list[Atom], kinds: tuple[str, ...]) -> Atom | None:
+    return next((a for a in atoms if a.kind in kinds), None)
+
+
+def _after(point: _Point) -> datetime:
+    """The end of ``point``'s grain: the exclusive end of an interval that ends with it."""
+    if point.grain == "day":
+        return point.at + timedelta(days=1)
+    if point.grain == "hour":
+        return point.at + timedelta(hours=1)
+    if point.grain == "minute":
+        return point.at + timedelta(minutes=1)
+    return point.at
+
+
+def _part(day: date, text: str) -> _Span:
+    part = text.lower().split()[-1]
+    start_hour, end_hour = _PARTS[part]
+    start = datetime.combine(day, time(start_hour))
+    return _Span(start, datetime.combine(day, time()) + timedelta(hours=end_hour), "hour")
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment
+
+
+def _clock(atom: Atom) -> tuple[int, int, bool]:
+    """(hour 0-23, minute, whether am/pm or a 24-hour clock fixed it) of a time-of-day atom."""
+    text = atom.text.lower().strip()
+    if text in ("noon", "midday"):
+        return 12, 0, True
+    if text == "midnight":
+        return 0, 0, True
+    relative = re.fullmatch(r"(half|(?:a\s+)?quarter|\d{1,2}(?:\s+minutes)?)\s+(past|after|to|before)\s+(\w+)\s*(am|pm|a\.m\.|p\.m\.)?", text)
+    if relative:
+        amount = {"half": 30, "quarter": 15, "a quarter": 15}.get(relative.group(1)) or int(re.sub(r"\D", "", relative.group(1)))
+        target = relative.group(3)
+        hour = 12 if target == "noon" else 0 if target == "midnight" else _HOUR_WORDS.get(target, None)
+        hour = int(target) if hour is None and target.isdigit() else hour
+        if hour is None:
+            return 0, 0, False
+        pm = (relative.group(4) or "").startswith("p") and hour < 12
+        minutes = (hour + (12 if pm else 0)) * 60 + (amount if relative.group(2) in ("past", "after") else -amount)
+        return (minutes // 60) % 24, minutes % 60, target in ("noon", "midnight") or relative.group(4) is not None
+    match = re.match(r"(\d{1,2}|[a-z]+)(?:[:h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?", text)
+    if match is None:
+        return 0, 0, False
+    raw_hour = match.group(1)
+    hour = int(raw_hour) if raw_hour.isdigit() else _HOUR_WORDS.get(raw_hour, 0)
+    minute = int(match.group(2) or 0)
+    meridiem = (match.group(3) or "").replace(".", "")
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    fixed = bool(meridiem) or hour >= 13 or (match.group(2) is not None and raw_hour.startswith("0"))
+    return hour, minute, fixed
+
+
+def _group(text: str, atoms: list[Atom]) -> list[list[Atom]]:
+    """Neighbouring atoms that make one expression: at most one day, one clock, one part."""
+    groups: list[list[Atom]] = []
+    for atom in atoms:
+        if groups and _joins(text, groups[-1], atom):
+            groups[-1].append(atom)
+        else:
+            groups.append([atom])
+    return groups
+
+
+_DAY_KINDS = {"date", "ordinal_day", "tonight"}
+_CLOCK_KINDS = {"tod", "bare_hour"}
+
+
+def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
+    if not _JOINERS.fullmatch(text[group[-1].end : atom.start]):
+        return False
+    kinds = {a.kind for a in group}
+    slots = [_DAY_KINDS, _CLOCK_KINDS, {"part"}]
+    for slot in slots:
+        if atom.kind in slot:
+            return not (kinds & slot) and (kinds | {atom.kind}) <= _DAY_KINDS | _CLOCK_KINDS | {"part"} and not (
+                "tonight" in kinds | {atom.kind} and (atom.kind == "part" or "part" in kinds)
+            )
+    return False
