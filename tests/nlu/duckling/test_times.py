@@ -1,0 +1,86 @@
+"""Dates and times resolved against Monday 2030-05-06 10:00 UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dialog.nlu.duckling.times import find_times, format_time
+
+NOW = datetime(2030, 5, 6, 10, 0, tzinfo=ZoneInfo("UTC"))
+
+
+def one(text: str, now: datetime = NOW, order: str = "MDY") -> tuple[str, object, str]:
+    [match] = find_times(text, now, order)
+    grain = match.value.get("grain") or match.value["from"]["grain"]
+    return match.text, match.simple_value, grain
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "grain"),
+    [
+        ("tomorrow", "tomorrow", "2030-05-07T00:00:00.000+00:00", "day"),
+        ("can I come on the 12th", "on the 12th", "2030-05-12T00:00:00.000+00:00", "day"),
+        ("December 8", "December 8", "2030-12-08T00:00:00.000+00:00", "day"),
+        ("book me for next tuesday at 3pm", "next tuesday at 3pm", "2030-05-07T15:00:00.000+00:00", "hour"),
+        ("what about 15:30 tomorrow", "15:30 tomorrow", "2030-05-07T15:30:00.000+00:00", "minute"),
+        ("in two days", "in two days", "2030-05-08T00:00:00.000+00:00", "day"),
+        ("in 2 hours", "in 2 hours", "2030-05-06T12:00:00.000+00:00", "second"),
+        ("3 days ago", "3 days ago", "2030-05-03T00:00:00.000+00:00", "day"),
+        ("next week", "next week", "2030-05-13T00:00:00.000+00:00", "week"),
+        ("in December", "in December", "2030-12-01T00:00:00.000+00:00", "month"),
+        ("March 3rd", "March 3rd", "2031-03-03T00:00:00.000+00:00", "day"),
+        ("friday the 13th", "friday the 13th", "2030-09-13T00:00:00.000+00:00", "day"),
+        ("at 3", "at 3", "2030-05-06T15:00:00.000+00:00", "hour"),
+        ("quarter to 5 pm", "quarter to 5 pm", "2030-05-06T16:45:00.000+00:00", "minute"),
+        ("2030-12-08", "2030-12-08", "2030-12-08T00:00:00.000+00:00", "day"),
+    ],
+)
+def test_single_moments(text: str, span: str, value: str, grain: str) -> None:
+    assert one(text) == (span, value, grain)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "grain"),
+    [
+        ("from 3 to 5pm", "2030-05-06T15:00:00.000+00:00", "2030-05-06T18:00:00.000+00:00", "hour"),
+        ("between 2 and 4pm", "2030-05-06T14:00:00.000+00:00", "2030-05-06T17:00:00.000+00:00", "hour"),
+        ("tomorrow morning", "2030-05-07T04:00:00.000+00:00", "2030-05-07T12:00:00.000+00:00", "hour"),
+        ("tonight", "2030-05-06T18:00:00.000+00:00", "2030-05-07T00:00:00.000+00:00", "hour"),
+        ("this weekend", "2030-05-10T18:00:00.000+00:00", "2030-05-13T00:00:00.000+00:00", "hour"),
+        ("from monday to wednesday", "2030-05-13T00:00:00.000+00:00", "2030-05-16T00:00:00.000+00:00", "day"),
+    ],
+)
+def test_intervals_end_one_grain_past_their_last_moment(text: str, start: str, end: str, grain: str) -> None:
+    assert one(text) == (text, {"from": start, "to": end}, grain)
+
+
+def test_interval_value_object_is_duckling_s() -> None:
+    [match] = find_times("from 3 to 5pm", NOW)
+    assert match.value == {
+        "values": [{"to": {"value": "2030-05-06T18:00:00.000+00:00", "grain": "hour"}, "from": {"value": "2030-05-06T15:00:00.000+00:00", "grain": "hour"}, "type": "interval"}],
+        "to": {"value": "2030-05-06T18:00:00.000+00:00", "grain": "hour"},
+        "from": {"value": "2030-05-06T15:00:00.000+00:00", "grain": "hour"},
+        "type": "interval",
+    }
+
+
+def test_numeric_dates_follow_the_locale_s_order() -> None:
+    assert one("12/08/2030")[1] == "2030-12-08T00:00:00.000+00:00"
+    assert one("12/08/2030", order="DMY")[1] == "2030-08-12T00:00:00.000+00:00"
+
+
+def test_answers_are_in_the_reference_time_s_zone() -> None:
+    berlin = datetime(2030, 5, 6, 23, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert one("tomorrow at 9am", berlin)[1] == "2030-05-07T09:00:00.000+02:00"
+    assert format_time(datetime(2030, 1, 2, 3, 4, 5, 678000, tzinfo=ZoneInfo("America/New_York"))) == "2030-01-02T03:04:05.678-05:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["may I have a refund", "I want 3 pizzas", "order 123456", "it costs $20", "call me at 555-123-4567", "version 2.3", "a second opinion"],
+)
+def test_ordinary_sentences_have_no_times(text: str) -> None:
+    assert find_times(text, NOW) == []
