@@ -27,12 +27,14 @@ from dataclasses import asdict, dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 
 from dialog.config.models import BotConfig
+from dialog.dates import bot_timezone
 from dialog.errors import StoreError
 from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.events import resume as resume_event
 from dialog.flows.events import to_reply
 from dialog.flows.state import ConversationState
 from dialog.flows.store import ConversationStore, open_store
+from dialog.reference_time import use_reference_time
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
 
 __all__ = ["Bot", "BotTurn", "TokenCallback"]
@@ -91,6 +93,7 @@ class Bot:
         self._no_turns_running = asyncio.Event()
         self._no_turns_running.set()
         self._closing = False
+        self._zone = bot_timezone(config.settings)
 
     @classmethod
     def from_config(
@@ -133,11 +136,9 @@ class Bot:
 
     def parse(self, text: str) -> ParseResult:
         """The NLU parse; relative dates ("tomorrow") are read against the bot's clock."""
-        from dialog.nlu.reference_time import use_reference_time
-
         if self._nlu is None:
             self._nlu = self._load_nlu()
-        with use_reference_time(self.engine.runtime.clock()):
+        with use_reference_time(self.engine.runtime.clock(), self._zone):
             return self._nlu.parse(text)
 
     async def handle(self, message: Message, on_token: TokenCallback | None = None) -> list[Reply]:
@@ -153,18 +154,23 @@ class Bot:
         must not hold up other conversations."""
         sender = message.sender_id
         async with self._turn_running(), self.store.lock(sender):
-            if parse is None:
-                parse = await asyncio.to_thread(self.parse, message.text)
-            stored = await self.store.load(sender)
-            result = await self.engine.handle(
-                stored,
-                parse,
-                sender,
-                metadata=message.metadata,
-                fallback=self._fallback_fn(on_token),
-                input_channel=(message.metadata or {}).get("input_channel"),
-            )
-            await self.store.append(sender, result.events)
+            # "tomorrow" in the text, date slots and `now` in conditions: all this turn's moment
+            with use_reference_time(self.engine.runtime.clock(), self._zone):
+                return await self._run_turn(message, sender, on_token, parse)
+
+    async def _run_turn(self, message: Message, sender: str, on_token: TokenCallback | None, parse: ParseResult | None) -> BotTurn:
+        if parse is None:
+            parse = await asyncio.to_thread(self.parse, message.text)
+        stored = await self.store.load(sender)
+        result = await self.engine.handle(
+            stored,
+            parse,
+            sender,
+            metadata=message.metadata,
+            fallback=self._fallback_fn(on_token),
+            input_channel=(message.metadata or {}).get("input_channel"),
+        )
+        await self.store.append(sender, result.events)
         replies = [to_reply(event) for event in result.bot_events()]
         return BotTurn(replies, result.events, result.state, parse)
 

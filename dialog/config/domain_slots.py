@@ -98,8 +98,20 @@ def _check_value(value: Any, slot_type: str, values: tuple[Any, ...], report: Fi
     if slot_type == "categorical":
         if values and value not in values:
             report.error(mark, f"{what}: initial_value {value!r} is not one of its values: {', '.join(map(str, values))}")
+    elif slot_type in ("date", "time") and not _is_iso(value, slot_type):
+        example = "2030-05-07" if slot_type == "date" else "2030-05-07T15:00:00+02:00"
+        report.error(mark, f"{what}: initial_value of a {slot_type} slot must be an ISO {slot_type} such as {example!r}, got {describe(value)}")
     elif slot_type in _VALUE_TYPES and not FileReport.is_type(value, _VALUE_TYPES[slot_type]):
         report.error(mark, f"{what}: initial_value must suit a {slot_type} slot, got {describe(value)}")
+
+
+def _is_iso(value: Any, slot_type: str) -> bool:
+    from datetime import date, datetime
+
+    from dialog.dates import parse_moment
+
+    moment = parse_moment(value.isoformat() if isinstance(value, date) else value)
+    return isinstance(moment, datetime) if slot_type == "time" else moment is not None
 
 
 def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[SlotMapping, ...]:

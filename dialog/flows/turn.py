@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from dialog.config.models import BotConfig
+from dialog.dates import moment_variables
 from dialog.errors import FlowError
 from dialog.flows import events
 from dialog.flows.action_runner import ActionRunner
@@ -97,6 +98,7 @@ class Turn:
             "latest_message": dict(self.state.latest_message),
             "sender_id": self.sender_id,
             "context": {"flow_id": flow_id, "step_id": step_id, "sender_id": self.sender_id},
+            **moment_variables(self.now()),
         }
 
     def say(self, response: str, channel: str | None = None) -> None:

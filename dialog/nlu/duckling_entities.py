@@ -8,7 +8,7 @@ value object with ``grain`` and ``type``) and ``extractor: DucklingEntityExtract
 so actions and slot mappings written for Rasa read them unchanged.
 
 Relative expressions ("tomorrow at 3pm") are read against the reference time
-(``dialog.nlu.reference_time``: the turn's clock, which story tests can freeze), in
+(``dialog.reference_time``: the turn's clock, which story tests can freeze), in
 the configured ``timezone``. Nothing is trained; nothing is loaded until a message
 has a date in it (``dateparser`` takes ~0.25 s to import).
 """
@@ -29,7 +29,7 @@ from dialog.nlu.duckling.match import Match, overlaps
 from dialog.nlu.duckling.money import find_money
 from dialog.nlu.duckling.numbers import find_numbers
 from dialog.nlu.duckling.times import find_times
-from dialog.nlu.reference_time import reference_timestamp
+from dialog.reference_time import reference_timestamp
 from dialog.nlu.spans import add_entities
 from dialog.types import Entity, ParseResult
 

@@ -20,6 +20,7 @@ from typing import Any, Mapping
 import jinja2
 
 from dialog.config.models import Domain, ResponseVariation
+from dialog.dates import moment_variables
 from dialog.errors import TemplateError
 from dialog.flows.builtins import DEFAULT_RESPONSES
 from dialog.responses.environment import make_environment
@@ -99,6 +100,7 @@ class ResponseRenderer:
             "latest_message": dict(latest_message or {}),
             "sender_id": sender_id,
             "context": {},
+            **moment_variables(),
         }
         text = self._render_text(name, variation, variation.text, variables)
         buttons = tuple(

@@ -147,7 +147,7 @@ def test_rasa_action_list_maps_to_functions_in_actions_py(bot) -> None:
         (
             "intents: [greet]\nslots:\n  x:\n    type: txt\n",
             "bot/domain.yml:4:11: slot 'x': unknown type 'txt' (did you mean 'text'?); valid types: text, bool, float, int, "
-            "categorical, list, any",
+            "categorical, list, date, time, any",
         ),
         (
             "intents: [greet]\nslots:\n  x: {mappings: []}\n",
@@ -236,7 +236,7 @@ def test_all_problems_of_a_file_at_once(bot) -> None:
         """,
     )
     assert bot.problems() == [
-        "bot/domain.yml:3:13: slot 'a': unknown type 'strng'; valid types: text, bool, float, int, categorical, list, any",
+        "bot/domain.yml:3:13: slot 'a': unknown type 'strng'; valid types: text, bool, float, int, categorical, list, date, time, any",
         "bot/domain.yml:4:3: slot 'b': mapping from unknown entity 'nope'; known entities: (none)",
         "bot/domain.yml:6:24: response 'utter_greet': unknown slot 'c' in template; known slots: b",
     ]
@@ -289,7 +289,7 @@ def test_unknown_slot_in_response_condition(bot) -> None:
     ("text", "problem"),
     [
         ('"{{ slots.x "', "response 'utter_greet': invalid template: unexpected end of template, expected 'end of print statement'. (template line 1)"),
-        ('"{{ user.name }}"', "response 'utter_greet': unknown name 'user' in template; templates may use: context, latest_message, sender_id, slots"),
+        ('"{{ user.name }}"', "response 'utter_greet': unknown name 'user' in template; templates may use: context, latest_message, now, sender_id, slots, today"),
         ("\"{{ slots['emial'] }}\"", "response 'utter_greet': unknown slot 'emial' in template (did you mean 'email'?); known slots: email"),
         ('"{{ slots.get(\'mail\') }}"', "response 'utter_greet': unknown slot 'mail' in template (did you mean 'email'?); known slots: email"),
     ],

@@ -8,7 +8,7 @@ import pytest
 from dialog.errors import ComponentError
 from dialog.nlu.component import ComponentContext
 from dialog.nlu.duckling_entities import DucklingEntityExtractor
-from dialog.nlu.reference_time import use_reference_time
+from dialog.reference_time import use_reference_time
 from dialog.types import Entity, ParseResult
 
 MONDAY_10AM = datetime(2030, 5, 6, 10, 0, tzinfo=timezone.utc).timestamp()
