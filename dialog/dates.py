@@ -23,6 +23,7 @@ from dialog.reference_time import reference_now
 
 __all__ = ["FILTERS", "Moment", "bot_timezone", "moment_variables", "to_date", "to_time"]
 
+_DAY_GRAINS = ("day", "week", "month", "year")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -66,7 +67,8 @@ def _read(value: Any) -> tuple[datetime | date | None, str]:
     raw = _entity_value(value)
     moment = parse_moment(raw)
     if moment is not None:
-        return moment, "day" if not isinstance(moment, datetime) else "moment"
+        grain = _grain(value)
+        return moment, "day" if not isinstance(moment, datetime) or grain in _DAY_GRAINS else "moment"
     if not isinstance(raw, str) or not raw.strip():
         return None, ""
     from dialog.nlu.duckling.times import find_times
@@ -75,8 +77,15 @@ def _read(value: Any) -> tuple[datetime | date | None, str]:
     if not found:
         return None, ""
     first = found[0].value
-    grain = (first.get("from") or first).get("grain", "day")
-    return parse_moment(_entity_value(first)), "day" if grain in ("day", "week", "month", "year") else "moment"
+    return parse_moment(_entity_value(first)), "day" if _grain(first) in _DAY_GRAINS else "moment"
+
+
+def _grain(value: Any) -> str:
+    """Duckling's grain of a value object (of its start, for an interval); "" for plain values."""
+    if not isinstance(value, Mapping):
+        return ""
+    start = value.get("from")
+    return str((start if isinstance(start, Mapping) else value).get("grain") or "")
 
 
 def to_date(value: Any) -> str | None:

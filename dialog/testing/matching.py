@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
 from typing import Any
 
 from dialog.testing.results import BotMessage, Failure, Turn
@@ -48,8 +47,6 @@ def same_value(actual: Any, expected: Any) -> bool:
     """Equal, or equal as text (YAML ``234567`` vs the text slot ``"234567"``)."""
     if actual == expected:
         return True
-    if isinstance(expected, (date, datetime)):  # YAML reads 2030-05-07 as a date; date slots hold text
-        expected = expected.isoformat()
     return actual is not None and expected is not None and str(actual) == str(expected)
 
 

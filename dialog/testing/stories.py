@@ -34,6 +34,7 @@ so is ``action: action_listen``, which the next user step implies."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -128,6 +129,11 @@ def _default_annotation_parser() -> AnnotationParser:
         return plain, list(entities)
 
     return parse
+
+
+def _iso(value: Any) -> Any:
+    """YAML reads ``2030-05-07`` as a date; date and time slots hold it as ISO text."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
 class _Reader:
@@ -370,7 +376,7 @@ class _Reader:
         if isinstance(value, str) and value.strip():
             return [((value.strip(), ANY_VALUE), mark)]
         if isinstance(value, LocatedMap) and value:
-            return [((str(k), v), value.key_mark(k)) for k, v in value.items()]
+            return [((str(k), _iso(v)), value.key_mark(k)) for k, v in value.items()]
         if isinstance(value, LocatedList) and value:
             pairs: list[tuple[tuple[str, Any], Mark]] = []
             for index, item in enumerate(value):
