@@ -171,6 +171,14 @@ def test_rasa_action_list_maps_to_functions_in_actions_py(bot) -> None:
             "bot/domain.yml:3:34: slot 'x': initial_value must suit a bool slot, got a string ('maybe')",
         ),
         (
+            "intents: [greet]\nslots:\n  x: {type: date, initial_value: tomorrow}\n",
+            "bot/domain.yml:3:34: slot 'x': initial_value of a date slot must be an ISO date such as '2030-05-07', got a string ('tomorrow')",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {type: time, initial_value: 2030-05-07}\n",
+            "bot/domain.yml:3:34: slot 'x': initial_value of a time slot must be an ISO time such as '2030-05-07T15:00:00+02:00', got '2030-05-07'",
+        ),
+        (
             "intents: [greet]\nslots:\n  x: {type: categorical, values: [a, b], initial_value: c}\n",
             "bot/domain.yml:3:57: slot 'x': initial_value 'c' is not one of its values: a, b",
         ),
@@ -378,3 +386,9 @@ def test_an_unquoted_yes_title_gets_a_quoting_hint(bot) -> None:
         "bot/domain.yml:4:25: response 'utter_greet' button: 'title' must be a string or an integer or a number, got a boolean "
         "(true); quote it to keep it as text (YAML reads yes/no/on/off as booleans)"
     ]
+
+
+def test_date_and_time_slots_hold_iso_text(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nslots:\n  day: {type: date, initial_value: 2030-05-07}\n  at: {type: time, initial_value: '2030-05-07T15:00:00+02:00'}\n")
+    slots = bot.load().domain.slots
+    assert (slots["day"].initial_value, slots["at"].initial_value) == ("2030-05-07", "2030-05-07T15:00:00+02:00")
