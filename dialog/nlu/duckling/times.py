@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from dialog.nlu.duckling.match import Match
 from dialog.nlu.duckling.numbers import number_value
-from dialog.nlu.duckling.time_atoms import WEEKDAYS, Atom, find_atoms
+from dialog.nlu.duckling.time_atoms import ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
 
 __all__ = ["find_times", "format_time"]
 
@@ -33,6 +33,14 @@ _LEAD = re.compile(r"(?:\b(?:on|at)\s+)$", re.IGNORECASE)
 _HOUR_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _PARTS = {"morning": (4, 12), "afternoon": (12, 19), "evening": (18, 24), "night": (18, 24)}
 _WEEKDAY_NUMBERS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+_WEEKDAY_NAMES = {name[:3]: name for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
+_ORDINALS = {
+    word: index + 1
+    for index, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+    )
+}
 _GRAINS = ("second", "minute", "hour", "day", "week", "month", "year")
 
 
@@ -125,9 +133,13 @@ class _Reader:
             day, kinds["part"] = self.now.date(), Atom("part", 0, 0, "night")
         if day is None:
             return self._alone(group[0])
+        if "offset_from" in kinds:
+            return self._offset(kinds["offset_from"].text, day)
         clock = kinds.get("tod") or kinds.get("bare_hour")
         if clock is not None:
-            hour, minute, _ = _clock(clock)
+            hour, minute, fixed = _clock(clock)
+            if not fixed:
+                hour = _afternoon(hour, kinds["part"].text if "part" in kinds else None)
             return _Point(datetime.combine(day, time(hour % 24, minute)), "minute" if minute else "hour")
         if "part" in kinds:
             return _part(day, kinds["part"].text)
@@ -166,7 +178,10 @@ class _Reader:
         return min(m for m in moments if m >= self.now)
 
     def _day(self, atom: Atom) -> date | None:
-        text = re.sub(r"\b(?:coming|following)\s+", "", atom.text, flags=re.IGNORECASE)
+        text = re.sub(r"\b(?:coming|following)\s+|^on\s+", "", atom.text, flags=re.IGNORECASE)
+        text = re.sub(r"\btmrw\b", "tomorrow", text, flags=re.IGNORECASE)
+        text = re.sub(rf"\b({WEEKDAY_ABBREVIATIONS})\b\.?", lambda m: _WEEKDAY_NAMES[m.group(1).lower()], text, flags=re.IGNORECASE)
+        text = re.sub(ORDINAL_WORDS, lambda m: str(_ordinal_number(m.group())), text, flags=re.IGNORECASE)
         if re.search(r"\d", text):  # "Monday, December 8": the date says it all
             text = re.sub(rf"^(?:{WEEKDAYS}),?\s+", "", text, flags=re.IGNORECASE)
         text = re.sub(r"\b(tues|weds|thurs)\b", lambda m: {"tues": "tuesday", "weds": "wednesday", "thurs": "thursday"}[m.group(1).lower()], text, flags=re.IGNORECASE)
@@ -194,8 +209,16 @@ class _Reader:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return None
 
-    def _offset(self, text: str) -> _Point | None:
-        match = re.search(r"(?:in\s+)?(?P<amount>.+?)\s*(?P<unit>sec|min|h|day|week|month|year)\w*(?P<half>\s+and\s+a\s+half)?(?:\s+(?P<dir>.+))?$", text, re.IGNORECASE)
+    def _offset(self, text: str, base_day: date | None = None) -> _Point | None:
+        """"in 3 days", "2 hours ago"; with ``base_day``, "a week from tomorrow"."""
+        if base_day is not None:
+            moved = _Reader(datetime.combine(base_day, time()), self.date_order)._offset(text)
+            return _Point(moved.at, "day") if moved is not None else None
+        match = re.search(
+            r"^(?:in\s+)?(?P<amount>.+?)\s*(?<![a-z])(?P<unit>sec|min|h|day|week|month|year)\w*(?P<half>\s+and\s+a\s+half)?(?:\s+(?P<dir>.+))?$",
+            text,
+            re.IGNORECASE,
+        )
         if match is None:
             return None
         raw = re.sub(r"\s+", " ", match.group("amount").strip().lower())
@@ -204,7 +227,7 @@ class _Reader:
         if amount is None:
             return None
         amount += 0.5 if match.group("half") else 0
-        sign = -1 if (match.group("dir") or "").lower() in ("ago", "earlier") else 1
+        sign = -1 if (match.group("dir") or "").lower() in ("ago", "earlier", "before") else 1
         unit = match.group("unit").lower()
         unit = {"sec": "second", "min": "minute", "h": "hour"}.get(unit, unit)
         if unit in ("second", "minute", "hour"):
@@ -268,6 +291,8 @@ class _Reader:
             if not fixed1 and fixed2:
                 h1 += 12 if h2 >= 12 and h1 < 12 and h1 + 12 <= h2 else 0  # "3 to 5pm": the pm carries over
                 fixed1 = True
+            elif not fixed1 and not fixed2 and h2 <= h1 < 12:
+                h2, fixed1, fixed2 = h2 + 12, True, True  # "from 9 to 5": 9:00 to 17:00
             day_atoms = [a for a in first + second if a.kind in ("date", "ordinal_day")]
             start_point = self.resolve([*day_atoms[:1], Atom("tod", 0, 0, f"{h1}:{m1:02d}")]) if day_atoms else None
             start = start_point.at if isinstance(start_point, _Point) else self._next_clock(h1, m1, fixed1 or h1 >= 12)
@@ -303,6 +328,24 @@ def _after(point: _Point) -> datetime:
     if point.grain == "minute":
         return point.at + timedelta(minutes=1)
     return point.at
+
+
+def _ordinal_number(text: str) -> int:
+    """"twenty-first" -> 21, "thirtieth" -> 30, "fourth" -> 4."""
+    words = re.split(r"[\s-]+", text.lower())
+    if words[0] == "thirtieth":
+        return 30
+    tens = {"twenty": 20, "thirty": 30}.get(words[0], 0)
+    return tens + _ORDINALS.get(words[-1], 0)
+
+
+def _afternoon(hour: int, part: str | None) -> int:
+    """A bare hour on a day: in the named part of the day, else 1-7 read as afternoon
+    ("at 5 tomorrow" is 17:00; nobody books 5am without saying so)."""
+    if part is not None:
+        start, end = _PARTS[part.lower().split()[-1]]
+        return hour + 12 if hour < 12 and not start <= hour < end and start <= hour + 12 < end + 1 else hour
+    return hour + 12 if 1 <= hour <= 7 else hour
 
 
 def _part(day: date, text: str) -> _Span:
@@ -341,7 +384,7 @@ def _clock(atom: Atom) -> tuple[int, int, bool]:
         pm = (relative.group(4) or "").startswith("p") and hour < 12
         minutes = (hour + (12 if pm else 0)) * 60 + (amount if relative.group(2) in ("past", "after") else -amount)
         return (minutes // 60) % 24, minutes % 60, target in ("noon", "midnight") or relative.group(4) is not None
-    match = re.match(r"(\d{1,2}|[a-z]+)(?:[:h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?", text)
+    match = re.match(r"(\d{1,2}|[a-z]+)(?:[:h]?(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?", text)
     if match is None:
         return 0, 0, False
     raw_hour = match.group(1)
@@ -368,6 +411,7 @@ def _group(text: str, atoms: list[Atom]) -> list[list[Atom]]:
 
 
 _DAY_KINDS = {"date", "ordinal_day", "tonight"}
+_OFFSET_KINDS = {"offset_from"}
 _CLOCK_KINDS = {"tod", "bare_hour"}
 
 
@@ -375,6 +419,8 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     if not _JOINERS.fullmatch(text[group[-1].end : atom.start]):
         return False
     kinds = {a.kind for a in group}
+    if "offset_from" in kinds:  # "a week from" + a day, and nothing else
+        return len(group) == 1 and atom.kind == "date"
     slots = [_DAY_KINDS, _CLOCK_KINDS, {"part"}]
     for slot in slots:
         if atom.kind in slot:

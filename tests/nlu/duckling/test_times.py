@@ -84,3 +84,34 @@ def test_answers_are_in_the_reference_time_s_zone() -> None:
 )
 def test_ordinary_sentences_have_no_times(text: str) -> None:
     assert find_times(text, NOW) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("on the first of June", "2030-06-01T00:00:00.000+00:00"),
+        ("the twenty-second of May", "2030-05-22T00:00:00.000+00:00"),
+        ("on Sat", "2030-05-11T00:00:00.000+00:00"),
+        ("wed at 1", "2030-05-08T13:00:00.000+00:00"),
+        ("at 5 tomorrow", "2030-05-07T17:00:00.000+00:00"),
+        ("tomorrow evening at 7", "2030-05-07T19:00:00.000+00:00"),
+        ("around 6", "2030-05-06T18:00:00.000+00:00"),
+        ("the meeting is at 0900", "2030-05-07T09:00:00.000+00:00"),
+        ("a week from tomorrow", "2030-05-14T00:00:00.000+00:00"),
+        ("3 days before friday", "2030-05-07T00:00:00.000+00:00"),
+        ("in three weeks", "2030-05-27T00:00:00.000+00:00"),
+        ("I'll call tmrw", "2030-05-07T00:00:00.000+00:00"),
+    ],
+)
+def test_ordinal_words_short_weekdays_bare_hours_and_anchored_offsets(text: str, value: str) -> None:
+    [match] = find_times(text, NOW)
+    assert match.simple_value == value
+
+
+def test_from_9_to_5_is_office_hours() -> None:
+    assert one("from 9 to 5")[1] == {"from": "2030-05-07T09:00:00.000+00:00", "to": "2030-05-07T18:00:00.000+00:00"}
+
+
+@pytest.mark.parametrize("text", ["about 3 weeks", "I have 2 questions", "by 5 people", "the second item"])
+def test_bare_numbers_followed_by_words_are_not_hours(text: str) -> None:
+    assert [m for m in find_times(text, NOW) if m.text.strip().isdigit()] == []
