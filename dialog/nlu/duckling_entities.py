@@ -33,7 +33,7 @@ from dialog.reference_time import reference_timestamp
 from dialog.nlu.spans import add_entities
 from dialog.types import Entity, ParseResult
 
-__all__ = ["DIMENSIONS", "DucklingEntityExtractor", "EXTRACTOR_NAME"]
+__all__ = ["DIMENSIONS", "EXTRACTOR_NAME", "DucklingEntityExtractor"]
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class DucklingEntityExtractor:
         self.date_order = "MDY" if config.locale.replace("-", "_").lower() in ("en_us", "en") else "DMY"
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "DucklingEntityExtractor":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> DucklingEntityExtractor:
         options = dict(options)
         if isinstance(options.get("dimensions"), list):
             options["dimensions"] = tuple(options["dimensions"])
