@@ -119,6 +119,7 @@ def test_duckling_runs_without_a_server_and_keeps_its_options(bot) -> None:
         """,
     )
     config = bot.load()
+    assert [name for name, _ in _pipeline(config)] == ["spacy_tokenizer", "duckling_entities", "crf_entities", "sentence_embeddings", "sklearn_intent"]
     assert ("duckling_entities", {"dimensions": ["time", "number"], "timezone": "Europe/Berlin", "locale": "en_GB"}) in _pipeline(config)
     assert (
         "bot/config.yml:3:11: config: Rasa component 'DucklingEntityExtractor' runs as duckling_entities (dates, times, numbers, "
