@@ -36,7 +36,7 @@ def predicted(extractor: DucklingEntityExtractor, text: str) -> str | None:
         return None
     value = times[0].value
     if isinstance(value, dict):
-        return f"{_short(value['from'])}/{_short(value['to'])}"
+        return f"{_short(value['from'] or '')}/{_short(value['to'] or '')}"
     return _short(value)
 
 

@@ -3,7 +3,8 @@
 The reference time is Monday 2030-05-06 10:00 UTC. A gold value is
 ``"YYYY-MM-DDTHH:MM"`` for a moment (midnight for a day, the first day for a week,
 month or year), ``"START/END"`` for an interval (END exclusive, one grain past the
-last moment, as Duckling gives it), or None when the text holds no date or time.
+last moment, as Duckling gives it), ``"START/"`` or ``"/END"`` for Duckling's open
+intervals ("after 6pm", "before 5pm"), or None when the text holds no date or time.
 
 Conventions where English is ambiguous: a bare weekday, "next <weekday>" and
 "coming <weekday>" are its next occurrence after today; "this <weekday>" is the one
@@ -184,7 +185,7 @@ SECOND_SET: dict[str, list[tuple[str, str | None]]] = {
     "second set": [
         ("could you deliver it on Thursday the 9th", "2030-05-09T00:00"),
         ("let's meet at 4:30 in the afternoon", "2030-05-06T16:30"),
-        ("I'm available after 6pm", "2030-05-06T18:00"),
+        ("I'm available after 6pm", "2030-05-06T18:00/"),
         ("please call me back in 45 minutes", "2030-05-06T10:45"),
         ("the parcel should arrive within 3 days", None),
         ("book it for the 20th of May at 11am", "2030-05-20T11:00"),

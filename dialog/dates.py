@@ -55,9 +55,10 @@ def parse_moment(value: Any) -> datetime | date | None:
 def _entity_value(value: Any) -> Any:
     """A time entity's value: an interval's start, a Duckling value object's ``value``."""
     if isinstance(value, Mapping):
-        if value.get("from") is not None:
-            inner = value["from"]
-            return inner.get("value") if isinstance(inner, Mapping) else inner
+        for end in ("from", "to"):  # "before 5pm" has only an end
+            if value.get(end) is not None:
+                inner = value[end]
+                return inner.get("value") if isinstance(inner, Mapping) else inner
         return value.get("value")
     return value
 
@@ -84,8 +85,8 @@ def _grain(value: Any) -> str:
     """Duckling's grain of a value object (of its start, for an interval); "" for plain values."""
     if not isinstance(value, Mapping):
         return ""
-    start = value.get("from")
-    return str((start if isinstance(start, Mapping) else value).get("grain") or "")
+    bound = value.get("from") or value.get("to")
+    return str((bound if isinstance(bound, Mapping) else value).get("grain") or "")
 
 
 def to_date(value: Any) -> str | None:

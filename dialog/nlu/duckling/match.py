@@ -22,8 +22,8 @@ class Match:
     @property
     def simple_value(self) -> Any:
         """The entity's ``value`` as Rasa gives it: ``{"from", "to"}`` for intervals."""
-        if self.value.get("type") == "interval":
-            return {"from": (self.value.get("from") or {}).get("value"), "to": (self.value.get("to") or {}).get("value")}
+        if self.value.get("type") == "interval":  # Rasa's order: to, then from; a missing end is None
+            return {"to": (self.value.get("to") or {}).get("value"), "from": (self.value.get("from") or {}).get("value")}
         return self.value.get("value")
 
 

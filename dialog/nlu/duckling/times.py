@@ -29,6 +29,7 @@ _JOINERS = re.compile(r"\s*(?:,\s*)?(?:(?:at|@|on|around|about|in\s+the|of)\s+)?
 _RANGE = re.compile(r"\s*(?:-|–|to|till|til|until|through|thru|and)\s*", re.IGNORECASE)
 _BEFORE_RANGE = re.compile(r"(?:\b(?:from|between)\s+)$", re.IGNORECASE)
 _LEAD = re.compile(r"(?:\b(?:on|at)\s+)$", re.IGNORECASE)
+_OPEN_BOUND = re.compile(r"\b(after|since|before|until|till)\s+(?:(?:at|on)\s+)?$", re.IGNORECASE)
 _HOUR_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _PARTS = {"morning": (4, 12), "afternoon": (12, 19), "evening": (18, 24), "night": (18, 24)}
 _WEEKDAY_NUMBERS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
@@ -60,7 +61,16 @@ class _Span:
     grain: str
 
 
-Resolved = _Point | _Span
+@dataclass(frozen=True)
+class _Open:
+    """"after 6pm" (only ``start``) or "before 5pm" (only ``end``): Duckling's open interval."""
+
+    start: datetime | None
+    end: datetime | None
+    grain: str
+
+
+Resolved = _Point | _Span | _Open
 
 
 def format_time(moment: datetime) -> str:
@@ -86,7 +96,12 @@ def _value(resolved: Resolved, zone: Any) -> dict[str, Any]:
     if isinstance(resolved, _Point):
         single = {**point(resolved.at, resolved.grain), "type": "value"}
         return {"values": [single], **single}
-    interval = {"to": point(resolved.end, resolved.grain), "from": point(resolved.start, resolved.grain), "type": "interval"}
+    interval: dict[str, Any] = {}
+    if resolved.end is not None:
+        interval["to"] = point(resolved.end, resolved.grain)
+    if resolved.start is not None:
+        interval["from"] = point(resolved.start, resolved.grain)
+    interval["type"] = "interval"
     return {"values": [interval], **interval}
 
 
@@ -111,7 +126,13 @@ class _Reader:
                 index += 1
                 continue
             lead = _LEAD.search(text[: group[0].start])
-            yield (lead.start() if lead else group[0].start), group[-1].end, self.resolve(group)
+            resolved = self.resolve(group)
+            bound = _OPEN_BOUND.search(text[: group[0].start])
+            if bound is not None and isinstance(resolved, _Point) and {a.kind for a in group} & _CLOCK_KINDS:
+                after = bound.group(1).lower() in ("after", "since")
+                resolved = _Open(resolved.at if after else None, None if after else resolved.at, resolved.grain)
+                lead = bound
+            yield (lead.start() if lead else group[0].start), group[-1].end, resolved
             index += 1
 
     def _rangeable(self, text: str, first: list[Atom], second: list[Atom]) -> bool:

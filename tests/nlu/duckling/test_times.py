@@ -115,3 +115,17 @@ def test_from_9_to_5_is_office_hours() -> None:
 @pytest.mark.parametrize("text", ["about 3 weeks", "I have 2 questions", "by 5 people", "the second item"])
 def test_bare_numbers_followed_by_words_are_not_hours(text: str) -> None:
     assert [m for m in find_times(text, NOW) if m.text.strip().isdigit()] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("I'm free after 6pm", {"to": None, "from": "2030-05-06T18:00:00.000+00:00"}),
+        ("before 5pm tomorrow", {"to": "2030-05-07T17:00:00.000+00:00", "from": None}),
+        ("until 3", {"to": "2030-05-06T15:00:00.000+00:00", "from": None}),
+    ],
+)
+def test_after_and_before_a_time_are_open_intervals(text: str, value: dict) -> None:
+    [match] = find_times(text, NOW)
+    assert match.simple_value == value
+    assert match.value["type"] == "interval" and ("from" in match.value) == (value["from"] is not None)
