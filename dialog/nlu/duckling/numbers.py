@@ -23,7 +23,7 @@ _UNITS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|fou?rty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen)"
 # "a" and "an" only count before a scale word ("a hundred"), never alone.
-_WORDS = rf"(?:(?:an?\s+)?{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*)"
+_WORDS = rf"(?:(?:an?\s+)?{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD}){{0,9}})"  # bounded: no quadratic backtracking on long texts
 DIGITS = r"(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)"
 NUMBER = rf"(?:{DIGITS}|{_WORDS})"
 _NUMBER_RE = re.compile(rf"(?<![\w.,/:-])(?:{DIGITS}(?![\w.,/:]*\w)|{_WORDS}\b)", re.IGNORECASE)

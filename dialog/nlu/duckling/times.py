@@ -23,7 +23,11 @@ from dialog.nlu.duckling.match import Match
 from dialog.nlu.duckling.numbers import number_value
 from dialog.nlu.duckling.time_atoms import ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
 
-__all__ = ["find_times", "format_time"]
+__all__ = ["MAX_TIMES", "find_times", "format_time"]
+
+# A message rarely names more than a few moments; past this many, the rest are not read,
+# so a 2,000-character message of dates costs tens of milliseconds, not a second.
+MAX_TIMES = 20
 
 _JOINERS = re.compile(r"\s*(?:,\s*)?(?:(?:at|@|on|around|about|in\s+the|of)\s+)?", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:-|–|to|till|til|until|through|thru|and)\s*", re.IGNORECASE)
@@ -82,8 +86,10 @@ def format_time(moment: datetime) -> str:
 def find_times(text: str, now: datetime, date_order: str = "MDY") -> list[Match]:
     """Every time expression in ``text``; ``now`` is aware (its zone is the answers' zone)."""
     reader = _Reader(now, date_order)
-    found = []
+    found: list[Match] = []
     for start, end, resolved in reader.expressions(text):
+        if len(found) >= MAX_TIMES:
+            break
         if resolved is not None:
             found.append(Match("time", start, end, text[start:end], _value(resolved, now.tzinfo)))
     return found

@@ -129,3 +129,11 @@ def test_after_and_before_a_time_are_open_intervals(text: str, value: dict) -> N
     [match] = find_times(text, NOW)
     assert match.simple_value == value
     assert match.value["type"] == "interval" and ("from" in match.value) == (value["from"] is not None)
+
+
+def test_a_message_full_of_dates_is_read_up_to_max_times() -> None:
+    from dialog.nlu.duckling.times import MAX_TIMES
+
+    found = find_times(("12/12 tomorrow at 3pm, " * 100)[:2000], NOW)
+    assert len(found) == MAX_TIMES
+    assert found[0].text == "12/12"
