@@ -78,6 +78,8 @@ class DucklingEntityExtractor:
             unknown = [d for d in config.dimensions if d not in DIMENSIONS]
             if unknown:
                 raise ComponentError(cls.name, f"unknown dimension(s) {', '.join(map(str, unknown))}; valid dimensions: {', '.join(DIMENSIONS)}")
+        if not context.language.lower().startswith("en"):
+            logger.warning("%s reads English only; the bot's language is %r", cls.name, context.language)
         if config.url:
             logger.warning("%s: 'url' (%s) is not used: dates, numbers and the rest are read without a Duckling server", cls.name, config.url)
         return cls(config, context)

@@ -100,3 +100,9 @@ def test_the_pipeline_runs_it_by_name_and_saves_and_loads_it(tmp_path) -> None:
     loaded = NLUPipeline.load(tmp_path)
     with use_reference_time(MONDAY_10AM):
         assert [e.value for e in loaded.parse("tomorrow, 3 items").entities] == ["2030-05-07T00:00:00.000+00:00"]
+
+
+def test_another_language_gets_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        DucklingEntityExtractor.from_config({}, ComponentContext(language="de"))
+    assert "duckling_entities reads English only; the bot's language is 'de'" in caplog.text
