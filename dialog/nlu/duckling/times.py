@@ -328,8 +328,8 @@ class _Reader:
             grain = "minute" if m1 or m2 else "hour"
             return _Span(start, end + (timedelta(minutes=1) if grain == "minute" else timedelta(hours=1)), grain)
         start_res, end_res = self.resolve(first), self.resolve(second)
-        if start_res is None or end_res is None:
-            return None
+        if start_res is None or end_res is None or isinstance(start_res, _Open) or isinstance(end_res, _Open):
+            return None  # resolve() never gives open intervals; expressions() makes those
         begin = start_res.at if isinstance(start_res, _Point) else start_res.start
         if isinstance(end_res, _Span):
             return _Span(begin, end_res.end, end_res.grain)
