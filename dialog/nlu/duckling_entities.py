@@ -43,6 +43,8 @@ EXTRACTOR_NAME = "DucklingEntityExtractor"
 # Durations and times may share words ("in 2 hours"), as in Duckling.
 DIMENSIONS = ("email", "phone-number", "amount-of-money", "time", "duration", "number")
 _COEXIST = {frozenset({"time", "duration"})}
+# Duckling's other dimensions: a Rasa config may list them; they are skipped with a warning.
+_NOT_EXTRACTED = ("distance", "temperature", "volume", "quantity", "ordinal", "url", "credit-card-number")
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,12 @@ class DucklingEntityExtractor:
             options["dimensions"] = tuple(options["dimensions"])
         config = build_config(DucklingConfig, options, cls.name)
         if config.dimensions is not None:
-            unknown = [d for d in config.dimensions if d not in DIMENSIONS]
+            unknown = [d for d in config.dimensions if d not in DIMENSIONS and d not in _NOT_EXTRACTED]
             if unknown:
                 raise ComponentError(cls.name, f"unknown dimension(s) {', '.join(map(str, unknown))}; valid dimensions: {', '.join(DIMENSIONS)}")
+            skipped = [d for d in config.dimensions if d in _NOT_EXTRACTED]
+            if skipped:
+                logger.warning("%s: Duckling dimension(s) %s are not extracted here; extracted: %s", cls.name, ", ".join(skipped), ", ".join(DIMENSIONS))
         if not context.language.lower().startswith("en"):
             logger.warning("%s reads English only; the bot's language is %r", cls.name, context.language)
         if config.url:

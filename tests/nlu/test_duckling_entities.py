@@ -106,3 +106,10 @@ def test_another_language_gets_a_warning(caplog: pytest.LogCaptureFixture) -> No
     with caplog.at_level(logging.WARNING):
         DucklingEntityExtractor.from_config({}, ComponentContext(language="de"))
     assert "duckling_entities reads English only; the bot's language is 'de'" in caplog.text
+
+
+def test_duckling_dimensions_that_are_not_extracted_are_skipped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        component = DucklingEntityExtractor.from_config({"dimensions": ["time", "distance", "ordinal"]}, ComponentContext())
+    assert component.dimensions == ("time",)
+    assert "Duckling dimension(s) distance, ordinal are not extracted here" in caplog.text
