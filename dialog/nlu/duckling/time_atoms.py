@@ -36,12 +36,18 @@ _MONTH = rf"(?:{MONTHS})\.?"
 _UNIT = r"(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?|months?|years?)"
 _AMOUNT = rf"(?:{NUMBER}|an?|a\s+couple\s+of|a\s+few|half\s+an?)"
 _PART = r"(?:morning|afternoon|evening|night)"
+_DATE_END = (
+    r"(?!\s*(?:stars?|cups?|of\b|inch(?:es)?|miles?|points?|ratings?|price|off\b|teaspoons?|tablespoons?|tsp|tbsp"
+    r"|lbs?\b|kg\b|oz\b|pounds?|litres?|liters?|scale|done|full|empty|complete|finished|[%\"'/]))"
+)
 _HOUR_END = r"(?![\d:.,/])(?=\s*(?:$|[,.!?;)]|(?:tomorrow|today|tonight|on|this|next|in|then|please|or|and|ok|okay)\b))"
 
 # (kind, pattern). Earlier kinds win when two atoms of the same length overlap.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("date", rf"(?:(?:{WEEKDAYS}),?\s+)?(?:{_MONTH}\s+(?:the\s+)?{_DAY}(?:,?\s+{_YEAR})?|(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?)"),
-    ("date", rf"(?:{_YEAR}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:/(?:\d{{4}}|\d{{2}}))?|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}}))"),
+    ("date", rf"(?:{_YEAR}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}}))"),
+    # "5/20" without a year is a date, but not in "4/5 stars" or "3/4 cup": fractions
+    ("date", rf"(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|[12]\d|3[01]){_DATE_END}"),
     ("ordinal_day", rf"(?:(?:{WEEKDAYS}),?\s+)?the\s+{_DAYNUM}{_ORD}"),
     ("date", r"(?:the\s+)?day\s+after\s+tomorrow|(?:the\s+)?day\s+before\s+yesterday|today|tomorrow|tmrw|yesterday"),
     ("tonight", r"tonight"),

@@ -137,3 +137,8 @@ def test_a_message_full_of_dates_is_read_up_to_max_times() -> None:
     found = find_times(("12/12 tomorrow at 3pm, " * 100)[:2000], NOW)
     assert len(found) == MAX_TIMES
     assert found[0].text == "12/12"
+
+
+@pytest.mark.parametrize(("text", "found"), [("it got 4/5 stars", False), ("add 3/4 cup", False), ("on 5/20", True), ("5/20 at 3pm", True), ("is 6/1 ok?", True)])
+def test_a_day_and_month_without_a_year_is_a_date_unless_it_is_a_fraction(text: str, found: bool) -> None:
+    assert bool(find_times(text, NOW)) is found
