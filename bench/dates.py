@@ -20,7 +20,7 @@ import sys
 import time
 from datetime import datetime
 
-from bench.dates_data import CASES, HELD_OUT, REFERENCE, SECOND_SET
+from bench.dates_data import CASES, HELD_OUT, HELD_OUT_2, REFERENCE, SECOND_SET
 from dialog.nlu.component import ComponentContext
 from dialog.nlu.duckling_entities import DucklingEntityExtractor
 from dialog.reference_time import use_reference_time
@@ -117,7 +117,7 @@ def main() -> None:
     rows, errors, total, right = [], [], 0, 0
     with use_reference_time(reference):
         predicted(extractor, "tomorrow")  # imports dateparser
-        for category, cases in {**CASES, **SECOND_SET, **HELD_OUT}.items():
+        for category, cases in {**CASES, **SECOND_SET, **HELD_OUT, **HELD_OUT_2}.items():
             good = 0
             for text, gold in cases:
                 guess = predicted(extractor, text)
@@ -141,7 +141,8 @@ def main() -> None:
         "`python -m bench.dates --write --bot domains/customer_service` (expressions and gold values: bench/dates_data.py; reference time Monday "
         "2030-05-06 10:00 UTC; a case is right when the first `time` entity has exactly the gold value, "
         "intervals included, or when a text with no time gets none). The development set was written with the rules; "
-        "the second set's first run scored 0.75 and the held-out set's first run 0.93, before their misses were fixed "
+        "the second set's first run scored 0.75 and the held-out set's first run 0.93, before their misses were fixed; "
+        "\"held out 2\" was written last and never tuned on, so its score is the estimate for new phrasings "
         "(see bench/dates_data.py).",
         "",
         "| category | cases | right | accuracy |",

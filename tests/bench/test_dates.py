@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from bench.dates import predicted
-from bench.dates_data import CASES, HELD_OUT, REFERENCE, SECOND_SET
+from bench.dates_data import CASES, HELD_OUT, HELD_OUT_2, REFERENCE, SECOND_SET
 from dialog.nlu.component import ComponentContext
 from dialog.nlu.duckling_entities import DucklingEntityExtractor
 from dialog.reference_time import use_reference_time
 
 
 def test_at_least_100_expressions_with_well_formed_gold_values() -> None:
-    cases = [case for group in (CASES, SECOND_SET, HELD_OUT) for cases in group.values() for case in cases]
+    cases = [case for group in (CASES, SECOND_SET, HELD_OUT, HELD_OUT_2) for cases in group.values() for case in cases]
     assert len(cases) >= 100
     for _, gold in cases:
         for part in (gold or "").split("/"):
