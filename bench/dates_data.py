@@ -264,8 +264,8 @@ HELD_OUT: dict[str, list[tuple[str, str | None]]] = {
     ],
 }
 
-# Written after every fix above and run once; not changed since. Its score is the
-# honest estimate for new phrasings.
+# Written after every fix above; its first run scored 28/30 (0.93), the estimate for new
+# phrasings. Its misses ("Wed 15th", "Christmas") were then fixed.
 HELD_OUT_2: dict[str, list[tuple[str, str | None]]] = {
     "held out 2": [
         ("hi, could the technician come Wednesday afternoon?", "2030-05-08T12:00/2030-05-08T19:00"),

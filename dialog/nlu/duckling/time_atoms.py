@@ -24,6 +24,22 @@ MONTHS = (
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues|weds|thurs"
 WEEKDAY_ABBREVIATIONS = "mon|tue|wed|thu|fri|sat|sun"
 _DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])"
+# Fixed-date holidays (month, day); movable ones (Easter, Thanksgiving) are not read.
+HOLIDAY_DATES = {
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "christmas": (12, 25),
+    "boxing day": (12, 26),
+    "new year's eve": (12, 31),
+    "new years eve": (12, 31),
+    "new year's day": (1, 1),
+    "new years day": (1, 1),
+    "valentine's day": (2, 14),
+    "valentines day": (2, 14),
+    "halloween": (10, 31),
+    "independence day": (7, 4),
+}
+HOLIDAYS = "|".join(re.escape(name) for name in sorted(HOLIDAY_DATES, key=len, reverse=True))
 _ORD = r"(?:st|nd|rd|th)"
 _UNITS_ORD = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
 ORDINAL_WORDS = (
@@ -48,7 +64,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("date", rf"(?:{_YEAR}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}})|\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}}))"),
     # "5/20" without a year is a date, but not in "4/5 stars" or "3/4 cup": fractions
     ("date", rf"(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|[12]\d|3[01]){_DATE_END}"),
-    ("ordinal_day", rf"(?:(?:{WEEKDAYS}),?\s+)?the\s+{_DAYNUM}{_ORD}"),
+    ("ordinal_day", rf"(?:(?:{WEEKDAYS}),?\s+)?the\s+{_DAYNUM}{_ORD}|(?:{WEEKDAYS}|{WEEKDAY_ABBREVIATIONS})\.?,?\s+(?:the\s+)?{_DAYNUM}{_ORD}"),
+    ("holiday", rf"(?:{HOLIDAYS})"),
     ("date", r"(?:the\s+)?day\s+after\s+tomorrow|(?:the\s+)?day\s+before\s+yesterday|today|tomorrow|tmrw|yesterday"),
     ("tonight", r"tonight"),
     ("date", rf"(?:(?:this|next|last|coming|following)\s+)?(?:{WEEKDAYS})"),

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 from dialog.nlu.duckling.match import Match
 from dialog.nlu.duckling.numbers import number_value
-from dialog.nlu.duckling.time_atoms import ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
+from dialog.nlu.duckling.time_atoms import HOLIDAY_DATES, ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
 
 __all__ = ["MAX_TIMES", "find_times", "format_time"]
 
@@ -154,7 +154,7 @@ class _Reader:
         kinds = {atom.kind: atom for atom in group}
         if len(group) == 1:
             return self._alone(group[0])
-        day = self._day(kinds["date"]) if "date" in kinds else self._ordinal(kinds["ordinal_day"]) if "ordinal_day" in kinds else None
+        day = self._group_day(kinds)
         if "tonight" in kinds:
             day, kinds["part"] = self.now.date(), Atom("part", 0, 0, "night")
         if day is None:
@@ -171,6 +171,13 @@ class _Reader:
             return _part(day, kinds["part"].text)
         return _Point(datetime.combine(day, time()), "day")
 
+    def _group_day(self, kinds: dict[str, Atom]) -> date | None:
+        if "date" in kinds:
+            return self._day(kinds["date"])
+        if "ordinal_day" in kinds:
+            return self._ordinal(kinds["ordinal_day"])
+        return self._holiday(kinds["holiday"]) if "holiday" in kinds else None
+
     def _alone(self, atom: Atom) -> Resolved | None:
         if atom.kind == "date":
             day = self._day(atom)
@@ -180,6 +187,9 @@ class _Reader:
             return _Point(datetime.combine(day, time()), "day") if day else None
         if atom.kind == "tonight":
             return _part(self.now.date(), "night")
+        if atom.kind == "holiday":
+            day = self._holiday(atom)
+            return _Point(datetime.combine(day, time()), "day")
         if atom.kind in ("tod", "bare_hour"):
             hour, minute, fixed = _clock(atom)
             return _Point(self._next_clock(hour, minute, fixed), "minute" if minute else "hour")
@@ -222,7 +232,7 @@ class _Reader:
         """"the 12th": the next 12th of a month, today included; "friday the 13th": the next
         13th that is a Friday."""
         day_number = int(re.sub(r"\D", "", atom.text))
-        weekday = re.match(rf"({WEEKDAYS})", atom.text.lower())
+        weekday = re.match(rf"({WEEKDAYS}|{WEEKDAY_ABBREVIATIONS})\b", atom.text.lower())
         wanted = _WEEKDAY_NUMBERS[weekday.group(1)[:3]] if weekday else None
         year, month = self.now.year, self.now.month
         for _ in range(12 * 8):
@@ -234,6 +244,12 @@ class _Reader:
                 return candidate
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return None
+
+    def _holiday(self, atom: Atom) -> date:
+        """The next Christmas, Halloween... today included."""
+        month, day = HOLIDAY_DATES[re.sub(r"\s+", " ", atom.text.lower()).replace("’", "'")]
+        this_year = date(self.now.year, month, day)
+        return this_year if this_year >= self.now.date() else date(self.now.year + 1, month, day)
 
     def _offset(self, text: str, base_day: date | None = None) -> _Point | None:
         """"in 3 days", "2 hours ago"; with ``base_day``, "a week from tomorrow"."""
@@ -319,7 +335,7 @@ class _Reader:
                 fixed1 = True
             elif not fixed1 and not fixed2 and h2 <= h1 < 12:
                 h2, fixed1, fixed2 = h2 + 12, True, True  # "from 9 to 5": 9:00 to 17:00
-            day_atoms = [a for a in first + second if a.kind in ("date", "ordinal_day")]
+            day_atoms = [a for a in first + second if a.kind in ("date", "ordinal_day", "holiday")]
             start_point = self.resolve([*day_atoms[:1], Atom("tod", 0, 0, f"{h1}:{m1:02d}")]) if day_atoms else None
             start = start_point.at if isinstance(start_point, _Point) else self._next_clock(h1, m1, fixed1 or h1 >= 12)
             end = datetime.combine(start.date(), time(h2 % 24, m2))
@@ -338,7 +354,7 @@ class _Reader:
         return _Span(begin, _after(end_res), end_res.grain)
 
 
-_RANGE_KINDS = {"date", "ordinal_day", "tod", "bare_hour", "bare_number"}
+_RANGE_KINDS = {"date", "ordinal_day", "holiday", "tod", "bare_hour", "bare_number"}
 
 
 def _first(atoms: list[Atom], kinds: tuple[str, ...]) -> Atom | None:
@@ -436,7 +452,7 @@ def _group(text: str, atoms: list[Atom]) -> list[list[Atom]]:
     return groups
 
 
-_DAY_KINDS = {"date", "ordinal_day", "tonight"}
+_DAY_KINDS = {"date", "ordinal_day", "tonight", "holiday"}
 _OFFSET_KINDS = {"offset_from"}
 _CLOCK_KINDS = {"tod", "bare_hour"}
 

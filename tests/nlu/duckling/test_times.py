@@ -142,3 +142,17 @@ def test_a_message_full_of_dates_is_read_up_to_max_times() -> None:
 @pytest.mark.parametrize(("text", "found"), [("it got 4/5 stars", False), ("add 3/4 cup", False), ("on 5/20", True), ("5/20 at 3pm", True), ("is 6/1 ok?", True)])
 def test_a_day_and_month_without_a_year_is_a_date_unless_it_is_a_fraction(text: str, found: bool) -> None:
     assert bool(find_times(text, NOW)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Wed 15th", "2030-05-15T00:00:00.000+00:00"),
+        ("on Christmas", "2030-12-25T00:00:00.000+00:00"),
+        ("new year's eve at 8pm", "2030-12-31T20:00:00.000+00:00"),
+        ("valentines day", "2031-02-14T00:00:00.000+00:00"),
+    ],
+)
+def test_weekday_with_a_day_number_and_fixed_date_holidays(text: str, value: str) -> None:
+    [match] = find_times(text, NOW)
+    assert match.simple_value == value
