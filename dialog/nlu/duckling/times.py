@@ -1,26 +1,30 @@
 """Duckling's ``time`` dimension: dates, times and intervals resolved against a reference time.
 
 Atoms (``time_atoms.py``) that touch, or are joined by "at", "on" or a comma, form
-one expression ("next friday at 3pm", "10am tomorrow"); two expressions joined by
+one expression ("next friday at 3pm", ``grouping.py``); two expressions joined by
 "to", "until", "-" or "and" (after "between") form an interval ("from 3 to 5pm").
 Calendar dates, weekdays and relative days are read by ``dateparser`` (relative to
-the reference time, preferring the future); the rest is plain arithmetic.
+the reference time, preferring the future); times of day by ``clock.py``; the rest is
+plain arithmetic. ``resolved.py`` turns the result into Duckling's value object.
 
 Values follow Duckling: a day is midnight with grain ``day``; a time of day has
 grain ``hour`` or ``minute``; "next week" is its Monday with grain ``week``; parts
 of the day ("tomorrow morning"), weekends and "from X to Y" are ``interval``s
-whose ``to`` is exclusive, one grain past the end ("from 3 to 5pm" ends at 18:00).
+whose ``to`` is exclusive, one grain past the end ("from 3 to 5pm" ends at 18:00);
+"after 6pm" and "before 5pm" are intervals with one end.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Iterator
+from typing import Iterator
 
+from dialog.nlu.duckling.clock import afternoon, clock_of, part_span
+from dialog.nlu.duckling.grouping import CLOCK_KINDS, group_atoms
 from dialog.nlu.duckling.match import Match
 from dialog.nlu.duckling.numbers import number_value
+from dialog.nlu.duckling.resolved import Open, Point, Resolved, Span, add_months, duckling_value, end_of_grain, format_time
 from dialog.nlu.duckling.time_atoms import HOLIDAY_DATES, ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
 
 __all__ = ["MAX_TIMES", "find_times", "format_time"]
@@ -29,13 +33,10 @@ __all__ = ["MAX_TIMES", "find_times", "format_time"]
 # so a 2,000-character message of dates costs tens of milliseconds, not a second.
 MAX_TIMES = 20
 
-_JOINERS = re.compile(r"\s*(?:,\s*)?(?:(?:at|@|on|around|about|in\s+the|of)\s+)?", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:-|–|to|till|til|until|through|thru|and)\s*", re.IGNORECASE)
 _BEFORE_RANGE = re.compile(r"(?:\b(?:from|between)\s+)$", re.IGNORECASE)
 _LEAD = re.compile(r"(?:\b(?:on|at)\s+)$", re.IGNORECASE)
 _OPEN_BOUND = re.compile(r"\b(after|since|before|until|till)\s+(?:(?:at|on)\s+)?$", re.IGNORECASE)
-_HOUR_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_PARTS = {"morning": (4, 12), "afternoon": (12, 19), "evening": (18, 24), "night": (18, 24)}
 _WEEKDAY_NUMBERS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 _WEEKDAY_NAMES = {name[:3]: name for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")}
 _ORDINALS = {
@@ -45,42 +46,6 @@ _ORDINALS = {
         "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
     )
 }
-_GRAINS = ("second", "minute", "hour", "day", "week", "month", "year")
-
-
-@dataclass(frozen=True)
-class _Point:
-    """A resolved instant with its grain."""
-
-    at: datetime
-    grain: str
-
-
-@dataclass(frozen=True)
-class _Span:
-    """A resolved interval; ``end`` is exclusive."""
-
-    start: datetime
-    end: datetime
-    grain: str
-
-
-@dataclass(frozen=True)
-class _Open:
-    """"after 6pm" (only ``start``) or "before 5pm" (only ``end``): Duckling's open interval."""
-
-    start: datetime | None
-    end: datetime | None
-    grain: str
-
-
-Resolved = _Point | _Span | _Open
-
-
-def format_time(moment: datetime) -> str:
-    """Duckling's timestamp: ``2030-05-07T15:00:00.000+02:00``."""
-    offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}{offset[:3]}:{offset[3:]}"
 
 
 def find_times(text: str, now: datetime, date_order: str = "MDY") -> list[Match]:
@@ -91,24 +56,8 @@ def find_times(text: str, now: datetime, date_order: str = "MDY") -> list[Match]
         if len(found) >= MAX_TIMES:
             break
         if resolved is not None:
-            found.append(Match("time", start, end, text[start:end], _value(resolved, now.tzinfo)))
+            found.append(Match("time", start, end, text[start:end], duckling_value(resolved, now.tzinfo)))
     return found
-
-
-def _value(resolved: Resolved, zone: Any) -> dict[str, Any]:
-    def point(at: datetime, grain: str) -> dict[str, Any]:
-        return {"value": format_time(at.replace(tzinfo=zone)), "grain": grain}
-
-    if isinstance(resolved, _Point):
-        single = {**point(resolved.at, resolved.grain), "type": "value"}
-        return {"values": [single], **single}
-    interval: dict[str, Any] = {}
-    if resolved.end is not None:
-        interval["to"] = point(resolved.end, resolved.grain)
-    if resolved.start is not None:
-        interval["from"] = point(resolved.start, resolved.grain)
-    interval["type"] = "interval"
-    return {"values": [interval], **interval}
 
 
 class _Reader:
@@ -117,7 +66,7 @@ class _Reader:
         self.date_order = date_order
 
     def expressions(self, text: str) -> Iterator[tuple[int, int, Resolved | None]]:
-        groups = _group(text, find_atoms(text))
+        groups = group_atoms(text, find_atoms(text))
         index = 0
         while index < len(groups):
             group = groups[index]
@@ -134,9 +83,9 @@ class _Reader:
             lead = _LEAD.search(text[: group[0].start])
             resolved = self.resolve(group)
             bound = _OPEN_BOUND.search(text[: group[0].start])
-            if bound is not None and isinstance(resolved, _Point) and {a.kind for a in group} & _CLOCK_KINDS:
+            if bound is not None and isinstance(resolved, Point) and {a.kind for a in group} & CLOCK_KINDS:
                 after = bound.group(1).lower() in ("after", "since")
-                resolved = _Open(resolved.at if after else None, None if after else resolved.at, resolved.grain)
+                resolved = Open(resolved.at if after else None, None if after else resolved.at, resolved.grain)
                 lead = bound
             yield (lead.start() if lead else group[0].start), group[-1].end, resolved
             index += 1
@@ -163,13 +112,13 @@ class _Reader:
             return self._offset(kinds["offset_from"].text, day)
         clock = kinds.get("tod") or kinds.get("bare_hour")
         if clock is not None:
-            hour, minute, fixed = _clock(clock)
+            hour, minute, fixed = clock_of(clock.text)
             if not fixed:
-                hour = _afternoon(hour, kinds["part"].text if "part" in kinds else None)
-            return _Point(datetime.combine(day, time(hour % 24, minute)), "minute" if minute else "hour")
+                hour = afternoon(hour, kinds["part"].text if "part" in kinds else None)
+            return Point(datetime.combine(day, time(hour % 24, minute)), "minute" if minute else "hour")
         if "part" in kinds:
-            return _part(day, kinds["part"].text)
-        return _Point(datetime.combine(day, time()), "day")
+            return part_span(day, kinds["part"].text)
+        return Point(datetime.combine(day, time()), "day")
 
     def _group_day(self, kinds: dict[str, Atom]) -> date | None:
         if "date" in kinds:
@@ -181,25 +130,25 @@ class _Reader:
     def _alone(self, atom: Atom) -> Resolved | None:
         if atom.kind == "date":
             day = self._day(atom)
-            return _Point(datetime.combine(day, time()), "day") if day else None
+            return Point(datetime.combine(day, time()), "day") if day else None
         if atom.kind == "ordinal_day":
             day = self._ordinal(atom)
-            return _Point(datetime.combine(day, time()), "day") if day else None
+            return Point(datetime.combine(day, time()), "day") if day else None
         if atom.kind == "tonight":
-            return _part(self.now.date(), "night")
+            return part_span(self.now.date(), "night")
         if atom.kind == "holiday":
             day = self._holiday(atom)
-            return _Point(datetime.combine(day, time()), "day")
+            return Point(datetime.combine(day, time()), "day")
         if atom.kind in ("tod", "bare_hour"):
-            hour, minute, fixed = _clock(atom)
-            return _Point(self._next_clock(hour, minute, fixed), "minute" if minute else "hour")
+            hour, minute, fixed = clock_of(atom.text)
+            return Point(self._next_clock(hour, minute, fixed), "minute" if minute else "hour")
         if atom.kind == "part":
-            span = _part(self.now.date(), atom.text)
-            return span if span.end > self.now else _part(self.now.date() + timedelta(days=1), atom.text)
+            span = part_span(self.now.date(), atom.text)
+            return span if span.end > self.now else part_span(self.now.date() + timedelta(days=1), atom.text)
         if atom.kind == "offset":
             return self._offset(atom.text)
         if atom.kind == "now":
-            return _Point(self.now, "second")
+            return Point(self.now, "second")
         if atom.kind == "period":
             return self._period(atom.text)
         if atom.kind == "month":
@@ -251,11 +200,11 @@ class _Reader:
         this_year = date(self.now.year, month, day)
         return this_year if this_year >= self.now.date() else date(self.now.year + 1, month, day)
 
-    def _offset(self, text: str, base_day: date | None = None) -> _Point | None:
+    def _offset(self, text: str, base_day: date | None = None) -> Point | None:
         """"in 3 days", "2 hours ago"; with ``base_day``, "a week from tomorrow"."""
         if base_day is not None:
             moved = _Reader(datetime.combine(base_day, time()), self.date_order)._offset(text)
-            return _Point(moved.at, "day") if moved is not None else None
+            return Point(moved.at, "day") if moved is not None else None
         match = re.search(
             r"^(?:in\s+)?(?P<amount>.+?)\s*(?<![a-z])(?P<unit>sec|min|h|day|week|month|year)\w*(?P<half>\s+and\s+a\s+half)?(?:\s+(?P<dir>.+))?$",
             text,
@@ -274,12 +223,12 @@ class _Reader:
         unit = {"sec": "second", "min": "minute", "h": "hour"}.get(unit, unit)
         if unit in ("second", "minute", "hour"):
             moment = self.now + sign * timedelta(seconds=amount * {"second": 1, "minute": 60, "hour": 3600}[unit])
-            return _Point(moment, "second")
+            return Point(moment, "second")
         base = self.now.replace(hour=0, minute=0, second=0)
         if unit in ("day", "week"):
-            return _Point(base + sign * timedelta(days=amount * (7 if unit == "week" else 1)), "day")
+            return Point(base + sign * timedelta(days=amount * (7 if unit == "week" else 1)), "day")
         months = round(amount * (12 if unit == "year" else 1)) * sign
-        return _Point(_add_months(base, months), "day")
+        return Point(add_months(base, months), "day")
 
     def _period(self, text: str) -> Resolved:
         words = text.lower().split()
@@ -287,15 +236,15 @@ class _Reader:
         unit = words[-1]
         today = datetime.combine(self.now.date(), time())
         if unit == "week":
-            return _Point(today - timedelta(days=today.weekday()) + timedelta(weeks=shift), "week")
+            return Point(today - timedelta(days=today.weekday()) + timedelta(weeks=shift), "week")
         if unit == "month":
-            return _Point(_add_months(today.replace(day=1), shift), "month")
+            return Point(add_months(today.replace(day=1), shift), "month")
         if unit == "year":
-            return _Point(today.replace(month=1, day=1, year=today.year + shift), "year")
+            return Point(today.replace(month=1, day=1, year=today.year + shift), "year")
         friday = today + timedelta(days=4 - today.weekday(), weeks=shift)
-        return _Span(friday.replace(hour=18), friday + timedelta(days=3), "hour")
+        return Span(friday.replace(hour=18), friday + timedelta(days=3), "hour")
 
-    def _month(self, text: str) -> _Point | None:
+    def _month(self, text: str) -> Point | None:
         words = text.split()
         shift_next = words[0].lower() == "next"
         parsed = self._dateparser(" ".join(w for w in words if w.lower() not in ("in", "next", "this", "last", "during")))
@@ -306,7 +255,7 @@ class _Reader:
             first = first.replace(year=first.year - 1)
         if shift_next and first.year == self.now.year and first.month == self.now.month:
             first = first.replace(year=first.year + 1)
-        return _Point(first, "month")
+        return Point(first, "month")
 
     def _dateparser(self, text: str) -> datetime | None:
         import dateparser  # type: ignore[import-untyped]  # ~0.2 s to import: only when a message has a date in it
@@ -329,7 +278,7 @@ class _Reader:
         first_clock = _first(first, ("tod", "bare_hour", "bare_number"))
         second_clock = _first(second, ("tod", "bare_hour", "bare_number"))
         if first_clock is not None and second_clock is not None:
-            (h1, m1, fixed1), (h2, m2, fixed2) = _clock(first_clock), _clock(second_clock)
+            (h1, m1, fixed1), (h2, m2, fixed2) = clock_of(first_clock.text), clock_of(second_clock.text)
             if not fixed1 and fixed2:
                 h1 += 12 if h2 >= 12 and h1 < 12 and h1 + 12 <= h2 else 0  # "3 to 5pm": the pm carries over
                 fixed1 = True
@@ -337,21 +286,21 @@ class _Reader:
                 h2, fixed1, fixed2 = h2 + 12, True, True  # "from 9 to 5": 9:00 to 17:00
             day_atoms = [a for a in first + second if a.kind in ("date", "ordinal_day", "holiday")]
             start_point = self.resolve([*day_atoms[:1], Atom("tod", 0, 0, f"{h1}:{m1:02d}")]) if day_atoms else None
-            start = start_point.at if isinstance(start_point, _Point) else self._next_clock(h1, m1, fixed1 or h1 >= 12)
+            start = start_point.at if isinstance(start_point, Point) else self._next_clock(h1, m1, fixed1 or h1 >= 12)
             end = datetime.combine(start.date(), time(h2 % 24, m2))
             if end <= start:
                 end += timedelta(hours=12) if not fixed2 and end + timedelta(hours=12) > start else timedelta(days=1)
             grain = "minute" if m1 or m2 else "hour"
-            return _Span(start, end + (timedelta(minutes=1) if grain == "minute" else timedelta(hours=1)), grain)
+            return Span(start, end + (timedelta(minutes=1) if grain == "minute" else timedelta(hours=1)), grain)
         start_res, end_res = self.resolve(first), self.resolve(second)
-        if start_res is None or end_res is None or isinstance(start_res, _Open) or isinstance(end_res, _Open):
+        if start_res is None or end_res is None or isinstance(start_res, Open) or isinstance(end_res, Open):
             return None  # resolve() never gives open intervals; expressions() makes those
-        begin = start_res.at if isinstance(start_res, _Point) else start_res.start
-        if isinstance(end_res, _Span):
-            return _Span(begin, end_res.end, end_res.grain)
+        begin = start_res.at if isinstance(start_res, Point) else start_res.start
+        if isinstance(end_res, Span):
+            return Span(begin, end_res.end, end_res.grain)
         if end_res.at < begin and end_res.grain == "day":
-            end_res = _Point(end_res.at + timedelta(days=7), "day")  # "friday to monday"
-        return _Span(begin, _after(end_res), end_res.grain)
+            end_res = Point(end_res.at + timedelta(days=7), "day")  # "friday to monday"
+        return Span(begin, end_of_grain(end_res), end_res.grain)
 
 
 _RANGE_KINDS = {"date", "ordinal_day", "holiday", "tod", "bare_hour", "bare_number"}
@@ -359,17 +308,6 @@ _RANGE_KINDS = {"date", "ordinal_day", "holiday", "tod", "bare_hour", "bare_numb
 
 def _first(atoms: list[Atom], kinds: tuple[str, ...]) -> Atom | None:
     return next((a for a in atoms if a.kind in kinds), None)
-
-
-def _after(point: _Point) -> datetime:
-    """The end of ``point``'s grain: the exclusive end of an interval that ends with it."""
-    if point.grain == "day":
-        return point.at + timedelta(days=1)
-    if point.grain == "hour":
-        return point.at + timedelta(hours=1)
-    if point.grain == "minute":
-        return point.at + timedelta(minutes=1)
-    return point.at
 
 
 def _ordinal_number(text: str) -> int:
@@ -381,92 +319,3 @@ def _ordinal_number(text: str) -> int:
     return tens + _ORDINALS.get(words[-1], 0)
 
 
-def _afternoon(hour: int, part: str | None) -> int:
-    """A bare hour on a day: in the named part of the day, else 1-7 read as afternoon
-    ("at 5 tomorrow" is 17:00; nobody books 5am without saying so)."""
-    if part is not None:
-        start, end = _PARTS[part.lower().split()[-1]]
-        return hour + 12 if hour < 12 and not start <= hour < end and start <= hour + 12 < end + 1 else hour
-    return hour + 12 if 1 <= hour <= 7 else hour
-
-
-def _part(day: date, text: str) -> _Span:
-    part = text.lower().split()[-1]
-    start_hour, end_hour = _PARTS[part]
-    start = datetime.combine(day, time(start_hour))
-    return _Span(start, datetime.combine(day, time()) + timedelta(hours=end_hour), "hour")
-
-
-def _add_months(moment: datetime, months: int) -> datetime:
-    index = moment.month - 1 + months
-    year, month = moment.year + index // 12, index % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return moment
-
-
-def _clock(atom: Atom) -> tuple[int, int, bool]:
-    """(hour 0-23, minute, whether am/pm or a 24-hour clock fixed it) of a time-of-day atom."""
-    text = atom.text.lower().strip()
-    if text in ("noon", "midday"):
-        return 12, 0, True
-    if text == "midnight":
-        return 0, 0, True
-    relative = re.fullmatch(r"(half|(?:a\s+)?quarter|\d{1,2}(?:\s+minutes)?)\s+(past|after|to|before)\s+(\w+)\s*(am|pm|a\.m\.|p\.m\.)?", text)
-    if relative:
-        amount = {"half": 30, "quarter": 15, "a quarter": 15}.get(relative.group(1)) or int(re.sub(r"\D", "", relative.group(1)))
-        target = relative.group(3)
-        hour = 12 if target == "noon" else 0 if target == "midnight" else _HOUR_WORDS.get(target, None)
-        hour = int(target) if hour is None and target.isdigit() else hour
-        if hour is None:
-            return 0, 0, False
-        pm = (relative.group(4) or "").startswith("p") and hour < 12
-        minutes = (hour + (12 if pm else 0)) * 60 + (amount if relative.group(2) in ("past", "after") else -amount)
-        return (minutes // 60) % 24, minutes % 60, target in ("noon", "midnight") or relative.group(4) is not None
-    match = re.match(r"(\d{1,2}|[a-z]+)(?:[:h]?(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?", text)
-    if match is None:
-        return 0, 0, False
-    raw_hour = match.group(1)
-    hour = int(raw_hour) if raw_hour.isdigit() else _HOUR_WORDS.get(raw_hour, 0)
-    minute = int(match.group(2) or 0)
-    meridiem = (match.group(3) or "").replace(".", "")
-    if meridiem == "pm" and hour < 12:
-        hour += 12
-    elif meridiem == "am" and hour == 12:
-        hour = 0
-    fixed = bool(meridiem) or hour >= 13 or (match.group(2) is not None and raw_hour.startswith("0"))
-    return hour, minute, fixed
-
-
-def _group(text: str, atoms: list[Atom]) -> list[list[Atom]]:
-    """Neighbouring atoms that make one expression: at most one day, one clock, one part."""
-    groups: list[list[Atom]] = []
-    for atom in atoms:
-        if groups and _joins(text, groups[-1], atom):
-            groups[-1].append(atom)
-        else:
-            groups.append([atom])
-    return groups
-
-
-_DAY_KINDS = {"date", "ordinal_day", "tonight", "holiday"}
-_OFFSET_KINDS = {"offset_from"}
-_CLOCK_KINDS = {"tod", "bare_hour"}
-
-
-def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
-    if not _JOINERS.fullmatch(text[group[-1].end : atom.start]):
-        return False
-    kinds = {a.kind for a in group}
-    if "offset_from" in kinds:  # "a week from" + a day, and nothing else
-        return len(group) == 1 and atom.kind == "date"
-    slots = [_DAY_KINDS, _CLOCK_KINDS, {"part"}]
-    for slot in slots:
-        if atom.kind in slot:
-            return not (kinds & slot) and (kinds | {atom.kind}) <= _DAY_KINDS | _CLOCK_KINDS | {"part"} and not (
-                "tonight" in kinds | {atom.kind} and (atom.kind == "part" or "part" in kinds)
-            )
-    return False
