@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DOMAIN ?= domains/customer_service
 
-.PHONY: install shell serve test test-fast test-latest lock services bench clean
+.PHONY: install shell serve lint test test-fast test-latest lock services bench clean
 
 # Every package is pinned in requirements/dev.txt (made by pip-tools from pyproject.toml),
 # so a fresh clone, CI and every developer run exactly the same set. `make lock` refreshes it;
@@ -48,7 +48,14 @@ serve: install
 services:
 	@bash scripts/install-services.sh
 
+# ruff and mypy settings (and their written-down exceptions) are in pyproject.toml.
+lint: install
+	$(BIN)/ruff check dialog tests bench
+	$(BIN)/mypy dialog
+
 test: install services
+	$(BIN)/ruff check dialog tests bench
+	$(BIN)/mypy dialog
 	$(BIN)/python -m pytest --slow -n 2 $(PYTEST_ARGS)
 
 test-fast: install
@@ -58,4 +65,4 @@ bench: install
 	$(BIN)/python -m bench.nlu
 
 clean:
-	rm -rf $(VENV) .venv-latest .dialog domains/*/.dialog
+	rm -rf $(VENV) .venv-latest .dialog domains/*/.dialog .mypy_cache .ruff_cache

@@ -28,6 +28,7 @@ class ActionContext:
     slots: Mapping[str, Any]
     latest_message: Mapping[str, Any]  # the parse JSON of the last user turn
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    input_channel: str | None = None  # the channel of the user's message (rest, console...)
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ INTERFACE CONTRACT (channels and the story runner rely on exactly these):
 
     bot = Bot.from_config(config, store=None, generator=None)   # no heavy loading here
     await bot.start()            # loads the NLU model (trains if stale), starts LLM loading
-    replies = await bot.handle(Message(sender_id, text, metadata), on_token=None)
+    replies = await bot.handle(Message(sender_id, text, metadata, channel), on_token=None)
                                  # -> list[Reply]; per-sender lock; one transaction per turn
                                  # on_token(piece) is awaited for each streamed LLM piece
     parse = bot.parse(text)      # -> ParseResult
-    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON (DESIGN §5)
+    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON
     replies = await bot.trigger_intent(sender_id, intent, entities: dict)
     status = bot.status()        # {"model": ..., "llm": {...}, ...}
     await bot.close()            # refuses new turns, lets running ones finish (CLOSE_DRAIN_S)
@@ -24,25 +24,27 @@ import json
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
 from dialog.config.models import BotConfig
 from dialog.dates import bot_timezone
 from dialog.errors import StoreError
+from dialog.events import Event, to_reply
+from dialog.events import resume as resume_event
 from dialog.flows.engine import DialogueEngine, FallbackFn
-from dialog.flows.events import resume as resume_event
-from dialog.flows.events import to_reply
 from dialog.flows.state import ConversationState
-from dialog.flows.store import ConversationStore, open_store
+from dialog.protocols import Fallback, FallbackAnswer, Parser, TokenCallback, WarmingParser
 from dialog.reference_time import use_reference_time
+from dialog.stores import ConversationStore, open_store
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
 
-__all__ = ["Bot", "BotTurn", "TokenCallback"]
+if TYPE_CHECKING:
+    from dialog.llm.base import Generator
+
+__all__ = ["Bot", "BotTurn"]
 
 logger = logging.getLogger(__name__)
-
-TokenCallback = Callable[[str], Awaitable[None]]
-
 
 # seconds between loading the NLU model and starting to load its slow parts; see Bot.start
 _NLU_WARM_UP_DELAY_S = 1.0
@@ -53,13 +55,16 @@ CLOSE_DRAIN_S = 15.0
 
 @dataclass(frozen=True)
 class BotTurn:
+    """One handled user turn: what the user gets, what was stored, and why."""
+
     replies: list[Reply]
-    events: list[dict[str, Any]]
-    state: ConversationState
+    events: list[Event]  # this turn's new events, as stored
+    state: ConversationState  # the conversation after them
     parse: ParseResult
+    fallback: bool = False  # nothing handled the turn: it went to the LLM fallback (or utter_default)
 
 
-def _default_fallback(config: BotConfig, generator: Any) -> Any:
+def _default_fallback(config: BotConfig, generator: Generator | None) -> Fallback | None:
     """``LLMFallback`` for this bot; None while the LLM package is not installed."""
     try:
         from dialog.llm.fallback import LLMFallback
@@ -79,8 +84,8 @@ class Bot:
         config: BotConfig,
         store: ConversationStore,
         *,
-        nlu: Any = None,
-        fallback: Any = None,
+        nlu: Parser | None = None,
+        fallback: Fallback | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
@@ -88,7 +93,7 @@ class Bot:
         self.engine = DialogueEngine(config, clock=clock)
         self._nlu = nlu
         self._fallback = fallback
-        self._model_path: Any = None
+        self._model_path: Path | None = None
         self._running_turns = 0
         self._no_turns_running = asyncio.Event()
         self._no_turns_running.set()
@@ -100,10 +105,10 @@ class Bot:
         cls,
         config: BotConfig,
         store: ConversationStore | None = None,
-        generator: Any = None,
+        generator: Generator | None = None,
         *,
-        nlu: Any = None,
-        fallback: Any = None,
+        nlu: Parser | None = None,
+        fallback: Fallback | None = None,
         clock: Callable[[], float] | None = None,
         llm: bool = True,
     ) -> Bot:
@@ -124,10 +129,10 @@ class Bot:
             self._fallback.start()
         if self._nlu is None:
             self._nlu = await asyncio.to_thread(self._load_nlu, progress)
-        if hasattr(self._nlu, "warm_up"):
+        if isinstance(self._nlu, WarmingParser):
             asyncio.get_running_loop().call_later(_NLU_WARM_UP_DELAY_S, self._nlu.warm_up, True)
 
-    def _load_nlu(self, progress: Callable[[str], None] | None = None) -> Any:
+    def _load_nlu(self, progress: Callable[[str], None] | None = None) -> Parser:
         from dialog.nlu.training import load_model, model_dir
 
         pipeline = load_model(self.config, train_if_stale=True, progress=progress)
@@ -168,19 +173,21 @@ class Bot:
             sender,
             metadata=message.metadata,
             fallback=self._fallback_fn(on_token),
-            input_channel=(message.metadata or {}).get("input_channel"),
+            input_channel=message.channel,
         )
         await self.store.append(sender, result.events)
         replies = [to_reply(event) for event in result.bot_events()]
-        return BotTurn(replies, result.events, result.state, parse)
+        return BotTurn(replies, result.events, result.state, parse, result.fallback)
 
     def _fallback_fn(self, on_token: TokenCallback | None) -> FallbackFn | None:
         if self._fallback is None:
             return None
         fallback = self._fallback
 
-        async def ask(events: list[dict[str, Any]], text: str) -> Any:
-            return await fallback.reply(events, text, on_token=on_token)
+        clock = self.engine.runtime.clock
+
+        async def ask(history: Sequence[Mapping[str, Any]], text: str) -> FallbackAnswer:
+            return await fallback.reply(history, text, on_token=on_token, clock=clock)
 
         return ask
 
@@ -203,7 +210,7 @@ class Bot:
             await self.store.append(sender_id, [resume_event(self.engine.runtime.clock())])
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:
-        """Rasa-like tracker JSON (DESIGN §5), derived from the stored events."""
+        """Rasa-like tracker JSON, derived from the stored events."""
         events = await self.store.load(sender_id)
         state = self.engine.state(events, sender_id)
         return {
@@ -224,7 +231,7 @@ class Bot:
             "bot": self.config.name,
             "model": str(self._model_path) if self._model_path is not None else None,
             "nlu_loaded": self._nlu is not None,
-            "nlu_warm": self._nlu is not None and getattr(self._nlu, "warm", True),  # the sentence encoder too
+            "nlu_warm": self._nlu is not None and (self._nlu.warm if isinstance(self._nlu, WarmingParser) else True),  # the sentence encoder too
             "llm": self._fallback.status() if self._fallback is not None else {"state": "disabled"},
             "tracker_store": self.config.settings.tracker_store,
         }

@@ -9,6 +9,7 @@ spaCy, torch or sklearn import). This module is the one place where
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
 from typing import Any

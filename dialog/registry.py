@@ -32,10 +32,10 @@ INSTALL_HINTS: dict[str, str] = {
 }
 
 STORES: dict[str, str] = {
-    "memory": "dialog.flows.store:MemoryStore",
-    "sqlite": "dialog.flows.sql_store:SQLStore",
-    "postgresql": "dialog.flows.sql_store:SQLStore",
-    "redis": "dialog.flows.redis_store:RedisStore",
+    "memory": "dialog.stores.memory:MemoryStore",
+    "sqlite": "dialog.stores.sqlite_store:SQLiteStore",
+    "postgresql": "dialog.stores.postgres_store:PostgresStore",
+    "redis": "dialog.stores.redis_store:RedisStore",
 }
 
 LLM_PROVIDERS: dict[str, str] = {

@@ -27,11 +27,12 @@ OUT_OF_SCOPE = "out_of_scope"
 
 @dataclass(frozen=True)
 class Message:
-    """One inbound user message from any channel."""
+    """One inbound user message; ``channel`` names what it came through (``rest``, ``console``)."""
 
     sender_id: str
     text: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class ParseResult:
     tokens: tuple[Token, ...] = ()
     features: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
-    def replace(self, **changes: Any) -> "ParseResult":
+    def replace(self, **changes: Any) -> ParseResult:
         return replace(self, **changes)
 
     def as_json(self) -> dict[str, Any]:

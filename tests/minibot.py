@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dialog.flows.store import MemoryStore
+from dialog.stores import MemoryStore
 
 __all__ = ["MINIBOT", "TABLE", "CountingStore"]
 

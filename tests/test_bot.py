@@ -11,9 +11,10 @@ import pytest
 from dialog.bot import Bot
 from dialog.config import load_bot
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Button, Message
-from tests.minibot import CountingStore, MINIBOT, TABLE
+from tests.minibot import MINIBOT, TABLE, CountingStore
 
 
 @pytest.fixture
@@ -57,6 +58,13 @@ def test_a_flow_with_buttons_and_a_custom_action(config) -> None:
     run(chat())
 
 
+def test_the_llm_event_is_stamped_by_the_bots_clock(config) -> None:
+    bot = Bot.from_config(config, store=MemoryStore(), generator=FakeGenerator("I am a fake model."), nlu=TableParser(TABLE), clock=lambda: 1234.5)
+    turn = run(bot.handle_turn(Message("u2", "tell me a joke")))
+    [event] = [e for e in turn.events if e["event"] == "llm_fallback"]
+    assert event["timestamp"] == 1234.5 and event["outcome"] == "ok" and event["provider"] == "fake"
+
+
 def test_fallback_streams_tokens_and_records_the_llm_event(config) -> None:
     bot = make_bot(config)
     pieces: list[str] = []
@@ -69,6 +77,8 @@ def test_fallback_streams_tokens_and_records_the_llm_event(config) -> None:
         assert texts(turn.replies) == ["I am a fake model."]
         assert "".join(pieces) == "I am a fake model."
         assert [e["event"] for e in turn.events][-2:] == ["llm_fallback", "bot"]
+        assert turn.fallback
+        assert not (await bot.handle_turn(Message("u2", "hi"))).fallback
         await bot.close()
 
     run(chat())
@@ -84,7 +94,7 @@ def test_without_llm_unhandled_turns_get_utter_default(config) -> None:
     bot = make_bot(config, llm=False)
     turn = run(bot.handle_turn(Message("u3", "tell me a joke")))
     assert texts(turn.replies) == ["Sorry, I didn't get that. Could you rephrase?"]
-    assert turn.events[-2]["outcome"] == "unavailable"
+    assert turn.events[-2]["outcome"] == "unavailable" and turn.fallback
     assert bot.status()["llm"] == {"state": "disabled"}
 
 
@@ -155,6 +165,7 @@ def test_start_loads_the_nlus_slow_models_in_the_background_a_moment_later(confi
     monkeypatch.setattr(dialog.bot, "_NLU_WARM_UP_DELAY_S", 0.05)
     bot = make_bot(config, llm=False)
     calls: list[bool] = []
+    bot._nlu.warm = False  # a parser with slow models: warm and warm_up (dialog.protocols.WarmingParser)
     bot._nlu.warm_up = lambda background=False: calls.append(background)
 
     async def start():
@@ -173,7 +184,7 @@ def test_status_names_the_bot(config) -> None:
 
 
 def test_sqlite_store_keeps_the_conversation_across_bots(config) -> None:
-    from dialog.flows.store import open_store
+    from dialog.stores import open_store
 
     url = "sqlite:///.dialog/conversations.db"
 
@@ -193,7 +204,7 @@ def test_sqlite_store_keeps_the_conversation_across_bots(config) -> None:
 
 
 def test_close_lets_a_running_turn_finish_and_store_its_events(config) -> None:
-    from dialog.flows.store import open_store
+    from dialog.stores import open_store
 
     url = "sqlite:///.dialog/conversations.db"
     slow_llm = FakeGenerator("one two three four five six", token_delay_s=0.05)

@@ -1,4 +1,4 @@
-"""The JSON shapes in ``dialog/types.py`` are Rasa's, so Rasa clients read them unchanged (DESIGN §3, §5)."""
+"""The JSON shapes in ``dialog/types.py`` are Rasa's, so Rasa clients read them unchanged."""
 
 from __future__ import annotations
 

@@ -10,12 +10,11 @@ An ``InputChannel`` turns what arrives (a console line, an HTTP body) into a
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
+from dialog.channels.bot_api import ChannelBot
+from dialog.protocols import TokenCallback
 from dialog.types import Message, Reply
-
-if TYPE_CHECKING:
-    from dialog.bot import Bot
 
 __all__ = ["CollectingOutputChannel", "InputChannel", "OutputChannel"]
 
@@ -52,21 +51,21 @@ class CollectingOutputChannel(OutputChannel):
         return [message["text"] for message in self.messages if "text" in message]
 
 
-class InputChannel(ABC):
+class InputChannel:
     """Receives user messages from one kind of client and answers through an output channel."""
 
     name = "input"
 
     def message(self, sender_id: str, text: str, metadata: Mapping[str, Any] | None = None) -> Message:
         """A ``Message`` that records which channel it came through."""
-        return Message(sender_id, text, {**(metadata or {}), "input_channel": self.name})
+        return Message(sender_id, text, dict(metadata or {}), channel=self.name)
 
     async def process(
         self,
-        bot: Bot,
+        bot: ChannelBot,
         message: Message,
         output: OutputChannel,
-        on_token: Callable[[str], Awaitable[None]] | None = None,
+        on_token: TokenCallback | None = None,
     ) -> list[Reply]:
         """Handle one message and send its replies; returns them too."""
         replies = await bot.handle(message, on_token=on_token)

@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 
 from dialog.channels.base import InputChannel, OutputChannel
+from dialog.channels.bot_api import ChannelBot
 from dialog.types import Button, Reply
 
 if TYPE_CHECKING:
-    from dialog.bot import Bot, BotTurn
+    from dialog.bot import BotTurn
 
 __all__ = ["EXIT_COMMANDS", "ConsoleInputChannel", "ConsoleOutputChannel", "describe_turn"]
 
@@ -103,7 +104,7 @@ class ConsoleInputChannel(InputChannel):
             return self.output.buttons[int(text) - 1].payload
         return text
 
-    async def turn(self, bot: Bot, text: str) -> list[Reply]:
+    async def turn(self, bot: ChannelBot, text: str) -> list[Reply]:
         """Send one user message and print what comes back."""
         streamed: list[str] = []
         on_token = self._on_token(streamed) if self.write_partial is not None else None
@@ -134,7 +135,7 @@ class ConsoleInputChannel(InputChannel):
 
         return on_token
 
-    async def run_lines(self, bot: Bot, lines: Iterable[str]) -> int:
+    async def run_lines(self, bot: ChannelBot, lines: Iterable[str]) -> int:
         """Chat over an iterable of input lines (piped stdin); returns the number of turns."""
         turns = 0
         for line in lines:
@@ -147,7 +148,7 @@ class ConsoleInputChannel(InputChannel):
             turns += 1
         return turns
 
-    async def run_interactive(self, bot: Bot, history_path: Any = None, prompt: str = "you> ") -> int:
+    async def run_interactive(self, bot: ChannelBot, history_path: Any = None, prompt: str = "you> ") -> int:
         """Chat in a terminal with a prompt_toolkit prompt; Ctrl-D or /exit ends it."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import FileHistory, InMemoryHistory

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from dialog.channels.bot_api import ChannelBot
 from dialog.channels.metrics import ServerMetrics
 from dialog.channels.payloads import check_sender, message_payload, read_json, text_field
 from dialog.channels.turns import TurnRunner
@@ -35,7 +35,7 @@ def mask_password(url: str) -> str:
 
 @dataclass
 class RestEndpoints:
-    bot: Any
+    bot: ChannelBot
     settings: Settings
     turns: TurnRunner
     metrics: ServerMetrics

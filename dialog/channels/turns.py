@@ -8,18 +8,18 @@ bot's job (its store lock); different senders run concurrently.
 from __future__ import annotations
 
 import time
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Mapping
 
+from dialog.channels.bot_api import ChannelBot
 from dialog.channels.metrics import ServerMetrics
+from dialog.protocols import TokenCallback
 from dialog.types import Message, Reply
 
 __all__ = ["TurnRunner"]
 
-TokenCallback = Callable[[str], Awaitable[None]]
-
 
 class TurnRunner:
-    def __init__(self, bot: Any, metrics: ServerMetrics) -> None:
+    def __init__(self, bot: ChannelBot, metrics: ServerMetrics) -> None:
         self.bot = bot
         self.metrics = metrics
 
@@ -32,10 +32,9 @@ class TurnRunner:
         on_token: TokenCallback | None = None,
     ) -> list[Reply]:
         started = time.perf_counter()
-        message = Message(sender, text, {**metadata, "input_channel": channel})
+        message = Message(sender, text, dict(metadata), channel=channel)
         turn = await self.bot.handle_turn(message, on_token)
-        fallback = any(event.get("event") == "llm_fallback" for event in turn.events)
-        self.metrics.observe_turn(channel, time.perf_counter() - started, fallback)
+        self.metrics.observe_turn(channel, time.perf_counter() - started, turn.fallback)
         return list(turn.replies)
 
     async def intent(self, sender: str, intent: str, entities: Mapping[str, Any]) -> list[Reply]:

@@ -1,4 +1,4 @@
-"""``create_app``: the bot's HTTP server as a Starlette ASGI app (DESIGN §5).
+"""``create_app``: the bot's HTTP server as a Starlette ASGI app (its endpoints: docs/reference.md).
 
 Assembled from explicit lists: the endpoint groups (``rest``, ``callback``,
 ``sse``), then the middleware, outermost first: error counting (``metrics``),
@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -21,6 +20,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
 from dialog.channels.auth import TokenAuth
+from dialog.channels.bot_api import ChannelBot
 from dialog.channels.callback import CallbackChannel, CallbackDelivery
 from dialog.channels.http_errors import exception_handlers
 from dialog.channels.metrics import MetricsMiddleware, ServerMetrics
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(
-    bot: Any,
+    bot: ChannelBot,
     settings: Settings | None = None,
     *,
     auth_token: str | None = None,
@@ -67,7 +67,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if start_bot:
             await bot.start()
-        logger.info("bot '%s' ready", getattr(bot.config, "name", "?"))
+        logger.info("bot '%s' ready", bot.config.name)
         try:
             yield
         finally:

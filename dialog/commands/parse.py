@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from dialog.commands.startup import import_spacy_without_torch
 from dialog.commands.train import progress_printer
 from dialog.config import load_bot
+from dialog.nlu.spacy_import import import_spacy_without_torch
 from dialog.nlu.training import load_model
 
 __all__ = ["command"]

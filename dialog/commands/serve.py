@@ -19,9 +19,9 @@ from typing import Any
 import click
 
 from dialog.config import load_bot
-from dialog.commands.startup import import_spacy_without_torch
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError
+from dialog.nlu.spacy_import import import_spacy_without_torch
 
 __all__ = ["command", "worker_app"]
 

@@ -17,9 +17,9 @@ from typing import IO, Iterator
 
 import click
 
-from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
+from dialog.nlu.spacy_import import import_spacy_without_torch
 
 __all__ = ["command"]
 

@@ -24,10 +24,10 @@ from typing import Any, Callable
 
 import click
 
-from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError, DialogError, Problem
+from dialog.nlu.spacy_import import import_spacy_without_torch
 from dialog.testing.case_checks import check_cases
 from dialog.testing.report import case_line, failure_report, summary_line, write_junit
 from dialog.testing.results import CaseResult, SuiteResult
@@ -88,7 +88,7 @@ class _Output:
         self.show_bar = total >= PROGRESS_BAR_MIN_CASES and sys.stderr.isatty()
         self.bar: Any = None
 
-    def __enter__(self) -> "_Output":
+    def __enter__(self) -> _Output:
         return self
 
     def __exit__(self, *exc: Any) -> None:

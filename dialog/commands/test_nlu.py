@@ -21,10 +21,10 @@ from typing import Any
 
 import click
 
-from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import DialogError
+from dialog.nlu.spacy_import import import_spacy_without_torch
 from dialog.types import TrainingExample
 
 __all__ = ["command", "make_trainer"]

@@ -12,8 +12,8 @@ from typing import Callable
 
 import click
 
-from dialog.commands.startup import import_spacy_without_torch
 from dialog.config import load_bot
+from dialog.nlu.spacy_import import import_spacy_without_torch
 from dialog.nlu.training import train_model
 
 __all__ = ["command", "progress_printer"]

@@ -3,7 +3,7 @@
 ``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml``,
 ``config.yml`` and Rasa's ``endpoints.yml`` (each may instead be a folder of YAML files, merged; a Rasa project's
 ``data/`` folder is read too: files with ``flows:`` as flows, the rest as NLU data,
-whose ``rules:``/``stories:`` run as flows where they can: see ``rasa_dialogue``), checks every file and the
+whose ``rules:``/``stories:`` run as flows where they can: see ``rasa.dialogue``), checks every file and the
 references between them (see ``checks`` for what is an error and what a warning), and raises one ``ConfigError`` listing every
 problem as ``file:line:col: message``. Paths in messages are as the caller gave
 ``domain_dir`` (relative stays relative). Warnings (Rasa keys accepted but ignored,
@@ -22,11 +22,11 @@ from dialog.config.annotations import AnnotationError, format_example, parse_ann
 from dialog.config.checks import check_all
 from dialog.config.domain import parse_domain
 from dialog.config.endpoints import Endpoints, parse_endpoints
-from dialog.config.files import find_sources, load_documents
+from dialog.config.files import Document, find_sources, load_documents
 from dialog.config.flows import parse_flows
 from dialog.config.models import BotConfig, Settings
 from dialog.config.nlu_data import parse_nlu
-from dialog.config.rasa_dialogue import flows_from_rules_and_stories
+from dialog.config.rasa.dialogue import flows_from_rules_and_stories
 from dialog.config.schema import Reporter
 from dialog.config.settings import parse_settings
 from dialog.errors import ConfigError, Problem
@@ -71,7 +71,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     )
 
 
-def _with_endpoints(settings: Settings, endpoints: Endpoints, config_documents: list) -> Settings:
+def _with_endpoints(settings: Settings, endpoints: Endpoints, config_documents: list[Document]) -> Settings:
     """endpoints.yml's action server, and its tracker store unless config.yml names one."""
     named_in_config = any(isinstance(document.data, dict) and "tracker_store" in document.data for document in config_documents)
     store = settings.tracker_store if named_in_config or endpoints.tracker_store is None else endpoints.tracker_store

@@ -14,20 +14,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dialog.builtin_names import BUILTIN_INTENTS
 from dialog.config.domain import DomainSources
 from dialog.config.flow_checks import check_flows
+from dialog.config.flow_model import Flow
 from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
 from dialog.config.models import ACTION_SERVER, Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
 from dialog.config.schema import FileReport, Reporter, known, suggest
 from dialog.config.yaml_reader import Mark
-from dialog.flows.model import Flow
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
 __all__ = ["check_all"]
 
-_IMPLICIT_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop", "session_start"})
+_IMPLICIT_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE, *BUILTIN_INTENTS})
 
 
 def check_all(
@@ -64,7 +65,7 @@ def _check_domain_references(domain: Domain, sources: DomainSources) -> None:
 
 def _check_payload(report: FileReport, mark: Mark, what: str, payload: str, domain: Domain) -> None:
     """A ``/intent{...}`` button payload skips the NLU, so a typo in it would silently become text."""
-    from dialog.nlu.payload import BUILTIN_INTENTS, parse_payload
+    from dialog.intent_payload import parse_payload
 
     if "{{" in payload or "{%" in payload:
         return  # rendered per conversation; its template was checked above

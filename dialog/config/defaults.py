@@ -12,9 +12,11 @@ costs little: ``sklearn_intent`` runs the encoder only for texts its TF-IDF mode
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["DEFAULT_PIPELINE", "DEFAULT_TRACKER_STORE", "PIPELINE_COMMENTS"]
 
-DEFAULT_PIPELINE: tuple[dict, ...] = (
+DEFAULT_PIPELINE: tuple[dict[str, Any], ...] = (
     {"name": "spacy_tokenizer"},
     {"name": "regex_entities"},
     {"name": "lookup_entities"},

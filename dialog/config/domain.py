@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Iterator
 
 from dialog.config.domain_responses import parse_responses
 from dialog.config.domain_slots import parse_slots
@@ -107,7 +107,7 @@ def _parse_document(data: LocatedMap, report: FileReport, parts: _Parts, sources
             parse_responses(responses, report, parts.responses, sources)
     if "actions" in data:
         _parse_actions(data, report, parts, sources)
-    if "forms" in data:  # run as flows where rules or stories start them: config/rasa_forms.py
+    if "forms" in data:  # run as flows where rules or stories start them: config/rasa/forms.py
         forms = report.mapping(data["forms"], data.value_mark("forms"), "'forms'")
         parts.forms.update(to_plain(forms or {}))
     if "session_config" in data:
@@ -131,7 +131,7 @@ def _parse_document(data: LocatedMap, report: FileReport, parts: _Parts, sources
             report.keys(config, (), "domain config", ignored=_CONFIG_IGNORED)
 
 
-def _named_items(report: FileReport, data: LocatedMap, key: str, what: str):
+def _named_items(report: FileReport, data: LocatedMap, key: str, what: str) -> Iterator[tuple[str, LocatedMap | None, Mark]]:
     """Yield ``(name, properties_map_or_None, mark)`` for Rasa's ``[name | {name: {...}}]`` lists."""
     items = report.sequence(data[key], data.value_mark(key), f"'{key}'")
     for index, item in enumerate(items or ()):

@@ -29,7 +29,7 @@ _CONDITION_KEYS = ("name", "type", "value")
 
 
 def parse_responses(
-    responses: LocatedMap, report: FileReport, into: dict[str, tuple[ResponseVariation, ...]], sources: "DomainSources"
+    responses: LocatedMap, report: FileReport, into: dict[str, tuple[ResponseVariation, ...]], sources: DomainSources
 ) -> None:
     """Add ``responses:`` to ``into``; templates and ``/intent`` payloads are queued in ``sources`` for the cross-file checks."""
     for name, value in responses.items():
@@ -51,7 +51,7 @@ def parse_responses(
         sources.marks[("response", str(name))] = (report.path, *mark)
 
 
-def _parse_variation(name: str, item: object, mark: tuple[int, int], report: FileReport, sources: "DomainSources") -> ResponseVariation | None:
+def _parse_variation(name: str, item: object, mark: tuple[int, int], report: FileReport, sources: DomainSources) -> ResponseVariation | None:
     what = f"response '{name}'"
     data = report.mapping(item, mark, f"{what}: each variation")
     if data is None:
@@ -76,7 +76,7 @@ def _parse_variation(name: str, item: object, mark: tuple[int, int], report: Fil
     )
 
 
-def _parse_buttons(name: str, data: LocatedMap, report: FileReport, sources: "DomainSources") -> tuple[Button, ...]:
+def _parse_buttons(name: str, data: LocatedMap, report: FileReport, sources: DomainSources) -> tuple[Button, ...]:
     """Titles and payloads are templates too; a ``/intent`` payload is checked against the domain later."""
     what = f"response '{name}'"
     buttons = []
@@ -93,7 +93,7 @@ def _parse_buttons(name: str, data: LocatedMap, report: FileReport, sources: "Do
     return tuple(buttons)
 
 
-def _parse_condition(data: LocatedMap, report: FileReport, what: str, sources: "DomainSources") -> tuple[tuple[str, object], ...]:
+def _parse_condition(data: LocatedMap, report: FileReport, what: str, sources: DomainSources) -> tuple[tuple[str, object], ...]:
     result = []
     for condition in report.mappings(data["condition"], data.value_mark("condition"), f"{what}: 'condition'", f"{what}: each condition"):
         report.keys(condition, _CONDITION_KEYS, f"{what} condition", required=("name", "value"))

@@ -36,7 +36,7 @@ _VALUE_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def parse_slots(slots: LocatedMap, report: FileReport, into: dict[str, Slot], sources: "DomainSources") -> None:
+def parse_slots(slots: LocatedMap, report: FileReport, into: dict[str, Slot], sources: DomainSources) -> None:
     """Add ``slots:`` to ``into``; a slot defined in two domain files is an error naming both places."""
     for name, value in slots.items():
         mark = slots.key_mark(name)

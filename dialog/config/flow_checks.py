@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dialog.builtin_names import BUILTIN_ACTIONS, DEFAULT_RESPONSES
+from dialog.config.flow_model import ActionStep, CallStep, CollectStep, Flow, LinkStep, SetSlotsStep
 from dialog.config.flows import FlowSources, StepSource
 from dialog.config.jinja_checks import check_condition
 from dialog.config.models import Domain
 from dialog.config.schema import FileReport, describe, known, suggest
 from dialog.config.yaml_reader import LocatedMap, Mark
-from dialog.flows.builtins import BUILTIN_ACTIONS, DEFAULT_RESPONSES
-from dialog.flows.model import ActionStep, CallStep, CollectStep, Flow, LinkStep, SetSlotsStep
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
 __all__ = ["check_flows"]

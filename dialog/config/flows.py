@@ -1,4 +1,4 @@
-"""flows.yml (or ``flows/``), Rasa Pro format subset -> ``dialog.flows.model.Flow``.
+"""flows.yml (or ``flows/``), Rasa Pro format subset -> ``dialog.config.flow_model.Flow``.
 
 Every ``next`` becomes explicit ``Branch`` targets: a step without ``next`` goes to
 the following step of its list, and the last step of a list (the flow's or a nested
@@ -14,9 +14,7 @@ from types import MappingProxyType
 from typing import Any, Callable
 
 from dialog.config.files import Document
-from dialog.config.schema import FileReport, Reporter, describe, known, suggest
-from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, to_plain
-from dialog.flows.model import (
+from dialog.config.flow_model import (
     END,
     ActionStep,
     Branch,
@@ -30,6 +28,8 @@ from dialog.flows.model import (
     Step,
     Trigger,
 )
+from dialog.config.schema import FileReport, Reporter, describe, known, suggest
+from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, to_plain
 
 __all__ = ["FlowSources", "STEP_KINDS", "StepSource", "parse_flows"]
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 import warnings
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
+from dialog.config.jinja_sandbox import TEMPLATE_NAMES, compile_condition, make_environment
 from dialog.config.schema import FileReport, known, suggest
 from dialog.config.yaml_reader import Mark
-from dialog.responses.environment import TEMPLATE_NAMES, compile_condition, make_environment
 
 __all__ = ["check_condition", "check_template"]
 
@@ -87,13 +87,14 @@ def _free_names(tree: nodes.Node) -> set[str]:
 
     Cheaper than ``jinja2.meta.find_undeclared_variables``, which generates code.
     """
-    loaded, bound = set(), set()
+    loaded: set[str] = set()
+    bound: set[str] = set()
     for node in _walk(tree, nodes.Name):
         (loaded if node.ctx == "load" else bound).add(node.name)
     return loaded - bound - set(make_environment().globals)
 
 
-def _walk(tree: nodes.Node, kinds: type | tuple[type, ...]) -> Iterator:
+def _walk(tree: nodes.Node, kinds: type | tuple[type, ...]) -> Iterator[Any]:
     """``tree`` itself (when it is of ``kinds``) and every descendant of ``kinds``."""
     if isinstance(tree, kinds):
         yield tree

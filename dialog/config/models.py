@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from dialog.flows.model import Flow
+from dialog.config.flow_model import Flow
 from dialog.types import Button, TrainingExample
 
 __all__ = [

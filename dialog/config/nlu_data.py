@@ -21,7 +21,7 @@ from dialog.types import TrainingExample
 
 __all__ = ["NLUSources", "parse_nlu"]
 
-_TOP_KEYS = ("nlu", "rules", "stories", "version")  # rules and stories: see rasa_dialogue
+_TOP_KEYS = ("nlu", "rules", "stories", "version")  # rules and stories: see rasa/dialogue.py
 _TOP_IGNORED = {"responses": "put responses in domain.yml"}
 _ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
 _ITEM_KEYS = {

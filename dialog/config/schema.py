@@ -43,12 +43,12 @@ class Reporter:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def file(self, path: str) -> "FileReport":
+    def file(self, path: str) -> FileReport:
         return FileReport(path, self)
 
     def top_mappings(
         self, documents: Sequence[Document], what: str, valid: Iterable[str], ignored: Mapping[str, str] | None = None, keys_what: str = ""
-    ) -> Iterator[tuple["FileReport", LocatedMap, "Document"]]:
+    ) -> Iterator[tuple[FileReport, LocatedMap, Document]]:
         """Each document whose top level is a mapping (``what``), its keys checked (as ``keys_what``).
 
         Every file kind (domain, NLU, flows, config) starts the same way; a file whose

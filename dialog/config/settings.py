@@ -14,8 +14,8 @@ from typing import Any
 from dialog.config.defaults import DEFAULT_PIPELINE, DEFAULT_TRACKER_STORE
 from dialog.config.files import Document
 from dialog.config.models import ComponentSpec, LLMSettings, Settings
-from dialog.config.rasa_pipeline import RasaTranslation, is_rasa_component
-from dialog.config.rasa_pipeline import translate as rasa_translate
+from dialog.config.rasa.pipeline import RasaTranslation, is_rasa_component
+from dialog.config.rasa.pipeline import translate as rasa_translate
 from dialog.config.schema import FileReport, Reporter, suggest
 from dialog.config.yaml_reader import LocatedMap, Mark, to_plain
 from dialog.errors import ComponentError
@@ -56,7 +56,7 @@ def parse_settings(documents: list[Document], reporter: Reporter, root: Path) ->
     return Settings(**values, extra=MappingProxyType(extra), path=path)
 
 
-def _default_spec(entry: dict, path: str) -> ComponentSpec:
+def _default_spec(entry: dict[str, Any], path: str) -> ComponentSpec:
     options = {key: value for key, value in entry.items() if key != "name"}
     return ComponentSpec(entry["name"], MappingProxyType(options), (path, 0, 0))
 
@@ -188,7 +188,7 @@ def _with_rasa_components(
 def _check_options(name: str, reference: str, entry: LocatedMap, options: dict[str, Any], report: FileReport) -> None:
     """Unknown options point at their key, bad values at the entry (``entry`` may be a bare
     mark holder, for a component made from a Rasa entry)."""
-    from dialog.nlu.component import build_config, config_keys
+    from dialog.config.component_options import build_config, config_keys
     from dialog.registry import resolve
 
     try:
@@ -221,7 +221,7 @@ def _parse_llm(data: LocatedMap, report: FileReport, root: Path) -> LLMSettings:
             f"llm: unknown provider '{provider}'{suggest(provider, LLM_PROVIDERS)}; valid providers: {', '.join(sorted(LLM_PROVIDERS))}",
         )
     model = report.typed(data, "model", str, "llm", defaults.model)
-    if provider == "transformers" and "model" in data and model and not model.startswith("bundled:"):
+    if provider == "transformers" and "model" in data and model and not model.startswith("bundled:"):  # noqa: SIM102  (a local folder, then whether it exists)
         if not (Path(model).expanduser().exists() or (root / model).exists()):
             report.error(
                 data.value_mark("model"),

@@ -20,7 +20,7 @@ __all__ = ["LocatedList", "LocatedMap", "Mark", "load_yaml", "load_yaml_text", "
 Mark = tuple[int, int]  # 1-based (line, column)
 
 
-class LocatedMap(dict):
+class LocatedMap(dict[Any, Any]):
     """A dict from YAML with ``mark`` (its own position), ``key_marks`` and ``value_marks``."""
 
     mark: Mark = (0, 0)
@@ -37,7 +37,7 @@ class LocatedMap(dict):
         return self.value_marks.get(key, self.key_mark(key))
 
 
-class LocatedList(list):
+class LocatedList(list[Any]):
     """A list from YAML with ``mark`` and ``item_marks`` (one per item)."""
 
     mark: Mark = (0, 0)

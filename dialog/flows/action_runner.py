@@ -105,7 +105,7 @@ class ActionRunner:
         if self._package in sys.modules:
             return
         package = types.ModuleType(self._package)
-        package.__path__ = [str(self.root)]  # type: ignore[attr-defined]
+        package.__path__ = [str(self.root)]
         package.__package__ = self._package
         sys.modules[self._package] = package
 

@@ -71,7 +71,7 @@ class ActionServer:
                 "followup_action": None,
                 "paused": False,
                 "events": [],
-                "latest_input_channel": context.metadata.get("input_channel"),
+                "latest_input_channel": context.input_channel,
                 "active_loop": {},
                 "latest_action": {"action_name": name},
                 "latest_action_name": name,

@@ -1,4 +1,4 @@
-"""The dialogue rules of DESIGN §2: what one parsed user turn does to a conversation.
+"""The dialogue rules: what one parsed user turn does to a conversation.
 
 ``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
 text: the NLU is not its business) and returns the new events of the turn.
@@ -46,31 +46,25 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
+from dialog import events
+from dialog.builtin_names import RESTART_INTENT, STOP_INTENT
+from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
 from dialog.errors import FlowError
-from dialog.flows import events
-from dialog.flows.builtins import RESTART_INTENT, STOP_INTENT
-from dialog.flows.model import CollectStep
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active
 from dialog.flows.state import ConversationState, replay, replay_from
 from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
+from dialog.protocols import FallbackAnswer
 from dialog.types import ParseResult
 
-__all__ = ["DialogueEngine", "FallbackAnswer", "FallbackFn", "TurnResult"]
+__all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 
 
-class FallbackAnswer(Protocol):
-    """What ``llm.fallback.LLMFallback.reply`` returns."""
-
-    text: str | None
-    event: dict[str, Any]
-
-
-FallbackFn = Callable[[list[dict[str, Any]], str], Awaitable[FallbackAnswer]]
+FallbackFn = Callable[[Sequence[Mapping[str, Any]], str], Awaitable[FallbackAnswer]]
 
 
 @dataclass(frozen=True)
@@ -124,12 +118,12 @@ class DialogueEngine:
         input_channel: str | None = None,
     ) -> TurnResult:
         """The events one user turn adds to ``stored`` (which is not modified)."""
-        turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata)
+        turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata, input_channel)
         self._maybe_start_session(turn)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         used_fallback = await self._respond(turn, parse)
         if used_fallback:
-            await self._fallback(turn, list(stored), parse.text, fallback)
+            await self._fallback(turn, stored, parse.text, fallback)
         self._remember(sender_id, len(stored) + len(turn.events), turn.events, turn.state)
         return TurnResult(turn.events, turn.state, used_fallback)
 
@@ -250,13 +244,13 @@ class DialogueEngine:
                     return flow.id
         return None
 
-    async def _fallback(self, turn: Turn, stored: list[dict[str, Any]], text: str, fallback: FallbackFn | None) -> None:
+    async def _fallback(self, turn: Turn, stored: Sequence[Mapping[str, Any]], text: str, fallback: FallbackFn | None) -> None:
         """Ask the LLM; ``utter_default`` when there is none or it gave no text."""
         if fallback is None:
             turn.emit(events.llm_fallback(turn.now(), outcome="unavailable"))
             turn.say("utter_default")
             return
-        answer = await fallback(stored + turn.events, text)
+        answer = await fallback([*stored, *turn.events], text)
         turn.emit(dict(answer.event))
         if answer.text:
             turn.say_text(answer.text, {"llm": True})

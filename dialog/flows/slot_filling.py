@@ -150,7 +150,7 @@ def fill_slots(
     collected = set(collected)
     updates: dict[str, Any] = {}
     taken: set[tuple[str, int, int]] = set()
-    order = ([requested_slot] if requested_slot in slots else []) + [n for n in slots if n != requested_slot]
+    order = ([requested_slot] if requested_slot is not None and requested_slot in slots else []) + [n for n in slots if n != requested_slot]
     for name in order:
         slot = slots[name]
         requested = name == requested_slot

@@ -15,8 +15,8 @@ and slots that a flow still on the stack collects.
 
 from __future__ import annotations
 
-from dialog.flows import events
-from dialog.flows.model import CollectStep, Flow
+from dialog import events
+from dialog.config.flow_model import CollectStep, Flow
 from dialog.flows.state import INTERRUPTED
 from dialog.flows.turn import Turn
 

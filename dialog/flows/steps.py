@@ -13,11 +13,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from dialog import events
 from dialog.actions import ActionContext
+from dialog.builtin_names import BUILTIN_ACTIONS
+from dialog.config.flow_model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.errors import ActionError, FlowError
-from dialog.flows import events
-from dialog.flows.builtins import BUILTIN_ACTIONS
-from dialog.flows.model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
@@ -98,7 +98,7 @@ def _answered_meanwhile(turn: Turn) -> bool:
     open question ("how can I pay? it's order 234567"): then it goes on instead of re-asking."""
     top = turn.state.top
     flow = turn.runtime.flow(top.flow_id) if top is not None else None
-    step = flow.step(top.step_id) if flow is not None and top.step_id else None
+    step = flow.step(top.step_id) if top is not None and flow is not None and top.step_id else None
     if not isinstance(step, CollectStep) or step.ask_before_filling or turn.state.slots.get(step.collect) is None:
         return False
     return any(event["event"] == "slot" and event["name"] == step.collect for event in turn.events)
@@ -178,7 +178,7 @@ async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
 async def run_custom_action(turn: Turn, name: str) -> bool:
     """Run a domain action and emit its slots and messages; False if it failed (stack cancelled)."""
     runtime = turn.runtime
-    context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata)
+    context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata, turn.input_channel)
     try:
         result = await runtime.actions.run(name, context)
         updates = _checked_slots(turn, name, result.slots)

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from dialog import events
+from dialog.config.flow_model import Flow
+from dialog.config.jinja_sandbox import compile_condition
 from dialog.config.models import BotConfig
 from dialog.dates import moment_variables
 from dialog.errors import FlowError
-from dialog.flows import events
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
-from dialog.flows.model import Flow
 from dialog.flows.state import ConversationState, apply_event
-from dialog.responses.environment import compile_condition
 from dialog.responses.templates import ResponseRenderer, conversation_rng
 
 __all__ = ["FlowRuntime", "Turn", "evaluate"]
@@ -74,11 +74,19 @@ def evaluate(expression: str, variables: Mapping[str, Any], where: str) -> bool:
 class Turn:
     """Collects one turn's events; ``state`` always equals a replay of everything so far."""
 
-    def __init__(self, runtime: FlowRuntime, state: ConversationState, sender_id: str, metadata: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        runtime: FlowRuntime,
+        state: ConversationState,
+        sender_id: str,
+        metadata: Mapping[str, Any] | None = None,
+        input_channel: str | None = None,
+    ) -> None:
         self.runtime = runtime
         self.state = state
         self.sender_id = sender_id
         self.metadata = dict(metadata or {})
+        self.input_channel = input_channel
         self.events: list[dict[str, Any]] = []
 
     def now(self) -> float:

@@ -9,9 +9,9 @@ prompt, applies the timeout and records the ``llm_fallback`` event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AsyncIterator, Protocol
+from typing import Any, AsyncIterator, Protocol, runtime_checkable
 
-__all__ = ["ChatMessage", "Generation", "Generator", "TokenStream"]
+__all__ = ["ChatMessage", "DetailReporting", "Generation", "Generator", "LoadReporting", "PrefixWarming", "TokenStream"]
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,26 @@ class Generator(Protocol):
         Built-in providers return a ``TokenStream`` (token counts ride along)."""
 
     async def close(self) -> None: ...
+
+
+# What a generator may offer besides; LLMFallback checks for each with isinstance.
+
+
+@runtime_checkable
+class PrefixWarming(Protocol):
+    """An in-process model that can prefill the prompt's fixed prefix once, after loading."""
+
+    def warm_prefix(self, messages: list[ChatMessage]) -> object: ...
+
+
+@runtime_checkable
+class LoadReporting(Protocol):
+    @property
+    def load_error(self) -> str | None:
+        """Why loading failed (``/status`` shows it); None while loading or once loaded."""
+
+
+@runtime_checkable
+class DetailReporting(Protocol):
+    def details(self) -> dict[str, Any]:
+        """Extra ``/status`` fields (precision, load time, ...)."""

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from dialog.config.models import LLMSettings
 from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import ChatMessage, Generation, TokenStream
 
@@ -59,7 +60,7 @@ class FakeGenerator:
         self._thread: threading.Thread | None = None
 
     @classmethod
-    def from_settings(cls, settings: Any, root: Path | None = None) -> FakeGenerator:
+    def from_settings(cls, settings: LLMSettings, root: Path | None = None) -> FakeGenerator:
         """Build from ``LLMSettings``; behaviour comes from ``settings.options``."""
         options: Mapping[str, Any] = settings.options or {}
         unknown = sorted(set(options) - set(_OPTIONS))

@@ -4,7 +4,8 @@ The dialogue engine calls ``reply()``; it builds the prompt (``prompt.py``), str
 the provider's pieces through the cleaner (``cleaning.py``), and bounds the whole
 thing, including waiting for a model that is still loading, by ``timeout_s``. It
 never raises for a provider problem: the reply text is then ``None`` and the caller
-answers ``utter_default``. Either way it returns the ``llm_fallback`` event to record.
+answers ``utter_default``. Either way it returns the ``llm_fallback`` event to record
+(made by ``dialog.events``, stamped by the caller's clock).
 
 Streaming goes sentence by sentence: ``on_token`` receives exactly the text of the
 final reply, in order, so a console or SSE client never shows words that cleaning
@@ -18,22 +19,24 @@ import asyncio
 import inspect
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dialog import events
+from dialog.config.models import BotConfig, LLMSettings
 from dialog.errors import ConfigError, LLMError, Problem
-from dialog.llm.base import Generator
+from dialog.llm.base import DetailReporting, Generator, LoadReporting, PrefixWarming
 from dialog.llm.cleaning import ReplyCleaner
 from dialog.llm.prompt import PromptBuilder, prompt_hash
+from dialog.protocols import TokenCallback
 from dialog.registry import LLM_PROVIDERS, resolve
 
 __all__ = ["FallbackReply", "LLMFallback", "build_generator"]
 
 logger = logging.getLogger(__name__)
 
-TokenCallback = Callable[[str], "Awaitable[None] | None"]
 MAX_REPLY_CHARS = 600
 MAX_REPLY_SENTENCES = 2
 
@@ -46,7 +49,7 @@ class FallbackReply:
     event: dict[str, Any]
 
 
-def build_generator(settings: Any, root: Path | None = None) -> Generator:
+def build_generator(settings: LLMSettings, root: Path | None = None) -> Generator:
     """The provider named in ``llm.provider``, built from its settings (nothing loads yet)."""
     reference = LLM_PROVIDERS.get(settings.provider)
     if reference is None:
@@ -62,7 +65,7 @@ def build_generator(settings: Any, root: Path | None = None) -> Generator:
 class LLMFallback:
     """One per bot process; shares its generator (one model) across all conversations."""
 
-    def __init__(self, generator: Generator, prompt: PromptBuilder, settings: Any, provider: str = "") -> None:
+    def __init__(self, generator: Generator, prompt: PromptBuilder, settings: LLMSettings, provider: str = "") -> None:
         self.generator = generator
         self.prompt = prompt
         self.settings = settings
@@ -70,7 +73,7 @@ class LLMFallback:
         self._started = False
 
     @classmethod
-    def from_config(cls, config: Any, generator: Generator | None = None) -> LLMFallback:
+    def from_config(cls, config: BotConfig, generator: Generator | None = None) -> LLMFallback:
         settings = config.settings.llm
         if generator is None:
             generator = build_generator(settings, config.root)
@@ -81,14 +84,19 @@ class LLMFallback:
         """Start loading the model in the background; returns at once."""
         self._started = True
         self.generator.start_loading()
-        warm = getattr(self.generator, "warm_prefix", None)  # optional: in-process models cache the prompt prefix
-        if warm is not None:
-            warm(self.prompt.prefix())
+        if isinstance(self.generator, PrefixWarming):  # in-process models cache the prompt prefix
+            self.generator.warm_prefix(self.prompt.prefix())
 
     async def reply(
-        self, events: Sequence[Mapping[str, Any]], user_text: str, on_token: TokenCallback | None = None
+        self,
+        history: Sequence[Mapping[str, Any]],
+        user_text: str,
+        on_token: TokenCallback | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> FallbackReply:
-        messages = self.prompt.build(events, user_text)
+        """The reply to ``user_text`` after the conversation's ``history`` (its events);
+        ``clock`` stamps the ``llm_fallback`` event (the bot passes its dialogue engine's)."""
+        messages = self.prompt.build(history, user_text)
         cleaner = ReplyCleaner(
             self.prompt.system_prompt,
             MAX_REPLY_CHARS,
@@ -122,17 +130,16 @@ class LLMFallback:
         if outcome == "ok" and text is None:
             outcome = "empty"
             logger.warning("LLM fallback produced no usable text (model %s)", self._model)
-        event = {
-            "event": "llm_fallback",
-            "timestamp": time.time(),
-            "provider": self.provider,
-            "model": self._model,
-            "prompt_hash": prompt_hash(messages),
-            "latency_ms": round((time.monotonic() - started) * 1000),
-            "prompt_tokens": getattr(stream, "prompt_tokens", 0),
-            "completion_tokens": getattr(stream, "completion_tokens", 0),
-            "outcome": outcome,
-        }
+        event = events.llm_fallback(
+            clock(),
+            provider=self.provider,
+            model=self._model,
+            prompt_hash=prompt_hash(messages),
+            latency_ms=round((time.monotonic() - started) * 1000),
+            prompt_tokens=getattr(stream, "prompt_tokens", 0),
+            completion_tokens=getattr(stream, "completion_tokens", 0),
+            outcome=outcome,
+        )
         return FallbackReply(text, event)
 
     async def _show(self, sentences: list[str], cleaner: ReplyCleaner, on_token: TokenCallback | None) -> None:
@@ -149,14 +156,13 @@ class LLMFallback:
         return getattr(self.generator, "model_name", "")
 
     def status(self) -> dict[str, Any]:
-        error = getattr(self.generator, "load_error", None)
+        error = self.generator.load_error if isinstance(self.generator, LoadReporting) else None
         state = "failed" if error else ("ready" if self.generator.ready else "loading")
         status: dict[str, Any] = {"provider": self.provider, "model": self._model, "state": state}
         if error:
             status["error"] = error
-        details = getattr(self.generator, "details", None)
-        if callable(details):
-            status.update(details())
+        if isinstance(self.generator, DetailReporting):
+            status.update(self.generator.details())
         return status
 
     async def close(self) -> None:

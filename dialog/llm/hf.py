@@ -42,6 +42,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from dialog.config.models import LLMSettings
 from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import ChatMessage, Generation, TokenStream
 from dialog.llm.decode import DecodeSettings, decode
@@ -92,7 +93,7 @@ class HFGenerator:
         self._prefix: tuple[list[int], Any] | None = None  # prefix token ids, their KV cache
 
     @classmethod
-    def from_settings(cls, settings: Any, root: Path | None = None) -> HFGenerator:
+    def from_settings(cls, settings: LLMSettings, root: Path | None = None) -> HFGenerator:
         """Checks the model and options now (ConfigError at the llm mark); loads nothing."""
         options: Mapping[str, Any] = settings.options or {}
         unknown = sorted(set(options) - set(_OPTIONS))

@@ -241,7 +241,7 @@ class LlamaLM(nn.Module):
         return 1.0 / (theta ** (steps / head_dim))
 
     def forward(self, input_ids: torch.Tensor, cache: _KVCache | None = None, use_cache: bool = True) -> SimpleNamespace:
-        attention = self.model.layers[0].self_attn
+        attention: Any = self.model.layers[0].self_attn  # torch types Module attributes as Tensor | Module
         dtype = self.model.embed_tokens.weight.dtype
         cache = cache or _KVCache(len(self.model.layers), attention.kv_heads, attention.head_dim, dtype)
         steps = input_ids.shape[1]

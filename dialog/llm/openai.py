@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from dialog.config.models import LLMSettings
 from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import ChatMessage, Generation, TokenStream
 
@@ -69,7 +70,7 @@ class OpenAIGenerator:
         self._clients: dict[asyncio.AbstractEventLoop, httpx.AsyncClient] = {}
 
     @classmethod
-    def from_settings(cls, settings: Any, root: Path | None = None) -> OpenAIGenerator:
+    def from_settings(cls, settings: LLMSettings, root: Path | None = None) -> OpenAIGenerator:
         options: Mapping[str, Any] = settings.options or {}
         problems = []
         unknown = sorted(set(options) - set(_OPTIONS))

@@ -110,8 +110,6 @@ def _read_cache(path: Path | None) -> dict[str, Any]:
 
 
 def _quantize_linears(model: Any, cache_path: Path | None) -> Any:
-    import torch
-
     int8_linear = _int8_linear_class()
     cached = _read_cache(cache_path)
     computed: dict[str, Any] = {}

@@ -1,20 +1,23 @@
-"""The contract every NLU pipeline component follows (STYLE.md §5).
+"""The contract every NLU pipeline component follows, as Protocols the pipeline checks.
 
-A component class has:
+A component class (``ComponentClass``) has:
 
 * ``name`` - its registry name (``sklearn_intent``),
 * ``Config`` - a frozen dataclass whose fields are the YAML keys, with defaults,
 * ``from_config(options, context)`` - validates the keys and builds it (no loading),
-* ``__call__(ParseResult) -> ParseResult`` - compute, then set annotations,
-* optionally ``process_batch(list[ParseResult])`` for speed, and for trainable ones
-  ``train(examples, processed, data)``, ``save(directory)`` and
-  ``load(directory, options, context)``,
+* ``__call__(ParseResult) -> ParseResult`` - compute, then set annotations (``Component``),
+* optionally ``process_batch(list[ParseResult])`` for speed (``BatchComponent``),
+  ``train(examples, processed, data)`` (``TrainableComponent``), ``save(directory)``
+  (``SavedComponent``) and the class method ``load(directory, options, context)``
+  (``LoadableComponent``),
 * optionally ``process_training_batch(list[ParseResult])``: how the training data
   reaches the next component, when that differs from parsing (batched embeddings;
   the CRF passes it on untouched while it trains), and ``finish_training()``, which
-  the pipeline calls after every component has trained (to wait for a worker process),
-* optionally ``warm_up()`` (load a slow model now) and ``start_warm_up()`` (load it
-  in a background thread; a running bot calls this once the pipeline is loaded).
+  the pipeline calls after every component has trained (to wait for a worker process)
+  (``TrainingBatchComponent``, ``BackgroundTrainingComponent``),
+* optionally ``warm``, ``warm_up()`` (load a slow model now) and ``start_warm_up()``
+  (load it in a background thread; a running bot calls this once the pipeline is
+  loaded) (``SlowComponent``).
 
 Heavy libraries (spaCy, sklearn, torch) are imported inside methods, never at
 module import, so resolving a class to read its ``Config`` is cheap.
@@ -22,19 +25,29 @@ module import, so resolving a class to read its ``Config`` is cheap.
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, TypeVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from dialog.config.schema import describe
-from dialog.errors import ComponentError
+from dialog.config.component_options import build_config, config_keys
+from dialog.config.models import NLUData
+from dialog.types import ParseResult, TrainingExample
 
-__all__ = ["ComponentContext", "build_config", "config_keys"]
-
-ConfigT = TypeVar("ConfigT")
+__all__ = [
+    "BackgroundTrainingComponent",
+    "BatchComponent",
+    "Component",
+    "ComponentClass",
+    "ComponentContext",
+    "LoadableComponent",
+    "SavedComponent",
+    "SlowComponent",
+    "TrainableComponent",
+    "TrainingBatchComponent",
+    "build_config",  # re-exported for the components
+    "config_keys",
+]
 
 
 @dataclass(frozen=True)
@@ -47,51 +60,63 @@ class ComponentContext:
     intents: tuple[str, ...] = ()
 
 
-def config_keys(config_class: type) -> list[str]:
-    """The YAML keys a component accepts: its ``Config`` fields, in declaration order."""
-    return [f.name for f in dataclasses.fields(config_class)]
+class Component(Protocol):
+    """Every component: called on each parse, it returns the parse with its annotations."""
+
+    name: ClassVar[str]
+
+    def __call__(self, message: ParseResult) -> ParseResult: ...
 
 
-def build_config(config_class: type[ConfigT], options: Mapping[str, Any], component: str) -> ConfigT:
-    """``config_class(**options)``; unknown keys and bad types name the valid ones."""
-    valid = config_keys(config_class)
-    unknown = sorted(set(options) - set(valid))
-    if unknown:
-        raise ComponentError(component, f"unknown option(s) {', '.join(unknown)}; valid options: {', '.join(valid)}")
-    hints = typing.get_type_hints(config_class)
-    for key, value in options.items():
-        expected = _expected(hints.get(key), value)
-        if expected:
-            raise ComponentError(component, f"option '{key}' must be {expected}, got {describe(value)}")
-    try:
-        return config_class(**options)
-    except (TypeError, ValueError) as exc:
-        raise ComponentError(component, str(exc)) from exc
+class ComponentClass(Protocol):
+    """What the registry resolves a pipeline entry's name to (its ``Config`` dataclass
+    holds the options; ``dialog.config.component_options`` reads it)."""
+
+    def from_config(self, options: Mapping[str, Any], context: ComponentContext) -> Component:
+        """Check the options and build the component; nothing slow is loaded yet."""
 
 
-_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}  # as config.yml's messages
+@runtime_checkable
+class BatchComponent(Protocol):
+    def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]: ...
 
 
-def _expected(annotation: Any, value: Any) -> str:
-    """What ``value`` should have been for a field of type ``annotation``; "" if it fits.
-    Types beyond the simple ones Config classes use (bool, int, float, text, optional,
-    tuples of those) are left to the dataclass."""
-    if annotation in _NAMES:
-        fits = {
-            bool: isinstance(value, bool),
-            int: isinstance(value, int) and not isinstance(value, bool),
-            float: isinstance(value, (int, float)) and not isinstance(value, bool),
-            str: isinstance(value, str),
-        }[annotation]
-        return "" if fits else _NAMES[annotation]
-    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin in (typing.Union, types.UnionType) and type(None) in arguments:
-        inner = [argument for argument in arguments if argument is not type(None)]
-        if value is None or len(inner) != 1:
-            return ""
-        expected = _expected(inner[0], value)
-        return f"{expected} or null" if expected else ""
-    if origin is tuple and arguments and Ellipsis not in arguments:
-        if not isinstance(value, (list, tuple)) or len(value) != len(arguments) or any(_expected(a, v) for a, v in zip(arguments, value)):
-            return f"a list of {len(arguments)} ({', '.join(_NAMES.get(a, str(a)) for a in arguments)})"
-    return ""
+@runtime_checkable
+class TrainableComponent(Protocol):
+    def train(self, examples: Sequence[TrainingExample], processed: Sequence[ParseResult], data: NLUData) -> None:
+        """Fit on the examples; ``processed`` are their parses by the earlier components."""
+
+
+@runtime_checkable
+class TrainingBatchComponent(Protocol):
+    def process_training_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]: ...
+
+
+@runtime_checkable
+class BackgroundTrainingComponent(Protocol):
+    def finish_training(self) -> None:
+        """Wait for training that went on in the background (a worker process)."""
+
+
+@runtime_checkable
+class SavedComponent(Protocol):
+    def save(self, directory: Path) -> None: ...
+
+
+@runtime_checkable
+class LoadableComponent(Protocol):
+    """Checked on the class: ``load`` is a class method."""
+
+    def load(self, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> Component: ...
+
+
+@runtime_checkable
+class SlowComponent(Protocol):
+    """A component with a slow model to load (the sentence encoder)."""
+
+    @property
+    def warm(self) -> bool: ...
+
+    def warm_up(self) -> None: ...
+
+    def start_warm_up(self) -> None: ...

@@ -70,14 +70,14 @@ class CRFEntityExtractor:
         self._pending: BackgroundFit | None = None
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "CRFEntityExtractor":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> CRFEntityExtractor:
         _import_crfsuite()
         return cls(build_config(CRFEntitiesConfig, options, cls.name))
 
     # training ---------------------------------------------------------------
 
     def train(self, examples: Sequence[TrainingExample], processed: Sequence[ParseResult], data: NLUData) -> None:
-        sequences = {task: [] for task in _TASKS}
+        sequences: dict[str, list[Any]] = {task: [] for task in _TASKS}
         for example, result in zip(examples, processed):
             tokens = tokens_of(result)
             if not tokens:
@@ -174,7 +174,7 @@ class CRFEntityExtractor:
         (directory / _META).write_text(json.dumps({"tasks": sorted(self._models)}), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> "CRFEntityExtractor":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> CRFEntityExtractor:
         extractor = cls.from_config(options, context)
         try:
             tasks = json.loads((directory / _META).read_text(encoding="utf-8"))["tasks"]

@@ -63,6 +63,8 @@ class BackgroundFit:
     def result(self) -> dict[str, bytes]:
         """The models; RuntimeError with the worker's last error lines if it failed."""
         process, self._process = self._process, None
+        if process is None:
+            raise RuntimeError("the CRF worker's result was already taken")
         try:
             _, errors = process.communicate()
             if process.returncode != 0:

@@ -61,7 +61,7 @@ class LookupEntityExtractor:
         self._max_words = 0
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "LookupEntityExtractor":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> LookupEntityExtractor:
         return cls(build_config(LookupEntitiesConfig, options, cls.name), context)
 
     def train(self, examples: Sequence[TrainingExample], processed: Sequence[ParseResult], data: NLUData) -> None:
@@ -137,7 +137,7 @@ class LookupEntityExtractor:
         (directory / _FILE).write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> "LookupEntityExtractor":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> LookupEntityExtractor:
         extractor = cls.from_config(options, context)
         try:
             payload = json.loads((directory / _FILE).read_text(encoding="utf-8"))

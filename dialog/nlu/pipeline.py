@@ -19,8 +19,19 @@ from dialog import __version__
 from dialog.config.defaults import DEFAULT_PIPELINE
 from dialog.config.models import ComponentSpec, NLUData, Settings
 from dialog.errors import ComponentError, ModelError
-from dialog.nlu.component import ComponentContext
-from dialog.nlu.payload import parse_payload
+from dialog.intent_payload import parse_payload
+from dialog.nlu.component import (
+    BackgroundTrainingComponent,
+    BatchComponent,
+    Component,
+    ComponentClass,
+    ComponentContext,
+    LoadableComponent,
+    SavedComponent,
+    SlowComponent,
+    TrainableComponent,
+    TrainingBatchComponent,
+)
 from dialog.registry import resolve_component
 from dialog.types import ParseResult
 
@@ -37,13 +48,13 @@ Progress = Callable[[str], None]
 class NLUPipeline:
     """A list of (spec, component); ``parse`` turns a text into a ``ParseResult``."""
 
-    def __init__(self, specs: Sequence[ComponentSpec], components: Sequence[Any], context: ComponentContext) -> None:
+    def __init__(self, specs: Sequence[ComponentSpec], components: Sequence[Component], context: ComponentContext) -> None:
         self.specs = tuple(specs)
         self.components = list(components)
         self.context = context
 
     @classmethod
-    def from_settings(cls, settings: Settings, context: ComponentContext) -> "NLUPipeline":
+    def from_settings(cls, settings: Settings, context: ComponentContext) -> NLUPipeline:
         """Build (untrained) components from config.yml; the default pipeline if it lists none."""
         specs = settings.pipeline or tuple(
             ComponentSpec(entry["name"], {k: v for k, v in entry.items() if k != "name"}) for entry in DEFAULT_PIPELINE
@@ -58,14 +69,14 @@ class NLUPipeline:
         processed = [ParseResult(text=example.text) for example in examples]
         for index, (spec, component) in enumerate(zip(self.specs, self.components)):
             started = time.perf_counter()
-            if hasattr(component, "train"):
+            if isinstance(component, TrainableComponent):
                 _report(progress, f"training {spec.name}")
                 component.train(examples, processed, data)
             if index < len(self.components) - 1:
                 processed = _run_training_batch(component, processed)
             _report(progress, f"{spec.name} done in {time.perf_counter() - started:.1f}s")
         for spec, component in zip(self.specs, self.components):
-            if hasattr(component, "finish_training"):  # e.g. crf_entities trains on in a worker process
+            if isinstance(component, BackgroundTrainingComponent):  # e.g. crf_entities trains on in a worker process
                 started = time.perf_counter()
                 component.finish_training()
                 _report(progress, f"{spec.name} finished in the background, waited {time.perf_counter() - started:.1f}s")
@@ -86,15 +97,17 @@ class NLUPipeline:
         """Load the components' slow models (``sentence_embeddings``: torch and MiniLM,
         ~2 s) now, or in the background so that a bot answers before they are ready."""
         for component in self.components:
-            if background and hasattr(component, "start_warm_up"):
+            if not isinstance(component, SlowComponent):
+                continue
+            if background:
                 component.start_warm_up()
-            elif hasattr(component, "warm_up"):
+            else:
                 component.warm_up()
 
     @property
     def warm(self) -> bool:
         """Whether every slow model is loaded (``/status`` shows it as ``nlu_warm``)."""
-        return all(getattr(component, "warm", True) for component in self.components)
+        return all(component.warm for component in self.components if isinstance(component, SlowComponent))
 
     def parse_batch(self, texts: Sequence[str]) -> list[ParseResult]:
         payloads = [parse_payload(text, self.context.intents) for text in texts]
@@ -115,7 +128,7 @@ class NLUPipeline:
         for index, (spec, component) in enumerate(zip(self.specs, self.components)):
             folder = f"{index:02d}_{spec.name}"
             (directory / folder).mkdir(exist_ok=True)
-            if hasattr(component, "save"):
+            if isinstance(component, SavedComponent):
                 component.save(directory / folder)
             entries.append({"name": spec.name, "options": _jsonable(spec.options), "folder": folder})
         manifest = {
@@ -129,7 +142,7 @@ class NLUPipeline:
         (directory / PIPELINE_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, context: ComponentContext | None = None) -> "NLUPipeline":
+    def load(cls, directory: Path, context: ComponentContext | None = None) -> NLUPipeline:
         """Rebuild a saved pipeline; ``context`` defaults to the one it was trained with."""
         directory = Path(directory)
         manifest = _read_manifest(directory)
@@ -143,9 +156,9 @@ class NLUPipeline:
         specs, components = [], []
         for entry in manifest["components"]:
             spec = ComponentSpec(entry["name"], entry.get("options", {}))
-            component_class = resolve_component(spec.name)
+            component_class: ComponentClass = resolve_component(spec.name)
             folder = directory / entry["folder"]
-            if hasattr(component_class, "load"):
+            if isinstance(component_class, LoadableComponent):  # the class has a ``load`` class method
                 component = component_class.load(folder, dict(spec.options), context)
             else:
                 component = component_class.from_config(dict(spec.options), context)
@@ -154,17 +167,17 @@ class NLUPipeline:
         return cls(specs, components, context)
 
 
-def _run_batch(component: Any, results: list[ParseResult]) -> list[ParseResult]:
-    if hasattr(component, "process_batch"):
+def _run_batch(component: Component, results: list[ParseResult]) -> list[ParseResult]:
+    if isinstance(component, BatchComponent):
         return list(component.process_batch(results))
     return [component(result) for result in results]
 
 
-def _run_training_batch(component: Any, results: list[ParseResult]) -> list[ParseResult]:
+def _run_training_batch(component: Component, results: list[ParseResult]) -> list[ParseResult]:
     """The training data on its way to the next component; a component may process it
     differently from a parse (``sentence_embeddings`` batches it, which is faster but
     not bit-identical to embedding one text at a time)."""
-    if hasattr(component, "process_training_batch"):
+    if isinstance(component, TrainingBatchComponent):
         return list(component.process_training_batch(results))
     return _run_batch(component, results)
 

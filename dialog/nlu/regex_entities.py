@@ -44,7 +44,7 @@ class RegexEntityExtractor:
         self._compiled: list[tuple[str, re.Pattern[str]]] = []
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "RegexEntityExtractor":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> RegexEntityExtractor:
         return cls(build_config(RegexEntitiesConfig, options, cls.name), context)
 
     def train(self, examples: Sequence[TrainingExample], processed: Sequence[ParseResult], data: NLUData) -> None:
@@ -79,7 +79,7 @@ class RegexEntityExtractor:
         (directory / _FILE).write_text(json.dumps(payload, indent=1), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> "RegexEntityExtractor":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> RegexEntityExtractor:
         extractor = cls.from_config(options, context)
         try:
             payload = json.loads((directory / _FILE).read_text(encoding="utf-8"))

@@ -39,7 +39,7 @@ _DTYPES = ("auto", "int8", "bfloat16", "float32")
 
 
 @dataclass(frozen=True)
-class Config:
+class SentenceEmbeddingsConfig:
     model_path: str = ""  # a local HF folder; empty = the bundled all-MiniLM-L6-v2
     cache_dir: str = ""  # where the bundled model is unpacked; empty = ~/.cache/dialog/...
     batch_size: int = 64
@@ -63,17 +63,17 @@ class MiniLMEmbedder:
     """Adds a 384-dimensional sentence vector to each ``ParseResult``."""
 
     name = "sentence_embeddings"
-    Config = Config
+    Config = SentenceEmbeddingsConfig
 
-    def __init__(self, config: Config, root: Path | None = None) -> None:
+    def __init__(self, config: SentenceEmbeddingsConfig, root: Path | None = None) -> None:
         self.config = config
         self._root = root or Path.cwd()
         self._encoder: Any = None
         self._loading = threading.Lock()
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> "MiniLMEmbedder":
-        return cls(build_config(Config, options, cls.name), context.root if context else None)
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> MiniLMEmbedder:
+        return cls(build_config(SentenceEmbeddingsConfig, options, cls.name), context.root if context else None)
 
     # the model --------------------------------------------------------------
 
@@ -190,7 +190,7 @@ class MiniLMEmbedder:
         (directory / _CONFIG_FILE).write_text(json.dumps(asdict(self.config), indent=2), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None) -> "MiniLMEmbedder":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None) -> MiniLMEmbedder:
         """The model loads on first need, or in the background after ``start_warm_up``;
         only its folder is checked here, so a wrong ``model_path`` fails at startup."""
         component = cls.from_config(options, context)

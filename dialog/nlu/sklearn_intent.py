@@ -42,7 +42,7 @@ _LARGE_DATA = 5000  # examples; see _fit_temperature
 
 
 @dataclass(frozen=True)
-class Config:
+class SklearnIntentConfig:
     threshold: float = 0.4
     word_ngrams: int = 2
     char_ngrams: tuple[int, int] = (2, 5)
@@ -71,9 +71,9 @@ class SklearnIntentClassifier:
     """Predicts the intent of a ``ParseResult`` from its text, tokens and embedding."""
 
     name = "sklearn_intent"
-    Config = Config
+    Config = SklearnIntentConfig
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: SklearnIntentConfig) -> None:
         self.config = config
         self._featurizer: IntentFeaturizer | None = None
         self._classes: tuple[str, ...] = ()
@@ -81,8 +81,8 @@ class SklearnIntentClassifier:
         self._fast: _LinearModel | None = None  # TF-IDF columns only; see the module docstring
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> "SklearnIntentClassifier":
-        return cls(build_config(Config, options, cls.name))
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> SklearnIntentClassifier:
+        return cls(build_config(SklearnIntentConfig, options, cls.name))
 
     # training ---------------------------------------------------------------
 
@@ -193,7 +193,7 @@ class SklearnIntentClassifier:
     @classmethod
     def load(
         cls, directory: Path, options: Mapping[str, Any], context: ComponentContext | None = None
-    ) -> "SklearnIntentClassifier":
+    ) -> SklearnIntentClassifier:
         """Rebuild from ``save``'s files; ``options`` may change the threshold only."""
         import joblib
 
@@ -228,7 +228,7 @@ class _LinearModel:
     temperature: float
 
     @classmethod
-    def of(cls, svm: Any, temperature: float) -> "_LinearModel":
+    def of(cls, svm: Any, temperature: float) -> _LinearModel:
         import numpy as np
 
         classes = tuple(str(name) for name in svm.classes_)
@@ -238,7 +238,7 @@ class _LinearModel:
     @classmethod
     def read(
         cls, directory: Path, weights_file: str, bias_file: str, classes: tuple[str, ...], temperature: float
-    ) -> "_LinearModel":
+    ) -> _LinearModel:
         import numpy as np
 
         weights = np.load(directory / weights_file, allow_pickle=False)

@@ -43,11 +43,11 @@ class SpacyTokenizer:
         self._lemma_table: Mapping[str, str] | None = None
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "SpacyTokenizer":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> SpacyTokenizer:
         return cls(build_config(SpacyTokenizerConfig, options, cls.name), context.language)
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> "SpacyTokenizer":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> SpacyTokenizer:
         """Nothing is stored on disk; loading builds the tokenizer now so the first parse is fast."""
         tokenizer = cls.from_config(options, context)
         tokenizer._ensure_loaded()

@@ -38,7 +38,7 @@ class SynonymMapper:
         self.synonyms: dict[str, str] = {}
 
     @classmethod
-    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> "SynonymMapper":
+    def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> SynonymMapper:
         return cls(build_config(SynonymsConfig, options, cls.name))
 
     def train(self, examples: Sequence[TrainingExample], processed: Sequence[ParseResult], data: NLUData) -> None:
@@ -70,7 +70,7 @@ class SynonymMapper:
         (directory / _FILE).write_text(json.dumps(self.synonyms, indent=1, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> "SynonymMapper":
+    def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> SynonymMapper:
         mapper = cls.from_config(options, context)
         try:
             mapper.synonyms = dict(json.loads((directory / _FILE).read_text(encoding="utf-8")))

@@ -19,11 +19,11 @@ from typing import Any, Mapping
 
 import jinja2
 
+from dialog.builtin_names import DEFAULT_RESPONSES
+from dialog.config.jinja_sandbox import make_environment
 from dialog.config.models import Domain, ResponseVariation
 from dialog.dates import moment_variables
 from dialog.errors import TemplateError
-from dialog.flows.builtins import DEFAULT_RESPONSES
-from dialog.responses.environment import make_environment
 from dialog.types import Button
 
 __all__ = ["RenderedResponse", "ResponseRenderer", "conversation_rng"]

@@ -85,7 +85,7 @@ class _Reader:
             if not isinstance(item, LocatedMap) or "name" not in item or set(item) - {"name", "value"}:
                 self.problem(value.item_mark(index), f"a '{key}' item has 'name' and optionally 'value'")
                 continue
-            expected = item["value"] if "value" in item else ANY_VALUE
+            expected = item.get("value", ANY_VALUE)
             steps.append(Step(key, (str(item["name"]), expected), *value.item_mark(index)))
         return steps
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable
 
+from dialog.builtin_names import BUILTIN_ACTIONS, DEFAULT_RESPONSES
 from dialog.errors import Problem
-from dialog.flows.builtins import BUILTIN_ACTIONS, DEFAULT_RESPONSES
 from dialog.testing.cases import TestCase
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 

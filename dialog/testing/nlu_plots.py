@@ -109,7 +109,7 @@ def confidence_histogram(report: dict[str, Any], path: str | Path, threshold: fl
     figure = _figure(8.0, 6.0)
     bins = [i / 20 for i in range(21)]
     panels = ((correct, "correct", "#2a7ab9"), (wrong, "wrong", "#d1452f"))
-    first = None
+    first: Any = None
     for number, (values, name, color) in enumerate(panels, start=1):
         axes = figure.add_subplot(2, 1, number, sharex=first)
         first = first or axes

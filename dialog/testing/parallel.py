@@ -53,8 +53,8 @@ def resolve_workers(value: str | int | None) -> int:
 
 def _start_worker(domain: str, llm: str) -> None:
     """Pool initializer: load the config and start the bot once for this process."""
-    from dialog.commands.startup import import_spacy_without_torch
     from dialog.config import load_bot
+    from dialog.nlu.spacy_import import import_spacy_without_torch
     from dialog.testing.runner import StoryRunner, build_test_bot, wait_for_llm
 
     config = load_bot(domain)

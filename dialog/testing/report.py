@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,7 @@ def junit_xml(suite: SuiteResult, name: str = "dialog") -> str:
         errors=str(errors),
         skipped="0",
         time=f"{suite.duration_s:.3f}",
-        timestamp=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        timestamp=datetime.now(UTC).replace(microsecond=0).isoformat(),
         hostname=os.uname().nodename if hasattr(os, "uname") else "",
     )
     for result in suite.results:

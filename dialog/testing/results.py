@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-__all__ = ["BotMessage", "CaseResult", "Failure", "SuiteResult", "Turn"]
+from dialog.events import Event
 
-Event = dict[str, Any]
+__all__ = ["BotMessage", "CaseResult", "Failure", "SuiteResult", "Turn"]
 
 
 @dataclass(frozen=True)

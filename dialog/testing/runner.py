@@ -15,7 +15,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from dialog.errors import ConfigError, DialogError, Problem
 from dialog.testing.clock import freeze_clock
@@ -23,6 +23,11 @@ from dialog.testing.matching import TurnChecker
 from dialog.testing.results import CaseResult, Failure, SuiteResult, Turn
 from dialog.testing.stories import TestCase
 from dialog.types import Message
+
+if TYPE_CHECKING:
+    from dialog.bot import Bot
+    from dialog.config.models import BotConfig
+    from dialog.protocols import Parser
 
 __all__ = ["LLM_MODES", "StoryRunner", "build_test_bot", "sender_id_for", "wait_for_llm"]
 
@@ -37,13 +42,13 @@ def sender_id_for(case: TestCase, run: int = 0) -> str:
     return f"test-{digest}" if run == 0 else f"test-{digest}-{run}"
 
 
-def build_test_bot(config: Any, llm: str = "real", nlu: Any = None) -> Any:
+def build_test_bot(config: BotConfig, llm: str = "real", nlu: Parser | None = None) -> Bot:
     """A bot on a ``MemoryStore``; ``llm="fake"`` swaps the model for ``FakeGenerator``.
 
     ``nlu``: an already loaded pipeline to share (else ``start`` loads the trained one).
     """
     from dialog.bot import Bot
-    from dialog.flows.store import MemoryStore
+    from dialog.stores import MemoryStore
 
     if llm not in LLM_MODES:
         raise DialogError(f"unknown --llm mode '{llm}'; valid: {', '.join(LLM_MODES)}")
@@ -55,7 +60,7 @@ def build_test_bot(config: Any, llm: str = "real", nlu: Any = None) -> Any:
     return Bot.from_config(config, store=MemoryStore(), generator=generator, nlu=nlu)
 
 
-async def wait_for_llm(bot: Any, on_wait: Callable[[str], None] | None = None) -> str:
+async def wait_for_llm(bot: Bot, on_wait: Callable[[str], None] | None = None) -> str:
     """Wait until the bot's LLM has loaded (or failed), so fallback turns meet a ready
     model instead of timing out while it loads; returns the final state."""
     state = bot.status()["llm"]["state"]
@@ -79,7 +84,7 @@ def _active_flow(tracker: dict[str, Any]) -> str | None:
 class StoryRunner:
     """Runs cases against one started bot; the bot's store must be fresh per runner."""
 
-    def __init__(self, bot: Any) -> None:
+    def __init__(self, bot: Bot) -> None:
         self.bot = bot
         self._runs: Counter[str] = Counter()
 
@@ -128,7 +133,7 @@ class StoryRunner:
 
     async def _set_fixtures(self, sender: str, case: TestCase) -> None:
         """Rasa Pro fixtures: a session whose slots are already set, before the first turn."""
-        from dialog.flows import events
+        from dialog import events
 
         slots = self.bot.config.domain.slots
         unknown = [name for name, _ in case.fixtures if name not in slots]

@@ -35,7 +35,7 @@ class RunningService:
     """A server process started for tests; ``stop()`` ends it and removes its folder."""
 
     url: str
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     folder: Path
     stop_signal: int = signal.SIGTERM
 
@@ -44,7 +44,7 @@ class RunningService:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def stop_process(process: subprocess.Popen, stop_signal: int = signal.SIGTERM, timeout_s: float = 15.0) -> None:
+def stop_process(process: subprocess.Popen[bytes], stop_signal: int = signal.SIGTERM, timeout_s: float = 15.0) -> None:
     """Ask a child process to stop (``stop_signal`` lets servers shut down cleanly) and
     kill it if it has not within ``timeout_s``, so no test leaves a process behind."""
     if process.poll() is not None:
@@ -64,7 +64,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for_port(port: int, process: subprocess.Popen, name: str, log: Path, timeout_s: float = 60.0) -> None:
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], name: str, log: Path, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:

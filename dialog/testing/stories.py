@@ -4,7 +4,7 @@ Both formats become the same ``TestCase`` of flat ``Step`` values, so the runner
 knows one shape only. Every problem is reported with ``file:line:col`` (through
 ``dialog.config.yaml_reader``), all problems of a file at once.
 
-Rasa Pro e2e (DESIGN §7): ``test_cases: [{test_case: name, steps: [{user: ...},
+Rasa Pro e2e: ``test_cases: [{test_case: name, steps: [{user: ...},
 {utter: ...}, ...]}]``. Top-level ``fixtures:`` (named lists of ``{slot: value}``) and
 a case's ``fixtures: [name]`` preset slots before the first turn; top-level
 ``metadata:`` entries may be named by a user step's ``metadata:``; a user step's

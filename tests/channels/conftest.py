@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 from dialog.bot import Bot
 from dialog.channels.webhook import create_app
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from tests.minibot import MINIBOT, TABLE
 

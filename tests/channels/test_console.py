@@ -12,8 +12,8 @@ from dialog.bot import Bot
 from dialog.channels.base import CollectingOutputChannel, InputChannel
 from dialog.channels.console import ConsoleInputChannel
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Message
 
@@ -76,9 +76,10 @@ def test_collecting_output_channel_through_an_input_channel(bot: Bot) -> None:
     output = CollectingOutputChannel()
     channel = TestInput()
     message = channel.message("c5", "hi")
-    assert message == Message("c5", "hi", {"input_channel": "test"})
+    assert message == Message("c5", "hi", {}, channel="test")
     asyncio.run(channel.process(bot, message, output))
     assert output.texts() == ["Hello! Which order?"]
     assert output.latest_output()["buttons"][1] == {"title": "Payment", "payload": "/payment_methods"}
     events = asyncio.run(bot.tracker("c5"))["events"]
-    assert [e for e in events if e["event"] == "user"][0]["input_channel"] == "test"
+    [user] = [e for e in events if e["event"] == "user"]
+    assert user["input_channel"] == "test" and "input_channel" not in user.get("metadata", {})

@@ -1,4 +1,4 @@
-"""Every endpoint of DESIGN §5 through the real app and the real Bot."""
+"""Every HTTP endpoint (docs/reference.md) through the real app and the real Bot."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def test_failed_deliveries_are_retried_with_backoff(make_client) -> None:
         receiver = Receiver(failures=2, status=failure)
         client = callback_client(make_client, receiver)
         assert client.post("/webhooks/callback/webhook", json={"sender": "u1", "message": "how can i pay"}).text == "success"
-        wait_for(lambda: len(receiver.received) == 1)
+        wait_for(lambda receiver=receiver: len(receiver.received) == 1)
         assert receiver.attempts == 3
         assert receiver.received[0]["text"] == "We take cards."
 

@@ -7,8 +7,8 @@ import json
 import time
 
 from dialog.channels.webhook import create_app
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from tests.channels.asgi_driver import call
 from tests.channels.conftest import make_bot
 

@@ -56,8 +56,9 @@ bodies = st.one_of(
 
 @pytest.fixture(scope="module")
 def fuzz_target(tmp_path_factory):
-    from dialog.config import load_bot
     import shutil
+
+    from dialog.config import load_bot
     from tests.minibot import MINIBOT
 
     folder = tmp_path_factory.mktemp("fuzz") / "minibot"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.flows.model import END, ActionStep, Branch, CallStep, CollectStep, LinkStep, NoopStep, Rejection, SetSlotsStep, Trigger
+from dialog.config.flow_model import END, ActionStep, Branch, CallStep, CollectStep, LinkStep, NoopStep, Rejection, SetSlotsStep, Trigger
 
 DOMAIN = """\
 version: "3.1"

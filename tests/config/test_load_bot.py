@@ -376,7 +376,7 @@ def test_a_rasa_project_data_folder_is_read(tmp_path: Path, monkeypatch: pytest.
     )
     config = load_bot("bot")
     assert [example.text for example in config.nlu.examples] == ["hi"]
-    assert list(config.flows) == ["greet", "rule_greet"]  # the rule runs as a flow (tests/config/test_rasa_dialogue.py)
+    assert list(config.flows) == ["greet", "rule_greet"]  # the rule runs as a flow (tests/config/rasa/test_dialogue.py)
     assert config.warnings == ("bot/data/rules.yml:2:1: rules run as flows triggered by their intent: rule_greet",)
 
 

@@ -172,7 +172,7 @@ def test_config_problem(bot, config: str, problem: str) -> None:
 
 
 def test_component_options_are_checked_against_the_component_config(bot) -> None:
-    from dialog.nlu.component import config_keys
+    from dialog.config.component_options import config_keys
     from dialog.registry import resolve_component
 
     valid = config_keys(resolve_component("sklearn_intent").Config)

@@ -3,7 +3,6 @@ order-id normalisation, shipping quotes and the actions' slot updates."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from dialog.actions import ActionContext

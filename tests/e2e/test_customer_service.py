@@ -14,8 +14,8 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.types import IntentScore, Message, ParseResult
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.types import IntentScore, Message, ParseResult
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "it_helpdesk"

@@ -54,10 +54,10 @@ def test_a_rasa_form_asks_for_its_slots_then_submits(tmp_path: Path) -> None:
 
     from dialog.bot import Bot
     from dialog.config import load_bot
-    from dialog.flows.store import MemoryStore
+    from dialog.stores import MemoryStore
     from dialog.testing.fakes import TableParser
     from dialog.types import Message
-    from tests.config.test_rasa_forms import DOMAIN, NLU, RULES, STORIES
+    from tests.config.rasa.test_forms import DOMAIN, NLU, RULES, STORIES
 
     for name, text in {"domain.yml": DOMAIN, "data/nlu.yml": NLU, "data/rules.yml": RULES, "data/stories.yml": STORIES}.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

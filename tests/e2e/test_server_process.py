@@ -95,7 +95,7 @@ class Server:
     def launch(self) -> None:
         command = [sys.executable, "-m", "dialog", "serve", str(self.domain), "--port", str(self.port),
                    "--tracker-store", self.store]
-        self.log = open(self.domain.parent / f"server-{self.port}.log", "wb")
+        self.log = open(self.domain.parent / f"server-{self.port}.log", "wb")  # noqa: SIM115  (open while the server runs)
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "DIALOG_AUTH_TOKEN": ""})
 
     def wait_ready(self) -> Server:

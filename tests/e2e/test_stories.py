@@ -1,4 +1,4 @@
-"""Every story of ``stories/<domain>/`` is one pytest case (STYLE §7), as ``dialog test`` runs it.
+"""Every story of ``stories/<domain>/`` is one pytest case, as ``dialog test`` runs it.
 
 Collected at import from the stories folder; each domain's real NLU model is trained
 (or found fresh) once per session, and the LLM is the fake one: stories assert

@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 from dialog.bot import Bot
 from dialog.channels.webhook import create_app
 from dialog.config import load_bot
-from dialog.flows.sql_store import SQLStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores.sqlite_store import SQLiteStore
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "customer_service"
 TOKEN = "e2e-token"
@@ -33,7 +33,7 @@ def trained() -> tuple[Any, Any]:
 @pytest.fixture
 def client(trained: tuple[Any, Any], tmp_path: Path) -> Iterator[TestClient]:
     config, nlu = trained
-    store = SQLStore("sqlite:///conversations.db", root=tmp_path)
+    store = SQLiteStore("sqlite:///conversations.db", root=tmp_path)
     generator = FakeGenerator("I can only help with ACME orders. Anything about an order?", token_delay_s=0.001)
     bot = Bot.from_config(config, store=store, generator=generator, nlu=nlu)
     settings = dataclasses.replace(config.settings, max_message_chars=500)

@@ -16,7 +16,7 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Button, Message
 
@@ -124,7 +124,7 @@ def _bot(tmp_path: Path, endpoints: str) -> Bot:
 
 def _chat(bot: Bot, *texts: str) -> list[list[Any]]:
     async def run() -> list[list[Any]]:
-        replies = [await bot.handle(Message("u1", text)) for text in texts]
+        replies = [await bot.handle(Message("u1", text, channel="rest")) for text in texts]
         await bot.close()
         return replies
 
@@ -144,6 +144,7 @@ def test_slots_and_messages_from_the_action_server(tmp_path: Path, action_server
     assert request["path"] == "/webhook?token=s3cret" and request["headers"]["X-Bot"] == "moodbot"
     body = request["body"]
     assert body["next_action"] == "action_weather" and body["sender_id"] == "u1" and body["version"].startswith("3.")
+    assert body["tracker"]["latest_input_channel"] == "rest"
     assert body["tracker"]["latest_message"]["intent"]["name"] == "action_weather"
     assert body["tracker"]["slots"] == {"city": None}
     assert body["domain"]["slots"]["city"]["type"] == "text" and "utter_done" in body["domain"]["responses"]

@@ -9,10 +9,7 @@ from typing import Any
 
 import pytest
 
-from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings, Slot, SlotMapping
-from dialog.errors import FlowError
-from dialog.flows.engine import DialogueEngine
-from dialog.flows.model import (
+from dialog.config.flow_model import (
     END,
     ActionStep,
     Branch,
@@ -25,6 +22,9 @@ from dialog.flows.model import (
     SetSlotsStep,
     Trigger,
 )
+from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings, Slot, SlotMapping
+from dialog.errors import FlowError
+from dialog.flows.engine import DialogueEngine
 from dialog.flows.state import replay
 from dialog.types import Entity, ParseResult
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialog.flows import events as ev
+from dialog import events as ev
 from dialog.flows.state import CALLING, INTERRUPTED, Frame, apply_event, initial_state, replay
 
 

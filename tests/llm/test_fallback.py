@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dialog.config.flow_model import Flow
 from dialog.config.models import BotConfig, Domain, LLMSettings, NLUData, Settings
 from dialog.errors import ConfigError
-from dialog.flows.model import Flow
 from dialog.llm.fake import FakeGenerator
 from dialog.llm.fallback import LLMFallback
 

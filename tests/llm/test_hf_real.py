@@ -37,7 +37,7 @@ def test_concurrent_turns_share_one_model(real_fallback: LLMFallback) -> None:
 @pytest.mark.slow
 def test_bot_handle_answers_an_out_of_scope_turn_with_the_real_model(real_config: BotConfig, real_fallback: LLMFallback) -> None:
     from dialog.bot import Bot
-    from dialog.flows.store import MemoryStore
+    from dialog.stores import MemoryStore
 
     bot = Bot.from_config(real_config, store=MemoryStore(), fallback=real_fallback)
 

@@ -51,7 +51,7 @@ async def _completions(request: Request) -> Response:
             }
         )
 
-    async def events() -> "asyncio.AsyncIterator[str]":
+    async def events() -> asyncio.AsyncIterator[str]:
         yield 'data: {"choices": [{"index": 0, "delta": {"role": "assistant"}}]}\n\n'
         for i, word in enumerate(words):
             piece = word if i == 0 else " " + word

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dialog.config.flow_model import ActionStep, CollectStep, Flow
 from dialog.config.models import BotConfig, Domain, LLMSettings, NLUData, Settings
-from dialog.flows.model import ActionStep, CollectStep, Flow
 from dialog.llm.prompt import PromptBuilder, prompt_hash, sanitize_user_text
 
 

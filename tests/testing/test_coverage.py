@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dialog.config.flow_model import ActionStep, CollectStep, Flow, LinkStep, SetSlotsStep
 from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings
-from dialog.flows.model import ActionStep, CollectStep, Flow, LinkStep, SetSlotsStep
 from dialog.testing.coverage import format_coverage, measure_coverage
 from dialog.testing.results import CaseResult
 
@@ -62,7 +62,7 @@ def test_full_coverage_says_so() -> None:
 
 
 def test_steps_without_events_of_their_own_are_inferred() -> None:
-    from dialog.flows.model import Branch, CallStep, NoopStep
+    from dialog.config.flow_model import Branch, CallStep, NoopStep
 
     flows = {
         "complaint": Flow(

@@ -10,8 +10,8 @@ import pytest
 
 from dialog.bot import Bot
 from dialog.config import load_bot
-from dialog.flows.store import MemoryStore
 from dialog.llm.fake import FakeGenerator
+from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.testing.report import failure_report
 from dialog.testing.runner import StoryRunner, sender_id_for

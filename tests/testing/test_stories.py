@@ -266,8 +266,8 @@ test_cases:
 
 
 def test_names_the_bot_does_not_have_are_config_problems_with_a_suggestion(tmp_path: Path) -> None:
+    from dialog.config.flow_model import ActionStep, Flow
     from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings, Slot
-    from dialog.flows.model import ActionStep, Flow
     from dialog.testing.case_checks import check_cases
 
     config = BotConfig(

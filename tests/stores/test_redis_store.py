@@ -7,10 +7,10 @@ import redis
 import redis.asyncio as aioredis
 
 from dialog.errors import ConfigError, StoreError
-from dialog.flows.redis_store import RedisStore
-from dialog.flows.store import open_store
-from tests.flows.store_contract import CONTRACT, two_stores_share_conversations
+from dialog.stores import open_store
+from dialog.stores.redis_store import RedisStore
 from tests.services import collect_leaks, redis_server, redis_url  # noqa: F401  (fixtures)
+from tests.stores.store_contract import CONTRACT, two_stores_share_conversations
 
 pytestmark = pytest.mark.services
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
-from dialog.flows.event_cache import EventCache
+from dialog.stores.event_cache import EventCache
 
 
 def test_extends_the_prefix_and_skips_overlap() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from dialog.flows import events
+from dialog import events
 from dialog.types import Button, Reply
 
 

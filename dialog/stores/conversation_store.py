@@ -1,4 +1,4 @@
-"""The conversation store interface, store selection by URL, and the in-memory store.
+"""The conversation store interface, and store selection by ``tracker_store`` URL.
 
 A conversation is an append-only list of event dicts (Rasa tracker JSON). A store
 appends one turn's events atomically and serialises turns of one sender with
@@ -8,17 +8,16 @@ their work synchronously inside them.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Protocol
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Protocol
 
 from dialog.errors import ConfigError, StoreError
+from dialog.events import Event
 from dialog.registry import STORES, resolve
 
-__all__ = ["ConversationStore", "MemoryStore", "open_store", "event_rows", "positive_option"]
-
-Event = dict[str, Any]
+__all__ = ["ConversationStore", "event_rows", "open_store", "positive_option"]
 
 
 class ConversationStore(Protocol):
@@ -28,42 +27,17 @@ class ConversationStore(Protocol):
     async def append(self, sender_id: str, events: list[Event]) -> None:
         """Append one turn's events in one transaction."""
 
-    def lock(self, sender_id: str) -> Any:
-        """An async context manager that serialises turns of one sender."""
+    def lock(self, sender_id: str) -> AbstractAsyncContextManager[None]:
+        """Serialise turns of one sender (across processes, for the shared stores)."""
 
     async def senders(self) -> list[str]:
         """Every sender id with at least one event."""
 
-    async def close(self) -> None: ...
-
-
-class MemoryStore:
-    """Conversations in a dict; for tests and ``memory://``."""
-
-    def __init__(self, url: str = "memory://") -> None:
-        self._events: dict[str, list[Event]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
-
-    async def load(self, sender_id: str) -> list[Event]:
-        return [dict(event) for event in self._events.get(sender_id, [])]
-
-    async def append(self, sender_id: str, events: list[Event]) -> None:
-        self._events.setdefault(sender_id, []).extend(dict(event) for event in events)
-
-    @asynccontextmanager
-    async def lock(self, sender_id: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(sender_id, asyncio.Lock())
-        async with lock:
-            yield
-
-    async def senders(self) -> list[str]:
-        return sorted(self._events)
-
     async def close(self) -> None:
-        return None
+        """Release connections, threads and files; the store is not used afterwards."""
 
 
-def open_store(url: str, root: Any = None) -> ConversationStore:
+def open_store(url: str, root: Path | str | None = None) -> ConversationStore:
     """The store for a ``tracker_store`` URL; relative sqlite paths are under ``root``."""
     scheme = url.split(":", 1)[0].split("+", 1)[0]
     if scheme not in STORES:

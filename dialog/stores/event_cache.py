@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+
+from dialog.events import Event
 
 __all__ = ["EventCache"]
 
-Event = dict[str, Any]
 Rows = Sequence[str | bytes]
 
 

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from dialog.errors import ConfigError
-from dialog.flows.store import MemoryStore, open_store
+from dialog.stores import MemoryStore, open_store
+from tests.stores.store_contract import CONTRACT, rejects_non_json
 
 
 def test_memory_store_appends_and_loads_in_order() -> None:
@@ -46,6 +46,7 @@ def test_memory_store_lock_serialises_one_sender() -> None:
     assert order == ["a-start", "a-end", "b-start", "b-end"]
 
 
-def test_unknown_store_scheme_lists_valid_ones() -> None:
-    with pytest.raises(ConfigError, match="unknown tracker_store 'mongodb://x'; valid schemes: memory, postgresql, redis, sqlite"):
-        open_store("mongodb://x")
+@pytest.mark.parametrize("check", [check for check in CONTRACT if check is not rejects_non_json], ids=lambda check: check.__name__)
+def test_store_contract_on_memory(check) -> None:
+    """The durable stores' contract, but for JSON: memory keeps the dicts it is given."""
+    asyncio.run(check(MemoryStore()))

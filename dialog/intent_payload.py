@@ -23,13 +23,13 @@ import logging
 import re
 from typing import Any, Collection
 
+from dialog.builtin_names import BUILTIN_INTENTS
 from dialog.types import Entity, IntentScore, ParseResult
 
-__all__ = ["BUILTIN_INTENTS", "parse_payload"]
+__all__ = ["BUILTIN_INTENTS", "parse_payload"]  # BUILTIN_INTENTS re-exported from builtin_names
 
 logger = logging.getLogger(__name__)
 
-BUILTIN_INTENTS = ("restart", "stop", "session_start")
 
 _PAYLOAD = re.compile(
     r"/(?P<intent>[^\s{@/]+)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",

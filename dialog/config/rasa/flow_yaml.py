@@ -1,6 +1,6 @@
 """Flows built from Rasa files, as the YAML data a flows file would hold.
 
-``rasa_dialogue`` (rules, stories) and ``rasa_forms`` (forms) make flows this way so
+``dialogue`` (rules, stories) and ``forms`` (forms) make flows this way so
 ``parse_flows`` checks them like written ones, and every error points at the Rasa
 line they came from (each value carries that line's mark).
 """

@@ -26,7 +26,6 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from redis.asyncio import Redis
@@ -34,15 +33,15 @@ from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, LockNotOwnedError, RedisError
 
 from dialog.errors import ConfigError, StoreError
-from dialog.flows.event_cache import EventCache
-from dialog.flows.local_locks import LocalLocks
-from dialog.flows.store import event_rows, positive_option
+from dialog.events import Event
+from dialog.stores.conversation_store import event_rows, positive_option
+from dialog.stores.event_cache import EventCache
+from dialog.stores.in_process_locks import LocalLocks
 
 __all__ = ["RedisStore"]
 
 logger = logging.getLogger(__name__)
 
-Event = dict[str, Any]
 
 _OWN_OPTIONS = ("lock_timeout_s", "lock_wait_s", "prefix")
 _LOCK_POLL_S = 0.005
@@ -79,7 +78,7 @@ class RedisStore:
     async def load(self, sender_id: str) -> list[Event]:
         return await self._cache.read_through(sender_id, lambda start: self._range(sender_id, start))
 
-    async def _range(self, sender_id: str, start: int) -> list[bytes]:
+    async def _range(self, sender_id: str, start: int) -> list[bytes | str]:
         try:
             return await self._client.lrange(self._events_key(sender_id), start, -1)
         except RedisError as exc:
@@ -176,7 +175,7 @@ class RedisStore:
             members = await self._client.smembers(f"{self.prefix}:senders")
         except RedisError as exc:
             raise StoreError(f"cannot list conversations in {self.url}: {exc}") from exc
-        return sorted(member.decode("utf-8") for member in members)
+        return sorted(member.decode("utf-8") if isinstance(member, bytes) else member for member in members)
 
     async def _stop(self, renewer: asyncio.Task[None]) -> None:
         renewer.cancel()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dialog.errors import ConfigError, StoreError
-from dialog.flows.sql_store import SQLStore
-from dialog.flows.store import open_store
+from dialog.stores import open_store
+from dialog.stores.sqlite_store import SQLiteStore
 
 
 def run(coroutine):
@@ -44,7 +44,7 @@ def test_absolute_sqlite_path_ignores_the_root(tmp_path: Path) -> None:
 
 def test_sqlite_runs_in_wal_mode_with_full_sync_by_default(tmp_path: Path) -> None:
     async def pragmas(url: str) -> tuple[str, int]:
-        store = SQLStore(url, root=tmp_path)
+        store = SQLiteStore(url, root=tmp_path)
         await store.append("u1", [{"event": "user", "text": "hi"}])
         with store._engine.connect() as connection:
             mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
@@ -58,7 +58,7 @@ def test_sqlite_runs_in_wal_mode_with_full_sync_by_default(tmp_path: Path) -> No
 
 def test_events_come_back_in_order_for_each_sender(tmp_path: Path) -> None:
     async def scenario() -> tuple[list[dict], list[dict], list[str]]:
-        store = SQLStore("sqlite:///c.db", root=tmp_path)
+        store = SQLiteStore("sqlite:///c.db", root=tmp_path)
         for index in range(30):
             await store.append("a", [{"event": "user", "text": f"a{index}"}, {"event": "bot", "text": f"ra{index}"}])
             await store.append("b", [{"event": "user", "text": f"b{index}"}])
@@ -74,7 +74,7 @@ def test_events_come_back_in_order_for_each_sender(tmp_path: Path) -> None:
 
 def test_unknown_sender_loads_empty_and_unicode_survives(tmp_path: Path) -> None:
     async def scenario() -> tuple[list[dict], list[dict]]:
-        store = SQLStore("sqlite:///d.db", root=tmp_path)
+        store = SQLiteStore("sqlite:///d.db", root=tmp_path)
         empty = await store.load("nobody")
         await store.append("ü-1", [{"event": "user", "text": "Grüße 👋", "parse_data": {"x": [1, 2.5, None]}}])
         loaded = await store.load("ü-1")
@@ -87,10 +87,10 @@ def test_unknown_sender_loads_empty_and_unicode_survives(tmp_path: Path) -> None
 
 
 def test_data_survives_reopening(tmp_path: Path) -> None:
-    run(_roundtrip(SQLStore("sqlite:///e.db", root=tmp_path)))
+    run(_roundtrip(SQLiteStore("sqlite:///e.db", root=tmp_path)))
 
     async def reopen() -> list[dict]:
-        store = SQLStore("sqlite:///e.db", root=tmp_path)
+        store = SQLiteStore("sqlite:///e.db", root=tmp_path)
         events = await store.load("u1")
         await store.close()
         return events
@@ -100,7 +100,7 @@ def test_data_survives_reopening(tmp_path: Path) -> None:
 
 def test_a_failed_append_writes_nothing(tmp_path: Path) -> None:
     async def scenario() -> list[dict]:
-        store = SQLStore("sqlite:///f.db", root=tmp_path)
+        store = SQLiteStore("sqlite:///f.db", root=tmp_path)
         await store.append("u1", [{"event": "user", "text": "hi"}])
         with pytest.raises(StoreError, match="not JSON"):
             await store.append("u1", [{"event": "bot", "text": "ok"}, {"event": "bad", "value": object()}])
@@ -115,7 +115,7 @@ def test_a_turn_is_one_transaction(tmp_path: Path) -> None:
     """When the database rejects one event of a turn, none of the turn is kept."""
 
     async def scenario() -> list[dict]:
-        store = SQLStore("sqlite:///g.db", root=tmp_path)
+        store = SQLiteStore("sqlite:///g.db", root=tmp_path)
         await store.append("u1", [{"event": "user", "text": "hi"}])
         with closing(sqlite3.connect(tmp_path / "g.db")) as raw:  # sqlite3's own `with` only commits
             raw.execute(
@@ -135,14 +135,14 @@ def test_a_turn_is_one_transaction(tmp_path: Path) -> None:
 def test_lock_serialises_one_sender_and_not_others(tmp_path: Path) -> None:
     order: list[str] = []
 
-    async def turn(store: SQLStore, sender: str, name: str) -> None:
+    async def turn(store: SQLiteStore, sender: str, name: str) -> None:
         async with store.lock(sender):
             order.append(f"{name}-start")
             await asyncio.sleep(0.02)
             order.append(f"{name}-end")
 
     async def scenario() -> None:
-        store = SQLStore("sqlite:///h.db", root=tmp_path)
+        store = SQLiteStore("sqlite:///h.db", root=tmp_path)
         await asyncio.gather(turn(store, "u1", "a"), turn(store, "u1", "b"), turn(store, "u2", "c"))
         await store.close()
 
@@ -153,7 +153,7 @@ def test_lock_serialises_one_sender_and_not_others(tmp_path: Path) -> None:
 
 def _hold_lock_in_another_process(db: str, ready, release) -> None:
     async def hold() -> None:
-        store = SQLStore(f"sqlite:///{db}")
+        store = SQLiteStore(f"sqlite:///{db}")
         async with store.lock("shared"):
             ready.set()
             while not release.is_set():
@@ -173,7 +173,7 @@ def test_lock_holds_across_processes(tmp_path: Path) -> None:
         assert ready.wait(30)
 
         async def contend() -> tuple[float, bool]:
-            store = SQLStore(f"sqlite:///{db}?lock_timeout_s=0.2")
+            store = SQLiteStore(f"sqlite:///{db}?lock_timeout_s=0.2")
             started = time.monotonic()
             with pytest.raises(StoreError, match="timed out"):
                 async with store.lock("shared"):
@@ -196,24 +196,24 @@ def test_lock_holds_across_processes(tmp_path: Path) -> None:
 
 def test_bad_urls_and_options_are_config_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="synchronous must be one of full, normal"):
-        SQLStore("sqlite:///x.db?synchronous=off", root=tmp_path)
+        SQLiteStore("sqlite:///x.db?synchronous=off", root=tmp_path)
     with pytest.raises(ConfigError, match="lock_timeout_s must be a number"):
-        SQLStore("sqlite:///x.db?lock_timeout_s=soon", root=tmp_path)
-    with pytest.raises(ConfigError, match="supports sqlite:// and postgresql://"):
-        SQLStore("mysql://x/y", root=tmp_path)
+        SQLiteStore("sqlite:///x.db?lock_timeout_s=soon", root=tmp_path)
+    with pytest.raises(ConfigError, match="needs a sqlite:// URL, not 'mysql://x/y'"):
+        SQLiteStore("mysql://x/y", root=tmp_path)
 
 
 def test_in_memory_sqlite_points_to_memory_store() -> None:
     with pytest.raises(ConfigError, match="use memory:// for conversations in memory"):
-        SQLStore("sqlite:///:memory:")
+        SQLiteStore("sqlite:///:memory:")
 
 
 def test_two_stores_on_one_database_see_each_others_turns(tmp_path: Path) -> None:
     """Two server processes share a database; each one's cached prefix stays right."""
 
     async def scenario() -> tuple[list[str], list[str]]:
-        first = SQLStore("sqlite:///shared.db", root=tmp_path)
-        second = SQLStore("sqlite:///shared.db", root=tmp_path)
+        first = SQLiteStore("sqlite:///shared.db", root=tmp_path)
+        second = SQLiteStore("sqlite:///shared.db", root=tmp_path)
         for index in range(3):
             async with first.lock("u1"):
                 await first.load("u1")
@@ -233,7 +233,7 @@ def test_two_stores_on_one_database_see_each_others_turns(tmp_path: Path) -> Non
 
 def test_loaded_events_are_copies(tmp_path: Path) -> None:
     async def scenario() -> list[dict]:
-        store = SQLStore("sqlite:///copies.db", root=tmp_path)
+        store = SQLiteStore("sqlite:///copies.db", root=tmp_path)
         await store.append("u1", [{"event": "user", "text": "hi"}])
         (await store.load("u1"))[0]["text"] = "changed"
         events = await store.load("u1")
@@ -243,17 +243,16 @@ def test_loaded_events_are_copies(tmp_path: Path) -> None:
     assert run(scenario()) == [{"event": "user", "text": "hi"}]
 
 
-# -- the same contract on SQLite and on a real PostgreSQL --------------------------
+# -- the contract every durable store keeps -----------------------------------------
 
-from tests.flows.store_contract import CONTRACT, two_stores_share_conversations  # noqa: E402
-from tests.services import collect_leaks, postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
+from tests.stores.store_contract import CONTRACT, two_stores_share_conversations  # noqa: E402
 
 
 @pytest.mark.parametrize("synchronous", ["full", "normal"])
 @pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
 def test_store_contract_on_sqlite(tmp_path: Path, check, synchronous: str) -> None:
     async def scenario() -> None:
-        store = SQLStore(f"sqlite:///contract.db?synchronous={synchronous}", root=tmp_path)
+        store = SQLiteStore(f"sqlite:///contract.db?synchronous={synchronous}", root=tmp_path)
         try:
             await check(store)
         finally:
@@ -264,91 +263,4 @@ def test_store_contract_on_sqlite(tmp_path: Path, check, synchronous: str) -> No
 
 @pytest.mark.parametrize("synchronous", ["full", "normal"])
 def test_two_sqlite_stores_share_conversations(tmp_path: Path, synchronous: str) -> None:
-    run(two_stores_share_conversations(lambda: SQLStore(f"sqlite:///shared2.db?synchronous={synchronous}", root=tmp_path)))
-
-
-@pytest.mark.services
-@pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)
-def test_store_contract_on_postgres(postgres_url: str, check) -> None:
-    async def scenario() -> None:
-        store = open_store(postgres_url)
-        assert isinstance(store, SQLStore) and store.dialect == "postgresql"
-        try:
-            await check(store)
-        finally:
-            await store.close()
-
-    run(scenario())
-
-
-@pytest.mark.services
-def test_two_postgres_stores_share_conversations(postgres_url: str) -> None:
-    run(two_stores_share_conversations(lambda: SQLStore(postgres_url)))
-
-
-@pytest.mark.services
-def test_postgres_advisory_lock_times_out_while_another_holds_it(postgres_url: str) -> None:
-    async def scenario() -> None:
-        holder, waiter = SQLStore(postgres_url), SQLStore(postgres_url + "?lock_timeout_s=0.2")
-        async with holder.lock("u1"):
-            await holder.append("u1", [{"event": "user", "text": "inside the lock"}])
-            with pytest.raises(StoreError, match="timed out after 0.2 s"):
-                async with waiter.lock("u1"):
-                    pass
-            async with waiter.lock("u2"):
-                pass
-        async with waiter.lock("u1"):
-            assert [e["text"] for e in await waiter.load("u1")] == ["inside the lock"]
-        await holder.close()
-        await waiter.close()
-
-    run(scenario())
-
-
-@pytest.mark.services
-def test_postgres_turns_cancelled_while_waiting_for_the_lock_never_leave_it_held(postgres_url: str) -> None:
-    # Waiters are cancelled right as the lock frees, often while a thread is taking it
-    # for them: that connection must not go back to the pool still holding the lock.
-    async def scenario() -> None:
-        holder = SQLStore(postgres_url)
-        waiters = [SQLStore(postgres_url) for _ in range(4)]
-        checker = SQLStore(postgres_url + "?lock_timeout_s=2")
-        try:
-            for round_ in range(40):  # cancel 0 .. 20 ms after the release: waiters poll every <= 20 ms
-
-                async def wait(store: SQLStore) -> None:
-                    async with store.lock("u1"):
-                        await asyncio.sleep(10)
-
-                async with holder.lock("u1"):
-                    tasks = [asyncio.create_task(wait(store)) for store in waiters]
-                    await asyncio.sleep(0.03)
-                await asyncio.sleep(0.0005 * round_)
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                async with checker.lock("u1"):  # StoreError here: a cancelled waiter kept the lock
-                    pass
-        finally:
-            for store in (holder, checker, *waiters):
-                await store.close()
-
-    run(scenario())
-
-
-@pytest.mark.services
-def test_postgres_turns_beyond_the_connection_limit_queue_instead_of_failing(postgres_url: str) -> None:
-    async def scenario() -> None:
-        store = SQLStore(postgres_url + "?max_connections=6")
-
-        async def turn(index: int) -> None:
-            async with store.lock(f"s{index}"):
-                await store.load(f"s{index}")
-                await asyncio.sleep(0.01)
-                await store.append(f"s{index}", [{"event": "user", "text": str(index)}])
-
-        await asyncio.gather(*(turn(index) for index in range(60)))
-        assert len(await store.senders()) == 60
-        await store.close()
-
-    run(scenario())
+    run(two_stores_share_conversations(lambda: SQLiteStore(f"sqlite:///shared2.db?synchronous={synchronous}", root=tmp_path)))

@@ -19,7 +19,7 @@ def test_spacy_is_imported_without_torch_and_torch_still_imports_later(tmp_path:
     result = _run(
         "import sys\n"
         "from dialog.config import load_bot\n"
-        "from dialog.commands.startup import import_spacy_without_torch\n"
+        "from dialog.nlu.spacy_import import import_spacy_without_torch\n"
         f"import_spacy_without_torch(load_bot({str(tmp_path / 'minibot')!r}))\n"
         "assert 'spacy' in sys.modules and 'torch' not in sys.modules\n"
         "import spacy, torch\n"
@@ -46,7 +46,7 @@ def test_a_pipeline_that_names_a_spacy_model_keeps_the_normal_import() -> None:
     """A packaged spaCy pipeline may need thinc's torch bridge, so spaCy is left alone."""
     result = _run(
         "import dataclasses, sys\n"
-        "from dialog.commands.startup import import_spacy_without_torch\n"
+        "from dialog.nlu.spacy_import import import_spacy_without_torch\n"
         "from dialog.config import load_bot\n"
         "from dialog.config.models import ComponentSpec\n"
         f"config = load_bot({str(MINIBOT)!r})\n"

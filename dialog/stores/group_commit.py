@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialog.errors import StoreError
-from dialog.flows.sqlite_io import in_transaction, insert_turn
+from dialog.stores.sqlite_statements import in_transaction, insert_turn
 
 __all__ = ["GroupWriter"]
 

@@ -9,7 +9,7 @@ generated ids, so the engine only ever jumps by id. A branch with ``condition``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Union
+from typing import Any, Mapping
 
 __all__ = [
     "END",
@@ -88,7 +88,7 @@ class NoopStep(_StepBase):
     pass
 
 
-Step = Union[CollectStep, ActionStep, SetSlotsStep, LinkStep, CallStep, NoopStep]
+Step = CollectStep | ActionStep | SetSlotsStep | LinkStep | CallStep | NoopStep
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Constructors for the conversation events of DESIGN §1, in Rasa tracker JSON.
+"""Constructors for the conversation events, in Rasa tracker JSON.
 
 A conversation is an append-only list of these dicts; ``state.replay`` derives
 everything else from them. Keeping the shapes in one module means the engine,
@@ -130,6 +130,7 @@ def flow_resumed(flow_id: str, timestamp: float) -> Event:
 def llm_fallback(
     timestamp: float,
     *,
+    provider: str | None = None,
     model: str | None = None,
     prompt_hash: str | None = None,
     latency_ms: float | None = None,
@@ -137,10 +138,12 @@ def llm_fallback(
     completion_tokens: int = 0,
     outcome: str = "ok",
 ) -> Event:
-    """The turn went to the LLM; ``outcome`` is ok, timeout, error, empty or unavailable."""
-    return {
-        "event": "llm_fallback",
-        "timestamp": timestamp,
+    """The turn went to the LLM; ``outcome`` is ok, timeout, error, empty or unavailable
+    (no LLM: then there is no ``provider``)."""
+    event: Event = {"event": "llm_fallback", "timestamp": timestamp}
+    if provider is not None:
+        event["provider"] = provider
+    return event | {
         "model": model,
         "prompt_hash": prompt_hash,
         "latency_ms": latency_ms,

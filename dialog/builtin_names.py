@@ -6,7 +6,7 @@ domain.yml does not define them.
 
 from __future__ import annotations
 
-__all__ = ["BUILTIN_ACTIONS", "DEFAULT_RESPONSES", "RESTART_INTENT", "STOP_INTENT"]
+__all__ = ["BUILTIN_ACTIONS", "BUILTIN_INTENTS", "DEFAULT_RESPONSES", "RESTART_INTENT", "SESSION_START_INTENT", "STOP_INTENT"]
 
 # action name -> what it does
 BUILTIN_ACTIONS: dict[str, str] = {
@@ -29,3 +29,6 @@ DEFAULT_RESPONSES: dict[str, str] = {
 
 RESTART_INTENT = "restart"  # the payload /restart
 STOP_INTENT = "stop"  # the payload /stop
+SESSION_START_INTENT = "session_start"  # the payload /session_start
+# intents every bot understands as payloads, declared or not
+BUILTIN_INTENTS = (RESTART_INTENT, STOP_INTENT, SESSION_START_INTENT)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dialog.config.files import Document
-from dialog.config.rasa_flow_yaml import Step, flow_document, intents_of, name_at
+from dialog.config.rasa.flow_yaml import Step, flow_document, intents_of, name_at
 from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 

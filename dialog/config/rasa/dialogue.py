@@ -14,7 +14,7 @@ without guessing is "this intent is answered by these actions":
   stories answer it differently, the choice depends on the conversation so far, which
   only a flow with a ``collect`` step can say: that intent is left out, with a warning
   naming the stories.
-- Rules and stories that run a form go to ``rasa_forms``, which makes the form's flow.
+- Rules and stories that run a form go to ``forms``, which makes the form's flow.
 
 The flows are built as YAML-shaped data marked with the rule's or story's lines, so
 ``parse_flows`` checks them like any flow and its errors point into rules.yml or
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dialog.config.files import Document
-from dialog.config.rasa_flow_yaml import flow_document, intents_of, name_at, slug
-from dialog.config.rasa_forms import RasaForms
+from dialog.config.rasa.flow_yaml import flow_document, intents_of, name_at, slug
+from dialog.config.rasa.forms import RasaForms
 from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
@@ -72,7 +72,7 @@ class _Reply:
 
 def flows_from_rules_and_stories(documents: list[Document], domain_documents: list[Document], reporter: Reporter) -> list[Document]:
     """Flows documents for the rules and stories of NLU-side ``documents`` and for the
-    forms of ``domain_documents`` that they start (``rasa_forms``)."""
+    forms of ``domain_documents`` that they start (``forms``)."""
     forms = RasaForms(domain_documents)
     flows: list[Document] = []
     ruled: set[str] = set()

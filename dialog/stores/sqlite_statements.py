@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -65,7 +65,7 @@ class SQLiteIO:
                 pooled = self._pooled[role] = self._engine.raw_connection()
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot open the conversation store {self._name}: {exc}") from exc
-        return pooled.driver_connection
+        return cast(sqlite3.Connection, pooled.driver_connection)
 
     def _failed(self, role: str) -> None:
         pooled = self._pooled.pop(role, None)

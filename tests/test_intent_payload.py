@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.nlu.payload import parse_payload
+from dialog.intent_payload import parse_payload
 
 INTENTS = ("greet", "inform")
 
