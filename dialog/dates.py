@@ -15,7 +15,7 @@ moments apart ("within opening hours": ``slots.at | time_of_day >= "09:00"``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,7 +36,7 @@ def bot_timezone(settings: Any) -> tzinfo:
                 return ZoneInfo(str(spec.options["timezone"]))
             except (ZoneInfoNotFoundError, ValueError):
                 break  # the component reports the bad name when it is built
-    return timezone.utc
+    return UTC
 
 
 def parse_moment(value: Any) -> datetime | date | None:
@@ -72,7 +72,7 @@ def _read(value: Any) -> tuple[datetime | date | None, str]:
         return moment, "day" if not isinstance(moment, datetime) or grain in _DAY_GRAINS else "moment"
     if not isinstance(raw, str) or not raw.strip():
         return None, ""
-    from dialog.nlu.duckling.times import find_times
+    from dialog.duckling.times import find_times
 
     found = find_times(raw, reference_now())
     if not found:

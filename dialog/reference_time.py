@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Iterator
 
 __all__ = ["reference_now", "reference_timestamp", "use_reference_time"]
@@ -28,7 +28,7 @@ def reference_timestamp() -> float:
 
 def reference_now(zone: tzinfo | None = None) -> datetime:
     """The reference time as an aware datetime in ``zone`` (default: the turn's zone, else UTC)."""
-    return datetime.fromtimestamp(reference_timestamp(), zone or _REFERENCE.get()[1] or timezone.utc)
+    return datetime.fromtimestamp(reference_timestamp(), zone or _REFERENCE.get()[1] or UTC)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -277,7 +278,7 @@ def test_an_llm_reply_is_only_text_it_cannot_set_slots_or_start_flows(config) ->
 
 def test_a_turn_reads_dates_against_the_bot_s_clock_and_zone(tmp_path: Path) -> None:
     """The NLU, the date slot and `today` in conditions all see the bot's clock, in its zone."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dialog.flows.store import MemoryStore
     from dialog.nlu.component import ComponentContext
@@ -295,7 +296,7 @@ def test_a_turn_reads_dates_against_the_bot_s_clock_and_zone(tmp_path: Path) -> 
             return duckling(self.table.parse(text))
 
     # 23:30 UTC on Sunday 5 May is already Monday 6 May in Berlin
-    clock = datetime(2030, 5, 5, 23, 30, tzinfo=timezone.utc).timestamp
+    clock = datetime(2030, 5, 5, 23, 30, tzinfo=UTC).timestamp
     bot = Bot.from_config(config, store=MemoryStore(), nlu=Parser(), llm=False, clock=clock)
     run(bot.handle(Message("u", "schedule my delivery")))
     replies = run(bot.handle(Message("u", "tomorrow")))

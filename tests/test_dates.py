@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from dialog.dates import FILTERS, Moment, bot_timezone, moment_variables, to_dat
 from dialog.reference_time import use_reference_time
 from dialog.responses.environment import compile_condition
 
-MONDAY_10AM = datetime(2030, 5, 6, 10, 0, tzinfo=timezone.utc).timestamp()
+MONDAY_10AM = datetime(2030, 5, 6, 10, 0, tzinfo=UTC).timestamp()
 DAY_VALUE = {"value": "2030-05-07T00:00:00.000+00:00", "grain": "day", "type": "value"}
 HOUR_VALUE = {"value": "2030-05-07T15:00:00.000+02:00", "grain": "hour", "type": "value"}
 INTERVAL = {"from": {"value": "2030-05-07T15:00:00.000+00:00", "grain": "hour"}, "to": {"value": "2030-05-07T18:00:00.000+00:00", "grain": "hour"}, "type": "interval"}
@@ -42,10 +42,10 @@ def test_now_and_today_compare_at_the_precision_of_the_other_side() -> None:
     now, today = names["now"], names["today"]
     assert (now, today) == ("2030-05-06T10:00:00+00:00", "2030-05-06")
     assert isinstance(now, Moment)
-    assert "2030-05-05" < now and not ("2030-05-06" < now)  # a date is compared by day: today is not past
-    assert "2030-05-06T09:59:00+00:00" < now < "2030-05-06T10:01:00+00:00"
-    assert "2030-05-06T11:00:00+02:00" < now  # 09:00 UTC
-    assert "2030-05-06T09:00:00" < now  # no zone: wall clock
+    assert "2030-05-05" < now and not ("2030-05-06" < now)  # noqa: SIM300 - a slot on the left, as conditions write it; by day: today is not past
+    assert "2030-05-06T09:59:00+00:00" < now < "2030-05-06T10:01:00+00:00"  # noqa: SIM300
+    assert "2030-05-06T11:00:00+02:00" < now  # noqa: SIM300 - 09:00 UTC
+    assert "2030-05-06T09:00:00" < now  # noqa: SIM300 - no zone: wall clock
     assert today == "2030-05-06T23:00:00+00:00" and today <= "2030-05-06"
 
 
@@ -72,8 +72,8 @@ def test_filters() -> None:
 def test_the_bot_s_zone_is_the_duckling_component_s() -> None:
     settings = Settings(pipeline=(ComponentSpec("duckling_entities", {"timezone": "Europe/Berlin"}),))
     assert str(bot_timezone(settings)) == "Europe/Berlin"
-    assert bot_timezone(Settings()) is timezone.utc
-    assert bot_timezone(Settings(pipeline=(ComponentSpec("duckling_entities", {"timezone": "Nowhere/Land"}),))) is timezone.utc
+    assert bot_timezone(Settings()) is UTC
+    assert bot_timezone(Settings(pipeline=(ComponentSpec("duckling_entities", {"timezone": "Nowhere/Land"}),))) is UTC
 
 
 def test_a_moment_and_a_non_date_compare_as_text() -> None:

@@ -11,9 +11,11 @@ only when they are its own, and any layer below it):
 6. ``flows``, ``nlu``                the dialogue engine; the NLU pipeline
 7. ``llm``, ``responses``, ``stores`` the fallback model; response rendering; conversation stores
 8. ``config``                        reading and checking the bot's YAML into ``BotConfig``
-9. core: ``types``, ``errors``, ``registry``, ``events``, ``builtin_names``,
-   ``intent_payload``, ``actions``, ``protocols`` and ``dialog/__init__``: the shared
-   vocabulary every layer may use; core modules import only each other.
+9. ``dates``                         date and time slot values, ``now``/``today`` in conditions
+10. ``duckling``                     Duckling's dimensions (dates, numbers, money...) from rules
+11. core: ``types``, ``errors``, ``registry``, ``events``, ``builtin_names``,
+   ``intent_payload``, ``actions``, ``protocols``, ``reference_time`` and ``dialog/__init__``:
+   the shared vocabulary every layer may use; core modules import only each other.
 
 The check reads every ``import`` in ``dialog/`` (also the ones inside functions, which
 are still dependencies), so it needs no imports itself. The ML checks run in a fresh
@@ -47,10 +49,14 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "flows nlu",
         "llm responses stores",
         "config",
+        "dates",
+        "duckling",
         "core",
     )
 )
-CORE = frozenset({"__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols"})
+CORE = frozenset(
+    {"__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols", "reference_time"}
+)
 
 
 def _unit(module: str) -> str:

@@ -21,16 +21,16 @@ from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dialog.duckling.contacts import find_emails, find_phone_numbers
+from dialog.duckling.durations import find_durations
+from dialog.duckling.match import Match, overlaps
+from dialog.duckling.money import find_money
+from dialog.duckling.numbers import find_numbers
+from dialog.duckling.times import find_times
 from dialog.errors import ComponentError
 from dialog.nlu.component import ComponentContext, build_config
-from dialog.nlu.duckling.contacts import find_emails, find_phone_numbers
-from dialog.nlu.duckling.durations import find_durations
-from dialog.nlu.duckling.match import Match, overlaps
-from dialog.nlu.duckling.money import find_money
-from dialog.nlu.duckling.numbers import find_numbers
-from dialog.nlu.duckling.times import find_times
-from dialog.reference_time import reference_timestamp
 from dialog.nlu.spans import add_entities
+from dialog.reference_time import reference_timestamp
 from dialog.types import Entity, ParseResult
 
 __all__ = ["DIMENSIONS", "EXTRACTOR_NAME", "DucklingEntityExtractor"]

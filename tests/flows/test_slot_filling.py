@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from dialog.config.models import Slot, SlotMapping
 from dialog.flows.slot_filling import INVALID, coerce, fill_slots
 from dialog.types import Entity, ParseResult
@@ -59,12 +61,12 @@ def test_list_slot_takes_every_entity_with_intent_filter() -> None:
 
 
 def test_date_and_time_slots_take_duckling_values_and_text() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from dialog.reference_time import use_reference_time
 
     day, moment = Slot("day", "date"), Slot("at", "time")
-    with use_reference_time(datetime(2030, 5, 6, 10, tzinfo=timezone.utc).timestamp()):
+    with use_reference_time(datetime(2030, 5, 6, 10, tzinfo=UTC).timestamp()):
         assert coerce(day, "2030-05-07T15:00:00.000+02:00") == "2030-05-07"
         assert coerce(moment, "next friday at 3pm") == "2030-05-10T15:00:00+00:00"
         assert coerce(day, "some day") is INVALID and coerce(moment, "tomorrow") is INVALID

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from dialog.nlu.duckling_entities import DucklingEntityExtractor
 from dialog.reference_time import use_reference_time
 from dialog.types import Entity, ParseResult
 
-MONDAY_10AM = datetime(2030, 5, 6, 10, 0, tzinfo=timezone.utc).timestamp()
+MONDAY_10AM = datetime(2030, 5, 6, 10, 0, tzinfo=UTC).timestamp()
 
 
 def extract(text: str, **options) -> list[dict]:
@@ -63,7 +63,7 @@ def test_in_two_hours_is_a_time_and_a_duration_as_in_duckling() -> None:
 
 def test_relative_dates_follow_the_reference_time() -> None:
     component = DucklingEntityExtractor.from_config({}, ComponentContext())
-    with use_reference_time(datetime(2031, 1, 1, tzinfo=timezone.utc).timestamp()):
+    with use_reference_time(datetime(2031, 1, 1, tzinfo=UTC).timestamp()):
         [entity] = component(ParseResult("tomorrow")).entities
     assert entity.value == "2031-01-02T00:00:00.000+00:00"
 

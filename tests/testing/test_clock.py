@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from dialog.config.models import ComponentSpec, Settings
 from dialog.testing.clock import freeze_clock, frozen_now, timestamp_of
@@ -17,9 +17,9 @@ def test_frozen_now_takes_text_or_what_yaml_made_of_it() -> None:
 def test_a_time_without_a_zone_is_in_the_bot_s_zone() -> None:
     from zoneinfo import ZoneInfo
 
-    assert timestamp_of("2030-05-06T10:00:00", timezone.utc) == datetime(2030, 5, 6, 10, tzinfo=timezone.utc).timestamp()
-    assert timestamp_of("2030-05-06T10:00:00", ZoneInfo("Europe/Berlin")) == datetime(2030, 5, 6, 8, tzinfo=timezone.utc).timestamp()
-    assert timestamp_of("2030-05-06T10:00:00+00:00", ZoneInfo("Europe/Berlin")) == datetime(2030, 5, 6, 10, tzinfo=timezone.utc).timestamp()
+    assert timestamp_of("2030-05-06T10:00:00", UTC) == datetime(2030, 5, 6, 10, tzinfo=UTC).timestamp()
+    assert timestamp_of("2030-05-06T10:00:00", ZoneInfo("Europe/Berlin")) == datetime(2030, 5, 6, 8, tzinfo=UTC).timestamp()
+    assert timestamp_of("2030-05-06T10:00:00+00:00", ZoneInfo("Europe/Berlin")) == datetime(2030, 5, 6, 10, tzinfo=UTC).timestamp()
 
 
 class _Runtime:
@@ -36,7 +36,7 @@ class _Bot:
 def test_freeze_clock_stops_the_bot_s_clock_and_restores_it() -> None:
     bot = _Bot()
     with freeze_clock(bot, "2030-05-06T10:00:00"):
-        assert bot.engine.runtime.clock() == datetime(2030, 5, 6, 10, tzinfo=timezone.utc).timestamp()
+        assert bot.engine.runtime.clock() == datetime(2030, 5, 6, 10, tzinfo=UTC).timestamp()
     assert bot.engine.runtime.clock() == 1.0
     with freeze_clock(bot, None):
         assert bot.engine.runtime.clock() == 1.0

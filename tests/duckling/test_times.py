@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dialog.nlu.duckling.times import find_times, format_time
+from dialog.duckling.times import find_times, format_time
 
 NOW = datetime(2030, 5, 6, 10, 0, tzinfo=ZoneInfo("UTC"))
 
@@ -132,7 +132,7 @@ def test_after_and_before_a_time_are_open_intervals(text: str, value: dict) -> N
 
 
 def test_a_message_full_of_dates_is_read_up_to_max_times() -> None:
-    from dialog.nlu.duckling.times import MAX_TIMES
+    from dialog.duckling.times import MAX_TIMES
 
     found = find_times(("12/12 tomorrow at 3pm, " * 100)[:2000], NOW)
     assert len(found) == MAX_TIMES

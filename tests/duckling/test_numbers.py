@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.nlu.duckling.numbers import find_numbers, number_value
+from dialog.duckling.numbers import find_numbers, number_value
 
 
 @pytest.mark.parametrize(

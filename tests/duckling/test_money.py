@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.nlu.duckling.money import find_money
+from dialog.duckling.money import find_money
 
 
 @pytest.mark.parametrize(

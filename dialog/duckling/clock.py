@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from dialog.nlu.duckling.resolved import Span
+from dialog.duckling.resolved import Span
 
 __all__ = ["PARTS", "afternoon", "clock_of", "part_span"]
 
-HOUR_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+HOUR_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])}
 PARTS = {"morning": (4, 12), "afternoon": (12, 19), "evening": (18, 24), "night": (18, 24)}
 
 
@@ -24,7 +24,7 @@ def clock_of(text: str) -> tuple[int, int, bool]:
     if relative:
         amount = {"half": 30, "quarter": 15, "a quarter": 15}.get(relative.group(1)) or int(re.sub(r"\D", "", relative.group(1)))
         target = relative.group(3)
-        hour = 12 if target == "noon" else 0 if target == "midnight" else HOUR_WORDS.get(target, None)
+        hour = 12 if target == "noon" else 0 if target == "midnight" else HOUR_WORDS.get(target)
         hour = int(target) if hour is None and target.isdigit() else hour
         if hour is None:
             return 0, 0, False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dialog.nlu.duckling.numbers import NUMBER
+from dialog.duckling.numbers import NUMBER
 
 __all__ = ["Atom", "find_atoms"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dialog.nlu.duckling.time_atoms import Atom
+from dialog.duckling.time_atoms import Atom
 
 __all__ = ["CLOCK_KINDS", "DAY_KINDS", "group_atoms"]
 

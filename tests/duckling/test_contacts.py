@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.nlu.duckling.contacts import find_emails, find_phone_numbers
+from dialog.duckling.contacts import find_emails, find_phone_numbers
 
 
 def test_email_addresses_without_trailing_punctuation() -> None:

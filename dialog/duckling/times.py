@@ -20,12 +20,12 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Iterator
 
-from dialog.nlu.duckling.clock import afternoon, clock_of, part_span
-from dialog.nlu.duckling.grouping import CLOCK_KINDS, group_atoms
-from dialog.nlu.duckling.match import Match
-from dialog.nlu.duckling.numbers import number_value
-from dialog.nlu.duckling.resolved import Open, Point, Resolved, Span, add_months, duckling_value, end_of_grain, format_time
-from dialog.nlu.duckling.time_atoms import HOLIDAY_DATES, ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
+from dialog.duckling.clock import afternoon, clock_of, part_span
+from dialog.duckling.grouping import CLOCK_KINDS, group_atoms
+from dialog.duckling.match import Match
+from dialog.duckling.numbers import number_value
+from dialog.duckling.resolved import Open, Point, Resolved, Span, add_months, duckling_value, end_of_grain, format_time
+from dialog.duckling.time_atoms import HOLIDAY_DATES, ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
 
 __all__ = ["MAX_TIMES", "find_times", "format_time"]
 
@@ -42,8 +42,7 @@ _WEEKDAY_NAMES = {name[:3]: name for name in ("monday", "tuesday", "wednesday", 
 _ORDINALS = {
     word: index + 1
     for index, word in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
     )
 }
 
@@ -258,7 +257,7 @@ class _Reader:
         return Point(first, "month")
 
     def _dateparser(self, text: str) -> datetime | None:
-        import dateparser  # type: ignore[import-untyped]  # ~0.2 s to import: only when a message has a date in it
+        import dateparser  # ~0.2 s to import: only when a message has a date in it
 
         settings = {
             "RELATIVE_BASE": self.now,
@@ -269,7 +268,7 @@ class _Reader:
         }
         if re.search(r"\b(?:last|ago|yesterday|before)\b", text, re.IGNORECASE):
             settings["PREFER_DATES_FROM"] = "past"
-        return dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+        return dateparser.parse(text, languages=["en"], settings=settings)
 
     # -- intervals ------------------------------------------------------------------
 

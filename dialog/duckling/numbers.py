@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from dialog.nlu.duckling.match import Match
+from dialog.duckling.match import Match
 
 __all__ = ["DIGITS", "NUMBER", "find_numbers", "number_value"]
 

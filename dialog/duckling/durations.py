@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from dialog.nlu.duckling.match import Match
-from dialog.nlu.duckling.numbers import NUMBER, number_value
+from dialog.duckling.match import Match
+from dialog.duckling.numbers import NUMBER, number_value
 
 __all__ = ["UNIT_SECONDS", "find_durations"]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.nlu.duckling.durations import find_durations
+from dialog.duckling.durations import find_durations
 
 
 @pytest.mark.parametrize(
