@@ -280,7 +280,6 @@ def test_a_turn_reads_dates_against_the_bot_s_clock_and_zone(tmp_path: Path) -> 
     """The NLU, the date slot and `today` in conditions all see the bot's clock, in its zone."""
     from datetime import datetime
 
-    from dialog.flows.store import MemoryStore
     from dialog.nlu.component import ComponentContext
     from dialog.nlu.duckling_entities import DucklingEntityExtractor
 

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dialog.config.jinja_sandbox import compile_condition
 from dialog.config.models import ComponentSpec, Settings
 from dialog.dates import FILTERS, Moment, bot_timezone, moment_variables, to_date, to_time
 from dialog.reference_time import use_reference_time
-from dialog.responses.environment import compile_condition
 
 MONDAY_10AM = datetime(2030, 5, 6, 10, 0, tzinfo=UTC).timestamp()
 DAY_VALUE = {"value": "2030-05-07T00:00:00.000+00:00", "grain": "day", "type": "value"}
