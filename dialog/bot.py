@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
+from dialog.builtin_names import STOP_INTENT
 from dialog.config.models import BotConfig
 from dialog.dates import bot_timezone
 from dialog.errors import StoreError
@@ -34,6 +35,7 @@ from dialog.events import Event, to_reply
 from dialog.events import resume as resume_event
 from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.state import ConversationState
+from dialog.nlu.segments import handle_separately, split_clauses
 from dialog.protocols import Fallback, FallbackAnswer, Parser, TokenCallback, WarmingParser
 from dialog.reference_time import use_reference_time
 from dialog.stores import ConversationStore, open_store
@@ -164,20 +166,48 @@ class Bot:
                 return await self._run_turn(message, sender, on_token, parse)
 
     async def _run_turn(self, message: Message, sender: str, on_token: TokenCallback | None, parse: ParseResult | None) -> BotTurn:
-        if parse is None:
-            parse = await asyncio.to_thread(self.parse, message.text)
         stored = await self.store.load(sender)
-        result = await self.engine.handle(
-            stored,
-            parse,
-            sender,
-            metadata=message.metadata,
-            fallback=self._fallback_fn(on_token),
-            input_channel=message.channel,
-        )
-        await self.store.append(sender, result.events)
-        replies = [to_reply(event) for event in result.bot_events()]
-        return BotTurn(replies, result.events, result.state, parse, result.fallback)
+        parts: list[ParseResult] | None = None
+        if parse is None:
+            state = self.engine.state(stored, sender)
+            whole, parts = await asyncio.to_thread(self._parse_parts, message.text, state)
+        else:
+            whole = parse
+        new_events: list[Event] = []
+        used_fallback = False
+        for part in parts or [whole]:  # "hi, where is my order?": one turn per request
+            result = await self.engine.handle(
+                list(stored) + new_events,
+                part,
+                sender,
+                metadata=message.metadata,
+                fallback=self._fallback_fn(on_token),
+                input_channel=message.channel,
+            )
+            new_events.extend(result.events)
+            used_fallback = used_fallback or result.fallback
+        await self.store.append(sender, new_events)
+        replies = [to_reply(event) for event in new_events if event.get("event") == "bot"]
+        return BotTurn(replies, new_events, result.state, whole, used_fallback)
+
+    def _parse_parts(self, text: str, state: ConversationState) -> tuple[ParseResult, list[ParseResult] | None]:
+        """The parse of ``text``, and of each of its clauses when they are separate requests
+        (``dialog/nlu/segments.py``; None otherwise)."""
+        parse = self.parse(text)
+        clauses = split_clauses(text)
+        if len(clauses) < 2:
+            return parse, None
+        parts = [self.parse(clause) for clause in clauses]
+        running = set(state.flow_ids())
+        cancels = {*self.config.settings.cancel_intents, STOP_INTENT}  # "no, actually keep it" is one answer
+        triggers = {
+            trigger.intent for flow in self.config.flows.values() if flow.id not in running for trigger in flow.nlu_trigger
+        } - cancels
+        answers = lambda part: self.engine.fills_open_question(state, part)  # noqa: E731
+        # each clause must be as sure as a digression: a split is the bolder reading
+        if not handle_separately(parts, self.config.settings.digression_threshold, triggers.__contains__, answers):
+            return parse, None
+        return parse, parts
 
     def _fallback_fn(self, on_token: TokenCallback | None) -> FallbackFn | None:
         if self._fallback is None:

@@ -14,7 +14,8 @@ only when they are its own, and any layer below it):
 9. ``dates``                         date and time slot values, ``now``/``today`` in conditions
 10. ``duckling``                     Duckling's dimensions (dates, numbers, money...) from rules
 11. core: ``types``, ``errors``, ``registry``, ``events``, ``builtin_names``,
-   ``intent_payload``, ``actions``, ``protocols``, ``reference_time`` and ``dialog/__init__``:
+   ``intent_payload``, ``actions``, ``protocols``, ``metrics`` (the counters any layer
+   bumps), ``optional`` (imports from extras), ``reference_time`` and ``dialog/__init__``:
    the shared vocabulary every layer may use; core modules import only each other.
 
 The check reads every ``import`` in ``dialog/`` (also the ones inside functions, which
@@ -55,7 +56,10 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     )
 )
 CORE = frozenset(
-    {"__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols", "reference_time"}
+    {
+        "__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols",
+        "metrics", "optional", "reference_time",
+    }
 )
 
 

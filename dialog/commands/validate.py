@@ -1,7 +1,9 @@
 """``dialog validate DOMAIN``: check every YAML file of a bot and print every problem.
 
 Problems go to stderr, one per line as ``file:line:col: message``, and the exit code
-is 2 (``cli`` turns the ``ConfigError`` into it). Warnings print as ``warning: ...``.
+is 2 (``cli`` turns the ``ConfigError`` into it). Beyond what loading checks (every
+regex of a ``matching`` test compiles, every condition and template parses), each
+Python action is imported and its function looked up. Warnings print as ``warning: ...``.
 On success one summary line goes to stdout.
 """
 
@@ -13,6 +15,8 @@ import click
 
 from dialog.config import load_bot
 from dialog.config.models import BotConfig
+from dialog.errors import ConfigError
+from dialog.flows.action_checks import check_action_imports
 
 __all__ = ["command", "summary"]
 
@@ -41,6 +45,9 @@ def command(domain: Path, quiet: bool) -> None:
     otherwise prints a one-line summary and exits 0.
     """
     config = load_bot(domain)
+    problems = check_action_imports(config)
+    if problems:
+        raise ConfigError(problems)
     if not quiet:
         for warning in config.warnings:
             click.echo(f"warning: {warning}", err=True)

@@ -54,6 +54,19 @@ def check_condition(report: FileReport, mark: Mark, what: str, source: str, slot
     _check_tree(report, mark, what, "condition", tree, _free_names(tree), slots)
 
 
+def _check_regexes(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node) -> None:
+    """Every ``is matching "regex"`` compiles: a bad one would fail on every later message."""
+    for test in _walk(tree, nodes.Test):
+        if test.name not in ("matching", "matches") or not test.args:
+            continue
+        pattern = test.args[0]
+        if isinstance(pattern, nodes.Const) and isinstance(pattern.value, str):
+            try:
+                re.compile(pattern.value)
+            except re.error as exc:
+                report.error(mark, f"{what}: invalid regular expression {pattern.value!r} in {kind}: {exc}")
+
+
 def _pypred_hint(source: str) -> str:
     """Rasa Pro writes conditions in pypred; point at the Jinja2 spelling of its usual operators."""
     if re.search(r"(?<![=!<>])=(?!=)", source):
@@ -73,6 +86,7 @@ def _quiet_escapes() -> Iterator[None]:
 
 
 def _check_tree(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node, names: set[str], slots: Iterable[str]) -> None:
+    _check_regexes(report, mark, what, kind, tree)
     allowed = sorted(TEMPLATE_NAMES)
     for name in sorted(names - TEMPLATE_NAMES):
         report.error(mark, f"{what}: unknown name '{name}' in {kind}{suggest(name, allowed)}; {kind}s may use: {', '.join(allowed)}")

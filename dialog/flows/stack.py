@@ -67,13 +67,15 @@ def resume_interrupted(turn: Turn) -> bool:
     return True
 
 
-def cancel_active(turn: Turn, reason: str, utter: str | None = None) -> None:
-    """Cancel the active flow and its callers; then resume an interrupted flow, if any."""
+def cancel_active(turn: Turn, reason: str, utter: str | None = None, resume: bool = True) -> None:
+    """Cancel the active flow and its callers; then resume an interrupted flow, if any
+    (``resume=False``: pattern_cancel_flow runs first and resumes it when it ends)."""
     while turn.state.top is not None and turn.state.top.status != INTERRUPTED:
         close_flow(turn, turn.runtime.flow(turn.state.top.flow_id), completed=False, reason=reason)
     if utter:
         turn.say(utter)
-    resume_interrupted(turn)
+    if resume:
+        resume_interrupted(turn)
 
 
 def cancel_stack(turn: Turn, reason: str) -> None:

@@ -18,6 +18,8 @@ from dialog.actions import ActionContext
 from dialog.builtin_names import BUILTIN_ACTIONS
 from dialog.config.flow_model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.errors import ActionError, FlowError
+from dialog.flows.pattern_actions import PATTERN_ACTIONS, run_pattern_action
+from dialog.flows.patterns import COMPLETED, CONTINUE_INTERRUPTED, is_pattern
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
@@ -84,6 +86,12 @@ def _finish(turn: Turn, flow: Flow) -> str:
     if parent is not None and parent.status == INTERRUPTED and _answered_meanwhile(turn):
         turn.emit(events.flow_resumed(parent.flow_id, turn.now()))
         return parent.step_id or END  # its collect finds the slot filled: checked, then on
+    opt_in = turn.runtime.config.flows  # these two patterns run only when flows.yml defines them
+    if not is_pattern(flow.id):
+        if parent is None and COMPLETED in opt_in:
+            return start_flow(turn, COMPLETED)
+        if parent is not None and parent.status == INTERRUPTED and CONTINUE_INTERRUPTED in opt_in:
+            return start_flow(turn, CONTINUE_INTERRUPTED)
     if parent is None or resume_interrupted(turn):
         return PAUSE
     if parent.status != CALLING or parent.step_id is None:
@@ -161,6 +169,10 @@ def _set_slots(turn: Turn, flow: Flow, step: SetSlotsStep) -> None:
 async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
     name = step.action
     runtime = turn.runtime
+    if name in PATTERN_ACTIONS:
+        turn.emit(events.action(name, turn.now(), flow.id, step.id))
+        await run_pattern_action(turn, flow, name)
+        return next_target(turn, flow, step)
     if name in BUILTIN_ACTIONS:
         return _builtin(turn, flow, step)
     if name in runtime.config.domain.responses or (name.startswith("utter_") and runtime.renderer.has(name)):

@@ -22,6 +22,7 @@ from dialog.dates import moment_variables
 from dialog.errors import FlowError
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
+from dialog.flows.patterns import PATTERN_FLOWS
 from dialog.flows.state import ConversationState, apply_event
 from dialog.responses.templates import ResponseRenderer, conversation_rng
 
@@ -55,9 +56,13 @@ class FlowRuntime:
         )
 
     def flow(self, flow_id: str) -> Flow:
+        """A flow of flows.yml, or a built-in repair pattern it does not override."""
         try:
             return self.config.flows[flow_id]
         except KeyError:
+            pattern = PATTERN_FLOWS.get(flow_id)
+            if pattern is not None:
+                return pattern
             raise FlowError(f"unknown flow '{flow_id}'; flows: {', '.join(sorted(self.config.flows)) or 'none'}") from None
 
 
@@ -88,6 +93,10 @@ class Turn:
         self.metadata = dict(metadata or {})
         self.input_channel = input_channel
         self.events: list[dict[str, Any]] = []
+        # set by the engine for the repair patterns' actions (dialog/flows/pattern_actions.py)
+        self.stored: list[Mapping[str, Any]] = []  # the conversation's events before this turn
+        self.fallback: Any = None  # the engine's FallbackFn, for action_trigger_chitchat
+        self.repair: dict[str, Any] = {}  # what the engine found (corrections, clarification choices)
 
     def now(self) -> float:
         return self.runtime.clock()
@@ -109,8 +118,11 @@ class Turn:
             **moment_variables(self.now()),
         }
 
-    def say(self, response: str, channel: str | None = None) -> None:
-        """Render a response with the current slots and emit it as a ``bot`` event."""
+    def say(
+        self, response: str, channel: str | None = None, context: Mapping[str, Any] | None = None, buttons: tuple[Any, ...] = ()
+    ) -> None:
+        """Render a response with the current slots and emit it as a ``bot`` event
+        (``buttons`` are added to the response's own)."""
         rendered = self.runtime.renderer.render(
             response,
             slots=self.state.slots,
@@ -118,9 +130,10 @@ class Turn:
             sender_id=self.sender_id,
             rng=conversation_rng(self.sender_id, self.state.bot_messages),
             channel=channel,
+            context=context,
         )
         self.emit(
-            events.bot(rendered.text, self.now(), response, rendered.buttons, rendered.image, rendered.custom)
+            events.bot(rendered.text, self.now(), response, (*rendered.buttons, *buttons), rendered.image, rendered.custom)
         )
 
     def say_text(self, text: str, extra_metadata: Mapping[str, Any] | None = None) -> None:

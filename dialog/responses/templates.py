@@ -91,15 +91,17 @@ class ResponseRenderer:
         sender_id: str = "",
         rng: random.Random | None = None,
         channel: str | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> RenderedResponse:
-        """Pick a variation and render it; a template error raises ``TemplateError``."""
+        """Pick a variation and render it; a template error raises ``TemplateError``.
+        ``context`` is what a repair pattern tells its response (``context.new_values``)."""
         rng = rng or conversation_rng(sender_id, 0)
         variation = self.choose(name, slots, rng, channel)
         variables = {
             "slots": dict(slots),
             "latest_message": dict(latest_message or {}),
             "sender_id": sender_id,
-            "context": {},
+            "context": dict(context or {}),
             **moment_variables(),
         }
         text = self._render_text(name, variation, variation.text, variables)

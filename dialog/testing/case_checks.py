@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from dialog.builtin_names import BUILTIN_ACTIONS, DEFAULT_RESPONSES
 from dialog.errors import Problem
+from dialog.flows.patterns import PATTERN_FLOWS
 from dialog.testing.cases import TestCase
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
@@ -24,7 +25,7 @@ def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
     responses = set(config.domain.responses) | set(DEFAULT_RESPONSES)
     intents = set(config.domain.intents) | set(config.nlu.intents) | {NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop"}
     slots = set(config.domain.slots) | {"requested_slot"}
-    flows = set(config.flows)
+    flows = set(config.flows) | set(PATTERN_FLOWS)  # the built-in repair patterns run as flows too
     return {
         "utter": ("response", responses),
         "bot_uttered": ("response", responses),

@@ -94,3 +94,24 @@ def test_missing_folder_is_a_clear_error(in_tmp: Path) -> None:
 def test_shipped_test_bot_is_valid() -> None:
     result = CliRunner().invoke(cli, ["validate", str(MINIBOT)])
     assert result.exit_code == 0, result.output
+
+
+def test_an_action_whose_function_is_missing_or_whose_module_fails_to_import(in_tmp: Path) -> None:
+    _bot(
+        in_tmp / "bot",
+        **{
+            "domain.yml": (
+                "intents: [greet]\nresponses:\n  utter_greet: [{text: hi}]\nactions:\n"
+                "  lookup: actions:lookup_ordr\n  broken: broken:run\n"
+            ),
+            "nlu.yml": "nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n",
+            "flows.yml": "flows:\n  greet:\n    steps: [{action: utter_greet}]\n",
+            "actions.py": "def lookup_order(ctx):\n    return {}\n",
+            "broken.py": "import no_such_module_here\n\ndef run(ctx):\n    return {}\n",
+        },
+    )
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 2
+    assert "bot/domain.yml:5:3: action 'lookup': actions.py in" in result.stderr
+    assert "has no function 'lookup_ordr'" in result.stderr
+    assert "bot/domain.yml:6:3: action 'broken': importing broken failed: ModuleNotFoundError" in result.stderr
