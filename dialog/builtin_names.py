@@ -27,6 +27,7 @@ BUILTIN_ACTIONS: dict[str, str] = {
     "restart": "forget the conversation's slots and flows",
     "action_restart": "same as restart (Rasa-style name)",
     "action_listen": "do nothing; wait for the user (Rasa compatibility)",
+    "action_deactivate_loop": "cancel every active flow, saying nothing (Rasa's form deactivation)",
     # the conversation repair patterns' actions (dialog/flows/pattern_actions.py)
     "action_cancel_flow": "nothing more: the engine cancelled the flow before pattern_cancel_flow started",
     "action_correct_flow_slot": "say what a correction changed and re-run the steps after the corrected slot",

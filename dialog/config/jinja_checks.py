@@ -15,30 +15,30 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
 from dialog.config.jinja_sandbox import TEMPLATE_NAMES, compile_condition, make_environment
+from dialog.config.rasa.response_format import placeholders, to_jinja
 from dialog.config.schema import FileReport, known, suggest
 from dialog.config.yaml_reader import Mark
 
 __all__ = ["check_condition", "check_template"]
 
 _DICT_METHODS = frozenset({"get", "items", "keys", "values"})
-# Rasa 3 writes slot values as {slot_name}; Jinja2 shows that literally.
-_RASA_PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
 
 
 def check_template(report: FileReport, mark: Mark, what: str, source: str, slots: Iterable[str]) -> None:
-    """Syntax, free names and slot names of a response text."""
+    """Syntax, free names and slot names of a response text; Rasa's ``{slot}`` and ``{{``
+    escape are read as Rasa reads them (``rasa.response_format``)."""
     environment = make_environment()
+    slots = list(slots)
     try:
         with _quiet_escapes():
-            tree = environment.parse(source)
+            tree = environment.parse(to_jinja(source, slots))
     except TemplateSyntaxError as exc:
         report.error(mark, f"{what}: invalid template: {exc.message} (template line {exc.lineno})")
         return
     _check_tree(report, mark, what, "template", tree, _free_names(tree), slots)
-    slot_names = set(slots)
-    for name in _RASA_PLACEHOLDER.findall(source):
-        if name in slot_names:
-            report.warn(mark, f"{what}: '{{{name}}}' is Rasa's placeholder syntax and is shown as is; write '{{{{ slots.{name} }}}}'")
+    for name in placeholders(source):
+        if name not in slots:
+            report.warn(mark, f"{what}: '{{{name}}}' names no slot, so it is shown as is{suggest(name, slots)}")
 
 
 def check_condition(report: FileReport, mark: Mark, what: str, source: str, slots: Iterable[str]) -> None:

@@ -39,6 +39,7 @@ _RASA_KEYS = {
     "policies": "dialogue is run by flows, not policies",
     "assistant_id": "not used",
     "recipe": "there is one recipe",
+    "version": "Rasa's format version; config.yml's keys are read as they are",
 }
 _LLM_KEYS = ("api_key_env", "base_url", "max_new_tokens", "model", "options", "provider", "temperature", "timeout_s", "history_turns")
 

@@ -74,7 +74,7 @@ from dialog.flows.repair import find_repair
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active, cancel_stack
 from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
-from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
+from dialog.flows.steps import failed_attempt, restart, run_flows, run_pending_asks, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
 from dialog.protocols import FallbackAnswer
 from dialog.types import ParseResult
@@ -145,6 +145,7 @@ class DialogueEngine:
         mark, before = len(turn.events), turn.state
         try:
             used_fallback = await self._respond(turn, parse)
+            await run_pending_asks(turn)
             if used_fallback:
                 await answer_with_fallback(turn)
         except (FlowError, TemplateError, ActionError) as exc:
@@ -195,7 +196,11 @@ class DialogueEngine:
             return False
         requested = state.requested_slot
         bar = self._override_threshold(turn, parse)
-        if state.top is not None and self._is_cancel(parse, bar):
+        trigger = self._trigger(turn, parse, self._preview(turn, parse, None), bar)
+        # A flow written for this very intent with a guard, which holds, wins over cancelling
+        # (a Rasa form's "stop" question); one without a guard is for when nothing runs.
+        guarded = trigger is not None and self.runtime.flow(trigger).guard is not None
+        if state.top is not None and self._is_cancel(parse, bar) and not guarded:
             cancel_active(turn, reason=f"intent {parse.intent}", resume=False)
             await self._run_pattern(turn, patterns.CANCEL_FLOW)
             return False
@@ -204,7 +209,6 @@ class DialogueEngine:
             turn.repair = dict(repair.context)
             await self._run_pattern(turn, repair.pattern)
             return False
-        trigger = self._trigger(turn, parse, self._preview(turn, parse, None), bar)
         if trigger is not None and trigger not in state.flow_ids():
             self._fill(turn, self._preview(turn, parse, None), requested)
             if state.top is not None:

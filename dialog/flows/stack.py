@@ -24,10 +24,14 @@ __all__ = ["ask", "cancel_active", "cancel_stack", "close_flow", "resume_interru
 
 
 def ask(turn: Turn, flow: Flow, step: CollectStep, attempts: int = 0) -> None:
-    """Ask the question of a ``collect`` step; the flow now waits there."""
+    """Ask the question of a ``collect`` step; the flow now waits there. A custom action
+    (Rasa's ``action_ask_<slot>``) asks once the turn's steps are done: actions are async."""
     response = step.utter or f"utter_ask_{step.collect}"
     turn.emit(events.action(response, turn.now(), flow.id, step.id, step.collect, attempts))
-    turn.say(response)
+    if not turn.runtime.renderer.has(response) and response in turn.runtime.config.domain.actions:
+        turn.pending_asks.append(response)
+    else:
+        turn.say(response)
 
 
 def close_flow(turn: Turn, flow: Flow, completed: bool = True, reason: str = "") -> None:

@@ -25,7 +25,7 @@ from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
 from dialog.flows.turn import Turn, evaluate
 
-__all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]
+__all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "run_pending_asks", "start_flow"]
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +215,12 @@ async def run_custom_action(turn: Turn, name: str) -> bool:
     return True
 
 
+async def run_pending_asks(turn: Turn) -> None:
+    """Run the custom actions that ask a collect step's question (see ``stack.ask``)."""
+    while turn.pending_asks:
+        await run_custom_action(turn, turn.pending_asks.pop(0))
+
+
 def _checked_slots(turn: Turn, action: str, slots: dict[str, Any] | Any) -> dict[str, Any]:
     domain_slots = turn.runtime.config.domain.slots
     unknown = sorted(set(slots) - set(domain_slots))
@@ -235,6 +241,9 @@ def _builtin(turn: Turn, flow: Flow, step: ActionStep) -> str:
         return PAUSE
     if name in ("restart", "action_restart"):
         restart(turn)
+        return PAUSE
+    if name == "action_deactivate_loop":
+        cancel_stack(turn, reason="deactivated")
         return PAUSE
     return next_target(turn, flow, step)
 

@@ -93,6 +93,7 @@ class Turn:
         self.metadata = dict(metadata or {})
         self.input_channel = input_channel
         self.events: list[dict[str, Any]] = []
+        self.pending_asks: list[str] = []  # custom actions that ask a question (action_ask_*), run at the end of the turn
         # set by the engine for the repair patterns' actions (dialog/flows/pattern_actions.py)
         self.stored: list[Mapping[str, Any]] = []  # the conversation's events before this turn
         self.fallback: Any = None  # the engine's FallbackFn, for action_trigger_chitchat
@@ -114,7 +115,13 @@ class Turn:
             "slots": dict(self.state.slots),
             "latest_message": dict(self.state.latest_message),
             "sender_id": self.sender_id,
-            "context": {"flow_id": flow_id, "step_id": step_id, "sender_id": self.sender_id},
+            "context": {
+                "flow_id": flow_id,
+                "step_id": step_id,
+                "sender_id": self.sender_id,
+                "latest_action": self.state.latest_action,  # the bot's last action (Rasa stories' turns key on it)
+                "active_flow": self.state.top.flow_id if self.state.top is not None else None,
+            },
             **moment_variables(self.now()),
         }
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -118,7 +119,12 @@ class SklearnIntentClassifier:
             return
         with_fast = self.config.fast_path and self._featurizer.embedding_size > 0
         text_features = features[:, : self._featurizer.n_text_features] if with_fast else None
-        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        # Many intents with few examples each (a Rasa FAQ bot's retrieval sub-intents) make
+        # sklearn guess "regression?" on a fold, which they are not. The filter is set here,
+        # around the pool's whole life: warning filters are global, so one set inside a
+        # worker thread could be undone by another thread's.
+        with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%", category=UserWarning)
             # liblinear releases the GIL: every fit is queued at once, the slowest (the full
             # model, whose dense embedding columns dominate) first, and two run side by side
             fitted = pool.submit(_fit_svm, self.config.C, features, labels)
@@ -185,8 +191,9 @@ class SklearnIntentClassifier:
         ranked = sorted(zip(self._classes, probabilities), key=lambda pair: -float(pair[1]))
         ranking = [IntentScore(name, float(p) * factor) for name, p in ranked]
         best = ranking[0]
-        intent = best.name if best.confidence >= self.config.threshold else NLU_FALLBACK
-        return result.replace(intent=intent, confidence=best.confidence, ranking=tuple(ranking))
+        sure = _family_confidence(best.name, ranking)
+        intent = best.name if sure >= self.config.threshold else NLU_FALLBACK
+        return result.replace(intent=intent, confidence=sure, ranking=tuple(ranking))
 
     # persistence ------------------------------------------------------------
 
@@ -252,6 +259,16 @@ class SklearnIntentClassifier:
         component._fast = fast if component.config.fast_path else None
         component._vectors = vectors
         return component
+
+
+def _family_confidence(name: str, ranking: Sequence[IntentScore]) -> float:
+    """How sure the parse is of ``name``: for a Rasa retrieval sub-intent (``faq/ask_name``)
+    the summed probability of its retrieval intent's sub-intents, as Rasa's classifier is
+    sure of ``faq`` while its ResponseSelector picks the sub-intent; else its own."""
+    base, slash, _ = name.partition("/")
+    if not slash:
+        return next(score.confidence for score in ranking if score.name == name)
+    return min(1.0, sum(score.confidence for score in ranking if score.name.startswith(base + "/")))
 
 
 @dataclass(frozen=True)

@@ -313,6 +313,8 @@ class _Reader:
 
     def _story_user_step(self, step: LocatedMap) -> list[Step]:
         intent = step.get("intent")
+        if isinstance(intent, str) and intent.startswith("/"):
+            intent = intent[1:]  # `intent: /restart`, written as the payload that sends it
         entities = self._story_entities(step)
         if "user" not in step:
             mark = step.value_mark("intent")

@@ -193,7 +193,7 @@ def _flow(steps: str) -> str:
             _flow("- action: utter_gret"),
             "bot/flows.yml:4:17: flow 'f': step '0_action_utter_gret': unknown action 'utter_gret' (did you mean 'utter_greet'?); "
             "it is neither a response nor an action in the domain (actions: action_cancel_flow, action_clarify_flows, "
-            "action_correct_flow_slot, action_handoff, action_listen, action_repeat_bot_messages, action_restart, "
+            "action_correct_flow_slot, action_deactivate_loop, action_handoff, action_listen, action_repeat_bot_messages, action_restart, "
             "action_skip_question, action_trigger_chitchat, cancel_order, handoff, lookup_order, restart; "
             "responses: utter_ask_confirmed, utter_ask_order_id, utter_cannot_cancel, "
             "utter_done, utter_greet, utter_invalid_order_id, utter_order_not_found)",

@@ -462,3 +462,42 @@ def test_digression_threshold_is_configurable(tmp_path: Path) -> None:
     convo = Convo(make_config(tmp_path, digression_threshold=0.5))
     convo.send("get_email")
     assert convo.send("stop", "they stopped working", confidence=0.6) == ["Okay, I've stopped that."]
+
+
+def test_a_flow_written_for_the_cancel_intent_wins_where_its_guard_holds(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    ask_first = Flow(
+        "ask_first",
+        _steps(ActionStep("say", action="utter_kept")),
+        nlu_trigger=(Trigger("cancel"),),
+        guard="context.active_flow == 'cancel_order'",
+    )
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "ask_first": ask_first}))
+    convo.send("cancel_order")
+    assert convo.send("cancel") == ["Okay, I kept it.", "What is your order number?"]  # the flow ran; the order flow resumes
+    convo.send("get_email")  # now another flow is on top: the guard fails and "cancel" cancels it
+    assert convo.send("cancel") == ["Okay, I've stopped that.", "What is your order number?"]
+
+
+def test_action_deactivate_loop_cancels_every_flow_quietly(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    quit_all = Flow("quit_all", _steps(ActionStep("q", action="action_deactivate_loop")), nlu_trigger=(Trigger("deny"),))
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "quit_all": quit_all}))
+    convo.send("cancel_order")
+    assert convo.send("deny", confidence=0.99) == []
+    assert convo.state.stack == ()
+
+
+def test_a_flow_for_the_cancel_intent_without_a_guard_does_not_stop_cancelling(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    nothing_to_stop = Flow("nothing_to_stop", _steps(ActionStep("say", action="utter_kept")), nlu_trigger=(Trigger("cancel"),))
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "nothing_to_stop": nothing_to_stop}))
+    convo.send("cancel_order")
+    assert convo.send("cancel") == ["Okay, I've stopped that."]
+    assert convo.send("cancel") == ["Okay, I kept it."]  # nothing runs now: the flow answers

@@ -50,10 +50,10 @@ RASA_COMPONENTS: dict[str, tuple[tuple[str, ...], str]] = {
         ("duckling_entities",),
         "dates, times, numbers, money, durations, e-mails and phone numbers in Duckling's format, with no Duckling server",
     ),
+    "ResponseSelector": ((), "the intent classifier learns each retrieval sub-intent (faq/ask_name) as an intent"),
     "FallbackClassifier": ((), "sklearn_intent's `threshold` does its job: below it, the intent is nlu_fallback"),
 }
 _NOT_SUPPORTED = {
-    "ResponseSelector": "retrieval intents are not supported; give each its own intent and flow",
     "SpacyEntityExtractor": "pretrained spaCy entities are not used; annotate the entities in nlu.yml for crf_entities",
 }
 # Rasa options that carry over: (Rasa class, option) -> (dialog component, option)
@@ -87,19 +87,34 @@ class RasaTranslation:
         targets, why = RASA_COMPONENTS[name]
         for target in targets:
             self.components.setdefault(target, {})
-        carried, dropped = [], []
+        carried, dropped, missing = [], [], []
         for option, value in options.items():
             destination = _CARRIED.get((name, option))
             if destination is None:
                 dropped.append(option)
+                continue
+            if (name, option) == ("SpacyNLP", "model") and not _installed(value):
+                missing.append(f"spaCy pipeline {value!r} is not installed, so spacy_tokenizer uses spaCy's rule-based tokenizer")
                 continue
             component, key = destination
             self.components.setdefault(component, {})[key] = value
             carried.append(f"{option} -> {component}.{key}")
         became = f"runs as {' + '.join(targets)} ({why})" if targets else f"is not needed: {why}"
         notes = [f"carried over: {', '.join(carried)}"] if carried else []
+        notes += missing
         notes += [f"Rasa-only options not used: {', '.join(dropped)}"] if dropped else []
         return f"Rasa component '{name}' {became}" + (f"; {'; '.join(notes)}" if notes else "")
+
+
+def _installed(package: Any) -> bool:
+    """Whether a spaCy pipeline package (``en_core_web_md``) can be loaded; Rasa projects name
+    pipelines that only tokenize here, so a missing one is no reason to stop."""
+    import importlib.util
+
+    try:
+        return isinstance(package, str) and importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def translate(entries: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
