@@ -176,7 +176,7 @@ def test_rasa_action_list_maps_to_functions_in_actions_py(bot) -> None:
         ),
         (
             "intents: [greet]\nslots:\n  x: {type: time, initial_value: 2030-05-07}\n",
-            "bot/domain.yml:3:34: slot 'x': initial_value of a time slot must be an ISO time such as '2030-05-07T15:00:00+02:00', got '2030-05-07'",
+            "bot/domain.yml:3:34: slot 'x': initial_value of a time slot must be an ISO time such as '2030-05-07T15:00:00+02:00', got a string ('2030-05-07')",
         ),
         (
             "intents: [greet]\nslots:\n  x: {type: categorical, values: [a, b], initial_value: c}\n",
