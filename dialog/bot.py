@@ -8,7 +8,7 @@ INTERFACE CONTRACT (channels and the story runner rely on exactly these):
                                  # -> list[Reply]; per-sender lock; one transaction per turn
                                  # on_token(piece) is awaited for each streamed LLM piece
     parse = bot.parse(text)      # -> ParseResult
-    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON
+    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON (GET /conversations/{id}/tracker)
     replies = await bot.trigger_intent(sender_id, intent, entities: dict)
     status = bot.status()        # {"model": ..., "llm": {...}, ...}
     await bot.close()            # refuses new turns, lets running ones finish (CLOSE_DRAIN_S)
@@ -78,6 +78,13 @@ def _default_fallback(config: BotConfig, generator: Generator | None) -> Fallbac
     return LLMFallback.from_config(config, generator=generator)
 
 
+def _knowledge_base(config: BotConfig, generator: Any) -> Any:
+    """The bot's ``KnowledgeBase`` (generative answers use the fallback's model); None without documents."""
+    from dialog.knowledge.base import KnowledgeBase
+
+    return KnowledgeBase.from_config(config, generator=generator)
+
+
 class Bot:
     """One bot: its config, NLU, dialogue engine, LLM fallback and conversation store."""
 
@@ -89,10 +96,12 @@ class Bot:
         nlu: Parser | None = None,
         fallback: Fallback | None = None,
         clock: Callable[[], float] | None = None,
+        knowledge: Any = None,
     ) -> None:
         self.config = config
         self.store = store
-        self.engine = DialogueEngine(config, clock=clock)
+        self.knowledge = knowledge  # KnowledgeBase, or None when the bot has no documents
+        self.engine = DialogueEngine(config, clock=clock, knowledge=knowledge)
         self._nlu = nlu
         self._fallback = fallback
         self._model_path: Path | None = None
@@ -119,7 +128,8 @@ class Bot:
             store = open_store(config.settings.tracker_store, root=config.root)
         if fallback is None and llm:
             fallback = _default_fallback(config, generator)
-        return cls(config, store, nlu=nlu, fallback=fallback, clock=clock)
+        knowledge = _knowledge_base(config, getattr(fallback, "generator", None))
+        return cls(config, store, nlu=nlu, fallback=fallback, clock=clock, knowledge=knowledge)
 
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (training if stale) the NLU model and start loading the LLM in the background.
@@ -131,6 +141,9 @@ class Bot:
             self._fallback.start()
         if self._nlu is None:
             self._nlu = await asyncio.to_thread(self._load_nlu, progress)
+        if self.knowledge is not None:
+            self.knowledge.use_nlu(self._nlu)  # one sentence encoder for both
+            self.knowledge.start_loading()
         if isinstance(self._nlu, WarmingParser):
             asyncio.get_running_loop().call_later(_NLU_WARM_UP_DELAY_S, self._nlu.warm_up, True)
 
@@ -240,7 +253,7 @@ class Bot:
             await self.store.append(sender_id, [resume_event(self.engine.runtime.clock())])
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:
-        """Rasa-like tracker JSON, derived from the stored events."""
+        """Rasa-like tracker JSON (``GET /conversations/{id}/tracker``), derived from the stored events."""
         events = await self.store.load(sender_id)
         state = self.engine.state(events, sender_id)
         return {
@@ -264,6 +277,7 @@ class Bot:
             "nlu_warm": self._nlu is not None and (self._nlu.warm if isinstance(self._nlu, WarmingParser) else True),  # the sentence encoder too
             "llm": self._fallback.status() if self._fallback is not None else {"state": "disabled"},
             "tracker_store": self.config.settings.tracker_store,
+            "knowledge": self.knowledge.status() if self.knowledge is not None else {"loaded": False, "chunks": 0},
         }
 
     @asynccontextmanager

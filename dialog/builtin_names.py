@@ -13,8 +13,10 @@ __all__ = [
     "DEFAULT_RESPONSES",
     "HANDOFF_INTENT",
     "OUT_OF_SCOPE_INTENT",
+    "PATTERN_SEARCH",
     "REPEAT_INTENT",
     "RESTART_INTENT",
+    "SEARCH_ACTION",
     "SESSION_START_INTENT",
     "SKIP_INTENT",
     "STOP_INTENT",
@@ -35,6 +37,7 @@ BUILTIN_ACTIONS: dict[str, str] = {
     "action_clarify_flows": "ask which of the close flows the user meant, one button each",
     "action_skip_question": "say utter_skip_<slot> (or utter_skip_question) for the question the user cannot answer",
     "action_repeat_bot_messages": "say the bot's previous messages again",
+    "action_trigger_search": "answer the user's last message from the bot's documents (knowledge/), as in Rasa Pro",
 }
 
 # response name -> default text when domain.yml has none
@@ -53,6 +56,8 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_skip_question": "No problem. I need this to go on, so tell me when you have it, or say \"stop\" to do something else.",
     "utter_flow_continue_interrupted": "Let's get back to where we were.",
     "utter_no_previous_message": "I haven't said anything yet. How can I help you?",
+    # when the documents hold no answer; without one in domain.yml the bot also lists what it can do
+    "utter_no_relevant_answer_found": "Sorry, I don't have information about that.",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart
@@ -67,3 +72,5 @@ SKIP_INTENT = "skip"  # "I don't know", "skip this one"
 CORRECT_INTENT = "correct"  # "actually, make it Tuesday"
 HANDOFF_INTENT = "human_handoff"  # "let me talk to a person"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+PATTERN_SEARCH = "pattern_search"  # the flow that answers from the documents; flows.yml may override it
+SEARCH_ACTION = "action_trigger_search"

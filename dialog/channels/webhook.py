@@ -1,4 +1,4 @@
-"""``create_app``: the bot's HTTP server as a Starlette ASGI app (its endpoints: docs/reference.md).
+"""``create_app``: the bot's HTTP server as a Starlette ASGI app (README.md, "HTTP API").
 
 Assembled from explicit lists: the endpoint groups (``rest``, ``callback``,
 ``sse``), then the middleware, outermost first: error counting (``metrics``),

@@ -1,4 +1,4 @@
-"""The dialogue rules: what one parsed user turn does to a conversation.
+"""The dialogue rules: what one parsed user turn does to a conversation (docs/reference.md).
 
 ``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
 text: the NLU is not its business) and returns the new events of the turn.
@@ -23,7 +23,9 @@ The order of the rules, first match wins:
    ``pattern_chitchat`` answers it with the fallback, then the question again)
    or a failed attempt (re-ask, give up at ``max_attempts``); keyboard mashing
    is always a failed attempt (``dialog/flows/collect_classifier.py``).
-6. Otherwise the LLM fallback (``utter_default`` when there is none or it fails);
+6. Otherwise the bot's documents when they answer (``pattern_search``,
+   ``flows/search.py``; a question during a collect too), else the LLM fallback
+   (``utter_default`` when there is none or it fails);
    keyboard mashing gets ``pattern_cannot_handle`` instead.
 
 A step that fails (a bad regex or template, a broken action) never poisons the
@@ -71,6 +73,7 @@ from dialog.flows import patterns
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.repair import find_repair
+from dialog.flows.search import answer_from_knowledge
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active, cancel_stack
 from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
@@ -100,9 +103,12 @@ class TurnResult:
 class DialogueEngine:
     """Applies the dialogue rules; stateless between turns (state is replayed)."""
 
-    def __init__(self, config: BotConfig, clock: Callable[[], float] | None = None, cache_size: int = 4096) -> None:
+    def __init__(
+        self, config: BotConfig, clock: Callable[[], float] | None = None, cache_size: int = 4096, knowledge: Any = None
+    ) -> None:
         self.config = config
         self.runtime = FlowRuntime.from_config(config, clock=clock or time.time)
+        self.runtime.knowledge = knowledge  # the bot's KnowledgeBase (dialog/knowledge/base.py), None without documents
         # sender -> (events folded, the last of them, state): conversations only
         # grow, so a turn folds just the events since; any mismatch replays all.
         self._states: OrderedDict[str, tuple[int, Mapping[str, Any], ConversationState]] = OrderedDict()
@@ -146,6 +152,8 @@ class DialogueEngine:
         try:
             used_fallback = await self._respond(turn, parse)
             await run_pending_asks(turn)
+            if used_fallback and await answer_from_knowledge(turn, parse.text):
+                used_fallback = False  # answered from the bot's documents (pattern_search)
             if used_fallback:
                 await answer_with_fallback(turn)
         except (FlowError, TemplateError, ActionError) as exc:
@@ -228,6 +236,8 @@ class DialogueEngine:
             await self._reject(turn, rejection)
             return False
         self._fill(turn, filled, requested)
+        if requested not in filled and trigger is None and await answer_from_knowledge(turn, parse.text, during_collect=True):
+            return False  # a question the documents answer: pattern_search, then the question again
         if requested not in filled and trigger is None and is_chitchat(parse, self.config.settings.trigger_threshold):
             await self._run_pattern(turn, patterns.CHITCHAT)  # a reply, then the question again
             return False

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
+from dialog.flows.search import grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
 from dialog.types import Button
@@ -66,7 +67,9 @@ async def answer_with_fallback(turn: Turn) -> None:
     text = str(turn.state.latest_message.get("text") or "")
     answer = await fallback([*turn.stored, *turn.events], text)
     turn.emit(dict(answer.event))
-    if answer.text:
+    if answer.text and not grounded_reply(turn, answer.text):
+        say_no_answer(turn, None)  # a fact from the model's memory: "I don't know" instead
+    elif answer.text:
         turn.say_text(answer.text, {"llm": True})
     else:
         turn.say("utter_default")

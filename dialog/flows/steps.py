@@ -15,11 +15,12 @@ from typing import Any
 
 from dialog import events
 from dialog.actions import ActionContext
-from dialog.builtin_names import BUILTIN_ACTIONS
+from dialog.builtin_names import BUILTIN_ACTIONS, SEARCH_ACTION
 from dialog.config.flow_model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.errors import ActionError, FlowError
 from dialog.flows.pattern_actions import PATTERN_ACTIONS, run_pattern_action
 from dialog.flows.patterns import COMPLETED, CONTINUE_INTERRUPTED, is_pattern
+from dialog.flows.search import trigger_search
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
@@ -169,6 +170,10 @@ def _set_slots(turn: Turn, flow: Flow, step: SetSlotsStep) -> None:
 async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
     name = step.action
     runtime = turn.runtime
+    if name == SEARCH_ACTION:
+        turn.emit(events.action(name, turn.now(), flow.id, step.id))
+        await trigger_search(turn, flow.id)
+        return next_target(turn, flow, step)
     if name in PATTERN_ACTIONS:
         turn.emit(events.action(name, turn.now(), flow.id, step.id))
         await run_pattern_action(turn, flow, name)

@@ -22,6 +22,7 @@ from dialog.dates import moment_variables
 from dialog.errors import FlowError
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
+from dialog.flows.builtin_flows import BUILTIN_FLOWS
 from dialog.flows.patterns import PATTERN_FLOWS
 from dialog.flows.state import ConversationState, apply_event
 from dialog.responses.templates import ResponseRenderer, conversation_rng
@@ -43,6 +44,7 @@ class FlowRuntime:
     clock: Callable[[], float] = time.time
     initial_slots: dict[str, Any] = field(default_factory=dict)
     collected: frozenset[str] = frozenset()
+    knowledge: Any = None  # the bot's KnowledgeBase (dialog/knowledge/base.py), None without documents
 
     @classmethod
     def from_config(cls, config: BotConfig, clock: Callable[[], float] | None = None) -> FlowRuntime:
@@ -60,6 +62,8 @@ class FlowRuntime:
         try:
             return self.config.flows[flow_id]
         except KeyError:
+            if flow_id in BUILTIN_FLOWS:
+                return BUILTIN_FLOWS[flow_id]
             pattern = PATTERN_FLOWS.get(flow_id)
             if pattern is not None:
                 return pattern
@@ -98,6 +102,7 @@ class Turn:
         self.stored: list[Mapping[str, Any]] = []  # the conversation's events before this turn
         self.fallback: Any = None  # the engine's FallbackFn, for action_trigger_chitchat
         self.repair: dict[str, Any] = {}  # what the engine found (corrections, clarification choices)
+        self.knowledge_answer: Any = None  # this turn's KnowledgeAnswer, once searched (dialog/flows/search.py)
 
     def now(self) -> float:
         return self.runtime.clock()

@@ -32,6 +32,9 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   synonym turned the value into "wireless headphones").
 * ``bot_uttered`` (Rasa Pro ``assertions:``) holds if ANY bot message of the turn has
   the response name and a text the regular expression finds; it consumes nothing.
+* ``bot_knowledge`` matches the next bot message like ``bot`` does: an answer from the
+  documents whose source ("file > heading > ...") contains ``source`` and whose text
+  contains ``contains``; ``bot_knowledge: none`` is the "I don't know" answer.
 * ``flow_started`` / ``flow_completed`` / ``flow_cancelled: ID``: such an event
   for that flow happened in the turn. ``llm_fallback: true``: the turn went to the
   LLM (``false``: it did not); the generated text is never compared.
@@ -170,6 +173,26 @@ class TurnChecker:
                 return None
         want = " and ".join(([f"response {name}"] if name else []) + ([f"text matching {_show(pattern)}"] if pattern else []))
         return (f"a bot message with {want}", f"bot said: {_list_messages(turn.bot_messages)}", "")
+
+    def _check_bot_knowledge(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
+        source, contains = step.value
+        want = "an answer from the documents" + (f" from {source}" if source else "") + (f" containing {_show(contains)}" if contains else "")
+        if source is None and contains is None:
+            want = "the 'no relevant answer' reply"
+        message = self._next_bot(step, turn)
+        if message is None:
+            return (want, self._no_more_bot(turn), "")
+        knowledge = message.knowledge
+        if knowledge is None:
+            return (want, f"a bot message not from the documents: {message.describe()}", "")
+        sources = [" > ".join(filter(None, (s.get("file"), s.get("heading")))) for s in knowledge.get("sources") or []]
+        if source is None and contains is None:
+            return None if not sources else (want, f"an answer from {'; '.join(sources)}: {_show(message.text)}", "")
+        if source is not None and not any(source in found for found in sources):
+            return (want, f"an answer from {'; '.join(sources) or 'no document'}: {_show(message.text)}", "")
+        if contains is not None and contains.lower() not in message.text.lower():
+            return (want, f"text {_show(message.text)}", "")
+        return None
 
     def _check_intent(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
         if turn.intent == step.value or retrieval_base(turn.intent or "") == step.value:

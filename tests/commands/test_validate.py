@@ -114,3 +114,21 @@ def test_an_action_whose_function_is_missing_or_whose_module_fails_to_import(in_
     assert "bot/domain.yml:5:3: action 'lookup': actions.py in" in result.stderr
     assert "has no function 'lookup_ordr'" in result.stderr
     assert "bot/domain.yml:6:3: action 'broken': importing broken failed: ModuleNotFoundError" in result.stderr
+
+
+def test_unreadable_documents_are_errors_and_other_files_warnings(in_tmp: Path) -> None:
+    _bot(in_tmp / "bot", **{"domain.yml": "intents: [greet]\nresponses:\n  utter_greet: [{text: hi}]\n", "nlu.yml": "nlu:\n- intent: greet\n  examples: '- hi'\n"})
+    knowledge = in_tmp / "bot" / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "faq.md").write_text("# FAQ\n\nWe ship in 3 days.\n", encoding="utf-8")
+    (knowledge / "logo.png").write_bytes(b"\x89PNG")
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 0, result.output
+    assert "1 document (1 chunks)" in result.stdout
+    assert "warning: knowledge: skipping 'logo.png'" in result.stderr
+    (knowledge / "manual.md").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (knowledge / "old.txt").write_bytes("caf\u00e9".encode("latin-1"))
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 2
+    assert "bot/knowledge/manual.md: knowledge: a binary file, not text" in result.stderr
+    assert "bot/knowledge/old.txt:1:4: knowledge: not UTF-8 text" in result.stderr

@@ -194,7 +194,7 @@ def _flow(steps: str) -> str:
             "bot/flows.yml:4:17: flow 'f': step '0_action_utter_gret': unknown action 'utter_gret' (did you mean 'utter_greet'?); "
             "it is neither a response nor an action in the domain (actions: action_cancel_flow, action_clarify_flows, "
             "action_correct_flow_slot, action_deactivate_loop, action_handoff, action_listen, action_repeat_bot_messages, action_restart, "
-            "action_skip_question, action_trigger_chitchat, cancel_order, handoff, lookup_order, restart; "
+            "action_skip_question, action_trigger_chitchat, action_trigger_search, cancel_order, handoff, lookup_order, restart; "
             "responses: utter_ask_confirmed, utter_ask_order_id, utter_cannot_cancel, "
             "utter_done, utter_greet, utter_invalid_order_id, utter_order_not_found)",
         ),
@@ -211,7 +211,7 @@ def _flow(steps: str) -> str:
             "'utter_ask_order_id'?); known responses: utter_ask_confirmed, utter_ask_order_id, utter_ask_rephrase, "
             "utter_can_do_something_else, utter_cannot_cancel, utter_clarification_options, utter_corrected_previous_input, "
             "utter_default, utter_done, utter_flow_cancelled, utter_flow_continue_interrupted, utter_give_up, utter_greet, "
-            "utter_handoff, utter_internal_error, utter_invalid_order_id, utter_no_previous_message, utter_order_not_found, "
+            "utter_handoff, utter_internal_error, utter_invalid_order_id, utter_no_previous_message, utter_no_relevant_answer_found, utter_order_not_found, "
             "utter_restart, utter_skip_question",
         ),
         (

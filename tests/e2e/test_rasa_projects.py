@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from dialog.cli import cli
 
+pytestmark = pytest.mark.e2e
+
 DATA = Path(__file__).parent.parent / "data"
 
 

@@ -15,8 +15,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from dialog.testing.services import free_port, stop_process
+
+pytestmark = pytest.mark.e2e
 
 MINIBOT = Path(__file__).parents[1] / "data" / "minibot"
 TURNS = 20
