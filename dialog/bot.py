@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequenc
 
 from dialog.builtin_names import STOP_INTENT
 from dialog.config.models import BotConfig
+from dialog.dates import bot_timezone
 from dialog.errors import StoreError
 from dialog.events import Event, to_reply
 from dialog.events import resume as resume_event
@@ -37,6 +38,7 @@ from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.state import ConversationState
 from dialog.nlu.segments import handle_separately, split_clauses
 from dialog.protocols import Fallback, FallbackAnswer, Parser, TokenCallback, WarmingParser
+from dialog.reference_time import use_reference_time
 from dialog.stores import ConversationStore, open_store
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
 
@@ -129,6 +131,7 @@ class Bot:
         self._no_turns_running = asyncio.Event()
         self._no_turns_running.set()
         self._closing = False
+        self._zone = bot_timezone(config.settings)
 
     @classmethod
     def from_config(
@@ -182,9 +185,11 @@ class Bot:
         return pipeline
 
     def parse(self, text: str) -> ParseResult:
+        """The NLU parse; relative dates ("tomorrow") are read against the bot's clock."""
         if self._nlu is None:
             self._nlu = self._load_nlu()
-        return self._nlu.parse(text)
+        with use_reference_time(self.engine.runtime.clock(), self._zone):
+            return self._nlu.parse(text)
 
     async def handle(self, message: Message, on_token: TokenCallback | None = None) -> list[Reply]:
         return (await self.handle_turn(message, on_token)).replies
@@ -199,34 +204,41 @@ class Bot:
         must not hold up other conversations."""
         sender = message.sender_id
         clock = _StageClock()
-        prompt: list[tuple[Mapping[str, Any], ...]] = []
         async with self._turn_running(), self.store.lock(sender):
             clock.lap("wait_ms")
-            stored = await self.store.load(sender)
-            clock.lap("store_load_ms")
-            parts: list[ParseResult] | None = None
-            if parse is None:
-                state = self.engine.state(stored, sender)
-                whole, parts = await asyncio.to_thread(self._parse_parts, message.text, state)
-            else:
-                whole = parse
-            clock.lap("parse_ms")
-            new_events: list[Event] = []
-            used_fallback = False
-            for part in parts or [whole]:  # "hi, where is my order?": one turn per request
-                result = await self.engine.handle(
-                    list(stored) + new_events,
-                    part,
-                    sender,
-                    metadata=message.metadata,
-                    fallback=self._fallback_fn(on_token, prompt),
-                    input_channel=message.channel,
-                )
-                new_events.extend(result.events)
-                used_fallback = used_fallback or result.fallback
-            clock.lap("engine_ms")
-            await self.store.append(sender, new_events)
-            clock.lap("store_append_ms")
+            # "tomorrow" in the text, date slots and `now` in conditions: all this turn's moment
+            with use_reference_time(self.engine.runtime.clock(), self._zone):
+                return await self._run_turn(message, sender, on_token, parse, clock)
+
+    async def _run_turn(
+        self, message: Message, sender: str, on_token: TokenCallback | None, parse: ParseResult | None, clock: _StageClock
+    ) -> BotTurn:
+        prompt: list[tuple[Mapping[str, Any], ...]] = []
+        stored = await self.store.load(sender)
+        clock.lap("store_load_ms")
+        parts: list[ParseResult] | None = None
+        if parse is None:
+            state = self.engine.state(stored, sender)
+            whole, parts = await asyncio.to_thread(self._parse_parts, message.text, state)
+        else:
+            whole = parse
+        clock.lap("parse_ms")
+        new_events: list[Event] = []
+        used_fallback = False
+        for part in parts or [whole]:  # "hi, where is my order?": one turn per request
+            result = await self.engine.handle(
+                list(stored) + new_events,
+                part,
+                sender,
+                metadata=message.metadata,
+                fallback=self._fallback_fn(on_token, prompt),
+                input_channel=message.channel,
+            )
+            new_events.extend(result.events)
+            used_fallback = used_fallback or result.fallback
+        clock.lap("engine_ms")
+        await self.store.append(sender, new_events)
+        clock.lap("store_append_ms")
         replies = [to_reply(event) for event in new_events if event.get("event") == "bot"]
         return BotTurn(replies, new_events, result.state, whole, used_fallback, clock.timings(), prompt[0] if prompt else ())
 

@@ -20,6 +20,7 @@ COMPONENTS: dict[str, str] = {
     "lookup_entities": "dialog.nlu.lookup_entities:LookupEntityExtractor",
     "crf_entities": "dialog.nlu.crf_entities:CRFEntityExtractor",
     "synonyms": "dialog.nlu.synonyms:SynonymMapper",
+    "duckling_entities": "dialog.nlu.duckling_entities:DucklingEntityExtractor",
     "sentence_embeddings": "dialog.nlu.sentence_embeddings:MiniLMEmbedder",
     "sklearn_intent": "dialog.nlu.sklearn_intent:SklearnIntentClassifier",
 }

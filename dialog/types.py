@@ -61,6 +61,9 @@ class Entity:
     confidence: float = 1.0
     role: str | None = None
     group: str | None = None
+    # Duckling-style extractors: the matched text and Duckling's value object (grain, type...).
+    text: str | None = None
+    additional_info: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -69,6 +72,10 @@ class Entity:
             "start": self.start,
             "end": self.end,
         }
+        if self.text is not None:
+            data["text"] = self.text
+        if self.additional_info is not None:
+            data["additional_info"] = dict(self.additional_info)
         if self.role is not None:
             data["role"] = self.role
         if self.group is not None:

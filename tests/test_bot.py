@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,29 @@ def test_an_llm_reply_is_only_text_it_cannot_set_slots_or_start_flows(config) ->
         assert texts(await bot.handle(Message("u9", "where is my order"))) == ["What is your order number?"]
 
     run(chat())
+
+
+def test_a_turn_reads_dates_against_the_bot_s_clock_and_zone(tmp_path: Path) -> None:
+    """The NLU, the date slot and `today` in conditions all see the bot's clock, in its zone."""
+    from datetime import datetime
+
+    from dialog.nlu.component import ComponentContext
+    from dialog.nlu.duckling_entities import DucklingEntityExtractor
+
+    root = tmp_path / "appointments"
+    shutil.copytree(Path(__file__).parent / "data" / "appointments", root, ignore=shutil.ignore_patterns(".dialog"))
+    config = load_bot(root)
+    duckling = DucklingEntityExtractor.from_config({"timezone": "Europe/Berlin", "dimensions": ["time"]}, ComponentContext())
+
+    class Parser:
+        table = TableParser({"schedule my delivery": "schedule_delivery"}, default_intent="inform")
+
+        def parse(self, text: str):
+            return duckling(self.table.parse(text))
+
+    # 23:30 UTC on Sunday 5 May is already Monday 6 May in Berlin
+    clock = datetime(2030, 5, 5, 23, 30, tzinfo=UTC).timestamp
+    bot = Bot.from_config(config, store=MemoryStore(), nlu=Parser(), llm=False, clock=clock)
+    run(bot.handle(Message("u", "schedule my delivery")))
+    replies = run(bot.handle(Message("u", "tomorrow")))
+    assert texts(replies) == ["Delivery on 2030-05-07 (1 days from today)."]

@@ -11,10 +11,12 @@ only when they are its own, and any layer below it):
 6. ``flows``, ``nlu``                the dialogue engine; the NLU pipeline
 7. ``llm``, ``responses``, ``stores`` the fallback model; response rendering; conversation stores
 8. ``config``                        reading and checking the bot's YAML into ``BotConfig``
-9. core: ``types``, ``errors``, ``registry``, ``events``, ``builtin_names``,
+9. ``dates``                         date and time slot values, ``now``/``today`` in conditions
+10. ``duckling``                     Duckling's dimensions (dates, numbers, money...) from rules
+11. core: ``types``, ``errors``, ``registry``, ``events``, ``builtin_names``,
    ``intent_payload``, ``actions``, ``protocols``, ``metrics`` (the counters any layer
-   bumps), ``optional`` (imports from extras) and ``dialog/__init__``: the shared
-   vocabulary every layer may use; core modules import only each other.
+   bumps), ``optional`` (imports from extras), ``reference_time`` and ``dialog/__init__``:
+   the shared vocabulary every layer may use; core modules import only each other.
 
 The check reads every ``import`` in ``dialog/`` (also the ones inside functions, which
 are still dependencies), so it needs no imports itself. The ML checks run in a fresh
@@ -48,10 +50,17 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "flows nlu",
         "llm responses stores",
         "config",
+        "dates",
+        "duckling",
         "core",
     )
 )
-CORE = frozenset({"__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols", "metrics", "optional"})
+CORE = frozenset(
+    {
+        "__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols",
+        "metrics", "optional", "reference_time",
+    }
+)
 
 
 def _unit(module: str) -> str:

@@ -16,6 +16,7 @@ Exit codes: 0 all passed, 1 a case failed, 2 a usage or config error.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import fnmatch
 import sys
 from pathlib import Path
@@ -118,6 +119,17 @@ async def _run_serial(config: BotConfig, cases: list[TestCase], llm: str, fail_f
         await bot.close()
 
 
+def _frozen_now(value: str | None) -> str | None:
+    from dialog.testing.clock import frozen_now
+
+    if value is None:
+        return None
+    frozen = frozen_now(value)
+    if frozen is None:
+        raise click.BadParameter(f"{value!r} is not an ISO date and time such as 2030-05-06T10:00:00", param_hint="--now")
+    return frozen
+
+
 def _train(config: BotConfig) -> None:
     from dialog.nlu.training import train_model
 
@@ -135,7 +147,8 @@ def _train(config: BotConfig) -> None:
 @click.option("-n", "workers", default="1", show_default=True, metavar="auto|N", help="Run cases in N processes ('auto': one per CPU); each loads the bot, so it pays off for long suites.")
 @click.option("--coverage", is_flag=True, help="Report the flows, flow steps and responses that no case reached.")
 @click.option("--llm", type=click.Choice(["real", "fake"]), default="real", show_default=True, help="The model for LLM fallback turns: as configured, or an instant fake (stories never compare LLM text).")
-def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast: bool, patterns: tuple[str, ...], workers: str, coverage: bool, llm: str) -> None:
+@click.option("--now", "now", default=None, metavar="ISO", help="Freeze the bot's clock at this moment (e.g. 2030-05-06T10:00:00) in cases without their own 'now:'.")
+def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast: bool, patterns: tuple[str, ...], workers: str, coverage: bool, llm: str, now: str | None) -> None:
     """Run the end-to-end test stories of the bot in DOMAIN.
 
     PATHS are story files or folders (default: stories/<bot name>/, else DOMAIN/tests/).
@@ -145,11 +158,14 @@ def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast
     """
     from dialog.testing.parallel import resolve_workers, run_in_processes
 
+    frozen = _frozen_now(now)
     config = load_bot(domain)
     import_spacy_without_torch(config)
     count = resolve_workers(workers)
     story_paths = list(paths) or [default_story_dir(domain, config)]
     cases = select_cases(load_cases(story_paths), patterns)
+    if frozen is not None:
+        cases = [case if case.now else dataclasses.replace(case, now=frozen) for case in cases]
     problems = check_cases(cases, config)
     if problems:
         raise ConfigError(problems)

@@ -79,6 +79,8 @@ def _parse_slot(name: str, data: LocatedMap, report: FileReport, mark: tuple[str
     initial = to_plain(data.get("initial_value"))
     if initial is not None:
         _check_value(initial, slot_type, values, report, data, what)
+        if slot_type in ("date", "time") and hasattr(initial, "isoformat"):
+            initial = initial.isoformat()  # YAML reads 2030-05-07 as a date; the slot holds ISO text
     influence = report.typed(data, "influence_conversation", bool, what, True)
     mappings = _parse_mappings(data, report, what) if "mappings" in data else ()
     return Slot(
@@ -99,8 +101,21 @@ def _check_value(value: Any, slot_type: str, values: tuple[Any, ...], report: Fi
     if slot_type == "categorical":
         if values and value not in values:
             report.error(mark, f"{what}: initial_value {value!r} is not one of its values: {', '.join(map(str, values))}")
+    elif slot_type in ("date", "time") and not _is_iso(value, slot_type):
+        example = "2030-05-07" if slot_type == "date" else "2030-05-07T15:00:00+02:00"
+        shown = repr(value.isoformat()) if hasattr(value, "isoformat") else describe(value)
+        report.error(mark, f"{what}: initial_value of a {slot_type} slot must be an ISO {slot_type} such as {example!r}, got {shown}")
     elif slot_type in _VALUE_TYPES and not FileReport.is_type(value, _VALUE_TYPES[slot_type]):
         report.error(mark, f"{what}: initial_value must suit a {slot_type} slot, got {describe(value)}")
+
+
+def _is_iso(value: Any, slot_type: str) -> bool:
+    from datetime import date, datetime
+
+    from dialog.dates import parse_moment
+
+    moment = parse_moment(value.isoformat() if isinstance(value, date) else value)
+    return isinstance(moment, datetime) if slot_type == "time" else moment is not None
 
 
 def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[SlotMapping, ...]:

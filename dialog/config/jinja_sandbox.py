@@ -15,10 +15,12 @@ from typing import Any, Callable
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from dialog.dates import FILTERS
+
 __all__ = ["TEMPLATE_NAMES", "compile_condition", "make_environment", "template_variables"]
 
 # The names a response template or a flow condition may use.
-TEMPLATE_NAMES = frozenset({"slots", "latest_message", "sender_id", "context"})
+TEMPLATE_NAMES = frozenset({"slots", "latest_message", "sender_id", "context", "now", "today"})
 
 
 def _matching(value: Any, pattern: str) -> bool:
@@ -30,6 +32,7 @@ def make_environment() -> SandboxedEnvironment:
     environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
     environment.tests["matching"] = _matching
     environment.tests["matches"] = _matching
+    environment.filters.update(FILTERS)  # date, time_of_day, weekday, hour, days_after
     return environment
 
 

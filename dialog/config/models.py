@@ -48,7 +48,7 @@ class ActionEndpoint:
     mark: SourceMark = ("", 0, 0)
 NO_MARK: SourceMark = ("", 0, 0)
 
-SLOT_TYPES = ("text", "bool", "float", "int", "categorical", "list", "any")
+SLOT_TYPES = ("text", "bool", "float", "int", "categorical", "list", "date", "time", "any")
 MAPPING_TYPES = ("from_entity", "from_intent", "from_text", "custom")
 
 

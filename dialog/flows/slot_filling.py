@@ -13,7 +13,9 @@ Rasa 3 semantics with one deliberate restriction:
 * ``custom`` mappings are only ever set by actions.
 
 Values are coerced to the slot type; a value that does not fit (a categorical
-value not in ``values``, "abc" for an int) fills nothing.
+value not in ``values``, "abc" for an int, "soon" for a date) fills nothing. Date
+and time slots read Duckling's value object when the entity has one, so "tomorrow"
+(a day) fills a date slot but not a time slot (``dialog/dates.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Mapping
 
 from dialog.config.models import Slot, SlotMapping
+from dialog.dates import to_date, to_time
 from dialog.types import Entity, ParseResult
 
 __all__ = ["INVALID", "coerce", "fill_slots"]
@@ -79,6 +82,9 @@ def coerce(slot: Slot, value: Any, current: Any = None) -> Any:
         return _to_number(value, int)
     if slot.type == "categorical":
         return _to_category(slot, value) if slot.values else value
+    if slot.type in ("date", "time"):
+        converted = to_date(value) if slot.type == "date" else to_time(value)
+        return INVALID if converted is None else converted
     if slot.type == "list":
         items = list(current) if isinstance(current, (list, tuple)) else []
         for item in value if isinstance(value, (list, tuple)) else [value]:
@@ -127,7 +133,9 @@ def _mapped_value(
             if entities:
                 if slot.type == "list":
                     return [e.value for e in entities], entities
-                return entities[0].value, entities[:1]
+                first = entities[0]
+                temporal = slot.type in ("date", "time") and first.additional_info is not None
+                return (first.additional_info if temporal else first.value), entities[:1]
         elif mapping.type == "from_intent" and (requested or free_flag):
             if mapping.intent or requested:
                 return mapping.value, []

@@ -18,6 +18,7 @@ from dialog import events
 from dialog.config.flow_model import Flow
 from dialog.config.jinja_sandbox import compile_condition
 from dialog.config.models import BotConfig
+from dialog.dates import moment_variables
 from dialog.errors import FlowError
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
@@ -126,6 +127,7 @@ class Turn:
                 "latest_action": self.state.latest_action,  # the bot's last action (Rasa stories' turns key on it)
                 "active_flow": self.state.top.flow_id if self.state.top is not None else None,
             },
+            **moment_variables(self.now()),
         }
 
     def say(

@@ -22,6 +22,7 @@ from dialog.builtin_names import DEFAULT_RESPONSES
 from dialog.config.jinja_sandbox import make_environment
 from dialog.config.models import Domain, ResponseVariation
 from dialog.config.rasa.response_format import to_jinja
+from dialog.dates import moment_variables
 from dialog.errors import TemplateError
 from dialog.types import Button
 
@@ -100,6 +101,7 @@ class ResponseRenderer:
             "latest_message": dict(latest_message or {}),
             "sender_id": sender_id,
             "context": dict(context or {}),
+            **moment_variables(),
         }
         text = self._render_text(name, variation, variation.text, variables)
         buttons = tuple(

@@ -77,6 +77,7 @@ class TestCase:
 
     ``fixtures``: ``(slot, value)`` pairs set before the first user turn (Rasa Pro
     ``fixtures``), as if an earlier part of the conversation had filled them.
+    ``now``: the frozen clock of the case (file or case ``now:``, or ``dialog test --now``).
     """
 
     __test__ = False  # not a pytest class
@@ -87,6 +88,7 @@ class TestCase:
     line: int = 0
     style: str = "e2e"
     fixtures: tuple[tuple[str, Any], ...] = ()
+    now: str | None = None  # ISO: the bot's clock during this case ("tomorrow" is the day after)
 
     @property
     def id(self) -> str:

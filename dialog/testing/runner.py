@@ -18,6 +18,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from dialog.errors import ConfigError, DialogError, Problem
+from dialog.testing.clock import freeze_clock
 from dialog.testing.matching import TurnChecker
 from dialog.testing.results import CaseResult, Failure, SuiteResult, Turn
 from dialog.testing.stories import TestCase
@@ -88,6 +89,10 @@ class StoryRunner:
         self._runs: Counter[str] = Counter()
 
     async def run_case(self, case: TestCase) -> CaseResult:
+        with freeze_clock(self.bot, case.now):
+            return await self._run_case(case)
+
+    async def _run_case(self, case: TestCase) -> CaseResult:
         started = time.perf_counter()
         sender = sender_id_for(case, self._runs[case.id])
         self._runs[case.id] += 1
@@ -135,7 +140,7 @@ class StoryRunner:
         if unknown:
             message = f"test case '{case.name}': fixture sets unknown slot '{unknown[0]}'; slots: {', '.join(sorted(slots))}"
             raise ConfigError(Problem(case.path, case.line, 1, message))
-        now = time.time()
+        now = self.bot.engine.runtime.clock()
         seeded = [events.session_started(now)] + [events.slot(name, value, now) for name, value in case.fixtures]
         async with self.bot.store.lock(sender):
             await self.bot.store.append(sender, seeded)

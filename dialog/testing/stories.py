@@ -34,6 +34,7 @@ so is ``action: action_listen``, which the next user step implies."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -41,6 +42,7 @@ from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, load_yaml
 from dialog.errors import ConfigError, Problem
 from dialog.testing.assertions import read_assertions
 from dialog.testing.cases import ANY_VALUE, STEP_KINDS, Step, TestCase
+from dialog.testing.clock import frozen_now
 
 __all__ = [
     "ANY_VALUE",
@@ -56,10 +58,10 @@ _E2E_STEP_KEYS = (
     "user", "utter", "bot", "slot_was_set", "slot_was_not_set", "intent",
     "flow_started", "flow_completed", "flow_cancelled", "llm_fallback", "bot_knowledge",
 )
-_E2E_CASE_KEYS = ("test_case", "steps", "fixtures", "metadata")
-_STORY_CASE_KEYS = ("story", "steps", "metadata")
+_E2E_CASE_KEYS = ("test_case", "steps", "fixtures", "metadata", "now")
+_STORY_CASE_KEYS = ("story", "steps", "metadata", "now")
 _STORY_STEP_KEYS = ("user", "intent", "entities", "action", "slot_was_set", "active_loop", "bot", "metadata")
-_TOP_KEYS = ("version", "test_cases", "stories", "fixtures", "metadata")
+_TOP_KEYS = ("version", "test_cases", "stories", "fixtures", "metadata", "now")
 STORY_SUFFIXES = (".yml", ".yaml")
 
 AnnotationParser = Callable[[str], tuple[str, list[Any]]]
@@ -129,6 +131,11 @@ def _default_annotation_parser() -> AnnotationParser:
     return parse
 
 
+def _iso(value: Any) -> Any:
+    """YAML reads ``2030-05-07`` as a date; date and time slots hold it as ISO text."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
 class _Reader:
     """Turns located YAML into test cases, collecting every problem on the way."""
 
@@ -139,6 +146,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.metadata: Mapping[str, Any] = {}
         self.fixtures: dict[str, list[tuple[str, Any]]] = {}
+        self.now: str | None = None
 
     def parse_annotations(self, text: str) -> tuple[str, list[Any]]:
         """Resolved on first use: only Rasa stories carry annotations."""
@@ -160,6 +168,7 @@ class _Reader:
                 self.problem(data.key_mark(key), f"unknown key '{key}'; valid keys: {', '.join(_TOP_KEYS)}")
         self.metadata = self._read_metadata(data)
         self.fixtures = self._read_fixtures(data)
+        self.now = self._read_now(data)
         cases: list[TestCase] = []
         for key, reader in (("test_cases", self._read_e2e_case), ("stories", self._read_story)):
             items = data.get(key)
@@ -173,6 +182,15 @@ class _Reader:
                 if case is not None:
                     cases.append(case)
         return cases
+
+    def _read_now(self, data: LocatedMap) -> str | None:
+        """``now: 2030-05-06T10:00:00``: the frozen clock of a file's cases, or of one case."""
+        if data.get("now") is None:
+            return None
+        now = frozen_now(data["now"])
+        if now is None:
+            self.problem(data.value_mark("now"), f"'now' must be an ISO date and time such as 2030-05-06T10:00:00, got {data['now']!r}")
+        return now
 
     def _read_metadata(self, data: LocatedMap) -> Mapping[str, Any]:
         """Rasa Pro's top-level ``metadata:`` list of ``{name: {...}}`` entries."""
@@ -196,7 +214,8 @@ class _Reader:
         fixtures = self._case_fixtures(item)
         name = str(item["test_case"])
         steps = self._read_steps(item, self._read_e2e_step)
-        return TestCase(name=name, steps=tuple(steps), path=self.path, line=mark[0], style="e2e", fixtures=fixtures) if steps else None
+        now = self._read_now(item) or self.now
+        return TestCase(name=name, steps=tuple(steps), path=self.path, line=mark[0], style="e2e", fixtures=fixtures, now=now) if steps else None
 
     def _case_fixtures(self, case: LocatedMap) -> tuple[tuple[str, Any], ...]:
         """The slot values of the fixtures a case names (Rasa Pro ``fixtures: [name]``)."""
@@ -285,7 +304,8 @@ class _Reader:
             return None
         self._check_keys(item, _STORY_CASE_KEYS)
         steps = self._read_steps(item, self._read_story_step)
-        return TestCase(name=str(item["story"]), steps=tuple(steps), path=self.path, line=mark[0], style="story") if steps else None
+        now = self._read_now(item) or self.now
+        return TestCase(name=str(item["story"]), steps=tuple(steps), path=self.path, line=mark[0], style="story", now=now) if steps else None
 
     def _read_story_step(self, step: LocatedMap) -> list[Step]:
         self._check_keys(step, _STORY_STEP_KEYS)
@@ -373,7 +393,7 @@ class _Reader:
         if isinstance(value, str) and value.strip():
             return [((value.strip(), ANY_VALUE), mark)]
         if isinstance(value, LocatedMap) and value:
-            return [((str(k), v), value.key_mark(k)) for k, v in value.items()]
+            return [((str(k), _iso(v)), value.key_mark(k)) for k, v in value.items()]
         if isinstance(value, LocatedList) and value:
             pairs: list[tuple[tuple[str, Any], Mark]] = []
             for index, item in enumerate(value):

@@ -71,3 +71,16 @@ def test_a_config_error_exits_2_with_its_position(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{broken / 'config.yml'}:2:1: unknown key 'pipline' in config (did you mean 'pipeline'?)" in result.output
     assert "Traceback" not in result.output
+
+
+def test_duckling_entities_print_in_rasa_s_shape(tmp_path: Path) -> None:
+    import shutil
+
+    bot = tmp_path / "appointments"
+    shutil.copytree(Path(__file__).parents[1] / "data" / "appointments", bot, ignore=shutil.ignore_patterns(".dialog"))
+    result = CliRunner().invoke(cli, ["parse", str(bot), "can I come in on December 8 at 2pm"])
+    assert result.exit_code == 0, result.output
+    [entity] = json.loads(result.stdout)["entities"]
+    assert entity["entity"] == "time" and entity["text"] == "on December 8 at 2pm"
+    assert entity["value"].endswith("-12-08T14:00:00.000+01:00")  # Europe/Berlin in winter
+    assert entity["additional_info"]["grain"] == "hour" and entity["extractor"] == "DucklingEntityExtractor"

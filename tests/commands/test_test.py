@@ -184,3 +184,47 @@ def test_trains_a_missing_model_and_retrains_a_stale_one(tmp_path: Path) -> None
     nlu = domain / "nlu.yml"
     nlu.write_text(nlu.read_text(encoding="utf-8").replace("      - hi\n", "      - hi\n      - hiya\n", 1), encoding="utf-8")
     assert "trained the NLU model" in run()  # the data changed: stale
+
+
+APPOINTMENTS = Path(__file__).parents[1] / "data" / "appointments"
+
+UNFROZEN = """
+test_cases:
+  - test_case: delivery tomorrow
+    steps:
+      - user: schedule my delivery
+      - utter: utter_ask_delivery_date
+      - user: tomorrow
+      - slot_was_set: {delivery_date: 2030-05-07}
+"""
+
+
+@pytest.fixture(scope="module")
+def appointments(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The date/time bot (duckling_entities, date and time slots) with a trained model."""
+    root = tmp_path_factory.mktemp("appointments") / "appointments"
+    shutil.copytree(APPOINTMENTS, root, ignore=shutil.ignore_patterns(".dialog"))
+    train_model(load_bot(root))
+    return root
+
+
+def test_stories_that_freeze_now_pass_on_any_day(appointments: Path) -> None:
+    result = CliRunner().invoke(cli, ["test", str(appointments), "--llm", "fake"])
+    assert result.exit_code == 0, result.output
+    assert "5 passed" in result.output
+
+
+def test_now_option_freezes_cases_without_their_own_now(appointments: Path, tmp_path: Path) -> None:
+    stories = tmp_path / "unfrozen.yml"
+    stories.write_text(UNFROZEN, encoding="utf-8")
+    frozen = CliRunner().invoke(cli, ["test", str(appointments), str(stories), "--llm", "fake", "--now", "2030-05-06T10:00:00"])
+    assert frozen.exit_code == 0, frozen.output
+    later = CliRunner().invoke(cli, ["test", str(appointments), str(stories), "--llm", "fake", "--now", "2030-06-01T10:00:00"])
+    assert later.exit_code == 1
+    assert "this turn set it to \"2030-06-02\"" in later.output
+
+
+def test_a_bad_now_option_is_a_usage_error(appointments: Path) -> None:
+    result = CliRunner().invoke(cli, ["test", str(appointments), "--llm", "fake", "--now", "next tuesday"])
+    assert result.exit_code == 2
+    assert "'next tuesday' is not an ISO date and time such as 2030-05-06T10:00:00" in result.output

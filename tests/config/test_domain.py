@@ -147,7 +147,7 @@ def test_rasa_action_list_maps_to_functions_in_actions_py(bot) -> None:
         (
             "intents: [greet]\nslots:\n  x:\n    type: txt\n",
             "bot/domain.yml:4:11: slot 'x': unknown type 'txt' (did you mean 'text'?); valid types: text, bool, float, int, "
-            "categorical, list, any",
+            "categorical, list, date, time, any",
         ),
         (
             "intents: [greet]\nslots:\n  x: {mappings: []}\n",
@@ -169,6 +169,14 @@ def test_rasa_action_list_maps_to_functions_in_actions_py(bot) -> None:
         (
             "intents: [greet]\nslots:\n  x: {type: bool, initial_value: maybe}\n",
             "bot/domain.yml:3:34: slot 'x': initial_value must suit a bool slot, got a string ('maybe')",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {type: date, initial_value: tomorrow}\n",
+            "bot/domain.yml:3:34: slot 'x': initial_value of a date slot must be an ISO date such as '2030-05-07', got a string ('tomorrow')",
+        ),
+        (
+            "intents: [greet]\nslots:\n  x: {type: time, initial_value: 2030-05-07}\n",
+            "bot/domain.yml:3:34: slot 'x': initial_value of a time slot must be an ISO time such as '2030-05-07T15:00:00+02:00', got a string ('2030-05-07')",
         ),
         (
             "intents: [greet]\nslots:\n  x: {type: categorical, values: [a, b], initial_value: c}\n",
@@ -236,7 +244,7 @@ def test_all_problems_of_a_file_at_once(bot) -> None:
         """,
     )
     assert bot.problems() == [
-        "bot/domain.yml:3:13: slot 'a': unknown type 'strng'; valid types: text, bool, float, int, categorical, list, any",
+        "bot/domain.yml:3:13: slot 'a': unknown type 'strng'; valid types: text, bool, float, int, categorical, list, date, time, any",
         "bot/domain.yml:4:3: slot 'b': mapping from unknown entity 'nope'; known entities: (none)",
         "bot/domain.yml:6:24: response 'utter_greet': unknown slot 'c' in template; known slots: b",
     ]
@@ -289,7 +297,7 @@ def test_unknown_slot_in_response_condition(bot) -> None:
     ("text", "problem"),
     [
         ('"{{ slots.x "', "response 'utter_greet': invalid template: unexpected end of template, expected 'end of print statement'. (template line 1)"),
-        ('"{{ user.name }}"', "response 'utter_greet': unknown name 'user' in template; templates may use: context, latest_message, sender_id, slots"),
+        ('"{{ user.name }}"', "response 'utter_greet': unknown name 'user' in template; templates may use: context, latest_message, now, sender_id, slots, today"),
         ("\"{{ slots['emial'] }}\"", "response 'utter_greet': unknown slot 'emial' in template (did you mean 'email'?); known slots: email"),
         ('"{{ slots.get(\'mail\') }}"', "response 'utter_greet': unknown slot 'mail' in template (did you mean 'email'?); known slots: email"),
     ],
@@ -389,3 +397,9 @@ def test_an_unquoted_true_title_gets_a_quoting_hint(bot) -> None:
         "bot/domain.yml:4:25: response 'utter_greet' button: 'title' must be a string or an integer or a number, got a boolean "
         "(true); quote it to keep it as text (YAML reads true/false as booleans)"
     ]
+
+
+def test_date_and_time_slots_hold_iso_text(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nslots:\n  day: {type: date, initial_value: 2030-05-07}\n  at: {type: time, initial_value: '2030-05-07T15:00:00+02:00'}\n")
+    slots = bot.load().domain.slots
+    assert (slots["day"].initial_value, slots["at"].initial_value) == ("2030-05-07", "2030-05-07T15:00:00+02:00")

@@ -226,7 +226,7 @@ def _flow(steps: str) -> str:
         (
             _flow("- action: utter_greet\n  next:\n    - if: user.vip\n      then: END"),
             "bot/flows.yml:6:17: flow 'f': step '0_action_utter_greet': unknown name 'user' in condition; conditions may use: "
-            "context, latest_message, sender_id, slots",
+            "context, latest_message, now, sender_id, slots, today",
         ),
         (
             _flow("- action: utter_greet\n  next:\n    - if: slots.vip\n      then: END"),
@@ -235,7 +235,7 @@ def _flow(steps: str) -> str:
         ),
         (
             "flows:\n  f:\n    if: vip\n    steps:\n      - action: utter_greet\n",
-            "bot/flows.yml:3:9: flow 'f': unknown name 'vip' in condition; conditions may use: context, latest_message, sender_id, slots",
+            "bot/flows.yml:3:9: flow 'f': unknown name 'vip' in condition; conditions may use: context, latest_message, now, sender_id, slots, today",
         ),
         (
             _flow("- action: utter_greet\n  collect: order_id"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from dialog.config.models import Slot, SlotMapping
 from dialog.flows.slot_filling import INVALID, coerce, fill_slots
 from dialog.types import Entity, ParseResult
@@ -56,3 +58,31 @@ def test_list_slot_takes_every_entity_with_intent_filter() -> None:
     tags = (Entity("tag", "red", 0, 3), Entity("tag", "big", 4, 7))
     assert fill_slots(SLOTS, parse("tag_it", "red big", *tags), {"tags": ["old"]}, None, COLLECTED) == {"tags": ["old", "red", "big"]}
     assert fill_slots(SLOTS, parse("other", "red big", *tags), {}, None, COLLECTED) == {}
+
+
+def test_date_and_time_slots_take_duckling_values_and_text() -> None:
+    from datetime import datetime
+
+    from dialog.reference_time import use_reference_time
+
+    day, moment = Slot("day", "date"), Slot("at", "time")
+    with use_reference_time(datetime(2030, 5, 6, 10, tzinfo=UTC).timestamp()):
+        assert coerce(day, "2030-05-07T15:00:00.000+02:00") == "2030-05-07"
+        assert coerce(moment, "next friday at 3pm") == "2030-05-10T15:00:00+00:00"
+        assert coerce(day, "some day") is INVALID and coerce(moment, "tomorrow") is INVALID
+
+
+def test_a_time_entity_fills_a_time_slot_only_when_it_has_a_time_of_day() -> None:
+    slots = {
+        "day": Slot("day", "date", (SlotMapping("from_entity", entity="time"),)),
+        "at": Slot("at", "time", (SlotMapping("from_entity", entity="time"),)),
+    }
+    info = {"value": "2030-05-07T00:00:00.000+00:00", "grain": "day", "type": "value"}
+    tomorrow = Entity("time", info["value"], 0, 8, additional_info=info)
+    assert fill_slots(slots, parse("inform", "tomorrow", tomorrow), {}, None, set(slots)) == {"day": "2030-05-07"}
+    info = {"value": "2030-05-07T15:00:00.000+00:00", "grain": "hour", "type": "value"}
+    at_three = Entity("time", info["value"], 0, 14, additional_info=info)
+    assert fill_slots(slots, parse("inform", "tomorrow at 3pm", at_three), {}, None, set(slots)) == {
+        "day": "2030-05-07",
+        "at": "2030-05-07T15:00:00+00:00",
+    }

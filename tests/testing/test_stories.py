@@ -306,6 +306,28 @@ test_cases:
     ]
 
 
+def test_now_freezes_a_file_s_cases_and_a_case_may_set_its_own(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "now: 2030-05-06T10:00:00\n"
+        "test_cases:\n"
+        "  - test_case: file clock\n    steps:\n      - user: hi\n      - slot_was_set: {day: 2030-05-07}\n"
+        "  - test_case: own clock\n    now: '2031-01-01T08:30:00+01:00'\n    steps:\n      - user: hi\n"
+        "stories:\n  - story: rasa story\n    steps:\n      - user: hi\n",
+    )
+    cases = load_story_file(path)
+    assert [case.now for case in cases] == ["2030-05-06T10:00:00", "2031-01-01T08:30:00+01:00", "2030-05-06T10:00:00"]
+    assert kinds(cases[0])[1] == ("slot_was_set", ("day", "2030-05-07"))  # YAML's date, as a date slot holds it
+    assert load_story_file(write(tmp_path, "test_cases:\n  - test_case: a\n    steps:\n      - user: hi\n", "b.yml"))[0].now is None
+
+
+def test_a_now_that_is_no_moment_points_at_its_place(tmp_path: Path) -> None:
+    path = write(tmp_path, "test_cases:\n  - test_case: a\n    now: next tuesday\n    steps:\n      - user: hi\n")
+    with pytest.raises(ConfigError) as caught:
+        load_story_file(path)
+    assert f"{path}:3:10: 'now' must be an ISO date and time such as 2030-05-06T10:00:00, got 'next tuesday'" in str(caught.value)
+
+
 def test_rasa_story_dates_and_yes_no_intents_read_as_yaml_1_2(tmp_path: Path) -> None:
     text = "stories:\n  - story: d\n    steps:\n      - user: 2030-05-06\n        intent: inform\n      - intent: no\n      - user: on\n        intent: yes\n"
     [case] = load_story_file(write(tmp_path, text))

@@ -46,19 +46,28 @@ RASA_COMPONENTS: dict[str, tuple[tuple[str, ...], str]] = {
     "CRFEntityExtractor": (("crf_entities",), "the same kind of CRF"),
     "MitieEntityExtractor": (("crf_entities",), "a CRF on the annotated examples"),
     "EntitySynonymMapper": (("synonyms",), "the same mapping of nlu.yml's synonyms"),
+    "DucklingEntityExtractor": (
+        ("duckling_entities",),
+        "dates, times, numbers, money, durations, e-mails and phone numbers in Duckling's format, with no Duckling server",
+    ),
     "ResponseSelector": ((), "the intent classifier learns each retrieval sub-intent (faq/ask_name) as an intent"),
     "FallbackClassifier": ((), "sklearn_intent's `threshold` does its job: below it, the intent is nlu_fallback"),
 }
 _NOT_SUPPORTED = {
-    "DucklingEntityExtractor": "there is no Duckling server here; write regex patterns in nlu.yml for dates and numbers",
     "SpacyEntityExtractor": "pretrained spaCy entities are not used; annotate the entities in nlu.yml for crf_entities",
 }
 # Rasa options that carry over: (Rasa class, option) -> (dialog component, option)
 _CARRIED = {
     ("FallbackClassifier", "threshold"): ("sklearn_intent", "threshold"),
     ("SpacyNLP", "model"): ("spacy_tokenizer", "model"),
+    ("DucklingEntityExtractor", "dimensions"): ("duckling_entities", "dimensions"),
+    ("DucklingEntityExtractor", "timezone"): ("duckling_entities", "timezone"),
+    ("DucklingEntityExtractor", "locale"): ("duckling_entities", "locale"),
 }
 _ORDER = [entry["name"] for entry in DEFAULT_PIPELINE]
+# Before the CRF: of two overlapping entities of one type the earlier extractor's stays,
+# and a "time" annotated in nlu.yml should come out with Duckling's ISO value.
+_ORDER.insert(_ORDER.index("crf_entities") if "crf_entities" in _ORDER else len(_ORDER), "duckling_entities")
 
 
 def is_rasa_component(name: str) -> bool:

@@ -106,6 +106,32 @@ def test_a_pipeline_of_rasa_parts_that_do_nothing_here_runs_the_default_pipeline
     assert "bot/config.yml:2:3: config: no component of 'pipeline' runs here, so the default pipeline does" in config.warnings
 
 
+def test_duckling_runs_without_a_server_and_keeps_its_options(bot) -> None:
+    bot.write(
+        "config.yml",
+        """\
+        pipeline:
+          - name: WhitespaceTokenizer
+          - name: DucklingEntityExtractor
+            url: http://localhost:8000
+            dimensions: [time, number]
+            timezone: Europe/Berlin
+            locale: en_GB
+            timeout: 3
+          - name: DIETClassifier
+        """,
+    )
+    config = bot.load()
+    assert [name for name, _ in _pipeline(config)] == ["spacy_tokenizer", "duckling_entities", "crf_entities", "sentence_embeddings", "sklearn_intent"]
+    assert ("duckling_entities", {"dimensions": ["time", "number"], "timezone": "Europe/Berlin", "locale": "en_GB"}) in _pipeline(config)
+    assert (
+        "bot/config.yml:3:11: config: Rasa component 'DucklingEntityExtractor' runs as duckling_entities (dates, times, numbers, "
+        "money, durations, e-mails and phone numbers in Duckling's format, with no Duckling server); carried over: "
+        "dimensions -> duckling_entities.dimensions, timezone -> duckling_entities.timezone, locale -> duckling_entities.locale; "
+        "Rasa-only options not used: url, timeout"
+    ) in config.warnings
+
+
 def test_a_spacy_pipeline_that_is_not_installed_falls_back_to_the_rule_based_tokenizer(bot) -> None:
     bot.write("config.yml", "pipeline:\n  - name: SpacyNLP\n    model: xx_not_installed_md\n  - name: SpacyTokenizer\n  - name: DIETClassifier\n")
     config = bot.load()
