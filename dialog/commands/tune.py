@@ -7,7 +7,9 @@ changed since the last run: skipped (``--force`` retrains).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -32,13 +34,13 @@ def command(domain: Path, epochs: int, rank: int, learning_rate: float, seed: in
     from dialog.llm.tuning.tune import tune_domain
 
     config = load_bot(domain)
-    cases = []
+    cases: list[Any] = []
     if stories:
         from dialog.testing.stories import load_cases
 
         cases = load_cases(stories)
     settings = TuneSettings(epochs=epochs, rank=rank, alpha=2 * rank, learning_rate=learning_rate, seed=seed, max_minutes=max_minutes)
-    with click.progressbar(length=1, label="tuning", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=1, label="tuning", file=sys.stderr) as bar:
 
         def progress(done: int, total: int, loss: float) -> None:
             bar.length = total
