@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def tiny_bot(tmp_path: Path) -> Path:
     shutil.copytree(CUSTOMER_SERVICE, bot, ignore=shutil.ignore_patterns(".dialog"))
     (bot / "replies.yml").write_text(REPLIES, encoding="utf-8")
     flows = (bot / "flows.yml").read_text(encoding="utf-8")
-    (bot / "flows.yml").write_text(flows.replace("nlu_trigger: [greet]", "nlu_trigger: []").replace("nlu_trigger: [goodbye]", "nlu_trigger: []"), encoding="utf-8")
+    (bot / "flows.yml").write_text(re.sub(r"nlu_trigger: \[(greet|goodbye|thanks|bot_challenge|stop)\]", "nlu_trigger: []", flows), encoding="utf-8")
     return bot
 
 
@@ -42,7 +43,7 @@ def test_tune_writes_an_adapter_the_bot_loads_and_skips_when_nothing_changed(tin
     folder = tiny_bot / ".dialog" / "models" / "llm-adapter"
     assert (folder / ADAPTER_FILE).is_file()
     meta = read_meta(folder)
-    assert meta["steps"] == meta["examples"] and meta["seconds"] < 120
+    assert meta["examples"] == meta["steps"] == 2
     again = runner.invoke(cli, ["tune", str(tiny_bot), "--epochs", "1", "--rank", "2"])
     assert again.exit_code == 0 and "Nothing changed" in again.output
     config = load_bot(tiny_bot)

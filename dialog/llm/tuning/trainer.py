@@ -82,7 +82,7 @@ def train_lora(
             (loss / tokens).backward()
             optimizer.step()
             done += 1
-            loss_sum, token_sum = loss_sum + float(loss), token_sum + tokens
+            loss_sum, token_sum = loss_sum + float(loss.detach()), token_sum + tokens
             if progress is not None:
                 progress(done, total, loss_sum / token_sum)
         if stopped_early:
