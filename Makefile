@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 DOMAIN ?= domains/customer_service
 
-.PHONY: install shell serve lint test test-fast test-latest lock services bench clean
+.PHONY: install shell serve lint test test-fast test-latest lock services bench docs clean
 
 # Every package is pinned in requirements/dev.txt (made by pip-tools from pyproject.toml),
 # so a fresh clone, CI and every developer run exactly the same set. `make lock` refreshes it;
@@ -63,6 +63,11 @@ test-fast: install
 
 bench: install
 	$(BIN)/python -m bench.nlu
+
+# docs/reference.md from the schema code and docs/src/; tests/README.md's module map.
+docs: install
+	$(BIN)/python -m scripts.gen_reference
+	$(BIN)/python -m scripts.gen_test_map
 
 clean:
 	rm -rf $(VENV) .venv-latest .dialog domains/*/.dialog .mypy_cache .ruff_cache

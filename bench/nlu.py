@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from bench.nlu_data import DATASETS, load_split, subsample
-from bench.nlu_metrics import choose_oos_threshold, entity_scores, intent_scores, oos_scores
+from bench.nlu_data import DATASETS, Split, load_split, subsample
+from bench.nlu_metrics import choose_oos_threshold, entity_scores, expected_calibration_error, intent_scores, oos_scores
 from bench.nlu_report import render
 
 __all__ = ["main", "run_dataset"]
@@ -84,8 +84,11 @@ def _folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def run_dataset(dataset: str, data_dir: Path, pipeline_spec: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
-    """Train, save, load, parse; every number of one dataset's row."""
+def run_dataset(
+    dataset: str, data_dir: Path, pipeline_spec: list[dict[str, Any]], quick: bool, in_scope_only: bool = False
+) -> dict[str, Any]:
+    """Train, save, load, parse; every number of one dataset's row. ``in_scope_only``: train
+    without the out-of-scope examples, as a real bot has none (scored the same way)."""
     from dialog.config.models import ComponentSpec, Settings
     from dialog.nlu.component import ComponentContext
     from dialog.nlu.pipeline import NLUPipeline
@@ -94,6 +97,8 @@ def run_dataset(dataset: str, data_dir: Path, pipeline_spec: list[dict[str, Any]
     valid = load_split(data_dir, dataset, "valid")
     if train is None or test is None:
         raise SystemExit(f"{data_dir / dataset} has no train.jsonl/test.jsonl (see --data-dir)")
+    if in_scope_only:
+        train = Split(tuple(example for example in train.examples if example.intent != "out_of_scope"))
     if quick:
         train = subsample(train, QUICK_PER_INTENT.get(dataset, 6))
         test = subsample(test, max(1, QUICK_TEST // len(test.intents)))
@@ -131,8 +136,10 @@ def run_dataset(dataset: str, data_dir: Path, pipeline_spec: list[dict[str, Any]
         "p99_ms": 1000 * _percentile(seconds, 99),
         "encoder_share": _encoder_share(parsed),
         **intent_scores(test.examples, parsed),
+        "ece": expected_calibration_error(test.examples, parsed),
+        "in_scope_only": in_scope_only,
     }
-    if valid is not None and "out_of_scope" in train.intents:
+    if valid is not None and any(example.intent == "out_of_scope" for example in valid.examples):
         valid_parsed, _ = _parse_all(loaded, [example.text for example in valid.examples])
         choice = choose_oos_threshold(valid.examples, valid_parsed)
         row["oos_threshold"] = choice.threshold
@@ -151,7 +158,7 @@ def _run_worker(args: argparse.Namespace, dataset: str, spec: list[dict[str, Any
         command = [
             sys.executable, "-m", "bench.nlu", "--worker", dataset, "--worker-out", out.name,
             "--data-dir", str(args.data_dir), "--pipeline", json.dumps(spec),
-        ] + (["--quick"] if args.quick else [])
+        ] + (["--quick"] if args.quick else []) + (["--in-scope-only"] if args.in_scope_only else [])
         completed = subprocess.run(command, cwd=REPO, check=False)
         if completed.returncode != 0:
             raise SystemExit(f"benchmark of {dataset} failed (exit {completed.returncode})")
@@ -171,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
     parser.add_argument("--quick", action="store_true", help="subsample for a one-minute smoke run")
     parser.add_argument("--no-embeddings", action="store_true", help="drop sentence_embeddings from the pipeline")
+    parser.add_argument("--in-scope-only", action="store_true", help="train without out-of-scope examples (CLINC150)")
     parser.add_argument("--pipeline", help="the pipeline as a JSON list of {name, options...} (default: DEFAULT_PIPELINE)")
     parser.add_argument("--results", type=Path, help="write the nlu section here (default: bench/RESULTS.md unless --quick)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers as JSON")
@@ -184,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     spec = _pipeline(args.no_embeddings, args.pipeline)
     if args.worker:
-        row = run_dataset(args.worker, args.data_dir, spec, args.quick)
+        row = run_dataset(args.worker, args.data_dir, spec, args.quick, args.in_scope_only)
         args.worker_out.write_text(json.dumps(row), encoding="utf-8")
         return 0
 

@@ -7,7 +7,15 @@ from typing import Sequence
 
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE, ParseResult, TrainingExample
 
-__all__ = ["OOSChoice", "choose_oos_threshold", "entity_scores", "intent_scores", "oos_scores", "top_intent"]
+__all__ = [
+    "OOSChoice",
+    "choose_oos_threshold",
+    "entity_scores",
+    "expected_calibration_error",
+    "intent_scores",
+    "oos_scores",
+    "top_intent",
+]
 
 
 def top_intent(result: ParseResult) -> str:
@@ -102,3 +110,19 @@ def entity_scores(gold: Sequence[TrainingExample], parsed: Sequence[ParseResult]
     recall = hits / len(true_spans) if true_spans else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": 100 * precision, "recall": 100 * recall, "f1": 100 * f1}
+
+
+def expected_calibration_error(gold: Sequence[TrainingExample], parsed: Sequence[ParseResult], bins: int = 15) -> float:
+    """ECE of the top intent's confidence (equal-width bins): the mean gap between how
+    sure the model says it is and how often it is right, weighted by bin size."""
+    import numpy as np
+
+    confidence = np.array([result.ranking[0].confidence if result.ranking else 0.0 for result in parsed])
+    correct = np.array([top_intent(result) == example.intent for example, result in zip(gold, parsed)], dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    total = 0.0
+    for index, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
+        inside = (confidence > low) & (confidence <= high) if index else (confidence >= low) & (confidence <= high)
+        if inside.any():
+            total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
+    return float(total)

@@ -8,7 +8,7 @@ INTERFACE CONTRACT (channels and the story runner rely on exactly these):
                                  # -> list[Reply]; per-sender lock; one transaction per turn
                                  # on_token(piece) is awaited for each streamed LLM piece
     parse = bot.parse(text)      # -> ParseResult
-    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON
+    tracker = await bot.tracker(sender_id)   # Rasa-like tracker JSON (GET /conversations/{id}/tracker)
     replies = await bot.trigger_intent(sender_id, intent, entities: dict)
     status = bot.status()        # {"model": ..., "llm": {...}, ...}
     await bot.close()            # refuses new turns, lets running ones finish (CLOSE_DRAIN_S)
@@ -27,12 +27,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
+from dialog.builtin_names import STOP_INTENT
 from dialog.config.models import BotConfig
 from dialog.errors import StoreError
 from dialog.events import Event, to_reply
 from dialog.events import resume as resume_event
 from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.state import ConversationState
+from dialog.nlu.segments import handle_separately, split_clauses
 from dialog.protocols import Fallback, FallbackAnswer, Parser, TokenCallback, WarmingParser
 from dialog.stores import ConversationStore, open_store
 from dialog.types import Entity, IntentScore, Message, ParseResult, Reply
@@ -74,6 +76,13 @@ def _default_fallback(config: BotConfig, generator: Generator | None) -> Fallbac
     return LLMFallback.from_config(config, generator=generator)
 
 
+def _knowledge_base(config: BotConfig, generator: Any) -> Any:
+    """The bot's ``KnowledgeBase`` (generative answers use the fallback's model); None without documents."""
+    from dialog.knowledge.base import KnowledgeBase
+
+    return KnowledgeBase.from_config(config, generator=generator)
+
+
 class Bot:
     """One bot: its config, NLU, dialogue engine, LLM fallback and conversation store."""
 
@@ -85,10 +94,12 @@ class Bot:
         nlu: Parser | None = None,
         fallback: Fallback | None = None,
         clock: Callable[[], float] | None = None,
+        knowledge: Any = None,
     ) -> None:
         self.config = config
         self.store = store
-        self.engine = DialogueEngine(config, clock=clock)
+        self.knowledge = knowledge  # KnowledgeBase, or None when the bot has no documents
+        self.engine = DialogueEngine(config, clock=clock, knowledge=knowledge)
         self._nlu = nlu
         self._fallback = fallback
         self._model_path: Path | None = None
@@ -114,7 +125,8 @@ class Bot:
             store = open_store(config.settings.tracker_store, root=config.root)
         if fallback is None and llm:
             fallback = _default_fallback(config, generator)
-        return cls(config, store, nlu=nlu, fallback=fallback, clock=clock)
+        knowledge = _knowledge_base(config, getattr(fallback, "generator", None))
+        return cls(config, store, nlu=nlu, fallback=fallback, clock=clock, knowledge=knowledge)
 
     async def start(self, progress: Callable[[str], None] | None = None) -> None:
         """Load (training if stale) the NLU model and start loading the LLM in the background.
@@ -126,6 +138,9 @@ class Bot:
             self._fallback.start()
         if self._nlu is None:
             self._nlu = await asyncio.to_thread(self._load_nlu, progress)
+        if self.knowledge is not None:
+            self.knowledge.use_nlu(self._nlu)  # one sentence encoder for both
+            self.knowledge.start_loading()
         if isinstance(self._nlu, WarmingParser):
             asyncio.get_running_loop().call_later(_NLU_WARM_UP_DELAY_S, self._nlu.warm_up, True)
 
@@ -154,20 +169,48 @@ class Bot:
         must not hold up other conversations."""
         sender = message.sender_id
         async with self._turn_running(), self.store.lock(sender):
-            if parse is None:
-                parse = await asyncio.to_thread(self.parse, message.text)
             stored = await self.store.load(sender)
-            result = await self.engine.handle(
-                stored,
-                parse,
-                sender,
-                metadata=message.metadata,
-                fallback=self._fallback_fn(on_token),
-                input_channel=message.channel,
-            )
-            await self.store.append(sender, result.events)
-        replies = [to_reply(event) for event in result.bot_events()]
-        return BotTurn(replies, result.events, result.state, parse, result.fallback)
+            parts: list[ParseResult] | None = None
+            if parse is None:
+                state = self.engine.state(stored, sender)
+                whole, parts = await asyncio.to_thread(self._parse_parts, message.text, state)
+            else:
+                whole = parse
+            new_events: list[Event] = []
+            used_fallback = False
+            for part in parts or [whole]:  # "hi, where is my order?": one turn per request
+                result = await self.engine.handle(
+                    list(stored) + new_events,
+                    part,
+                    sender,
+                    metadata=message.metadata,
+                    fallback=self._fallback_fn(on_token),
+                    input_channel=message.channel,
+                )
+                new_events.extend(result.events)
+                used_fallback = used_fallback or result.fallback
+            await self.store.append(sender, new_events)
+        replies = [to_reply(event) for event in new_events if event.get("event") == "bot"]
+        return BotTurn(replies, new_events, result.state, whole, used_fallback)
+
+    def _parse_parts(self, text: str, state: ConversationState) -> tuple[ParseResult, list[ParseResult] | None]:
+        """The parse of ``text``, and of each of its clauses when they are separate requests
+        (``dialog/nlu/segments.py``; None otherwise)."""
+        parse = self.parse(text)
+        clauses = split_clauses(text)
+        if len(clauses) < 2:
+            return parse, None
+        parts = [self.parse(clause) for clause in clauses]
+        running = set(state.flow_ids())
+        cancels = {*self.config.settings.cancel_intents, STOP_INTENT}  # "no, actually keep it" is one answer
+        triggers = {
+            trigger.intent for flow in self.config.flows.values() if flow.id not in running for trigger in flow.nlu_trigger
+        } - cancels
+        answers = lambda part: self.engine.fills_open_question(state, part)  # noqa: E731
+        # each clause must be as sure as a digression: a split is the bolder reading
+        if not handle_separately(parts, self.config.settings.digression_threshold, triggers.__contains__, answers):
+            return parse, None
+        return parse, parts
 
     def _fallback_fn(self, on_token: TokenCallback | None) -> FallbackFn | None:
         if self._fallback is None:
@@ -200,7 +243,7 @@ class Bot:
             await self.store.append(sender_id, [resume_event(self.engine.runtime.clock())])
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:
-        """Rasa-like tracker JSON, derived from the stored events."""
+        """Rasa-like tracker JSON (``GET /conversations/{id}/tracker``), derived from the stored events."""
         events = await self.store.load(sender_id)
         state = self.engine.state(events, sender_id)
         return {
@@ -224,6 +267,7 @@ class Bot:
             "nlu_warm": self._nlu is not None and (self._nlu.warm if isinstance(self._nlu, WarmingParser) else True),  # the sentence encoder too
             "llm": self._fallback.status() if self._fallback is not None else {"state": "disabled"},
             "tracker_store": self.config.settings.tracker_store,
+            "knowledge": self.knowledge.status() if self.knowledge is not None else {"loaded": False, "chunks": 0},
         }
 
     @asynccontextmanager

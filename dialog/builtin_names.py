@@ -6,7 +6,21 @@ domain.yml does not define them.
 
 from __future__ import annotations
 
-__all__ = ["BUILTIN_ACTIONS", "BUILTIN_INTENTS", "DEFAULT_RESPONSES", "RESTART_INTENT", "SESSION_START_INTENT", "STOP_INTENT"]
+__all__ = [
+    "BUILTIN_ACTIONS",
+    "BUILTIN_INTENTS",
+    "CORRECT_INTENT",
+    "DEFAULT_RESPONSES",
+    "HANDOFF_INTENT",
+    "OUT_OF_SCOPE_INTENT",
+    "PATTERN_SEARCH",
+    "REPEAT_INTENT",
+    "RESTART_INTENT",
+    "SEARCH_ACTION",
+    "SESSION_START_INTENT",
+    "SKIP_INTENT",
+    "STOP_INTENT",
+]
 
 # action name -> what it does
 BUILTIN_ACTIONS: dict[str, str] = {
@@ -15,6 +29,15 @@ BUILTIN_ACTIONS: dict[str, str] = {
     "restart": "forget the conversation's slots and flows",
     "action_restart": "same as restart (Rasa-style name)",
     "action_listen": "do nothing; wait for the user (Rasa compatibility)",
+    "action_deactivate_loop": "cancel every active flow, saying nothing (Rasa's form deactivation)",
+    # the conversation repair patterns' actions (dialog/flows/pattern_actions.py)
+    "action_cancel_flow": "nothing more: the engine cancelled the flow before pattern_cancel_flow started",
+    "action_correct_flow_slot": "say what a correction changed and re-run the steps after the corrected slot",
+    "action_trigger_chitchat": "answer the message with the LLM fallback (or a knowledge hook)",
+    "action_clarify_flows": "ask which of the close flows the user meant, one button each",
+    "action_skip_question": "say utter_skip_<slot> (or utter_skip_question) for the question the user cannot answer",
+    "action_repeat_bot_messages": "say the bot's previous messages again",
+    "action_trigger_search": "answer the user's last message from the bot's documents (knowledge/), as in Rasa Pro",
 }
 
 # response name -> default text when domain.yml has none
@@ -25,6 +48,16 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_flow_cancelled": "Okay, I've stopped that.",
     "utter_handoff": "I'm handing you over to a human colleague.",
     "utter_restart": "Let's start over.",
+    # conversation repair (dialog/flows/patterns.py)
+    "utter_corrected_previous_input": "Okay, I've changed that to {{ context.new_values }}.",
+    "utter_can_do_something_else": "Is there anything else I can help you with?",
+    "utter_clarification_options": "Sorry, I'm not sure what you meant. Did you mean one of these?",
+    "utter_ask_rephrase": "Sorry, I didn't understand that. Could you say it in other words?",
+    "utter_skip_question": "No problem. I need this to go on, so tell me when you have it, or say \"stop\" to do something else.",
+    "utter_flow_continue_interrupted": "Let's get back to where we were.",
+    "utter_no_previous_message": "I haven't said anything yet. How can I help you?",
+    # when the documents hold no answer; without one in domain.yml the bot also lists what it can do
+    "utter_no_relevant_answer_found": "Sorry, I don't have information about that.",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart
@@ -32,3 +65,12 @@ STOP_INTENT = "stop"  # the payload /stop
 SESSION_START_INTENT = "session_start"  # the payload /session_start
 # intents every bot understands as payloads, declared or not
 BUILTIN_INTENTS = (RESTART_INTENT, STOP_INTENT, SESSION_START_INTENT)
+
+# intents the repair patterns react to (the shipped bots and `dialog init` train them)
+REPEAT_INTENT = "repeat"  # "can you repeat that?"
+SKIP_INTENT = "skip"  # "I don't know", "skip this one"
+CORRECT_INTENT = "correct"  # "actually, make it Tuesday"
+HANDOFF_INTENT = "human_handoff"  # "let me talk to a person"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+PATTERN_SEARCH = "pattern_search"  # the flow that answers from the documents; flows.yml may override it
+SEARCH_ACTION = "action_trigger_search"

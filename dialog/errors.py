@@ -1,7 +1,10 @@
 """The one exception tree of dialog.
 
-Only ``cli`` (exit codes) and ``channels`` (HTTP status or a fallback reply) catch
-``DialogError``; everything else lets it travel.
+An error is caught only where it becomes what a user sees: ``cli`` (exit codes),
+``channels`` (an HTTP status), the story runner (a failed case), the dialogue engine
+for a failed action (``utter_internal_error``) and the LLM fallback for a failed
+model (``utter_default``); the YAML readers collect ``ConfigError`` problems to
+report them all at once. Everything else lets it travel (docs/architecture.md).
 
     DialogError            exit code 2 unless stated
       ConfigError          .problems, each with path:line:col

@@ -1,4 +1,4 @@
-"""Constructors for the conversation events, in Rasa tracker JSON.
+"""Constructors for the conversation events, in Rasa tracker JSON (docs/architecture.md, "Events").
 
 A conversation is an append-only list of these dicts; ``state.replay`` derives
 everything else from them. Keeping the shapes in one module means the engine,

@@ -2,12 +2,13 @@
 
 Forms accepted (whitespace around the payload is ignored):
 
-* ``/greet`` - intent ``greet``, confidence 1.0
+* ``/greet`` - intent ``greet``, confidence 1.0 (``/faq/ask_name``: a retrieval sub-intent)
 * ``/inform{"order_id": "123456"}`` - plus entity ``order_id``; a list value gives
   one entity per item; a JSON list of ``{"entity", "value", "role", "group"}``
   objects is accepted too
 * ``/inform@0.8{...}`` - an explicit confidence
 * ``/restart``, ``/stop``, ``/session_start`` - built-in intents, always payloads
+* ``/affirm"`` - a stray trailing quote (a typo Rasa accepts) is dropped
 
 Decision on bad input: a payload whose JSON does not parse (or is not an object
 or list of objects), or whose intent is not one of the bot's intents, is *not*
@@ -26,13 +27,13 @@ from typing import Any, Collection
 from dialog.builtin_names import BUILTIN_INTENTS
 from dialog.types import Entity, IntentScore, ParseResult
 
-__all__ = ["BUILTIN_INTENTS", "parse_payload"]  # BUILTIN_INTENTS re-exported from builtin_names
+__all__ = ["BUILTIN_INTENTS", "parse_payload", "without_stray_quote"]  # BUILTIN_INTENTS re-exported from builtin_names
 
 logger = logging.getLogger(__name__)
 
 
 _PAYLOAD = re.compile(
-    r"/(?P<intent>[^\s{@/]+)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",
+    r"/(?P<intent>[^\s{@/][^\s{@]*)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",
     re.DOTALL,
 )
 
@@ -42,7 +43,7 @@ def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | Non
 
     ``intents`` are the bot's intents; when empty, any intent name is accepted.
     """
-    stripped = text.strip()
+    stripped = without_stray_quote(text.strip())
     match = _PAYLOAD.fullmatch(stripped)
     if match is None:
         return None
@@ -69,6 +70,15 @@ def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | Non
         entities=entities,
         ranking=(IntentScore(intent, confidence),),
     )
+
+
+def without_stray_quote(payload: str) -> str:
+    """``/affirm`` for ``/affirm"``: Rasa projects' buttons carry such typos and Rasa accepts
+    them. A quote is stray when the payload has an odd number of that quote."""
+    for quote in "\"'":
+        if payload.endswith(quote) and payload.count(quote) % 2 == 1:
+            return payload[:-1]
+    return payload
 
 
 def _entities(source: str, start: int, end: int) -> tuple[Entity, ...] | None:

@@ -18,11 +18,14 @@ __all__ = [
     "Token",
     "TrainingExample",
     "NLU_FALLBACK",
+    "NONSENSE_FEATURE",
     "OUT_OF_SCOPE",
 ]
 
 NLU_FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
+# ParseResult.features key: True when the text is keyboard mashing (dialog/nlu/nonsense.py)
+NONSENSE_FEATURE = "nonsense"
 
 
 @dataclass(frozen=True)

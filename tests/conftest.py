@@ -1,8 +1,14 @@
-"""Shared pytest options: real language models run only with ``--slow``."""
+"""Shared pytest options (real language models run only with ``--slow``) and fixture plugins.
+
+Fixtures that several folders share live in ``tests/fixtures/`` and load here, as
+plugins: a test names them as arguments and imports nothing.
+"""
 
 from __future__ import annotations
 
 import pytest
+
+pytest_plugins = ["tests.fixtures.services"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

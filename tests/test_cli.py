@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from click.testing import CliRunner
 
 from dialog.cli import SUBCOMMANDS, cli
@@ -29,3 +32,16 @@ def test_unknown_subcommand_is_a_usage_error() -> None:
 def test_every_subcommand_is_registered_with_a_summary() -> None:
     assert set(SUBCOMMANDS) >= {"init", "validate", "train", "parse", "shell", "serve", "test", "test-nlu"}
     assert all(summary for _, summary in SUBCOMMANDS.values())
+
+
+def test_commands_resolve_in_a_process_that_never_imported_importlib_util() -> None:
+    """A fresh ``pip install .`` venv has no .pth file importing it for us: every command crashed there."""
+    code = (
+        "import sys, importlib\n"
+        "sys.modules.pop('importlib.util', None); del importlib.util\n"
+        "from dialog.cli import main\n"
+        "main(['validate', '--help'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout

@@ -56,3 +56,19 @@ def test_anything_else_is_parsed_as_text(text, caplog) -> None:
 
 def test_any_intent_when_intents_are_unknown() -> None:
     assert parse_payload("/anything").intent == "anything"
+
+
+def test_a_retrieval_sub_intent_is_a_payload() -> None:
+    result = parse_payload("/faq/ask_name", ("faq", "faq/ask_name"))
+    assert result is not None and result.intent == "faq/ask_name"
+
+
+@pytest.mark.parametrize("text", ['/greet"', "/greet'", '/inform{"size": "large"}"'])
+def test_a_stray_trailing_quote_is_dropped_as_rasa_projects_expect(text: str) -> None:
+    result = parse_payload(text, INTENTS)
+    assert result is not None and result.intent in INTENTS
+
+
+def test_balanced_quotes_are_kept() -> None:
+    result = parse_payload('/inform{"size": "large"}', INTENTS)
+    assert [(e.entity, e.value) for e in result.entities] == [("size", "large")]

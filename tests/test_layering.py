@@ -12,7 +12,8 @@ only when they are its own, and any layer below it):
 7. ``llm``, ``responses``, ``stores`` the fallback model; response rendering; conversation stores
 8. ``config``                        reading and checking the bot's YAML into ``BotConfig``
 9. core: ``types``, ``errors``, ``registry``, ``events``, ``builtin_names``,
-   ``intent_payload``, ``actions``, ``protocols`` and ``dialog/__init__``: the shared
+   ``intent_payload``, ``actions``, ``protocols``, ``metrics`` (the counters any layer
+   bumps), ``optional`` (imports from extras) and ``dialog/__init__``: the shared
    vocabulary every layer may use; core modules import only each other.
 
 The check reads every ``import`` in ``dialog/`` (also the ones inside functions, which
@@ -50,7 +51,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "core",
     )
 )
-CORE = frozenset({"__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols"})
+CORE = frozenset({"__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols", "metrics", "optional"})
 
 
 def _unit(module: str) -> str:

@@ -1,4 +1,4 @@
-"""The JSON shapes in ``dialog/types.py`` are Rasa's, so Rasa clients read them unchanged."""
+"""The JSON shapes in ``dialog/types.py`` are Rasa's, so Rasa clients read them unchanged (README.md, "HTTP API")."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""Input and output channels, split as in Rasa (``rasa/core/channels/channel.py``).
+"""Input and output channels for the console, split as in Rasa.
 
-An ``InputChannel`` turns what arrives (a console line, an HTTP body) into a
-``Message`` and hands it to ``Bot.handle``; an ``OutputChannel`` delivers the
-``Reply``s. Keeping them apart lets one input answer through different outputs
-(the REST webhook collects, the callback channel POSTs), and lets tests use
-``CollectingOutputChannel`` to see exactly what a user would.
+An ``InputChannel`` turns a console line into a ``Message`` (recording the channel's
+name as ``input_channel``) and hands it to ``Bot.handle``; an ``OutputChannel``
+delivers the ``Reply``s, so tests can swap the terminal for a
+``CollectingOutputChannel`` and see exactly what a user would. The HTTP channels
+(``rest``, ``callback``, ``sse``) do not use these classes: each answers in its own
+HTTP shape through ``turns.TurnRunner`` (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class OutputChannel(ABC):
 
 
 class CollectingOutputChannel(OutputChannel):
-    """Keeps every reply in Rasa REST JSON shape; for tests and the REST webhook."""
+    """Keeps every reply in Rasa REST JSON shape; for tests."""
 
     name = "collector"
 

@@ -67,9 +67,22 @@ def describe_turn(turn: BotTurn) -> list[str]:
         lines.append("flow stack: (empty)")
     if state.paused:
         lines.append("handed off to a human: the bot is silent until /restart")
+    lines.extend(describe_knowledge(turn.events))
     llm = [e for e in turn.events if e.get("event") == "llm_fallback"]
     if llm:
         lines.append(f"llm fallback: {llm[-1].get('outcome')} ({llm[-1].get('model')}, {llm[-1].get('latency_ms')} ms)")
+    return lines
+
+
+def describe_knowledge(events: list[dict[str, Any]]) -> list[str]:
+    """``knowledge: extractive, relevance 0.61, from shipping.md > Shipping > Express delivery``."""
+    lines = []
+    for event in events:
+        found = (event.get("metadata") or {}).get("knowledge") if event.get("event") == "bot" else None
+        if found:
+            sources = "; ".join(" > ".join(filter(None, (s.get("file"), s.get("heading")))) for s in found.get("sources", []))
+            where = f", from {sources}" if sources else ", nothing relevant enough"
+            lines.append(f"knowledge: {found.get('mode')}, relevance {found.get('relevance')}{where}")
     return lines
 
 

@@ -51,11 +51,12 @@ async def _channel_error(request: Request, exc: Exception) -> Response:
 
 
 async def _dialog_error(request: Request, exc: Exception) -> Response:
+    # the details (file paths, config text, URLs) go to the server log, never into the body
     if isinstance(exc, StoreError):
         logger.error("conversation store failed on %s: %s", request.url.path, exc)
-        return error_response(503, f"the conversation store failed: {exc}")
+        return error_response(503, "the conversation store is unavailable; try again later")
     logger.error("turn failed on %s: %s", request.url.path, exc.show() if isinstance(exc, DialogError) else exc)
-    return error_response(500, str(exc))
+    return error_response(500, "the bot could not handle this message; see the server log")
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""``create_app``: the bot's HTTP server as a Starlette ASGI app (its endpoints: docs/reference.md).
+"""``create_app``: the bot's HTTP server as a Starlette ASGI app (README.md, "HTTP API").
 
 Assembled from explicit lists: the endpoint groups (``rest``, ``callback``,
 ``sse``), then the middleware, outermost first: error counting (``metrics``),
@@ -28,6 +28,7 @@ from dialog.channels.rest import RestEndpoints
 from dialog.channels.sse import StreamChannel
 from dialog.channels.turns import TurnRunner
 from dialog.config.models import Settings
+from dialog.metrics import activate, release_process
 
 __all__ = ["create_app"]
 
@@ -50,6 +51,7 @@ def create_app(
     """
     settings = settings or bot.config.settings
     metrics = ServerMetrics()
+    activate(metrics)  # repair patterns and knowledge answers count here too
     turns = TurnRunner(bot, metrics)
     delivery = (
         CallbackDelivery(settings.callback_url, transport=callback_transport, first_backoff_s=callback_backoff_s)
@@ -75,6 +77,7 @@ def create_app(
             if delivery is not None:
                 await delivery.close()
             await bot.close()
+            release_process()
 
     middleware = [Middleware(MetricsMiddleware, metrics=metrics)]
     if settings.cors_origins:

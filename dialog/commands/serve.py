@@ -5,7 +5,8 @@ starts). The app then loads the model at startup and starts the LLM loading in
 the background, so the first answers do not wait for it. With ``--workers N`` each
 worker is its own process building the app from ``worker_app`` (the settings travel
 in environment variables); they share the tracker store, whose per-sender locks
-hold across processes (SQLite file locks, PostgreSQL advisory locks, Redis locks).
+hold across processes (SQLite file locks, PostgreSQL advisory locks, Redis locks),
+and their metrics, through a fresh prometheus-client multiprocess folder per start.
 """
 
 from __future__ import annotations
@@ -115,4 +116,7 @@ def command(
         os.environ[_ENV_STORE] = tracker_store
     if auth_token:
         os.environ[_ENV_TOKEN] = auth_token
-    uvicorn.run("dialog.commands.serve:worker_app", factory=True, workers=workers, **options)
+    from dialog.metrics import shared_across_processes
+
+    with shared_across_processes():  # /metrics of any worker shows every worker's counts
+        uvicorn.run("dialog.commands.serve:worker_app", factory=True, workers=workers, **options)

@@ -13,6 +13,7 @@ from typing import Callable
 import click
 
 from dialog.config import load_bot
+from dialog.config.models import BotConfig
 from dialog.nlu.spacy_import import import_spacy_without_torch
 from dialog.nlu.training import train_model
 
@@ -46,3 +47,25 @@ def command(domain: Path, force: bool) -> None:
         click.echo(f"Nothing changed since the last training; the model is {result.path}")
     else:
         click.echo(f"Trained the NLU model in {result.seconds:.1f}s: {result.path}")
+    _index_knowledge(config, force)
+
+
+def _index_knowledge(config: BotConfig, force: bool) -> None:
+    """Index knowledge/ (or docs/) next to the model, unless no document changed."""
+    from dialog.knowledge.documents import document_files
+    from dialog.knowledge.encoder import knowledge_encoder
+    from dialog.knowledge.index import ensure_index
+
+    if not document_files(config.root):
+        return
+    started = time.perf_counter()
+    result = ensure_index(config, knowledge_encoder(config), force=force)
+    if result.skipped:
+        click.echo(f"No document changed; the knowledge index is {result.index.path}")
+        return
+    for problem in result.documents.errors if result.documents else ():
+        click.echo(f"warning: {problem} (left out)", err=True)
+    files = len({chunk.file for chunk in result.index.chunks})
+    click.echo(
+        f"Indexed {len(result.index)} chunks of {files} documents in {time.perf_counter() - started:.1f}s: {result.index.path}"
+    )

@@ -3,7 +3,9 @@
 ``load_bot(domain_dir)`` reads ``domain.yml``, ``nlu.yml``, ``flows.yml``,
 ``config.yml`` and Rasa's ``endpoints.yml`` (each may instead be a folder of YAML files, merged; a Rasa project's
 ``data/`` folder is read too: files with ``flows:`` as flows, the rest as NLU data,
-whose ``rules:``/``stories:`` run as flows where they can: see ``rasa.dialogue``), checks every file and the
+whose ``rules:``/``stories:`` run as flows where they can: see ``rasa.dialogue``, and
+whose ``responses:`` are the domain's; Rasa's default intents and retrieval sub-intents
+with examples join the domain's intents: see ``rasa.intents``), checks every file and the
 references between them (see ``checks`` for what is an error and what a warning), and raises one ``ConfigError`` listing every
 problem as ``file:line:col: message``. Paths in messages are as the caller gave
 ``domain_dir`` (relative stays relative). Warnings (Rasa keys accepted but ignored,
@@ -27,6 +29,8 @@ from dialog.config.flows import parse_flows
 from dialog.config.models import BotConfig, Settings
 from dialog.config.nlu_data import parse_nlu
 from dialog.config.rasa.dialogue import flows_from_rules_and_stories
+from dialog.config.rasa.intents import with_rasa_intents
+from dialog.config.rasa.retrieval import responses_documents
 from dialog.config.schema import Reporter
 from dialog.config.settings import parse_settings
 from dialog.errors import ConfigError, Problem
@@ -48,6 +52,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     documents = {part: load_documents(find_sources(root, part), reporter) for part in ("domain", "nlu", "flows", "config", "endpoints")}
     for document in load_documents(find_sources(root, "data"), reporter):  # a Rasa project's data/ folder
         documents["flows" if isinstance(document.data, dict) and "flows" in document.data else "nlu"].append(document)
+    documents["domain"].extend(responses_documents(documents["nlu"]))  # Rasa allows responses in data/ files
     documents["flows"].extend(flows_from_rules_and_stories(documents["nlu"], documents["domain"], reporter))
     # A file that did not parse, or is not a mapping, would make the cross-file checks echo it.
     all_read = not reporter.problems and all(isinstance(d.data, dict) for docs in documents.values() for d in docs)
@@ -56,6 +61,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
         documents["domain"], reporter, str(domain_paths[0]) if domain_paths else "", action_server=endpoints.action_endpoint is not None
     )
     nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
+    domain = with_rasa_intents(domain, nlu_sources.intent_marks)
     flows, flow_sources = parse_flows(documents["flows"], reporter)
     settings = _with_endpoints(parse_settings(documents["config"], reporter, root), endpoints, documents["config"])
     if all_read:

@@ -5,9 +5,11 @@ Decisions:
 * an intent with examples in nlu.yml but missing from domain.yml is an error (the
   classifier would predict an intent the bot does not know);
 * an intent in domain.yml with no examples is a warning (it may only be reached by a
-  button payload ``/intent``);
-* an entity annotation of an undeclared entity is an error; an undeclared role or
-  group of a declared entity is a warning.
+  button payload ``/intent``), unless it is a retrieval intent whose sub-intents
+  (``faq/ask_name``) have them;
+* an entity annotation of an undeclared entity is a warning, as in Rasa (the NLU
+  still finds it, but no slot can use it), and so is an undeclared role or group of a
+  declared entity.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
 from dialog.config.models import ACTION_SERVER, Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
+from dialog.config.rasa.intents import RASA_DEFAULT_INTENTS, retrieval_base
 from dialog.config.schema import FileReport, Reporter, known, suggest
 from dialog.config.yaml_reader import Mark
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
 __all__ = ["check_all"]
 
-_IMPLICIT_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE, *BUILTIN_INTENTS})
+_IMPLICIT_INTENTS = frozenset({NLU_FALLBACK, OUT_OF_SCOPE, *BUILTIN_INTENTS, *RASA_DEFAULT_INTENTS})
 
 
 def check_all(
@@ -65,11 +68,15 @@ def _check_domain_references(domain: Domain, sources: DomainSources) -> None:
 
 def _check_payload(report: FileReport, mark: Mark, what: str, payload: str, domain: Domain) -> None:
     """A ``/intent{...}`` button payload skips the NLU, so a typo in it would silently become text."""
-    from dialog.intent_payload import parse_payload
+    from dialog.config.rasa.response_format import literal
+    from dialog.intent_payload import parse_payload, without_stray_quote
 
-    if "{{" in payload or "{%" in payload:
+    fixed = literal(payload)
+    if fixed is None:
         return  # rendered per conversation; its template was checked above
-    parsed = parse_payload(payload)
+    parsed = parse_payload(fixed)
+    if parsed is not None and without_stray_quote(fixed.strip()) != fixed.strip():  # a typo Rasa lets through
+        report.warn(mark, f"{what}: button payload {payload!r} ends in a stray quote; it is read as {without_stray_quote(fixed.strip())!r}")
     if parsed is None:
         report.error(mark, f"{what}: button payload {payload!r} is malformed; write /intent or /intent{{\"entity\": \"value\"}}")
         return
@@ -93,17 +100,19 @@ def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: N
     declared = set(domain.intents)
     for intent, (report, mark) in nlu_sources.intent_marks.items():
         if intent not in declared:
+            what = f"its retrieval intent '{retrieval_base(intent)}'" if retrieval_base(intent) else "it"
             report.error(
                 mark,
                 f"intent '{intent}' has examples but is not in the domain's intents{suggest(intent, declared)}; "
-                f"add it to domain.yml (known intents: {known(declared)})",
+                f"add {what} to domain.yml (known intents: {known(declared)})",
             )
     if not nlu_sources.intent_marks:
         if domain.intents:
             reporter.file(domain.path).warn((0, 0), "there are no NLU examples (nlu.yml or nlu/); intents can only come from button payloads")
         return
+    retrieval = {retrieval_base(intent) for intent in nlu_sources.example_counts}
     for intent in domain.intents:
-        if nlu_sources.example_counts.get(intent, 0) == 0 and intent not in _IMPLICIT_INTENTS:
+        if nlu_sources.example_counts.get(intent, 0) == 0 and intent not in _IMPLICIT_INTENTS and intent not in retrieval:
             path, line, column = domain_sources.marks[("intent", intent)]
             reporter.file(path).warn(
                 (line, column), f"intent '{intent}' has no examples in the NLU data; only a button payload '/{intent}' can reach it"
@@ -113,11 +122,11 @@ def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: N
 def _check_entities(domain: Domain, nlu_sources: NLUSources) -> None:
     declared = list(domain.entities)
     for report, mark, entity, role, group in nlu_sources.entity_uses:
-        if entity not in domain.entities:
-            report.error(
+        if entity not in domain.entities:  # Rasa warns and trains on it anyway
+            report.warn(
                 mark,
-                f"entity '{entity}' is annotated but not declared in the domain's entities{suggest(entity, declared)}; "
-                f"known entities: {known(declared)}",
+                f"entity '{entity}' is annotated but not declared in the domain's entities{suggest(entity, declared)}, so no slot "
+                f"can use it; known entities: {known(declared)}",
             )
             continue
         for kind, value, table in (("role", role, domain.entity_roles), ("group", group, domain.entity_groups)):

@@ -17,14 +17,15 @@ _SLOT_KEYS = ("influence_conversation", "initial_value", "mappings", "max_value"
 _SLOT_IGNORED = {"auto_fill": "Rasa 2 option; slots fill through their mappings"}
 _MAPPING_KEYS = {
     "from_entity": ("type", "entity", "intent", "not_intent", "role", "group"),
-    "from_intent": ("type", "value", "intent", "not_intent"),
-    "from_text": ("type", "intent", "not_intent"),
+    # Rasa's form conditions (active_loop, requested_slot) say what these do anyway: they
+    # fill a slot only while a collect step asks for it (see dialog/flows/slot_filling.py).
+    "from_intent": ("type", "value", "intent", "not_intent", "conditions"),
+    "from_text": ("type", "intent", "not_intent", "conditions"),
     "custom": ("type", "action"),
 }
-_MAPPING_IGNORED = {"conditions": "form conditions (active_loop, requested_slot) do not apply to flows"}
+_MAPPING_IGNORED = {"conditions": "an entity fills its slot whenever the NLU finds it, the slot a flow asks for first"}
 # Rasa mapping types that have no effect here: accepted, dropped, with a warning.
 _DROPPED_MAPPINGS = {
-    "from_trigger_intent": "it fills a slot when a form starts; forms are not run here",
     "from_llm": "slots are filled by NLU entities and intents here, not by an LLM",
 }
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
@@ -111,6 +112,8 @@ def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[Sl
         if mapping is None:
             continue
         kind = mapping.get("type")
+        if kind == "from_trigger_intent":
+            continue  # a Rasa form's flow sets it when the intent starts the form: config/rasa/trigger_fills.py
         if kind in _DROPPED_MAPPINGS:
             report.warn(mapping.value_mark("type"), f"{what}: mapping type '{kind}' is accepted but ignored: {_DROPPED_MAPPINGS[kind]}")
             continue
@@ -122,7 +125,8 @@ def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[Sl
             continue
         mapping_what = f"{what} mapping {kind}"
         required = {"from_entity": ("entity",), "from_intent": ("value",)}.get(kind, ())
-        report.keys(mapping, _MAPPING_KEYS[kind], mapping_what, ignored=_MAPPING_IGNORED, required=required)
+        ignored = _MAPPING_IGNORED if kind == "from_entity" else {}
+        report.keys(mapping, _MAPPING_KEYS[kind], mapping_what, ignored=ignored, required=required)
         result.append(
             SlotMapping(
                 type=kind,

@@ -138,7 +138,7 @@ def _unknown_response(what: str, name: str, domain: Domain) -> str:
 
 
 def _question(report: FileReport, data: LocatedMap, what: str, step: CollectStep, domain: Domain) -> None:
-    if _is_response(step.utter, domain) or f"action_ask_{step.collect}" in domain.actions:
+    if _is_response(step.utter, domain) or step.utter in domain.actions or f"action_ask_{step.collect}" in domain.actions:
         return
     if "utter" in data:
         report.error(data.value_mark("utter"), _unknown_response(what, step.utter, domain))

@@ -15,30 +15,30 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 
 from dialog.config.jinja_sandbox import TEMPLATE_NAMES, compile_condition, make_environment
+from dialog.config.rasa.response_format import placeholders, to_jinja
 from dialog.config.schema import FileReport, known, suggest
 from dialog.config.yaml_reader import Mark
 
 __all__ = ["check_condition", "check_template"]
 
 _DICT_METHODS = frozenset({"get", "items", "keys", "values"})
-# Rasa 3 writes slot values as {slot_name}; Jinja2 shows that literally.
-_RASA_PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
 
 
 def check_template(report: FileReport, mark: Mark, what: str, source: str, slots: Iterable[str]) -> None:
-    """Syntax, free names and slot names of a response text."""
+    """Syntax, free names and slot names of a response text; Rasa's ``{slot}`` and ``{{``
+    escape are read as Rasa reads them (``rasa.response_format``)."""
     environment = make_environment()
+    slots = list(slots)
     try:
         with _quiet_escapes():
-            tree = environment.parse(source)
+            tree = environment.parse(to_jinja(source, slots))
     except TemplateSyntaxError as exc:
         report.error(mark, f"{what}: invalid template: {exc.message} (template line {exc.lineno})")
         return
     _check_tree(report, mark, what, "template", tree, _free_names(tree), slots)
-    slot_names = set(slots)
-    for name in _RASA_PLACEHOLDER.findall(source):
-        if name in slot_names:
-            report.warn(mark, f"{what}: '{{{name}}}' is Rasa's placeholder syntax and is shown as is; write '{{{{ slots.{name} }}}}'")
+    for name in placeholders(source):
+        if name not in slots:
+            report.warn(mark, f"{what}: '{{{name}}}' names no slot, so it is shown as is{suggest(name, slots)}")
 
 
 def check_condition(report: FileReport, mark: Mark, what: str, source: str, slots: Iterable[str]) -> None:
@@ -52,6 +52,19 @@ def check_condition(report: FileReport, mark: Mark, what: str, source: str, slot
         report.error(mark, f"{what}: invalid condition {source!r}: {reason}{_pypred_hint(source)}")
         return
     _check_tree(report, mark, what, "condition", tree, _free_names(tree), slots)
+
+
+def _check_regexes(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node) -> None:
+    """Every ``is matching "regex"`` compiles: a bad one would fail on every later message."""
+    for test in _walk(tree, nodes.Test):
+        if test.name not in ("matching", "matches") or not test.args:
+            continue
+        pattern = test.args[0]
+        if isinstance(pattern, nodes.Const) and isinstance(pattern.value, str):
+            try:
+                re.compile(pattern.value)
+            except re.error as exc:
+                report.error(mark, f"{what}: invalid regular expression {pattern.value!r} in {kind}: {exc}")
 
 
 def _pypred_hint(source: str) -> str:
@@ -73,6 +86,7 @@ def _quiet_escapes() -> Iterator[None]:
 
 
 def _check_tree(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node, names: set[str], slots: Iterable[str]) -> None:
+    _check_regexes(report, mark, what, kind, tree)
     allowed = sorted(TEMPLATE_NAMES)
     for name in sorted(names - TEMPLATE_NAMES):
         report.error(mark, f"{what}: unknown name '{name}' in {kind}{suggest(name, allowed)}; {kind}s may use: {', '.join(allowed)}")

@@ -20,6 +20,7 @@ __all__ = [
     "BotConfig",
     "ComponentSpec",
     "Domain",
+    "KnowledgeSettings",
     "LLMSettings",
     "NLUData",
     "ResponseVariation",
@@ -152,12 +153,25 @@ class LLMSettings:
 
 
 @dataclass(frozen=True)
+class KnowledgeSettings:
+    """The ``knowledge:`` section of config.yml: how answers from the bot's documents are made.
+
+    Defaults measured in bench/RESULTS.md "knowledge"."""
+
+    mode: str = "extractive"  # extractive | generative (the LLM, checked against the documents)
+    threshold: float = 0.42  # below this relevance the bot says it does not know
+    top_k: int = 3  # chunks retrieved (and given to the LLM in generative mode)
+    mark: SourceMark = NO_MARK
+
+
+@dataclass(frozen=True)
 class Settings:
     """config.yml."""
 
     language: str = "en"
     pipeline: tuple[ComponentSpec, ...] = ()
     llm: LLMSettings = field(default_factory=LLMSettings)
+    knowledge: KnowledgeSettings = field(default_factory=KnowledgeSettings)
     tracker_store: str = "sqlite:///.dialog/conversations.db"
     trigger_threshold: float = 0.5
     # while a collect waits and the turn validly answers it, a cancel or another

@@ -21,8 +21,8 @@ from dialog.types import TrainingExample
 
 __all__ = ["NLUSources", "parse_nlu"]
 
-_TOP_KEYS = ("nlu", "rules", "stories", "version")  # rules and stories: see rasa/dialogue.py
-_TOP_IGNORED = {"responses": "put responses in domain.yml"}
+_TOP_KEYS = ("nlu", "responses", "rules", "stories", "version")  # rules and stories: see rasa/dialogue.py; responses: the domain's
+_TOP_IGNORED: dict[str, str] = {}
 _ITEM_KINDS = ("intent", "synonym", "regex", "lookup")
 _ITEM_KEYS = {
     "intent": ("intent", "examples", "metadata"),

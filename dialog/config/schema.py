@@ -147,7 +147,7 @@ class FileReport:
         if self.is_type(value, types):
             return float(value) if float in _as_tuple(types) and type(value) is int else value
         names = " or ".join(_TYPE_NAMES.get(kind, kind.__name__) for kind in _as_tuple(types))
-        hint = "; quote it to keep it as text (YAML reads yes/no/on/off as booleans)" if isinstance(value, bool) and str in _as_tuple(types) else ""
+        hint = "; quote it to keep it as text (YAML reads true/false as booleans)" if isinstance(value, bool) and str in _as_tuple(types) else ""
         self.error(data.value_mark(key), f"{what}: '{key}' must be {names}, got {describe(value)}{hint}")
         return default
 

@@ -27,6 +27,7 @@ SETTINGS_KEYS = (
     "cancel_intents",
     "cors_origins",
     "digression_threshold",
+    "knowledge",
     "language",
     "llm",
     "max_body_bytes",
@@ -39,6 +40,7 @@ _RASA_KEYS = {
     "policies": "dialogue is run by flows, not policies",
     "assistant_id": "not used",
     "recipe": "there is one recipe",
+    "version": "Rasa's format version; config.yml's keys are read as they are",
 }
 _LLM_KEYS = ("api_key_env", "base_url", "max_new_tokens", "model", "options", "provider", "temperature", "timeout_s", "history_turns")
 
@@ -72,6 +74,12 @@ def _parse_document(data: LocatedMap, report: FileReport, values: dict[str, Any]
         llm = report.mapping(data["llm"], data.value_mark("llm"), "'llm'")
         if llm is not None:
             values["llm"] = _parse_llm(llm, report, root)
+    if "knowledge" in data:
+        from dialog.config.knowledge_settings import parse_knowledge
+
+        section = report.mapping(data["knowledge"], data.value_mark("knowledge"), "'knowledge'")
+        if section is not None:
+            values["knowledge"] = parse_knowledge(section, report)
     if "tracker_store" in data:
         url = report.typed(data, "tracker_store", str, "config")
         if url is not None and _store_scheme_ok(url, data, report):

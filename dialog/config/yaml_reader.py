@@ -3,7 +3,8 @@
 Mappings become ``LocatedMap`` (a dict) and sequences ``LocatedList`` (a list); both
 know the 1-based line and column of themselves, of each key and of each value, so
 validation can point at ``file:line:col``. Only standard YAML tags are accepted and
-a key that appears twice in one mapping is an error.
+a key that appears twice in one mapping is an error. Plain scalars follow YAML 1.2, as
+Rasa reads them (``no`` and ``2030-05-06`` are text): see ``yaml12``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from dialog.config.yaml12 import FastLoader, SafeLoader, Yaml12Constructor
 from dialog.errors import ConfigError, Problem
 
 __all__ = ["LocatedList", "LocatedMap", "Mark", "load_yaml", "load_yaml_text", "read_source", "to_plain"]
@@ -65,7 +67,7 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self._constructor = yaml.SafeLoader(" ")
+        self._constructor = Yaml12Constructor(" ")
 
     def build(self, node: yaml.Node) -> Any:
         if not self._tag_allowed(node):
@@ -127,13 +129,12 @@ class _Builder:
 
 def _compose(text: str) -> yaml.Node | None:
     """Compose with libyaml when present (~10x faster); on an error, re-parse in Python for its clearer message."""
-    fast_loader = getattr(yaml, "CSafeLoader", None)
-    if fast_loader is not None:
+    if FastLoader is not None:
         try:
-            return yaml.compose(text, Loader=fast_loader)
+            return yaml.compose(text, Loader=FastLoader)
         except yaml.YAMLError:
             pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=SafeLoader)
 
 
 def load_yaml_text(text: str, path: str | Path) -> Any:

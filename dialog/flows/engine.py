@@ -1,4 +1,4 @@
-"""The dialogue rules: what one parsed user turn does to a conversation.
+"""The dialogue rules: what one parsed user turn does to a conversation (docs/reference.md).
 
 ``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
 text: the NLU is not its business) and returns the new events of the turn.
@@ -8,14 +8,29 @@ The order of the rules, first match wins:
 2. Handed off to a human: stay silent (only the user event is recorded).
 3. A cancel intent (``settings.cancel_intents`` or ``/stop``, confidence >= the
    trigger threshold, or the digression threshold, see below) with a flow active:
-   cancel it (``stack.cancel_active``), ``utter_flow_cancelled``.
+   cancel it (``stack.cancel_active``), then ``pattern_cancel_flow``
+   (``utter_flow_cancelled``).
+3b. A repair (``dialog/flows/repair.py``): "can you repeat that?", "I don't know",
+   a correction of an earlier answer, a person asked for, two flows about as
+   likely. Its pattern (``dialog/flows/patterns.py``) runs above the active flow,
+   which then resumes and asks again; no failed attempt is counted.
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
    no flow active -> start it; another flow active -> digression (interrupt,
    run the new one, resume and re-ask after); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
-5. A collect is open: a filled slot is validated and advances the flow; a turn
-   that fills nothing is a failed attempt (re-ask, give up at ``max_attempts``).
-6. Otherwise the LLM fallback (``utter_default`` when there is none or it fails).
+5. A collect is open: a filled slot is validated and advances the flow. A turn
+   that fills nothing is chit-chat (an out-of-scope intent or a question:
+   ``pattern_chitchat`` answers it with the fallback, then the question again)
+   or a failed attempt (re-ask, give up at ``max_attempts``); keyboard mashing
+   is always a failed attempt (``dialog/flows/collect_classifier.py``).
+6. Otherwise the bot's documents when they answer (``pattern_search``,
+   ``flows/search.py``; a question during a collect too), else the LLM fallback
+   (``utter_default`` when there is none or it fails);
+   keyboard mashing gets ``pattern_cannot_handle`` instead.
+
+A step that fails (a bad regex or template, a broken action) never poisons the
+conversation: the turn's events are dropped, every flow is cancelled and
+``pattern_internal_error`` says ``utter_internal_error``.
 
 A turn after ``session_expiration_time`` minutes of silence (and the first turn)
 starts with ``session_started``, which resets slots, flows and a handoff.
@@ -43,25 +58,33 @@ where Rasa Pro would ask its command generator; authors steer it per slot with
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from dialog import events
-from dialog.builtin_names import RESTART_INTENT, STOP_INTENT
-from dialog.config.flow_model import CollectStep
+from dialog.builtin_names import DEFAULT_RESPONSES, RESTART_INTENT, STOP_INTENT
+from dialog.config.flow_model import CollectStep, Rejection
 from dialog.config.models import BotConfig
-from dialog.errors import FlowError
+from dialog.errors import ActionError, FlowError, TemplateError
+from dialog.flows import patterns
+from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
+from dialog.flows.pattern_actions import answer_with_fallback
+from dialog.flows.repair import find_repair
+from dialog.flows.search import answer_from_knowledge
 from dialog.flows.slot_filling import fill_slots
-from dialog.flows.stack import ask, cancel_active
-from dialog.flows.state import ConversationState, replay, replay_from
-from dialog.flows.steps import failed_attempt, restart, run_flows, start_flow
+from dialog.flows.stack import ask, cancel_active, cancel_stack
+from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
+from dialog.flows.steps import failed_attempt, restart, run_flows, run_pending_asks, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
 from dialog.protocols import FallbackAnswer
 from dialog.types import ParseResult
 
 __all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
+
+logger = logging.getLogger(__name__)
 
 
 FallbackFn = Callable[[Sequence[Mapping[str, Any]], str], Awaitable[FallbackAnswer]]
@@ -80,9 +103,12 @@ class TurnResult:
 class DialogueEngine:
     """Applies the dialogue rules; stateless between turns (state is replayed)."""
 
-    def __init__(self, config: BotConfig, clock: Callable[[], float] | None = None, cache_size: int = 4096) -> None:
+    def __init__(
+        self, config: BotConfig, clock: Callable[[], float] | None = None, cache_size: int = 4096, knowledge: Any = None
+    ) -> None:
         self.config = config
         self.runtime = FlowRuntime.from_config(config, clock=clock or time.time)
+        self.runtime.knowledge = knowledge  # the bot's KnowledgeBase (dialog/knowledge/base.py), None without documents
         # sender -> (events folded, the last of them, state): conversations only
         # grow, so a turn folds just the events since; any mismatch replays all.
         self._states: OrderedDict[str, tuple[int, Mapping[str, Any], ConversationState]] = OrderedDict()
@@ -119,13 +145,43 @@ class DialogueEngine:
     ) -> TurnResult:
         """The events one user turn adds to ``stored`` (which is not modified)."""
         turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata, input_channel)
+        turn.stored, turn.fallback = list(stored), fallback
         self._maybe_start_session(turn)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
-        used_fallback = await self._respond(turn, parse)
-        if used_fallback:
-            await self._fallback(turn, stored, parse.text, fallback)
+        mark, before = len(turn.events), turn.state
+        try:
+            used_fallback = await self._respond(turn, parse)
+            await run_pending_asks(turn)
+            if used_fallback and await answer_from_knowledge(turn, parse.text):
+                used_fallback = False  # answered from the bot's documents (pattern_search)
+            if used_fallback:
+                await answer_with_fallback(turn)
+        except (FlowError, TemplateError, ActionError) as exc:
+            # a broken step (a bad regex, a failing template): the turn's events are
+            # dropped, the stack is cleared and pattern_internal_error apologises, so
+            # the next message starts clean instead of failing again
+            logger.error("turn of %s failed, running %s: %s", sender_id, patterns.INTERNAL_ERROR, exc)
+            del turn.events[mark:]
+            turn.state = before
+            used_fallback = False
+            await self._internal_error(turn)
+        used_fallback = used_fallback or any(event.get("event") == "llm_fallback" for event in turn.events)
         self._remember(sender_id, len(stored) + len(turn.events), turn.events, turn.state)
         return TurnResult(turn.events, turn.state, used_fallback)
+
+    async def _internal_error(self, turn: Turn) -> None:
+        """Cancel every flow and run ``pattern_internal_error``; its default text if that fails too."""
+        mark, before = len(turn.events), turn.state
+        try:
+            cancel_stack(turn, reason="internal_error")
+            await run_flows(turn, start_flow(turn, patterns.INTERNAL_ERROR))
+        except (FlowError, TemplateError, ActionError) as exc:
+            logger.error("%s failed too: %s", patterns.INTERNAL_ERROR, exc)
+            del turn.events[mark:]
+            turn.state = before
+            while turn.state.top is not None:  # the flows' own events, without their slot resets
+                turn.emit(events.flow_cancelled(turn.state.top.flow_id, turn.now(), "internal_error"))
+            turn.say_text(DEFAULT_RESPONSES["utter_internal_error"])
 
     def _maybe_start_session(self, turn: Turn) -> None:
         state = turn.state
@@ -146,27 +202,73 @@ class DialogueEngine:
             return False
         if state.paused:
             return False
-        slots = self.config.domain.slots
         requested = state.requested_slot
-        collected = self.runtime.collected
         bar = self._override_threshold(turn, parse)
-        if state.top is not None and self._is_cancel(parse, bar):
-            cancel_active(turn, reason=f"intent {parse.intent}", utter="utter_flow_cancelled")
+        trigger = self._trigger(turn, parse, self._preview(turn, parse, None), bar)
+        # A flow written for this very intent with a guard, which holds, wins over cancelling
+        # (a Rasa form's "stop" question); one without a guard is for when nothing runs.
+        guarded = trigger is not None and self.runtime.flow(trigger).guard is not None
+        if state.top is not None and self._is_cancel(parse, bar) and not guarded:
+            cancel_active(turn, reason=f"intent {parse.intent}", resume=False)
+            await self._run_pattern(turn, patterns.CANCEL_FLOW)
             return False
-        trigger = self._trigger(turn, parse, fill_slots(slots, parse, state.slots, None, collected), bar)
+        repair = find_repair(self.config, self.runtime, state, parse, bar)
+        if repair is not None:
+            turn.repair = dict(repair.context)
+            await self._run_pattern(turn, repair.pattern)
+            return False
         if trigger is not None and trigger not in state.flow_ids():
-            self._fill(turn, fill_slots(slots, parse, state.slots, None, collected), requested)
+            self._fill(turn, self._preview(turn, parse, None), requested)
             if state.top is not None:
                 turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
             await run_flows(turn, start_flow(turn, trigger))
             return False
         if requested is None:
-            self._fill(turn, fill_slots(slots, parse, state.slots, None, collected), None)
+            self._fill(turn, self._preview(turn, parse, None), None)
+            if is_nonsense(parse):
+                await self._run_pattern(turn, patterns.CANNOT_HANDLE)
+                return False
             return True
-        filled = fill_slots(slots, parse, state.slots, requested, collected)
+        filled = self._preview(turn, parse, requested)
+        rejection = self._rejection(turn, filled) if requested in filled else None
+        if rejection is not None:  # refused before it is set: a rejected value never lands in the tracker
+            self._fill(turn, {name: value for name, value in filled.items() if name != requested}, None)
+            await self._reject(turn, rejection)
+            return False
         self._fill(turn, filled, requested)
+        if requested not in filled and trigger is None and await answer_from_knowledge(turn, parse.text, during_collect=True):
+            return False  # a question the documents answer: pattern_search, then the question again
+        if requested not in filled and trigger is None and is_chitchat(parse, self.config.settings.trigger_threshold):
+            await self._run_pattern(turn, patterns.CHITCHAT)  # a reply, then the question again
+            return False
         await self._answer(turn, requested in filled, retrigger=trigger is not None)
         return False
+
+    def fills_open_question(self, state: ConversationState, parse: ParseResult) -> bool:
+        """Whether ``parse`` answers the question the active flow waits on (nothing is emitted)."""
+        requested = state.requested_slot
+        if requested is None:
+            return False
+        return requested in self._preview(Turn(self.runtime, state, ""), parse, requested)
+
+    def _preview(self, turn: Turn, parse: ParseResult, requested: str | None) -> dict[str, Any]:
+        """The slots this turn fills; a ``from_text`` slot only from a message that reads as an answer."""
+        threshold = self.config.settings.trigger_threshold
+        return fill_slots(
+            self.config.domain.slots,
+            parse,
+            turn.state.slots,
+            requested,
+            self.runtime.collected,
+            reads_as_answer=lambda candidate: reads_as_answer(candidate, threshold),
+        )
+
+    async def _run_pattern(self, turn: Turn, pattern_id: str) -> None:
+        """Run a repair pattern above the active flow, which resumes and re-asks when it ends."""
+        top = turn.state.top
+        if top is not None and top.status == ACTIVE:
+            turn.emit(events.flow_interrupted(top.flow_id, turn.now(), by=pattern_id))
+        await run_flows(turn, start_flow(turn, pattern_id))
 
     async def _answer(self, turn: Turn, filled: bool, retrigger: bool) -> None:
         """The user replied to the open collect of the active flow."""
@@ -199,25 +301,39 @@ class DialogueEngine:
         requested = turn.state.requested_slot
         if requested is None or _is_payload(parse):
             return 0.0
-        state = turn.state
-        filled = fill_slots(self.config.domain.slots, parse, state.slots, requested, self.runtime.collected)
+        filled = self._preview(turn, parse, requested)
         if requested not in filled or not self._passes_rejections(turn, filled):
             return 0.0
         return self.config.settings.digression_threshold
 
     def _passes_rejections(self, turn: Turn, filled: Mapping[str, Any]) -> bool:
         """Whether the open collect would accept the slots this turn fills (nothing is emitted)."""
+        return self._rejection(turn, filled) is None
+
+    def _rejection(self, turn: Turn, filled: Mapping[str, Any]) -> Rejection | None:
+        """The first of the open collect's rejections that refuses the slots this turn fills."""
         top = turn.state.top
         if top is None or top.step_id is None:
-            return True
+            return None
         flow = self.runtime.flow(top.flow_id)
         step = flow.step(top.step_id)
         if not isinstance(step, CollectStep):
-            return True
+            return None
         variables = turn.variables(flow.id, step.id)
         variables["slots"] = {**variables["slots"], **filled}
         where = f"{flow.path or 'flows.yml'}: flow '{flow.id}' step '{step.id}' rejection"
-        return not any(evaluate(rejection.condition, variables, where) for rejection in step.rejections)
+        return next((rejection for rejection in step.rejections if evaluate(rejection.condition, variables, where)), None)
+
+    async def _reject(self, turn: Turn, rejection: Rejection) -> None:
+        """The rejection's message, then a failed attempt (re-ask, or give up)."""
+        top = turn.state.top
+        assert top is not None and top.step_id is not None
+        flow = self.runtime.flow(top.flow_id)
+        step = flow.step(top.step_id)
+        assert isinstance(step, CollectStep)
+        if rejection.utter:
+            turn.say(rejection.utter)
+        failed_attempt(turn, flow, step, top.attempts + 1)
 
     def _is_cancel(self, parse: ParseResult, bar: float = 0.0) -> bool:
         """A cancel intent as sure as a trigger must be (and >= ``bar``): a doubtful "stop" does not end a flow."""
@@ -243,19 +359,6 @@ class DialogueEngine:
                 if flow.guard is None or evaluate(flow.guard, variables, where):
                     return flow.id
         return None
-
-    async def _fallback(self, turn: Turn, stored: Sequence[Mapping[str, Any]], text: str, fallback: FallbackFn | None) -> None:
-        """Ask the LLM; ``utter_default`` when there is none or it gave no text."""
-        if fallback is None:
-            turn.emit(events.llm_fallback(turn.now(), outcome="unavailable"))
-            turn.say("utter_default")
-            return
-        answer = await fallback([*stored, *turn.events], text)
-        turn.emit(dict(answer.event))
-        if answer.text:
-            turn.say_text(answer.text, {"llm": True})
-        else:
-            turn.say("utter_default")
 
 
 def _is_payload(parse: ParseResult) -> bool:

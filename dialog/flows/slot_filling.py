@@ -18,7 +18,7 @@ value not in ``values``, "abc" for an int) fills nothing.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from dialog.config.models import Slot, SlotMapping
 from dialog.types import Entity, ParseResult
@@ -111,7 +111,12 @@ def _from_entities(slot: Slot, mapping: SlotMapping, entities: Iterable[Entity])
 
 
 def _mapped_value(
-    slot: Slot, parse: ParseResult, requested: bool, free_flag: bool, taken: set[tuple[str, int, int]]
+    slot: Slot,
+    parse: ParseResult,
+    requested: bool,
+    free_flag: bool,
+    taken: set[tuple[str, int, int]],
+    reads_as_answer: Callable[[ParseResult], bool] | None = None,
 ) -> tuple[Any, list[Entity]]:
     """The raw value the first applicable mapping gives, and the entities it used."""
     for mapping in slot.mappings:
@@ -126,7 +131,7 @@ def _mapped_value(
         elif mapping.type == "from_intent" and (requested or free_flag):
             if mapping.intent or requested:
                 return mapping.value, []
-        elif mapping.type == "from_text" and requested and parse.text:
+        elif mapping.type == "from_text" and requested and parse.text and (reads_as_answer is None or reads_as_answer(parse)):
             return parse.text, []
     return INVALID, []
 
@@ -137,8 +142,11 @@ def fill_slots(
     current: Mapping[str, Any],
     requested_slot: str | None = None,
     collected: Iterable[str] = (),
+    reads_as_answer: Callable[[ParseResult], bool] | None = None,
 ) -> dict[str, Any]:
-    """Slot updates this turn makes, requested slot first; ``collected``: slots some flow collects."""
+    """Slot updates this turn makes, requested slot first; ``collected``: slots some flow collects.
+    ``reads_as_answer`` decides whether a ``from_text`` slot takes the text (chit-chat,
+    "can you repeat that?" or gibberish is no answer; ``dialog/flows/collect_classifier.py``)."""
     collected = set(collected)
     updates: dict[str, Any] = {}
     taken: set[tuple[str, int, int]] = set()
@@ -146,7 +154,7 @@ def fill_slots(
     for name in order:
         slot = slots[name]
         requested = name == requested_slot
-        raw, used = _mapped_value(slot, parse, requested, name not in collected, taken)
+        raw, used = _mapped_value(slot, parse, requested, name not in collected, taken, reads_as_answer)
         if raw is INVALID:
             continue
         value = coerce(slot, raw, current.get(name))

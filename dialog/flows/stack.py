@@ -24,10 +24,14 @@ __all__ = ["ask", "cancel_active", "cancel_stack", "close_flow", "resume_interru
 
 
 def ask(turn: Turn, flow: Flow, step: CollectStep, attempts: int = 0) -> None:
-    """Ask the question of a ``collect`` step; the flow now waits there."""
+    """Ask the question of a ``collect`` step; the flow now waits there. A custom action
+    (Rasa's ``action_ask_<slot>``) asks once the turn's steps are done: actions are async."""
     response = step.utter or f"utter_ask_{step.collect}"
     turn.emit(events.action(response, turn.now(), flow.id, step.id, step.collect, attempts))
-    turn.say(response)
+    if not turn.runtime.renderer.has(response) and response in turn.runtime.config.domain.actions:
+        turn.pending_asks.append(response)
+    else:
+        turn.say(response)
 
 
 def close_flow(turn: Turn, flow: Flow, completed: bool = True, reason: str = "") -> None:
@@ -67,13 +71,15 @@ def resume_interrupted(turn: Turn) -> bool:
     return True
 
 
-def cancel_active(turn: Turn, reason: str, utter: str | None = None) -> None:
-    """Cancel the active flow and its callers; then resume an interrupted flow, if any."""
+def cancel_active(turn: Turn, reason: str, utter: str | None = None, resume: bool = True) -> None:
+    """Cancel the active flow and its callers; then resume an interrupted flow, if any
+    (``resume=False``: pattern_cancel_flow runs first and resumes it when it ends)."""
     while turn.state.top is not None and turn.state.top.status != INTERRUPTED:
         close_flow(turn, turn.runtime.flow(turn.state.top.flow_id), completed=False, reason=reason)
     if utter:
         turn.say(utter)
-    resume_interrupted(turn)
+    if resume:
+        resume_interrupted(turn)
 
 
 def cancel_stack(turn: Turn, reason: str) -> None:

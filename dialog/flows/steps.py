@@ -15,15 +15,18 @@ from typing import Any
 
 from dialog import events
 from dialog.actions import ActionContext
-from dialog.builtin_names import BUILTIN_ACTIONS
+from dialog.builtin_names import BUILTIN_ACTIONS, SEARCH_ACTION
 from dialog.config.flow_model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
 from dialog.errors import ActionError, FlowError
+from dialog.flows.pattern_actions import PATTERN_ACTIONS, run_pattern_action
+from dialog.flows.patterns import COMPLETED, CONTINUE_INTERRUPTED, is_pattern
+from dialog.flows.search import trigger_search
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
 from dialog.flows.turn import Turn, evaluate
 
-__all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "start_flow"]
+__all__ = ["MAX_STEPS_PER_TURN", "PAUSE", "first_step_id", "next_target", "run_flows", "run_pending_asks", "start_flow"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +87,12 @@ def _finish(turn: Turn, flow: Flow) -> str:
     if parent is not None and parent.status == INTERRUPTED and _answered_meanwhile(turn):
         turn.emit(events.flow_resumed(parent.flow_id, turn.now()))
         return parent.step_id or END  # its collect finds the slot filled: checked, then on
+    opt_in = turn.runtime.config.flows  # these two patterns run only when flows.yml defines them
+    if not is_pattern(flow.id):
+        if parent is None and COMPLETED in opt_in:
+            return start_flow(turn, COMPLETED)
+        if parent is not None and parent.status == INTERRUPTED and CONTINUE_INTERRUPTED in opt_in:
+            return start_flow(turn, CONTINUE_INTERRUPTED)
     if parent is None or resume_interrupted(turn):
         return PAUSE
     if parent.status != CALLING or parent.step_id is None:
@@ -161,6 +170,14 @@ def _set_slots(turn: Turn, flow: Flow, step: SetSlotsStep) -> None:
 async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
     name = step.action
     runtime = turn.runtime
+    if name == SEARCH_ACTION:
+        turn.emit(events.action(name, turn.now(), flow.id, step.id))
+        await trigger_search(turn, flow.id)
+        return next_target(turn, flow, step)
+    if name in PATTERN_ACTIONS:
+        turn.emit(events.action(name, turn.now(), flow.id, step.id))
+        await run_pattern_action(turn, flow, name)
+        return next_target(turn, flow, step)
     if name in BUILTIN_ACTIONS:
         return _builtin(turn, flow, step)
     if name in runtime.config.domain.responses or (name.startswith("utter_") and runtime.renderer.has(name)):
@@ -203,6 +220,12 @@ async def run_custom_action(turn: Turn, name: str) -> bool:
     return True
 
 
+async def run_pending_asks(turn: Turn) -> None:
+    """Run the custom actions that ask a collect step's question (see ``stack.ask``)."""
+    while turn.pending_asks:
+        await run_custom_action(turn, turn.pending_asks.pop(0))
+
+
 def _checked_slots(turn: Turn, action: str, slots: dict[str, Any] | Any) -> dict[str, Any]:
     domain_slots = turn.runtime.config.domain.slots
     unknown = sorted(set(slots) - set(domain_slots))
@@ -223,6 +246,9 @@ def _builtin(turn: Turn, flow: Flow, step: ActionStep) -> str:
         return PAUSE
     if name in ("restart", "action_restart"):
         restart(turn)
+        return PAUSE
+    if name == "action_deactivate_loop":
+        cancel_stack(turn, reason="deactivated")
         return PAUSE
     return next_target(turn, flow, step)
 

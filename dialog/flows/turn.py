@@ -21,6 +21,8 @@ from dialog.config.models import BotConfig
 from dialog.errors import FlowError
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.action_server import ActionServer
+from dialog.flows.builtin_flows import BUILTIN_FLOWS
+from dialog.flows.patterns import PATTERN_FLOWS
 from dialog.flows.state import ConversationState, apply_event
 from dialog.responses.templates import ResponseRenderer, conversation_rng
 
@@ -41,6 +43,7 @@ class FlowRuntime:
     clock: Callable[[], float] = time.time
     initial_slots: dict[str, Any] = field(default_factory=dict)
     collected: frozenset[str] = frozenset()
+    knowledge: Any = None  # the bot's KnowledgeBase (dialog/knowledge/base.py), None without documents
 
     @classmethod
     def from_config(cls, config: BotConfig, clock: Callable[[], float] | None = None) -> FlowRuntime:
@@ -54,9 +57,15 @@ class FlowRuntime:
         )
 
     def flow(self, flow_id: str) -> Flow:
+        """A flow of flows.yml, or a built-in repair pattern it does not override."""
         try:
             return self.config.flows[flow_id]
         except KeyError:
+            if flow_id in BUILTIN_FLOWS:
+                return BUILTIN_FLOWS[flow_id]
+            pattern = PATTERN_FLOWS.get(flow_id)
+            if pattern is not None:
+                return pattern
             raise FlowError(f"unknown flow '{flow_id}'; flows: {', '.join(sorted(self.config.flows)) or 'none'}") from None
 
 
@@ -87,6 +96,12 @@ class Turn:
         self.metadata = dict(metadata or {})
         self.input_channel = input_channel
         self.events: list[dict[str, Any]] = []
+        self.pending_asks: list[str] = []  # custom actions that ask a question (action_ask_*), run at the end of the turn
+        # set by the engine for the repair patterns' actions (dialog/flows/pattern_actions.py)
+        self.stored: list[Mapping[str, Any]] = []  # the conversation's events before this turn
+        self.fallback: Any = None  # the engine's FallbackFn, for action_trigger_chitchat
+        self.repair: dict[str, Any] = {}  # what the engine found (corrections, clarification choices)
+        self.knowledge_answer: Any = None  # this turn's KnowledgeAnswer, once searched (dialog/flows/search.py)
 
     def now(self) -> float:
         return self.runtime.clock()
@@ -104,11 +119,20 @@ class Turn:
             "slots": dict(self.state.slots),
             "latest_message": dict(self.state.latest_message),
             "sender_id": self.sender_id,
-            "context": {"flow_id": flow_id, "step_id": step_id, "sender_id": self.sender_id},
+            "context": {
+                "flow_id": flow_id,
+                "step_id": step_id,
+                "sender_id": self.sender_id,
+                "latest_action": self.state.latest_action,  # the bot's last action (Rasa stories' turns key on it)
+                "active_flow": self.state.top.flow_id if self.state.top is not None else None,
+            },
         }
 
-    def say(self, response: str, channel: str | None = None) -> None:
-        """Render a response with the current slots and emit it as a ``bot`` event."""
+    def say(
+        self, response: str, channel: str | None = None, context: Mapping[str, Any] | None = None, buttons: tuple[Any, ...] = ()
+    ) -> None:
+        """Render a response with the current slots and emit it as a ``bot`` event
+        (``buttons`` are added to the response's own)."""
         rendered = self.runtime.renderer.render(
             response,
             slots=self.state.slots,
@@ -116,9 +140,10 @@ class Turn:
             sender_id=self.sender_id,
             rng=conversation_rng(self.sender_id, self.state.bot_messages),
             channel=channel,
+            context=context,
         )
         self.emit(
-            events.bot(rendered.text, self.now(), response, rendered.buttons, rendered.image, rendered.custom)
+            events.bot(rendered.text, self.now(), response, (*rendered.buttons, *buttons), rendered.image, rendered.custom)
         )
 
     def say_text(self, text: str, extra_metadata: Mapping[str, Any] | None = None) -> None:

@@ -1,8 +1,8 @@
 """``HFGenerator``: a causal LM in this process (default: the bundled SmolLM2).
 
-Weights come from ``loader.py`` (GGUF de-quantised once into a safetensors cache);
-Llama-architecture folders run on ``llama.py`` (no transformers import), others on
-transformers; ``quantize.py`` sets the precision and ``decode.py`` makes the tokens.
+Weights come from ``loader.py`` (GGUF de-quantised once into a safetensors cache by
+``gguf_convert.py``); Llama-architecture folders run on ``llama.py`` (no transformers
+needed), others on transformers (the ``hf`` extra); ``quantize.py`` sets the precision and ``decode.py`` makes the tokens.
 
 One instance per process holds one model. Loading and every generation run on a
 single worker thread, in order: the model loads in the background as soon as

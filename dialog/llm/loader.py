@@ -3,9 +3,10 @@
 ``model:`` in config.yml is ``bundled:<name>`` (a GGUF file shipped in a pip
 package, found without importing that package) or a local Hugging Face model
 folder. Reading a GGUF file means de-quantising every tensor in Python, which takes
-tens of seconds; so the first load writes the de-quantised weights, config and
-tokenizer once as a plain HF folder (safetensors) under the cache folder, written
-to a temporary folder and renamed into place so a crash never leaves half a cache.
+about fifteen seconds; so the first load writes the de-quantised weights, config and
+tokenizer once as a plain HF folder (safetensors, ``gguf_convert.py``) under the cache
+folder, written to a temporary folder and renamed into place so a crash never leaves
+half a cache.
 Later starts load that folder in about a second. Nothing here touches the network.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
 import logging
 import os
 import shutil
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from dialog.errors import ConfigError, LLMError, Problem
+from dialog.optional import require
 
 __all__ = ["BUNDLED_MODELS", "LoadedModel", "ModelSource", "default_cache_dir", "load_model", "resolve_source"]
 
@@ -114,7 +115,7 @@ def load_model(source: ModelSource, cache_dir: Path | None, int8_cached: bool = 
     """Tokenizer and fp32 model; GGUF sources go through the safetensors cache. Raises LLMError.
 
     A Llama folder (the cache of the bundled model included) loads with ``llama.py``,
-    without importing transformers; anything else loads with transformers.
+    without importing transformers; anything else needs transformers (the ``hf`` extra).
     ``int8_cached``: the caller will take the projection weights from the int8 cache,
     so a native load skips reading them in fp32.
     """
@@ -127,10 +128,10 @@ def load_model(source: ModelSource, cache_dir: Path | None, int8_cached: bool = 
     try:
         if source.gguf_file is None or from_cache:
             tokenizer, model = _load_folder(folder, int8_cached)
+        elif cached is not None and _convert_into(source, cached):
+            tokenizer, model = _load_folder(cached)  # the same code path as every later start
         else:
-            tokenizer, model = _load_gguf(source)
-            if cached is not None and _write_cache(tokenizer, model, cached) and _native(cached):
-                tokenizer, model = _load_folder(cached)  # the same code path as every later start
+            tokenizer, model = _load_gguf_uncached(source)
     except (OSError, ValueError, KeyError, RuntimeError, ImportError, TypeError, AttributeError, NotImplementedError) as exc:
         raise LLMError(f"cannot load language model '{source.name}' from {folder}: {exc}") from exc
     return LoadedModel(tokenizer, model, source, from_cache, time.monotonic() - started, folder_cache)
@@ -147,6 +148,7 @@ def _load_folder(folder: Path, skip_projections: bool = False) -> tuple[Any, Any
         from dialog.llm.llama import ChatTokenizer, LlamaLM
 
         return ChatTokenizer(folder), LlamaLM.load(folder, skip_projections)
+    require("transformers", "hf", f"the model folder {folder} (not a plain Llama)")
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerFast
     from transformers.utils import logging as hf_logging
@@ -161,21 +163,19 @@ def _load_folder(folder: Path, skip_projections: bool = False) -> tuple[Any, Any
     return tokenizer, model.eval()
 
 
-def _load_gguf(source: ModelSource) -> tuple[Any, Any]:
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+def _load_gguf_uncached(source: ModelSource) -> tuple[Any, Any]:
+    """No usable cache folder: convert into a temporary folder, load it, delete it."""
+    from dialog.llm.gguf_convert import convert_gguf  # numpy and gguf only when converting
 
-    hf_logging.disable_progress_bar()
-    tokenizer = AutoTokenizer.from_pretrained(source.folder, gguf_file=source.gguf_file, local_files_only=True)
-    model = AutoModelForCausalLM.from_pretrained(source.folder, gguf_file=source.gguf_file, local_files_only=True, dtype=torch.float32)
-    return tokenizer, model.eval()
+    with tempfile.TemporaryDirectory(prefix="dialog-gguf-") as scratch:
+        convert_gguf(source.folder / str(source.gguf_file), Path(scratch))
+        return _load_folder(Path(scratch))
 
 
-def _write_cache(tokenizer: Any, model: Any, target: Path) -> bool:
-    """Writes the HF folder atomically; a failure only costs speed next time. True if written."""
-    from safetensors.torch import save_file
-
+def _convert_into(source: ModelSource, target: Path) -> bool:
+    """De-quantises the GGUF file into the HF folder ``target`` atomically (a staging folder
+    renamed into place). False if the cache cannot be written (a failure only costs speed)."""
+    from dialog.llm.gguf_convert import convert_gguf
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
@@ -183,17 +183,7 @@ def _write_cache(tokenizer: Any, model: Any, target: Path) -> bool:
         logger.warning("cannot create the model cache under %s: %s", target.parent, exc)
         return False
     try:
-        config = model.config.to_dict()
-        config.pop("quantization_config", None)  # the GGUF origin; the cached weights are plain floats
-        (staging / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-        tied = bool(getattr(model.config, "tie_word_embeddings", False))
-        tensors = {
-            name: tensor.detach().contiguous()
-            for name, tensor in model.state_dict().items()
-            if not (tied and name == "lm_head.weight")
-        }
-        save_file(tensors, str(staging / _WEIGHTS), metadata={"format": "pt"})
-        tokenizer.save_pretrained(staging)
+        convert_gguf(source.folder / str(source.gguf_file), staging)
         for written in staging.iterdir():
             written.chmod(0o644)
         staging.chmod(0o755)

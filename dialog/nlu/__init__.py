@@ -1,4 +1,4 @@
-"""NLU: named pipeline components (their contract: ``component.py``) that turn text into a ``ParseResult``.
+"""NLU: named pipeline components (docs/architecture.md, "NLU") that turn text into a ``ParseResult``.
 
 Empty on purpose: importing the package loads no component (and so no spaCy or sklearn).
 """

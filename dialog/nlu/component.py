@@ -1,4 +1,4 @@
-"""The contract every NLU pipeline component follows, as Protocols the pipeline checks.
+"""The contract every NLU pipeline component follows, as Protocols the pipeline checks (docs/architecture.md, "NLU").
 
 A component class (``ComponentClass``) has:
 

@@ -57,7 +57,7 @@ class CRFEntitiesConfig:
 
 
 class CRFEntityExtractor:
-    """Tags tokens with BILOU entity labels (plus role and group labels when trained with them)."""
+    """Tags tokens with IO entity labels (plus role and group labels when trained with them)."""
 
     name = "crf_entities"
     Config = CRFEntitiesConfig

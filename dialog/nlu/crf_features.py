@@ -1,4 +1,4 @@
-"""Token features and BILOU tags for the CRF entity extractor.
+"""Token features and IO tags for the CRF entity extractor.
 
 Features follow Rasa's CRFEntityExtractor: the token's lower-cased text, prefixes,
 suffixes, shape, digit/title/upper flags, the same for its neighbours, and a

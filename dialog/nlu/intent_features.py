@@ -85,6 +85,15 @@ class IntentFeaturizer:
         char_idx, char_val = _tfidf(chars, self.char_vocab, self.char_idf, len(self.word_vocab))
         return np.concatenate([word_idx, char_idx]), np.concatenate([word_val, char_val])
 
+    def familiarity(self, result: ParseResult) -> tuple[float, float]:
+        """(share of known words, share of known char n-grams of 3+ letters): see ``calibration``."""
+        from dialog.nlu.calibration import familiarity
+
+        low, high = self.settings.char_ngrams
+        words = (word_text(result) or "").split()
+        chars = char_wb_ngrams(result.text or " ", max(low, 3), max(high, 3))
+        return familiarity(words, chars, self.word_vocab, self.char_vocab)
+
     def check_embeddings(self, results: Sequence[ParseResult]) -> None:
         """ValueError if the model needs sentence vectors and a result has none, even
         deferred: a pipeline without ``sentence_embeddings`` fails on every text, not

@@ -32,6 +32,7 @@ from dialog.nlu.component import (
     TrainableComponent,
     TrainingBatchComponent,
 )
+from dialog.nlu.nonsense import with_nonsense_flag
 from dialog.registry import resolve_component
 from dialog.types import ParseResult
 
@@ -91,7 +92,7 @@ class NLUPipeline:
         result = ParseResult(text=text)
         for component in self.components:
             result = component(result)
-        return result
+        return with_nonsense_flag(result)
 
     def warm_up(self, background: bool = False) -> None:
         """Load the components' slow models (``sentence_embeddings``: torch and MiniLM,

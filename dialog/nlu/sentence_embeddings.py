@@ -28,6 +28,7 @@ from dialog.errors import ComponentError
 from dialog.nlu.component import ComponentContext, build_config
 from dialog.nlu.intent_features import EMBEDDING_KEY
 from dialog.nlu.minilm_files import ensure_extracted
+from dialog.optional import require
 from dialog.types import ParseResult, TrainingExample
 
 __all__ = ["MiniLMEmbedder"]
@@ -118,7 +119,7 @@ class MiniLMEmbedder:
                 self._encoder = bert_encoder.BertEncoder(folder, precision, self.config.max_length)
             else:
                 self._encoder = _TransformersEncoder(folder, precision, self.config.max_length)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, ImportError) as exc:
             raise ComponentError(self.name, f"cannot load the model from {folder}: {exc}") from exc
         logger.debug("sentence_embeddings: %s at %s", type(self._encoder).__name__, precision)
 
@@ -237,6 +238,7 @@ class _TransformersEncoder:
     """Any other HF encoder (not plain BERT) through transformers' ``AutoModel``."""
 
     def __init__(self, folder: Path, precision: str, max_length: int) -> None:
+        require("transformers", "hf", f"the sentence encoder in {folder} (not a plain BERT)")
         import torch
         from transformers import AutoModel, AutoTokenizer
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from dialog.errors import ComponentError, ModelError
+from dialog.nlu.calibration import ClassVectors, is_unfamiliar
 from dialog.nlu.component import ComponentContext, build_config
-from dialog.nlu.intent_features import FeatureSettings, IntentFeaturizer
+from dialog.nlu.intent_features import FeatureSettings, IntentFeaturizer, embedding_of
 from dialog.types import NLU_FALLBACK, IntentScore, ParseResult, TrainingExample
 
 __all__ = ["SklearnIntentClassifier"]
@@ -37,6 +39,8 @@ _BIAS_FILE = "intent_bias.npy"
 _FAST_WEIGHTS_FILE = "intent_fast_weights.npy"
 _FAST_BIAS_FILE = "intent_fast_bias.npy"
 _META_FILE = "intent_meta.json"
+_CLASS_VECTORS_FILE = "intent_class_vectors.npy"
+_CLASS_OFFSETS_FILE = "intent_class_offsets.npy"
 _FORMAT = 2  # 2: the featurizer keeps plain vocabularies, not scikit-learn vectorizers
 _LARGE_DATA = 5000  # examples; see _fit_temperature
 
@@ -53,6 +57,8 @@ class SklearnIntentConfig:
     # with embeddings: answer from TF-IDF alone when that model is this sure (bench/nlu_tried.md)
     fast_path: bool = True
     fast_confidence: float = 0.99  # 0.98 / 0.99 / 0.995 / 0.999 tried on dev: 0.99 >= 0.98 on all four
+    # with embeddings: confidence *= min(1, exp(w * (cosine to the intent's nearest example - 0.8))); 0 = off
+    similarity_weight: float = 1.0  # dialog/nlu/calibration.py; 0 / 1 / 2.5 / 5 / 10 tried on CLINC150 valid
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "char_ngrams", tuple(self.char_ngrams))
@@ -63,6 +69,8 @@ class SklearnIntentConfig:
         low, high = self.char_ngrams if len(self.char_ngrams) == 2 else (0, -1)
         if not 1 <= low <= high:
             raise ValueError(f"char_ngrams must be [low, high] with 1 <= low <= high, got {list(self.char_ngrams)}")
+        if self.similarity_weight < 0:
+            raise ValueError(f"similarity_weight must be >= 0, got {self.similarity_weight}")
         if self.word_ngrams < 1 or self.min_df < 1 or self.C <= 0 or self.temperature < 0:
             raise ValueError("word_ngrams and min_df must be >= 1, C > 0 and temperature >= 0")
 
@@ -79,6 +87,7 @@ class SklearnIntentClassifier:
         self._classes: tuple[str, ...] = ()
         self._model: _LinearModel | None = None  # None: a single intent, always predicted
         self._fast: _LinearModel | None = None  # TF-IDF columns only; see the module docstring
+        self._vectors: ClassVectors | None = None  # training sentence vectors per intent (calibration.py)
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> SklearnIntentClassifier:
@@ -110,7 +119,12 @@ class SklearnIntentClassifier:
             return
         with_fast = self.config.fast_path and self._featurizer.embedding_size > 0
         text_features = features[:, : self._featurizer.n_text_features] if with_fast else None
-        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        # Many intents with few examples each (a Rasa FAQ bot's retrieval sub-intents) make
+        # sklearn guess "regression?" on a fold, which they are not. The filter is set here,
+        # around the pool's whole life: warning filters are global, so one set inside a
+        # worker thread could be undone by another thread's.
+        with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%", category=UserWarning)
             # liblinear releases the GIL: every fit is queued at once, the slowest (the full
             # model, whose dense embedding columns dominate) first, and two run side by side
             fitted = pool.submit(_fit_svm, self.config.C, features, labels)
@@ -121,6 +135,10 @@ class SklearnIntentClassifier:
                 self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature())
             self._model = _LinearModel.of(fitted.result(), temperature())
         self._classes = self._model.classes
+        self._vectors = None
+        if self._featurizer.embedding_size and self.config.similarity_weight > 0:
+            vectors = [embedding_of(result) for result in processed]
+            self._vectors = ClassVectors.fit(vectors, labels, self._classes, self.config.similarity_weight)
         logger.debug("intent softmax temperature %.4f", self._model.temperature)
 
     def _temperature_later(self, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:
@@ -137,34 +155,45 @@ class SklearnIntentClassifier:
             raise ModelError("sklearn_intent is not trained; run `dialog train` first")
         if self._model is None:
             return self._annotate(result, [1.0])
+        import numpy as np
+
         featurizer, model = self._featurizer, self._model
         try:
             featurizer.check_embeddings([result])
         except ValueError as exc:
             raise ComponentError(self.name, str(exc)) from exc
         columns, values = featurizer.row(result)
-        if self._fast is not None:
+        unfamiliar = is_unfamiliar(*featurizer.familiarity(result))
+        if self._fast is not None and not unfamiliar:
             probabilities = self._fast.probabilities(values @ self._fast.weights[columns] + self._fast.bias)
             if probabilities.max() >= self.config.fast_confidence:
                 return self._annotate(result, probabilities[0])
+        vector = embedding_of(result) if featurizer.embedding_size else None
         scores = values @ model.weights[columns] + model.bias
-        if featurizer.embedding_size:
-            scores += featurizer.embedding_row(result) @ model.weights[featurizer.n_text_features :]
-        return self._annotate(result, model.probabilities(scores)[0])
+        if vector is not None:
+            scores += np.asarray(vector, dtype=np.float32) * featurizer.settings.embedding_weight @ model.weights[featurizer.n_text_features :]
+        probabilities = model.probabilities(scores)[0]
+        if unfamiliar:
+            # no known word, mostly unknown n-grams: the ranking stays, no intent may claim it (calibration.py)
+            return self._annotate(result, probabilities, factor=0.0)
+        factor = 1.0
+        if self._vectors is not None and vector is not None:
+            factor = self._vectors.factor(vector, int(probabilities.argmax()))
+        return self._annotate(result, probabilities, factor)
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
         """One text at a time: the fast path decides per text, and a single text's row
         costs no more than its share of a sparse matrix would."""
         return [self(result) for result in results]
 
-    def _annotate(self, result: ParseResult, probabilities: Sequence[float]) -> ParseResult:
-        ranking = sorted(
-            (IntentScore(name, float(p)) for name, p in zip(self._classes, probabilities)),
-            key=lambda score: -score.confidence,
-        )
+    def _annotate(self, result: ParseResult, probabilities: Sequence[float], factor: float = 1.0) -> ParseResult:
+        """The ranking, every confidence times ``factor`` (how in-scope the text looks)."""
+        ranked = sorted(zip(self._classes, probabilities), key=lambda pair: -float(pair[1]))
+        ranking = [IntentScore(name, float(p) * factor) for name, p in ranked]
         best = ranking[0]
-        intent = best.name if best.confidence >= self.config.threshold else NLU_FALLBACK
-        return result.replace(intent=intent, confidence=best.confidence, ranking=tuple(ranking))
+        sure = _family_confidence(best.name, ranking)
+        intent = best.name if sure >= self.config.threshold else NLU_FALLBACK
+        return result.replace(intent=intent, confidence=sure, ranking=tuple(ranking))
 
     # persistence ------------------------------------------------------------
 
@@ -181,11 +210,15 @@ class SklearnIntentClassifier:
         if self._fast is not None:
             np.save(directory / _FAST_WEIGHTS_FILE, self._fast.weights, allow_pickle=False)
             np.save(directory / _FAST_BIAS_FILE, self._fast.bias, allow_pickle=False)
+        if self._vectors is not None:
+            np.save(directory / _CLASS_VECTORS_FILE, self._vectors.vectors, allow_pickle=False)
+            np.save(directory / _CLASS_OFFSETS_FILE, self._vectors.offsets, allow_pickle=False)
         meta = {
             "format": _FORMAT,
             "classes": list(self._classes),
             "temperature": self._model.temperature if self._model is not None else 1.0,
             "fast_temperature": self._fast.temperature if self._fast is not None else None,
+            "similarity_weight": self._vectors.weight if self._vectors is not None else None,
             "config": asdict(self.config),
         }
         (directory / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -207,6 +240,15 @@ class SklearnIntentClassifier:
                 model = _LinearModel.read(directory, _WEIGHTS_FILE, _BIAS_FILE, classes, meta["temperature"])
             if meta.get("fast_temperature") is not None:
                 fast = _LinearModel.read(directory, _FAST_WEIGHTS_FILE, _FAST_BIAS_FILE, classes, meta["fast_temperature"])
+            vectors = None
+            if meta.get("similarity_weight") is not None:
+                import numpy as np
+
+                vectors = ClassVectors(
+                    np.load(directory / _CLASS_VECTORS_FILE, allow_pickle=False),
+                    np.load(directory / _CLASS_OFFSETS_FILE, allow_pickle=False),
+                    float(meta["similarity_weight"]),
+                )
         except (OSError, ValueError, EOFError, KeyError) as exc:
             raise ModelError(f"cannot read the intent model in {directory}: {exc}") from exc
         if meta.get("format") != _FORMAT:
@@ -215,7 +257,18 @@ class SklearnIntentClassifier:
         component._featurizer = featurizer
         component._classes, component._model = classes, model
         component._fast = fast if component.config.fast_path else None
+        component._vectors = vectors
         return component
+
+
+def _family_confidence(name: str, ranking: Sequence[IntentScore]) -> float:
+    """How sure the parse is of ``name``: for a Rasa retrieval sub-intent (``faq/ask_name``)
+    the summed probability of its retrieval intent's sub-intents, as Rasa's classifier is
+    sure of ``faq`` while its ResponseSelector picks the sub-intent; else its own."""
+    base, slash, _ = name.partition("/")
+    if not slash:
+        return next(score.confidence for score in ranking if score.name == name)
+    return min(1.0, sum(score.confidence for score in ranking if score.name.startswith(base + "/")))
 
 
 @dataclass(frozen=True)

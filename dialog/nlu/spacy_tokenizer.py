@@ -1,14 +1,18 @@
 """``spacy_tokenizer``: splits a text into ``Token``s with character offsets.
 
 By default it runs only ``spacy.blank(language)``'s rule-based tokenizer
-(``nlp.make_doc``), which takes microseconds, and adds lemmas from the
-``spacy-lookups-data`` table (a dictionary lookup, no model, no network).
+(``nlp.make_doc``), which takes microseconds, and adds lemmas from a lookup table
+(a dictionary lookup, no model, no network): English's ships with dialog, other
+languages' come from ``spacy-lookups-data`` when installed (``pip install 'dialog[lemmas]'``).
 ``model: en_core_web_sm`` uses a packaged pipeline's tokenizer instead, when it is
 installed. Later components read ``ParseResult.tokens``.
 """
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +26,15 @@ __all__ = ["SpacyTokenizer"]
 
 logger = logging.getLogger(__name__)
 
+# Lemma tables shipped in the package (see data/NOTICE.txt): English only, 0.2 MB instead of
+# spacy-lookups-data's 99 MB for every language.
+_BUNDLED_TABLES = Path(__file__).with_name("data")
+
 
 @dataclass(frozen=True)
 class SpacyTokenizerConfig:
     model: str | None = None  # a packaged spaCy pipeline (e.g. en_core_web_sm); default spacy.blank(language)
-    lemmas: bool = True  # add lookup-table lemmas (spacy-lookups-data)
+    lemmas: bool = True  # add lookup-table lemmas (English bundled; others need spacy-lookups-data)
     language: str | None = None  # overrides config.yml's language for this component
 
 
@@ -106,8 +114,21 @@ def _load_nlp(model: str | None, language: str) -> Any:
         ) from exc
 
 
+def _lookups_data_installed() -> bool:
+    return importlib.util.find_spec("spacy_lookups_data") is not None
+
+
 def _load_lemma_table(language: str) -> Mapping[str, str] | None:
-    """The lookup lemma table of spacy-lookups-data, or None when it has none for ``language``."""
+    """The lookup lemma table: the copy shipped with dialog (English), else spacy-lookups-data's
+    when that package is installed (the ``lemmas`` extra), else None (tokens get no lemmas)."""
+    bundled = _BUNDLED_TABLES / f"{language}_lemma_lookup.json.gz"
+    if bundled.is_file():
+        with gzip.open(bundled, "rt", encoding="utf-8") as handle:
+            table: dict[str, str] = json.load(handle)
+        return table
+    if not _lookups_data_installed():
+        logger.info("no lemma table for %r; tokens get no lemmas (pip install 'dialog[lemmas]' adds other languages)", language)
+        return None
     from spacy.lookups import load_lookups
 
     try:

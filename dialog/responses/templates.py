@@ -5,7 +5,7 @@ holds win over unconditional ones; among the candidates one is picked at random
 with a generator seeded from the sender id and the number of bot messages so
 far, so a conversation replays identically. Templates are Jinja2 in the one
 sandbox (``environment.make_environment``) with ``StrictUndefined``; Rasa-style
-``{slot_name}`` placeholders are accepted for known slots. Responses the domain
+``{slot_name}`` placeholders and ``{{`` escapes are read as Rasa reads them. Responses the domain
 does not define fall back to ``DEFAULT_RESPONSES``.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -22,12 +21,12 @@ import jinja2
 from dialog.builtin_names import DEFAULT_RESPONSES
 from dialog.config.jinja_sandbox import make_environment
 from dialog.config.models import Domain, ResponseVariation
+from dialog.config.rasa.response_format import to_jinja
 from dialog.errors import TemplateError
 from dialog.types import Button
 
 __all__ = ["RenderedResponse", "ResponseRenderer", "conversation_rng"]
 
-_RASA_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 _RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError)
 
 
@@ -90,15 +89,17 @@ class ResponseRenderer:
         sender_id: str = "",
         rng: random.Random | None = None,
         channel: str | None = None,
+        context: Mapping[str, Any] | None = None,
     ) -> RenderedResponse:
-        """Pick a variation and render it; a template error raises ``TemplateError``."""
+        """Pick a variation and render it; a template error raises ``TemplateError``.
+        ``context`` is what a repair pattern tells its response (``context.new_values``)."""
         rng = rng or conversation_rng(sender_id, 0)
         variation = self.choose(name, slots, rng, channel)
         variables = {
             "slots": dict(slots),
             "latest_message": dict(latest_message or {}),
             "sender_id": sender_id,
-            "context": {},
+            "context": dict(context or {}),
         }
         text = self._render_text(name, variation, variation.text, variables)
         buttons = tuple(
@@ -126,13 +127,9 @@ class ResponseRenderer:
         return template
 
     def _jinja_source(self, source: str) -> str:
-        """Rasa's ``{order_id}`` becomes ``{{ slots.order_id }}`` for slots the domain declares."""
-
-        def substitute(match: re.Match[str]) -> str:
-            name = match.group(1)
-            return "{{ slots." + name + " }}" if name in self.domain.slots else match.group(0)
-
-        return _RASA_PLACEHOLDER.sub(substitute, source)
+        """Rasa's ``{order_id}`` becomes ``{{ slots['order_id'] }}`` for slots the domain
+        declares, and its ``{{"key": ...}}`` escape a literal brace (``dialog.config.rasa.response_format``)."""
+        return to_jinja(source, self.domain.slots)
 
     def _where(self, variation: ResponseVariation) -> str:
         path, line, column = variation.mark

@@ -12,7 +12,9 @@ import difflib
 from typing import Any, Iterable
 
 from dialog.builtin_names import BUILTIN_ACTIONS, DEFAULT_RESPONSES
+from dialog.config.rasa.dialogue import RASA_DEFAULT_ACTIONS
 from dialog.errors import Problem
+from dialog.flows.patterns import PATTERN_FLOWS
 from dialog.testing.cases import TestCase
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
@@ -22,13 +24,17 @@ __all__ = ["check_cases"]
 def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
     """Step kind -> (what it names, the names that exist)."""
     responses = set(config.domain.responses) | set(DEFAULT_RESPONSES)
+    responses |= {name.partition("/")[0] for name in responses if "/" in name}  # utter_faq of utter_faq/ask_name
     intents = set(config.domain.intents) | set(config.nlu.intents) | {NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop"}
     slots = set(config.domain.slots) | {"requested_slot"}
-    flows = set(config.flows)
+    flows = set(config.flows) | set(PATTERN_FLOWS)  # the built-in repair patterns run as flows too
     return {
         "utter": ("response", responses),
         "bot_uttered": ("response", responses),
-        "action": ("action or response", responses | set(config.domain.actions) | set(BUILTIN_ACTIONS)),
+        "action": (
+            "action or response",
+            responses | set(config.domain.actions) | set(config.domain.forms) | set(BUILTIN_ACTIONS) | RASA_DEFAULT_ACTIONS,
+        ),
         "intent": ("intent", intents),
         "slot_was_set": ("slot", slots),
         "slot_was_not_set": ("slot", slots),

@@ -28,6 +28,7 @@ ASSERTION_KINDS = (
     "flow_cancelled",
     "llm_fallback",
     "bot_uttered",
+    "bot_knowledge",
 )
 STEP_KINDS = ("user",) + ASSERTION_KINDS
 
@@ -61,6 +62,12 @@ class Step:
             return "bot_uttered: {" + ", ".join(parts) + "}"
         if self.kind == "llm_fallback":
             return f"llm_fallback: {str(self.value).lower()}"
+        if self.kind == "bot_knowledge":
+            source, contains = self.value
+            if source is None and contains is None:
+                return "bot_knowledge: none"
+            parts = ([f"source: {source}"] if source else []) + ([f"contains: {json.dumps(contains)}"] if contains else [])
+            return "bot_knowledge: {" + ", ".join(parts) + "}"
         return f"{self.kind}: {self.value}"
 
 

@@ -13,19 +13,28 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   anything (useful for LLM turns, whose text is not compared).
 * ``action: NAME`` (Rasa stories) must appear in the turn's actions and responses
   in order, but others may come between: a flow may run more per turn than a Rasa
-  policy did, and Rasa stories run unchanged.
+  policy did, and Rasa stories run unchanged. A Rasa form's name counts as run in a
+  turn where its flow (``form_NAME``) does something, before that flow's actions:
+  Rasa's story writes ``action: my_form`` where the form asks or finishes. Rasa's
+  ``action_restart``, ``action_default_fallback`` and ``action_deactivate_loop`` (a
+  form's flow cancelled) hold where the turn did that.
 * ``slot_was_set: NAME`` holds if the slot has a value after the turn or this turn
   set it to a value; ``slot_was_set: {NAME: VALUE}`` if it equals VALUE after the turn
   or this turn set it to VALUE (so a slot that a finished flow reset still counts).
   Rasa's ``requested_slot`` is the slot the active flow is asking for.
   ``slot_was_not_set`` is the exact opposite of each. Values compare with ``==`` or,
   failing that, as strings (``order_id: 234567`` matches the text ``"234567"``).
-* ``intent: NAME`` is the parse of the turn's user message; ``entity`` (from Rasa
+* ``intent: NAME`` is the parse of the turn's user message (``faq`` holds for a
+  retrieval sub-intent ``faq/ask_name``, and ``action: utter_faq`` for its response
+  ``utter_faq/ask_name``, as Rasa's ResponseSelector reports them); ``entity`` (from Rasa
   annotations) must be among its entities with the same type, and either the same
   value or the annotated text as its span (so ``[earbuds](product)`` holds when a
   synonym turned the value into "wireless headphones").
 * ``bot_uttered`` (Rasa Pro ``assertions:``) holds if ANY bot message of the turn has
   the response name and a text the regular expression finds; it consumes nothing.
+* ``bot_knowledge`` matches the next bot message like ``bot`` does: an answer from the
+  documents whose source ("file > heading > ...") contains ``source`` and whose text
+  contains ``contains``; ``bot_knowledge: none`` is the "I don't know" answer.
 * ``flow_started`` / ``flow_completed`` / ``flow_cancelled: ID``: such an event
   for that flow happened in the turn. ``llm_fallback: true``: the turn went to the
   LLM (``false``: it did not); the generated text is never compared.
@@ -37,6 +46,8 @@ import json
 import re
 from typing import Any
 
+from dialog.config.rasa.forms import FORM_FLOW_PREFIX
+from dialog.config.rasa.intents import retrieval_base
 from dialog.testing.results import BotMessage, Failure, Turn
 from dialog.testing.stories import ANY_VALUE, Step
 
@@ -135,7 +146,7 @@ class TurnChecker:
     def _check_action(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
         names = _action_names(turn)
         for index in range(self._action_cursor, len(names)):
-            if names[index] == step.value:
+            if names[index] == step.value or retrieval_base(names[index]) == step.value:
                 self._action_cursor = index + 1
                 return None
         ran = ", ".join(names[self._action_cursor :]) or "nothing more"
@@ -163,8 +174,28 @@ class TurnChecker:
         want = " and ".join(([f"response {name}"] if name else []) + ([f"text matching {_show(pattern)}"] if pattern else []))
         return (f"a bot message with {want}", f"bot said: {_list_messages(turn.bot_messages)}", "")
 
+    def _check_bot_knowledge(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
+        source, contains = step.value
+        want = "an answer from the documents" + (f" from {source}" if source else "") + (f" containing {_show(contains)}" if contains else "")
+        if source is None and contains is None:
+            want = "the 'no relevant answer' reply"
+        message = self._next_bot(step, turn)
+        if message is None:
+            return (want, self._no_more_bot(turn), "")
+        knowledge = message.knowledge
+        if knowledge is None:
+            return (want, f"a bot message not from the documents: {message.describe()}", "")
+        sources = [" > ".join(filter(None, (s.get("file"), s.get("heading")))) for s in knowledge.get("sources") or []]
+        if source is None and contains is None:
+            return None if not sources else (want, f"an answer from {'; '.join(sources)}: {_show(message.text)}", "")
+        if source is not None and not any(source in found for found in sources):
+            return (want, f"an answer from {'; '.join(sources) or 'no document'}: {_show(message.text)}", "")
+        if contains is not None and contains.lower() not in message.text.lower():
+            return (want, f"text {_show(message.text)}", "")
+        return None
+
     def _check_intent(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
-        if turn.intent == step.value:
+        if turn.intent == step.value or retrieval_base(turn.intent or "") == step.value:
             return None
         return (f"intent {step.value}", f"intent {turn.intent} ({turn.confidence:.2f})", "")
 
@@ -214,6 +245,11 @@ def _action_names(turn: Turn) -> list[str]:
     previous_action = ""
     for event in turn.events:
         kind = event.get("event")
+        form = _form_of(event)
+        if form and form not in names:
+            names.append(form)
+        if _RASA_ACTION_OF.get(str(kind)) and (kind != "flow_cancelled" or form):
+            names.append(_RASA_ACTION_OF[str(kind)])
         if kind == "action":
             previous_action = str(event.get("name") or "")
             names.append(previous_action)
@@ -223,6 +259,23 @@ def _action_names(turn: Turn) -> list[str]:
                 names.append(name)
             previous_action = ""
     return names
+
+
+# Events that Rasa writes as one of its default actions in a test story.
+_RASA_ACTION_OF = {
+    "restart": "action_restart",
+    "llm_fallback": "action_default_fallback",  # Rasa's fallback; here the LLM's or utter_default
+    "flow_cancelled": "action_deactivate_loop",  # of a Rasa form's flow only
+}
+
+
+def _form_of(event: dict[str, Any]) -> str:
+    """The Rasa form whose flow this event belongs to ("" for any other flow or event, and
+    for its interruption: the form acts again when it resumes, after the digression)."""
+    if event.get("event") == "flow_interrupted":
+        return ""
+    flow_id = str(event.get("flow_id") or "")
+    return flow_id[len(FORM_FLOW_PREFIX) :] if flow_id.startswith(FORM_FLOW_PREFIX) else ""
 
 
 def _slot_set_values(turn: Turn, name: str) -> list[Any]:

@@ -20,6 +20,7 @@ class BotMessage:
 
     response: str | None
     text: str
+    knowledge: Mapping[str, Any] | None = None  # metadata.knowledge of an answer from the documents
 
     def describe(self) -> str:
         name = self.response or "(no response name)"
@@ -58,7 +59,11 @@ class Turn:
     @property
     def bot_messages(self) -> list[BotMessage]:
         return [
-            BotMessage((event.get("metadata") or {}).get("utter_action"), event.get("text") or "")
+            BotMessage(
+                (event.get("metadata") or {}).get("utter_action"),
+                event.get("text") or "",
+                (event.get("metadata") or {}).get("knowledge"),
+            )
             for event in self.events
             if event.get("event") == "bot"
         ]

@@ -4,7 +4,7 @@ Both formats become the same ``TestCase`` of flat ``Step`` values, so the runner
 knows one shape only. Every problem is reported with ``file:line:col`` (through
 ``dialog.config.yaml_reader``), all problems of a file at once.
 
-Rasa Pro e2e: ``test_cases: [{test_case: name, steps: [{user: ...},
+Rasa Pro e2e (docs/reference.md, "Story tests"): ``test_cases: [{test_case: name, steps: [{user: ...},
 {utter: ...}, ...]}]``. Top-level ``fixtures:`` (named lists of ``{slot: value}``) and
 a case's ``fixtures: [name]`` preset slots before the first turn; top-level
 ``metadata:`` entries may be named by a user step's ``metadata:``; a user step's
@@ -54,7 +54,7 @@ __all__ = [
 
 _E2E_STEP_KEYS = (
     "user", "utter", "bot", "slot_was_set", "slot_was_not_set", "intent",
-    "flow_started", "flow_completed", "flow_cancelled", "llm_fallback",
+    "flow_started", "flow_completed", "flow_cancelled", "llm_fallback", "bot_knowledge",
 )
 _E2E_CASE_KEYS = ("test_case", "steps", "fixtures", "metadata")
 _STORY_CASE_KEYS = ("story", "steps", "metadata")
@@ -245,6 +245,8 @@ class _Reader:
         value = step[kind]
         if kind in ("slot_was_set", "slot_was_not_set"):
             return [Step(kind, pair, *pair_mark) for pair, pair_mark in self._slot_pairs(value, mark)]
+        if kind == "bot_knowledge":
+            return self._knowledge_step(value, mark)
         if kind == "llm_fallback":
             if not isinstance(value, bool):
                 self.problem(mark, "'llm_fallback' must be true or false")
@@ -261,6 +263,19 @@ class _Reader:
             self.problems.extend(problems)
             steps.extend(assertions)
         return steps
+
+    def _knowledge_step(self, value: Any, mark: Mark) -> list[Step]:
+        """``bot_knowledge: FILE``, ``{source: FILE > HEADING, contains: TEXT}`` or ``none`` ("I don't know")."""
+        if value is None or value == "none":
+            return [Step("bot_knowledge", (None, None), *mark)]
+        if isinstance(value, str) and value.strip():
+            return [Step("bot_knowledge", (value.strip(), None), *mark)]
+        if isinstance(value, dict) and value and set(value) <= {"source", "contains"}:
+            source, contains = value.get("source"), value.get("contains")
+            if all(item is None or (isinstance(item, str) and item.strip()) for item in (source, contains)):
+                return [Step("bot_knowledge", (source, contains), *mark)]
+        self.problem(mark, "'bot_knowledge' must be a source (e.g. shipping.md), {source: ..., contains: ...} or none")
+        return []
 
     # -- Rasa test stories ---------------------------------------------------------------
 
@@ -293,6 +308,8 @@ class _Reader:
 
     def _story_user_step(self, step: LocatedMap) -> list[Step]:
         intent = step.get("intent")
+        if isinstance(intent, str) and intent.startswith("/"):
+            intent = intent[1:]  # `intent: /restart`, written as the payload that sends it
         entities = self._story_entities(step)
         if "user" not in step:
             mark = step.value_mark("intent")

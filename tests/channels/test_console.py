@@ -83,3 +83,17 @@ def test_collecting_output_channel_through_an_input_channel(bot: Bot) -> None:
     events = asyncio.run(bot.tracker("c5"))["events"]
     [user] = [e for e in events if e["event"] == "user"]
     assert user["input_channel"] == "test" and "input_channel" not in user.get("metadata", {})
+
+
+def test_debug_shows_the_sources_of_a_knowledge_answer() -> None:
+    from dialog.channels.console import describe_knowledge
+
+    events = [
+        {"event": "bot", "text": "Free over $50.", "metadata": {"knowledge": {"sources": [{"file": "shipping.md", "heading": "Shipping > Costs"}], "mode": "extractive", "relevance": 0.61}}},
+        {"event": "bot", "text": "Sorry...", "metadata": {"knowledge": {"sources": [], "mode": "none", "relevance": 0.2}}},
+        {"event": "bot", "text": "Hi", "metadata": {}},
+    ]
+    assert describe_knowledge(events) == [
+        "knowledge: extractive, relevance 0.61, from shipping.md > Shipping > Costs",
+        "knowledge: none, relevance 0.2, nothing relevant enough",
+    ]

@@ -1,4 +1,4 @@
-"""Every HTTP endpoint (docs/reference.md) through the real app and the real Bot."""
+"""Every endpoint of the HTTP API (README.md) through the real app and the real Bot."""
 
 from __future__ import annotations
 

@@ -151,6 +151,23 @@ class BrokenStore:
 def test_a_failing_store_is_a_json_503(make_client) -> None:
     client = make_client(store=BrokenStore())
     response = client.post(WEBHOOK, json={"sender": "u1", "message": "hi"})
-    assert_json_error(response, 503, "unavailable", "is not answering")
+    assert_json_error(response, 503, "unavailable", "store is unavailable")
+    assert "redis://" not in response.text  # the store's URL stays in the server log
     assert_json_error(client.get("/conversations/u1/tracker"), 503, "unavailable")
     assert 'dialog_http_errors_total{status="503"} 2' in client.get("/metrics").text
+
+
+class LeakyStore(BrokenStore):
+    """A store that fails with a message full of configuration details."""
+
+    async def load(self, sender_id: str) -> list[dict]:
+        from dialog.errors import FlowError
+
+        raise FlowError("/srv/bots/acme/flows.yml:12: condition 'slots.secret' failed: token=abc123")
+
+
+def test_a_500_body_carries_no_paths_or_config_text(make_client) -> None:
+    client = make_client(store=LeakyStore())
+    response = client.post(WEBHOOK, json={"sender": "u1", "message": "hi"})
+    assert_json_error(response, 500, "internal_error", "see the server log")
+    assert "/srv/bots" not in response.text and "flows.yml" not in response.text and "token" not in response.text

@@ -28,12 +28,12 @@ def test_help() -> None:
 def test_init_creates_a_project_that_validates(in_tmp: Path) -> None:
     result = CliRunner().invoke(cli, ["init", "mybot"])
     assert result.exit_code == 0, result.output
-    assert sorted(path.name for path in (in_tmp / "mybot").iterdir()) == ["actions.py", "config.yml", "domain.yml", "flows.yml", "nlu.yml", "tests"]
+    assert sorted(path.name for path in (in_tmp / "mybot").iterdir()) == ["actions.py", "config.yml", "domain.yml", "flows.yml", "knowledge", "nlu.yml", "tests"]
     assert "dialog train mybot" in result.stdout and "dialog test mybot" in result.stdout
     validated = CliRunner().invoke(cli, ["validate", "mybot"])
     assert validated.exit_code == 0, validated.output
     assert validated.stderr == ""  # not even a warning
-    assert validated.stdout.startswith("mybot: 7 intents, ")
+    assert validated.stdout.startswith("mybot: 12 intents, ")
 
 
 def test_the_new_project_s_story_tests_pass(in_tmp: Path) -> None:
@@ -42,7 +42,8 @@ def test_the_new_project_s_story_tests_pass(in_tmp: Path) -> None:
     result = CliRunner().invoke(cli, ["test", "mybot", "--llm", "fake"])
     assert result.exit_code == 0, result.output
     assert "PASS stories.yml::hesitation at a yes/no question asks it again" in result.stdout
-    assert "4 passed in " in result.stdout
+    assert "PASS stories.yml::a question about a policy is answered from knowledge/" in result.stdout
+    assert "8 passed in " in result.stdout
 
 
 def test_config_has_the_default_pipeline(in_tmp: Path) -> None:

@@ -57,3 +57,30 @@ def test_serve_trains_a_missing_or_stale_model_before_serving(tmp_path: Path, mo
     nlu.write_text(nlu.read_text(encoding="utf-8").replace("      - hello\n", "      - hello\n      - hey there\n", 1), encoding="utf-8")
     stale = CliRunner().invoke(cli, arguments)
     assert stale.exit_code == 0 and "trained " in stale.output and len(served) == 3
+
+
+def test_several_workers_share_a_fresh_metrics_folder_removed_at_exit(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    import uvicorn
+
+    seen: list[Path] = []
+
+    def run(app: object, **options: object) -> None:
+        folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+        assert folder.is_dir() and not list(folder.iterdir()) and options["workers"] == 2
+        (folder / "counter_123.db").write_bytes(b"")  # what a worker leaves behind
+        seen.append(folder)
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    for name in ("DIALOG_SERVE_DOMAIN", "DIALOG_SERVE_LLM", "DIALOG_SERVE_TRACKER_STORE"):
+        monkeypatch.setenv(name, "")  # serve sets these for its workers; restored after the test
+    shutil.copytree(MINIBOT, tmp_path / "minibot")
+    arguments = ["serve", str(tmp_path / "minibot"), "--workers", "2", "--no-llm", "--tracker-store", f"sqlite:///{tmp_path / 'c.db'}"]
+    for _ in range(2):
+        result = CliRunner().invoke(cli, arguments)
+        assert result.exit_code == 0, result.output
+    assert len(seen) == 2 and seen[0] != seen[1]
+    assert not seen[0].exists() and not seen[1].exists()
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ

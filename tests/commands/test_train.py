@@ -100,3 +100,18 @@ def test_config_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["train", str(tmp_path / "missing")])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr and "Traceback" not in result.output
+
+
+def test_documents_are_indexed_and_reindexed_only_when_one_changed(bot: Path) -> None:
+    (bot / "knowledge").mkdir()
+    (bot / "knowledge" / "shipping.md").write_text("# Shipping\n\nWe ship in 3 days.\n\n# Returns\n\n30 days.\n", encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["train", str(bot)])
+    assert first.exit_code == 0, first.output
+    assert "Indexed 2 chunks of 1 documents in" in first.stdout
+    assert str(bot / ".dialog" / "models" / "knowledge") in first.stdout
+    second = runner.invoke(cli, ["train", str(bot)])
+    assert "No document changed; the knowledge index is" in second.stdout
+    (bot / "knowledge" / "shipping.md").write_text("# Shipping\n\nWe ship in 2 days.\n", encoding="utf-8")
+    third = runner.invoke(cli, ["train", str(bot)])
+    assert "Nothing changed since the last training" in third.stdout and "Indexed 1 chunks of 1 documents" in third.stdout

@@ -59,11 +59,10 @@ def test_every_problem_is_printed_and_the_exit_code_is_2(in_tmp: Path) -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines == [
-        "error: 3 problems:",
+        "error: 2 problems:",
         "bot/domain.yml:2:1: unknown key 'slot' in domain (did you mean 'slots'?); valid keys: actions, assistant, config, "
         "e2e_actions, entities, forms, intents, responses, session_config, slots, version",
         "bot/flows.yml:5:15: flow 'greet': step '0_action_utter_greet' links to unknown step 'ask'; known steps: 0_action_utter_greet, END",
-        "bot/nlu.yml:4:5: entity 'nope' is annotated but not declared in the domain's entities; known entities: (none)",
     ]
 
 
@@ -94,3 +93,42 @@ def test_missing_folder_is_a_clear_error(in_tmp: Path) -> None:
 def test_shipped_test_bot_is_valid() -> None:
     result = CliRunner().invoke(cli, ["validate", str(MINIBOT)])
     assert result.exit_code == 0, result.output
+
+
+def test_an_action_whose_function_is_missing_or_whose_module_fails_to_import(in_tmp: Path) -> None:
+    _bot(
+        in_tmp / "bot",
+        **{
+            "domain.yml": (
+                "intents: [greet]\nresponses:\n  utter_greet: [{text: hi}]\nactions:\n"
+                "  lookup: actions:lookup_ordr\n  broken: broken:run\n"
+            ),
+            "nlu.yml": "nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n",
+            "flows.yml": "flows:\n  greet:\n    steps: [{action: utter_greet}]\n",
+            "actions.py": "def lookup_order(ctx):\n    return {}\n",
+            "broken.py": "import no_such_module_here\n\ndef run(ctx):\n    return {}\n",
+        },
+    )
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 2
+    assert "bot/domain.yml:5:3: action 'lookup': actions.py in" in result.stderr
+    assert "has no function 'lookup_ordr'" in result.stderr
+    assert "bot/domain.yml:6:3: action 'broken': importing broken failed: ModuleNotFoundError" in result.stderr
+
+
+def test_unreadable_documents_are_errors_and_other_files_warnings(in_tmp: Path) -> None:
+    _bot(in_tmp / "bot", **{"domain.yml": "intents: [greet]\nresponses:\n  utter_greet: [{text: hi}]\n", "nlu.yml": "nlu:\n- intent: greet\n  examples: '- hi'\n"})
+    knowledge = in_tmp / "bot" / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "faq.md").write_text("# FAQ\n\nWe ship in 3 days.\n", encoding="utf-8")
+    (knowledge / "logo.png").write_bytes(b"\x89PNG")
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 0, result.output
+    assert "1 document (1 chunks)" in result.stdout
+    assert "warning: knowledge: skipping 'logo.png'" in result.stderr
+    (knowledge / "manual.md").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (knowledge / "old.txt").write_bytes("caf\u00e9".encode("latin-1"))
+    result = CliRunner().invoke(cli, ["validate", "bot"])
+    assert result.exit_code == 2
+    assert "bot/knowledge/manual.md: knowledge: a binary file, not text" in result.stderr
+    assert "bot/knowledge/old.txt:1:4: knowledge: not UTF-8 text" in result.stderr

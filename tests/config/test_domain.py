@@ -314,10 +314,15 @@ def test_templates_may_use_loops_and_the_allowed_names(bot) -> None:
     assert bot.load().domain.responses["utter_greet"][0].text.startswith("{% for")
 
 
-def test_rasa_placeholder_gets_a_hint(bot) -> None:
+def test_a_rasa_placeholder_of_a_slot_is_filled_without_a_warning(bot) -> None:
     bot.write("domain.yml", "intents: [greet]\nslots:\n  name: {type: text}\nresponses:\n  utter_greet:\n    - text: Hi {name}!\n")
+    assert bot.load().warnings == ()
+
+
+def test_a_rasa_placeholder_that_names_no_slot_is_a_warning(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nslots:\n  name: {type: text}\nresponses:\n  utter_greet:\n    - text: Hi {nmae}!\n")
     assert bot.load().warnings == (
-        "bot/domain.yml:6:13: response 'utter_greet': '{name}' is Rasa's placeholder syntax and is shown as is; write '{{ slots.name }}'",
+        "bot/domain.yml:6:13: response 'utter_greet': '{nmae}' names no slot, so it is shown as is (did you mean 'name'?)",
     )
 
 
@@ -372,9 +377,15 @@ def test_builtin_and_templated_payloads_are_fine(bot) -> None:
     assert len(bot.load().domain.responses["utter_greet"][0].buttons) == 2
 
 
-def test_an_unquoted_yes_title_gets_a_quoting_hint(bot) -> None:
-    bot.write("domain.yml", "intents: [greet]\nresponses:\n  utter_greet:\n    - buttons: [{title: Yes, payload: /greet}]\n")
+def test_an_unquoted_yes_title_is_text_as_in_rasa_s_yaml_1_2(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nresponses:\n  utter_greet:\n    - text: No\n      buttons: [{title: Yes, payload: /greet}]\n")
+    response = bot.load().domain.responses["utter_greet"][0]
+    assert (response.text, response.buttons[0].title) == ("No", "Yes")
+
+
+def test_an_unquoted_true_title_gets_a_quoting_hint(bot) -> None:
+    bot.write("domain.yml", "intents: [greet]\nresponses:\n  utter_greet:\n    - buttons: [{title: true, payload: /greet}]\n")
     assert bot.problems() == [
         "bot/domain.yml:4:25: response 'utter_greet' button: 'title' must be a string or an integer or a number, got a boolean "
-        "(true); quote it to keep it as text (YAML reads yes/no/on/off as booleans)"
+        "(true); quote it to keep it as text (YAML reads true/false as booleans)"
     ]

@@ -236,7 +236,7 @@ def test_rasa3_domain_and_nlu_load_unchanged(tmp_path: Path) -> None:
     assert len(domain.intents) == 10
     assert domain.entity_roles["city"] == ("departure", "destination")
     assert domain.slots["num_people"].max_value == 20.0
-    assert domain.slots["seating_pref"].mappings == ()  # from_trigger_intent: a form feature, dropped with a warning
+    assert domain.slots["seating_pref"].mappings == ()  # from_trigger_intent: set by a form's flow (rasa/trigger_fills.py); no form starts here
     assert domain.slots["anything"].initial_value == 42
     assert domain.responses["utter_cheer_up"][0].image == "https://i.imgur.com/nGF1K8f.jpg"
     assert domain.responses["utter_goodbye"][0].channel == "slack"

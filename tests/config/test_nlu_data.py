@@ -85,10 +85,6 @@ def test_intent_blocks_in_several_places_are_merged(nlu_bot) -> None:
             "bot/nlu.yml:5:7: intent 'greet': entity annotation [x]{\"entity\": \"city\", } is not valid JSON (Expecting property name enclosed in double quotes)",
         ),
         (
-            "nlu:\n  - intent: greet\n    examples: |\n      - hi\n\n      - from [Paris](town)\n",
-            "bot/nlu.yml:6:7: entity 'town' is annotated but not declared in the domain's entities; known entities: city, order_id, product",
-        ),
-        (
             "nlu:\n  - regex: order_id\n    examples: |\n      - \\d{6}\n      - ([0-9]\n",
             "bot/nlu.yml:5:7: regex 'order_id': invalid pattern '([0-9]': missing ), unterminated subpattern at position 0",
         ),
@@ -136,7 +132,7 @@ def test_nlu_problem(nlu_bot, nlu: str, problem: str) -> None:
     assert problem in nlu_bot.problems()
 
 
-def test_rasa_responses_in_nlu_data_and_empty_intents_are_warnings(nlu_bot) -> None:
+def test_rasa_responses_in_nlu_data_are_the_domain_s_and_empty_intents_are_warnings(nlu_bot) -> None:
     nlu_bot.write(
         "nlu.yml",
         """\
@@ -149,11 +145,13 @@ def test_rasa_responses_in_nlu_data_and_empty_intents_are_warnings(nlu_bot) -> N
           utter_greet: [{text: hi}]
         """,
     )
-    assert nlu_bot.load().warnings == (
+    config = nlu_bot.load()
+    assert config.warnings == (
         "bot/domain.yml:2:18: intent 'check_order_status' has no examples in the NLU data; only a button payload '/check_order_status' can reach it",
         "bot/domain.yml:2:38: intent 'buy' has no examples in the NLU data; only a button payload '/buy' can reach it",
-        "bot/nlu.yml:6:1: 'responses' in NLU file is accepted but ignored: put responses in domain.yml",
     )
+    assert config.domain.responses["utter_greet"][0].text == "hi"
+    assert config.domain.responses["utter_greet"][0].mark == ("bot/nlu.yml", 7, 17)
 
 
 def test_conflicting_synonyms_and_duplicate_examples_are_warnings(nlu_bot) -> None:
@@ -194,3 +192,8 @@ def test_a_block_line_without_a_dash_is_skipped_with_a_warning_as_in_rasa(nlu_bo
     config = nlu_bot.load()
     assert [example.text for example in config.nlu.examples] == ["hi"]
     assert config.warnings == ("bot/nlu.yml:6:7: intent 'greet': skipped 'hello': each example line must start with '- '",)
+
+
+def test_an_undeclared_entity_is_a_warning_as_in_rasa(bot) -> None:
+    bot.write("nlu.yml", "nlu:\n  - intent: greet\n    examples: |\n      - hi\n\n      - from [Paris](town)\n")
+    assert "bot/nlu.yml:6:7: entity 'town' is annotated but not declared in the domain's entities, so no slot can use it; " in "".join(bot.load().warnings)

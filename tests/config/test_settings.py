@@ -157,8 +157,8 @@ def test_every_key(bot, tmp_path) -> None:
         (
             "languag: en\n",
             "bot/config.yml:1:1: unknown key 'languag' in config (did you mean 'language'?); valid keys: assistant_id, "
-            "callback_url, cancel_intents, cors_origins, digression_threshold, language, llm, max_body_bytes, max_message_chars, pipeline, policies, "
-            "recipe, tracker_store, trigger_threshold",
+            "callback_url, cancel_intents, cors_origins, digression_threshold, knowledge, language, llm, max_body_bytes, max_message_chars, pipeline, policies, "
+            "recipe, tracker_store, trigger_threshold, version",
         ),
         (
             "cancel_intents: {stop: 1}\n",

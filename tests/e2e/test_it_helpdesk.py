@@ -14,6 +14,8 @@ from dialog.llm.fake import FakeGenerator
 from dialog.stores import MemoryStore
 from dialog.types import IntentScore, Message, ParseResult
 
+pytestmark = pytest.mark.e2e
+
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "it_helpdesk"
 
 
@@ -27,7 +29,7 @@ def trained() -> tuple[Any, Any]:
 
 class Chat:
     def __init__(self, config: Any, nlu: Any) -> None:
-        self.bot = Bot.from_config(config, store=MemoryStore(), generator=FakeGenerator("Fake LLM reply."), nlu=nlu)
+        self.bot = Bot.from_config(config, store=MemoryStore(), generator=FakeGenerator("This is a fake reply."), nlu=nlu)
         self.replies: list[Any] = []
 
     def say(self, text: str) -> list[str | None]:
@@ -98,7 +100,7 @@ def test_ticket_status_and_cancel(chat: Chat) -> None:
 
 def test_out_of_scope_goes_to_the_llm(chat: Chat) -> None:
     assert chat.say("what is the meaning of life?") == [None]
-    assert chat.text() == "Fake LLM reply."
+    assert chat.text() == "This is a fake reply."
 
 
 def test_the_observed_misparse_of_the_answer_does_not_hand_off(chat: Chat) -> None:

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from dialog.cli import cli
-from tests.services import redis_server  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.e2e
 
 MOODBOT = Path(__file__).parent.parent / "data" / "rasa_moodbot"
 

@@ -33,8 +33,9 @@ import httpx
 import pytest
 import yaml
 
-from dialog.testing.services import stop_process
-from tests.services import create_database, free_port, postgres_server, redis_server  # noqa: F401  (fixtures)
+from dialog.testing.services import create_database, free_port, stop_process
+
+pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).parents[2]
 DOMAIN = REPO / "domains" / "customer_service"

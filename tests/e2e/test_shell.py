@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from dialog.cli import cli
 
+pytestmark = pytest.mark.e2e
+
 MINIBOT = Path(__file__).parent.parent / "data" / "minibot"
 
 

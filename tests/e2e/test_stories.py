@@ -1,4 +1,4 @@
-"""Every story of ``stories/<domain>/`` is one pytest case, as ``dialog test`` runs it.
+"""Every story of ``stories/<domain>/`` is one pytest case (docs/architecture.md, "Tests"), as ``dialog test`` runs it.
 
 Collected at import from the stories folder; each domain's real NLU model is trained
 (or found fresh) once per session, and the LLM is the fake one: stories assert
@@ -17,6 +17,8 @@ from dialog.config import load_bot
 from dialog.testing.report import failure_report
 from dialog.testing.runner import StoryRunner, build_test_bot
 from dialog.testing.stories import TestCase, load_cases
+
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 

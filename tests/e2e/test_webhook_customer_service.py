@@ -18,6 +18,8 @@ from dialog.config import load_bot
 from dialog.llm.fake import FakeGenerator
 from dialog.stores.sqlite_store import SQLiteStore
 
+pytestmark = pytest.mark.e2e
+
 DOMAIN = Path(__file__).resolve().parents[2] / "domains" / "customer_service"
 TOKEN = "e2e-token"
 

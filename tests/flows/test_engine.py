@@ -23,7 +23,6 @@ from dialog.config.flow_model import (
     Trigger,
 )
 from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings, Slot, SlotMapping
-from dialog.errors import FlowError
 from dialog.flows.engine import DialogueEngine
 from dialog.flows.state import replay
 from dialog.types import Entity, ParseResult
@@ -233,7 +232,7 @@ def test_rejection_then_give_up_after_max_attempts(convo: Convo) -> None:
 
 def test_reply_that_fills_nothing_is_reasked_and_counts(convo: Convo) -> None:
     convo.send("cancel_order")
-    assert convo.send("out_of_scope", "what?") == ["What is your order number?"]
+    assert convo.send("affirm", "yes") == ["What is your order number?"]
     replies = convo.send("nlu_fallback", "blah", confidence=0.1)
     assert replies[0].startswith("Sorry, I still couldn't get that")
     assert convo.state.stack == ()
@@ -347,11 +346,11 @@ def test_action_asking_for_an_unknown_response_is_an_action_failure(convo: Convo
     assert convo.state.slots["order_status"] is None
 
 
-def test_template_error_names_the_response(convo: Convo) -> None:
-    from dialog.errors import TemplateError
-
-    with pytest.raises(TemplateError, match="utter_broken"):
-        convo.send("bad_template")
+def test_template_error_names_the_response_in_the_log_and_apologises(convo: Convo, caplog: pytest.LogCaptureFixture) -> None:
+    assert convo.send("bad_template") == ["Sorry, something went wrong on my side. Please try again."]
+    assert "utter_broken" in caplog.text
+    assert convo.state.stack == ()
+    assert "pattern_internal_error" in [event.get("flow_id") for event in convo.last.events]
 
 
 def test_replay_reproduces_the_state(convo: Convo) -> None:
@@ -374,13 +373,14 @@ def test_next_loop_is_an_error(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     looping = Flow("loop", (NoopStep("a", next=(Branch("b"),)), NoopStep("b", next=(Branch("a"),))), nlu_trigger=(Trigger("loop"),))
     config = BotConfig(config.root, config.domain, config.nlu, {**config.flows, "loop": looping}, config.settings)
-    with pytest.raises(FlowError, match="steps in one turn"):
-        Convo(config).send("loop")
+    convo = Convo(config)
+    assert convo.send("loop") == ["Sorry, something went wrong on my side. Please try again."]
+    assert convo.state.stack == ()
 
 
 def test_a_doubtful_cancel_intent_does_not_cancel(convo: Convo) -> None:
     convo.send("cancel_order")
-    assert convo.send("cancel", "stop it?", confidence=0.45) == ["What is your order number?"]
+    assert convo.send("cancel", "stop it", confidence=0.45) == ["What is your order number?"]
     assert convo.state.active_flow == "cancel_order"
 
 
@@ -462,3 +462,42 @@ def test_digression_threshold_is_configurable(tmp_path: Path) -> None:
     convo = Convo(make_config(tmp_path, digression_threshold=0.5))
     convo.send("get_email")
     assert convo.send("stop", "they stopped working", confidence=0.6) == ["Okay, I've stopped that."]
+
+
+def test_a_flow_written_for_the_cancel_intent_wins_where_its_guard_holds(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    ask_first = Flow(
+        "ask_first",
+        _steps(ActionStep("say", action="utter_kept")),
+        nlu_trigger=(Trigger("cancel"),),
+        guard="context.active_flow == 'cancel_order'",
+    )
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "ask_first": ask_first}))
+    convo.send("cancel_order")
+    assert convo.send("cancel") == ["Okay, I kept it.", "What is your order number?"]  # the flow ran; the order flow resumes
+    convo.send("get_email")  # now another flow is on top: the guard fails and "cancel" cancels it
+    assert convo.send("cancel") == ["Okay, I've stopped that.", "What is your order number?"]
+
+
+def test_action_deactivate_loop_cancels_every_flow_quietly(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    quit_all = Flow("quit_all", _steps(ActionStep("q", action="action_deactivate_loop")), nlu_trigger=(Trigger("deny"),))
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "quit_all": quit_all}))
+    convo.send("cancel_order")
+    assert convo.send("deny", confidence=0.99) == []
+    assert convo.state.stack == ()
+
+
+def test_a_flow_for_the_cancel_intent_without_a_guard_does_not_stop_cancelling(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    nothing_to_stop = Flow("nothing_to_stop", _steps(ActionStep("say", action="utter_kept")), nlu_trigger=(Trigger("cancel"),))
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "nothing_to_stop": nothing_to_stop}))
+    convo.send("cancel_order")
+    assert convo.send("cancel") == ["Okay, I've stopped that."]
+    assert convo.send("cancel") == ["Okay, I kept it."]  # nothing runs now: the flow answers

@@ -54,3 +54,15 @@ def test_hf_settings_are_checked_without_loading(tmp_path: Path) -> None:
         HFGenerator.from_settings(LLMSettings(options={"dtype": "int4"}, mark=MARK))
     with pytest.raises(ConfigError, match=r"config.yml:12:3: llm.options: unknown key\(s\) speed"):
         HFGenerator.from_settings(LLMSettings(options={"speed": "max"}, mark=MARK))
+
+
+def test_a_non_llama_folder_without_transformers_names_the_hf_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from dialog.errors import LLMError
+    from dialog.llm.loader import load_model
+
+    (tmp_path / "config.json").write_text('{"model_type": "qwen2"}', encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    with pytest.raises(LLMError, match=r"needs the 'transformers' package, .*: pip install 'dialog\[hf\]'"):
+        load_model(resolve_source(str(tmp_path)), cache_dir=None)

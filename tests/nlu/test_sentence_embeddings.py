@@ -122,3 +122,13 @@ def test_a_model_path_that_is_not_plain_bert_goes_through_transformers(tmp_path)
     assert vectors.shape == (2, 32)
     assert np.linalg.norm(vectors, axis=1) == pytest.approx(1.0, abs=1e-5)
     assert embedder.embed_batched(["where is my parcel", "hello"]) == pytest.approx(vectors, abs=1e-5)
+
+
+def test_a_non_bert_model_path_without_transformers_names_the_hf_extra(tmp_path, monkeypatch) -> None:
+    import sys
+
+    (tmp_path / "config.json").write_text('{"model_type": "distilbert"}', encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    embedder = MiniLMEmbedder.from_config({"model_path": str(tmp_path), "dtype": "float32"})
+    with pytest.raises(ComponentError, match=r"sentence_embeddings.*pip install 'dialog\[hf\]'"):
+        embedder.warm_up()

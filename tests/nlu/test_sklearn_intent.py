@@ -236,3 +236,12 @@ def test_large_data_gets_calibrated_confidences_from_one_held_out_half() -> None
     result = _train(data)(ParseResult("hello please"))
     assert result.intent == "greet"
     assert 0.7 < result.confidence < 0.9
+
+
+def test_a_retrieval_sub_intent_is_as_sure_as_its_whole_family() -> None:
+    from dialog.nlu.sklearn_intent import _family_confidence
+    from dialog.types import IntentScore
+
+    ranking = [IntentScore("faq/ask_name", 0.35), IntentScore("faq/ask_age", 0.3), IntentScore("greet", 0.2), IntentScore("faq2", 0.15)]
+    assert _family_confidence("faq/ask_name", ranking) == pytest.approx(0.65)
+    assert _family_confidence("greet", ranking) == pytest.approx(0.2)

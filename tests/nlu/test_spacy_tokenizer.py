@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from dialog.errors import ComponentError
+from dialog.nlu import spacy_tokenizer
 from dialog.nlu.component import ComponentContext
 from dialog.nlu.spacy_tokenizer import SpacyTokenizer
 from dialog.types import ParseResult
@@ -35,6 +36,18 @@ def test_lookup_lemmas_and_shapes() -> None:
     tokens = tokenize("Orders running 123")
     assert [t.lemma for t in tokens] == ["order", "run", "123"]
     assert [t.shape for t in tokens] == ["Xxxxx", "xxxx", "ddd"]
+
+
+def test_english_lemmas_ship_with_dialog_without_spacy_lookups_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spacy_tokenizer, "_lookups_data_installed", lambda: False)
+    assert [t.lemma for t in tokenize("Orders were running")] == ["order", "be", "run"]
+
+
+def test_other_languages_take_lemmas_from_spacy_lookups_data_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("spacy_lookups_data")
+    assert [t.lemma for t in tokenize("ging", language="de")] == ["gehen"]
+    monkeypatch.setattr(spacy_tokenizer, "_lookups_data_installed", lambda: False)
+    assert [t.lemma for t in tokenize("ging", language="de")] == [""]  # no table, no lemma: the features use the text
 
 
 def test_lemmas_can_be_disabled() -> None:

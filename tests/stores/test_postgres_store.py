@@ -1,4 +1,4 @@
-"""PostgresStore against a real PostgreSQL server (started by tests/services.py when installed)."""
+"""PostgresStore against a real PostgreSQL server (started by tests/fixtures/services.py when installed)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from dialog.errors import ConfigError, StoreError
 from dialog.stores import open_store
 from dialog.stores.postgres_store import PostgresStore
-from tests.services import collect_leaks, postgres_server, postgres_url  # noqa: F401  (fixtures)
 from tests.stores.store_contract import CONTRACT, two_stores_share_conversations
+
+pytestmark = pytest.mark.usefixtures("collect_leaks")
 
 
 def run(coroutine):

@@ -9,10 +9,9 @@ import redis.asyncio as aioredis
 from dialog.errors import ConfigError, StoreError
 from dialog.stores import open_store
 from dialog.stores.redis_store import RedisStore
-from tests.services import collect_leaks, redis_server, redis_url  # noqa: F401  (fixtures)
 from tests.stores.store_contract import CONTRACT, two_stores_share_conversations
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.usefixtures("collect_leaks")]
 
 
 @pytest.mark.parametrize("check", CONTRACT, ids=lambda check: check.__name__)

@@ -13,6 +13,8 @@ from dialog.errors import ConfigError, StoreError
 from dialog.stores import open_store
 from dialog.stores.sqlite_store import SQLiteStore
 
+pytestmark = pytest.mark.usefixtures("collect_leaks")
+
 
 def run(coroutine):
     return asyncio.run(coroutine)

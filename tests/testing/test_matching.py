@@ -168,3 +168,45 @@ def test_an_annotation_without_value_matches_a_normalised_value_on_its_span() ->
     elsewhere = Step("entity", ("product", ANY_VALUE), metadata={"span": "return"})
     failure = run(TurnChecker(), the_turn, elsewhere)
     assert failure.expected == 'entity product on "return"'
+
+
+def test_a_rasa_form_s_name_counts_as_run_where_its_flow_acts() -> None:
+    """Rasa's story writes `action: pizza_form` at each turn the form asks or finishes."""
+    asks = turn(
+        user("a pizza", "buy_pizza"),
+        {"event": "flow_started", "flow_id": "form_pizza_form"},
+        {"event": "action", "name": "utter_ask_size", "flow_id": "form_pizza_form"},
+        bot("utter_ask_size", "Which size?"),
+    )
+    assert run(TurnChecker(), asks, Step("action", "pizza_form")) is None
+    finishes = turn(
+        user("large", "inform"),
+        slot("size", "large"),
+        {"event": "action", "name": "utter_submit", "flow_id": "form_pizza_form"},
+        bot("utter_submit", "Done."),
+        {"event": "flow_completed", "flow_id": "form_pizza_form"},
+    )
+    assert run(TurnChecker(), finishes, Step("action", "pizza_form"), Step("action", "utter_submit")) is None
+    failure = run(TurnChecker(), finishes, Step("action", "utter_submit"), Step("action", "pizza_form"))
+    assert failure is not None and failure.expected == "action pizza_form"
+    other = turn(user("hi"), {"event": "action", "name": "utter_greet", "flow_id": "greet"}, bot("utter_greet", "Hi"))
+    assert run(TurnChecker(), other, Step("action", "pizza_form")) is not None
+
+
+def test_a_retrieval_intent_and_its_response_match_their_sub_intent() -> None:
+    the_turn = turn(user("what is your name", "faq/ask_name"), bot("utter_faq/ask_name", "I'm a bot."))
+    assert run(TurnChecker(), the_turn, Step("intent", "faq"), Step("action", "utter_faq")) is None
+    assert run(TurnChecker(), the_turn, Step("intent", "faq/ask_name"), Step("action", "utter_faq/ask_name")) is None
+    failure = run(TurnChecker(), the_turn, Step("intent", "chitchat"))
+    assert failure is not None and failure.actual == "intent faq/ask_name (0.90)"
+
+
+def test_rasa_default_actions_hold_where_the_turn_did_their_job() -> None:
+    restarted = turn(user("/restart", "restart"), {"event": "restart"}, {"event": "session_started"}, bot("utter_restart", "Starting over."))
+    assert run(TurnChecker(), restarted, Step("action", "action_restart")) is None
+    fell_back = turn(user("qwerty", "nlu_fallback"), {"event": "llm_fallback"}, bot("utter_default", "Sorry?"))
+    assert run(TurnChecker(), fell_back, Step("action", "action_default_fallback")) is None
+    stopped = turn(user("stop", "stop"), {"event": "flow_cancelled", "flow_id": "form_pizza_form"}, bot("utter_flow_cancelled", "Ok."))
+    assert run(TurnChecker(), stopped, Step("action", "action_deactivate_loop")) is None
+    other = turn(user("stop", "stop"), {"event": "flow_cancelled", "flow_id": "cancel_order"}, bot("utter_flow_cancelled", "Ok."))
+    assert run(TurnChecker(), other, Step("action", "action_deactivate_loop")) is not None

@@ -304,3 +304,35 @@ test_cases:
         f"{path}:9:24: test case 'typos': unknown slot 'orderid'; did you mean 'order_id'?",
         f"{path}:10:25: test case 'typos': unknown flow 'nonsense'",
     ]
+
+
+def test_rasa_story_dates_and_yes_no_intents_read_as_yaml_1_2(tmp_path: Path) -> None:
+    text = "stories:\n  - story: d\n    steps:\n      - user: 2030-05-06\n        intent: inform\n      - intent: no\n      - user: on\n        intent: yes\n"
+    [case] = load_story_file(write(tmp_path, text))
+    assert kinds(case) == [("user", "2030-05-06"), ("intent", "inform"), ("user", "/no"), ("intent", "no"), ("user", "on"), ("intent", "yes")]
+
+
+def test_rasa_default_actions_forms_and_retrieval_responses_are_known_names(tmp_path: Path) -> None:
+    from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings
+    from dialog.testing.case_checks import check_cases
+
+    config = BotConfig(
+        root=tmp_path,
+        domain=Domain(
+            intents=("faq", "faq/ask_name"),
+            responses={"utter_faq/ask_name": (ResponseVariation(text="Bot."),)},
+            forms={"pizza_form": {"required_slots": []}},
+        ),
+        nlu=NLUData(),
+        flows={},
+        settings=Settings(),
+    )
+    steps = "".join(f"      - action: {name}\n" for name in ("action_deactivate_loop", "action_restart", "action_default_fallback", "pizza_form", "utter_faq", "action_nope"))
+    path = write(tmp_path, f"stories:\n  - story: s\n    steps:\n      - intent: faq\n{steps}")
+    assert [str(p) for p in check_cases(load_story_file(path), config)] == [f"{path}:10:17: test case 's': unknown action or response 'action_nope'; did you mean 'action_handoff'?"]
+
+
+def test_an_intent_written_as_its_payload_is_that_intent(tmp_path: Path) -> None:
+    text = "stories:\n  - story: r\n    steps:\n      - intent: /restart\n      - user: /greet\n        intent: /greet\n"
+    [case] = load_story_file(write(tmp_path, text))
+    assert kinds(case) == [("user", "/restart"), ("intent", "restart"), ("user", "/greet"), ("intent", "greet")]

@@ -15,6 +15,8 @@ without guessing is "this intent is answered by these actions":
   only a flow with a ``collect`` step can say: that intent is left out, with a warning
   naming the stories.
 - Rules and stories that run a form go to ``forms``, which makes the form's flow.
+- A turn that answers a retrieval intent (``faq`` -> ``utter_faq``) becomes one flow
+  per sub-intent (``retrieval``).
 
 The flows are built as YAML-shaped data marked with the rule's or story's lines, so
 ``parse_flows`` checks them like any flow and its errors point into rules.yml or
@@ -27,12 +29,21 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dialog.config.files import Document
+from dialog.config.rasa.conditions import condition_guard
 from dialog.config.rasa.flow_yaml import flow_document, intents_of, name_at, slug
 from dialog.config.rasa.forms import RasaForms
+from dialog.config.rasa.retrieval import RetrievalIntents
+from dialog.config.rasa.story_context import (
+    NOTHING_BEFORE,
+    StoryCheckpoints,
+    guard_for,
+    keyed_answers,
+    latest_actions,
+)
 from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
-__all__ = ["flows_from_rules_and_stories"]
+__all__ = ["RASA_DEFAULT_ACTIONS", "flows_from_rules_and_stories"]
 
 # Rasa's built-in actions: those with a meaning here, those that do nothing here, and
 # those whose rule or story cannot run without Rasa's machinery behind them.
@@ -45,10 +56,15 @@ _RASA_ONLY_ACTIONS = {
     "action_default_ask_affirmation",
     "action_default_ask_rephrase",
     "action_extract_slots",
+    "action_revert_fallback_events",
     "action_two_stage_fallback",
     "action_unlikely_intent",
     "action_validate_slot_mappings",
 }
+
+
+# Every action Rasa knows without the domain listing it (a test story may name any).
+RASA_DEFAULT_ACTIONS = frozenset({*_ACTION_ALIASES, *_SKIPPED_ACTIONS, *_RASA_ONLY_ACTIONS, "action_restart"})
 
 
 @dataclass
@@ -58,6 +74,7 @@ class _Turn:
     intents: tuple[str, ...]
     mark: Mark
     actions: list[tuple[str, Mark]] = field(default_factory=list)
+    previous: frozenset[str] = frozenset()  # the bot's latest action before it (story_context)
 
 
 @dataclass
@@ -68,37 +85,47 @@ class _Reply:
     marks: list[tuple[str, Mark]]  # action names and marks of the first story that has it
     story_names: list[str]
     document: Document
+    previous: set[str] = field(default_factory=set)  # latest actions it follows, in any story
 
 
 def flows_from_rules_and_stories(documents: list[Document], domain_documents: list[Document], reporter: Reporter) -> list[Document]:
     """Flows documents for the rules and stories of NLU-side ``documents`` and for the
-    forms of ``domain_documents`` that they start (``forms``)."""
+    forms of ``domain_documents`` that they start (``forms``). The slots those flows
+    need (``form_questions``) are appended to ``domain_documents``."""
     forms = RasaForms(domain_documents)
+    retrieval = RetrievalIntents.read(documents, domain_documents)
     flows: list[Document] = []
-    ruled: set[str] = set()
+    ruled: dict[str, tuple[str, ...]] = {}  # intent -> the actions its rule answers with
     for document in documents:
         if isinstance(document.data, dict) and "rules" in document.data:
-            flows.extend(_rule_flows(document, reporter.file(document.path), ruled, forms))
+            flows.extend(_rule_flows(document, reporter.file(document.path), ruled, forms, retrieval))
+    flows.sort(key=lambda flow: not _guarded(flow))  # a rule with a condition is tried before one without
     replies: dict[str, list[_Reply]] = {}
+    checkpoints = StoryCheckpoints(documents)
     for document in documents:
         if isinstance(document.data, dict) and "stories" in document.data:
-            _collect_story_replies(document, reporter.file(document.path), replies, forms)
-    flows.extend(_story_flows(replies, ruled | forms.answer_intents, reporter))
+            _collect_story_replies(document, reporter.file(document.path), replies, forms, checkpoints)
+    flows.extend(_story_flows(replies, ruled, forms.answer_intents, reporter, retrieval))
     flows.extend(forms.flows(reporter))
+    running = {name for name, form in forms.forms.items() if form.triggers and form.required_slots}
+    domain_documents.extend(forms.questions.slots(running))  # the yes/no slots of questions inside forms
     return flows
 
 
-def _rule_flows(document: Document, report: FileReport, ruled: set[str], forms: RasaForms) -> Iterator[Document]:
+def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[str, ...]], forms: RasaForms, retrieval: RetrievalIntents) -> Iterator[Document]:
     data = document.data
     rules = report.sequence(data["rules"], data.value_mark("rules"), "'rules'") or []
     converted: list[str] = []
     for rule in report.mappings(rules, data.value_mark("rules"), "'rules'", "each rule"):
         name = str(rule.get("rule", f"line {rule.mark[0]}"))
+        interruption = forms.interruption(rule)  # "chitchat while the form runs": a digression here
         if forms.mentions(rule):
-            forms.take(rule)
-            continue
-        why_not = _why_not_a_flow(rule.get("steps"), rule)
-        turns = [] if why_not else _turns(rule.get("steps"), report, f"rule '{name}'")
+            forms.take(rule, document)
+            if interruption is None:
+                continue
+        guard, why_not = condition_guard(rule["condition"], forms.slots) if "condition" in rule and not interruption else (None, "")
+        why_not = why_not or ("" if interruption else _why_not_a_flow(rule.get("steps"), rule))
+        turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
         if not why_not and len(turns) != 1:
             why_not = ("it has no user intent" if not turns else "it spans several user turns") + _WRITE_A_FLOW
         if not why_not and not turns[0].actions:
@@ -108,16 +135,15 @@ def _rule_flows(document: Document, report: FileReport, ruled: set[str], forms: 
             continue
         flow_id = _flow_id("rule", name, converted)
         converted.append(flow_id)
-        ruled.update(turns[0].intents)
-        yield _turn_flow(document, flow_id, f"Rasa rule: {name}", turns[0], rule.mark)
+        ruled.update({intent: tuple(action for action, _ in turns[0].actions) for intent in turns[0].intents})
+        yield from _turn_flows(document, report, flow_id, f"Rasa rule: {name}", turns[0], rule.mark, retrieval, guard)
     if converted:
         report.warn(data.key_mark("rules"), f"rules run as flows triggered by their intent: {', '.join(converted)}")
 
 
 def _why_not_a_flow(steps: Any, item: LocatedMap) -> str:
-    """Why a rule or story needs Rasa's machinery (empty if it does not)."""
-    if "condition" in item:
-        return f"flows cannot yet start on a 'condition'{_WRITE_A_FLOW}"
+    """Why a rule or story needs Rasa's machinery (empty if it does not); a rule's
+    ``condition`` is read by ``condition_guard``."""
     steps = [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
     if any("active_loop" in step for step in steps):
         return "its form ('active_loop') is not among domain.yml's forms; declare it there, or write a flow in flows.yml"
@@ -129,58 +155,90 @@ def _why_not_a_flow(steps: Any, item: LocatedMap) -> str:
     return ""
 
 
-def _collect_story_replies(document: Document, report: FileReport, replies: dict[str, list[_Reply]], forms: RasaForms) -> None:
+def _collect_story_replies(
+    document: Document, report: FileReport, replies: dict[str, list[_Reply]], forms: RasaForms, checkpoints: StoryCheckpoints
+) -> None:
     data = document.data
     stories = report.sequence(data["stories"], data.value_mark("stories"), "'stories'") or []
     for story in report.mappings(stories, data.value_mark("stories"), "'stories'", "each story"):
         name = str(story.get("story", f"line {story.mark[0]}"))
         steps = story.get("steps")
+        before = latest_actions(steps, checkpoints.before(story), _SKIPPED_ACTIONS)  # from every step, forms' too
         if forms.mentions(story):
-            forms.take(story)
+            forms.take(story, document)
             steps = forms.plain_steps(steps)
         why_not = _why_not_a_flow(steps, story)
         if why_not:
             report.warn(story.mark, f"story '{name}' is not run here: {why_not}")
             continue
-        for turn in _turns(steps, report, f"story '{name}'"):
+        for turn in _turns(steps, report, f"story '{name}'", before):
             actions = tuple(action for action, _ in turn.actions)
             for intent in turn.intents:
                 known = next((reply for reply in replies.setdefault(intent, []) if reply.actions == actions), None)
                 if known is None:
-                    replies[intent].append(_Reply(actions, list(turn.actions), [name], document))
+                    known = _Reply(actions, list(turn.actions), [name], document)
+                    replies[intent].append(known)
                 elif name not in known.story_names:
                     known.story_names.append(name)
+                known.previous |= turn.previous
 
 
-def _story_flows(replies: dict[str, list[_Reply]], ruled: set[str], reporter: Reporter) -> Iterator[Document]:
+def _story_flows(
+    replies: dict[str, list[_Reply]], ruled: dict[str, tuple[str, ...]], form_answers: set[str], reporter: Reporter, retrieval: RetrievalIntents
+) -> Iterator[Document]:
     converted: dict[str, tuple[Document, list[str]]] = {}  # file -> (its document, flow ids)
     for intent, answers in replies.items():
-        if intent in ruled:
-            continue  # a rule answers it (rules win over stories, as in Rasa), or it answers a form
         answers = [answer for answer in answers if answer.actions]
-        if len(answers) > 1:
-            first = answers[0]
-            told = "; ".join(f"{', '.join(a.actions)} in '{a.story_names[0]}'" for a in answers[:3])
-            reporter.file(first.document.path).warn(
-                first.marks[0][1],
-                f"stories answer intent '{intent}' in different ways ({told}): which one depends on the "
-                "conversation so far, which a flow expresses with a collect step; not run here",
-            )
+        if intent in ruled or intent in form_answers:
+            answers = [answer for answer in answers if answer.actions != ruled.get(intent)]  # the rule does the same
+            _warn_unused(intent, answers, "a rule answers it, and rules win here as in Rasa" if intent in ruled else
+                         "it answers a form's question in some story, and a flow it started would interrupt the form", reporter)
             continue
-        if answers:
-            reply = answers[0]
-            flow_id = f"story_{slug(intent)}"
+        keyed = len(answers) > 1 and keyed_answers([frozenset(answer.previous) for answer in answers])
+        if len(answers) > 1 and not keyed:
+            for answer in answers:  # each story that is not run is named
+                told = f"{', '.join(answer.actions)} in {', '.join(repr(name) for name in answer.story_names)}"
+                reporter.file(answer.document.path).warn(
+                    answer.marks[0][1],
+                    f"stories answer intent '{intent}' in different ways, and the bot's action before it does not tell "
+                    f"which ({told}); not run here: write a flow with a collect step",
+                )
+            continue
+        # Answers guarded by the action before them first, so the default one is tried last.
+        for reply in sorted(answers, key=lambda answer: NOTHING_BEFORE in answer.previous):
+            guard = guard_for(frozenset(reply.previous)) if keyed else None
+            name = intent + (f"_after_{min(reply.previous)}" if guard else "")
+            flow_id = _flow_id("story", name, [flow for _, flows in converted.values() for flow in flows])
             converted.setdefault(reply.document.path, (reply.document, []))[1].append(flow_id)
             turn = _Turn((intent,), reply.marks[0][1], reply.marks)
-            yield _turn_flow(reply.document, flow_id, f"Rasa stories: {', '.join(reply.story_names)}", turn, turn.mark)
+            description = f"Rasa stories: {', '.join(reply.story_names)}"
+            report = reporter.file(reply.document.path)
+            yield from _turn_flows(reply.document, report, flow_id, description, turn, turn.mark, retrieval, guard)
     for document, flow_ids in converted.values():
         reporter.file(document.path).warn(
-            document.data.key_mark("stories"), f"stories run as flows, one per intent they answer the same way: {', '.join(flow_ids)}"
+            document.data.key_mark("stories"),
+            f"stories run as flows, one per intent they answer the same way (or per action before it): {', '.join(flow_ids)}",
         )
 
 
-def _turns(steps: Any, report: FileReport, what: str) -> list[_Turn]:
-    """The user turns of a rule's or story's steps; actions before the first intent are dropped."""
+def _guarded(document: Document) -> bool:
+    """Whether the one flow of a flows document built here has an ``if``."""
+    return any("if" in flow for flow in document.data["flows"].values())
+
+
+def _warn_unused(intent: str, answers: list[_Reply], why: str, reporter: Reporter) -> None:
+    """Say which stories' answers to ``intent`` are not run (none go silently)."""
+    for answer in answers:
+        reporter.file(answer.document.path).warn(
+            answer.marks[0][1],
+            f"stories answer intent '{intent}' with {', '.join(answer.actions)} ({', '.join(repr(n) for n in answer.story_names)}), "
+            f"which is not run here: {why}",
+        )
+
+
+def _turns(steps: Any, report: FileReport, what: str, before: dict[int, frozenset[str]] | None = None) -> list[_Turn]:
+    """The user turns of a rule's or story's steps, each with the bot's action before it
+    (``before``: see ``latest_actions``); actions before the first intent answer nothing."""
     steps = steps if isinstance(steps, list) else []
     turns: list[_Turn] = []
     for index, step in enumerate(steps):
@@ -190,7 +248,7 @@ def _turns(steps: Any, report: FileReport, what: str) -> list[_Turn]:
             continue
         intents = intents_of(step)
         if intents:
-            turns.append(_Turn(intents, mark))
+            turns.append(_Turn(intents, mark, previous=(before or {}).get(id(step), frozenset())))
         elif "action" in step and turns:
             action = _ACTION_ALIASES.get(name_at(step, "action"), name_at(step, "action"))
             if not action:
@@ -203,9 +261,20 @@ def _turns(steps: Any, report: FileReport, what: str) -> list[_Turn]:
     return [turn for turn in turns if turn.intents]
 
 
-def _turn_flow(source: Document, flow_id: str, description: str, turn: _Turn, mark: Mark) -> Document:
-    steps = [({"action": action}, action_mark) for action, action_mark in turn.actions]
-    return flow_document(source, flow_id, description, turn.intents, turn.mark, steps, mark)
+def _turn_flows(
+    source: Document,
+    report: FileReport,
+    flow_id: str,
+    description: str,
+    turn: _Turn,
+    mark: Mark,
+    retrieval: RetrievalIntents,
+    guard: str | None = None,
+) -> Iterator[Document]:
+    """The turn's flow, or one per sub-intent of a retrieval intent it answers (``retrieval``)."""
+    for suffix, intents, actions in retrieval.split(turn.intents, turn.actions, report):
+        steps = [({"action": action}, action_mark) for action, action_mark in actions]
+        yield flow_document(source, flow_id + suffix, description, intents, turn.mark, steps, mark, guard=guard)
 
 
 def _flow_id(prefix: str, name: str, taken: list[str]) -> str:

@@ -13,17 +13,31 @@ from typing import Any, Iterable
 from dialog.config.files import Document
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
-__all__ = ["flow_document", "intents_of", "name_at", "slug"]
+__all__ = ["flow_document", "intents_of", "located", "name_at", "slug"]
 
 Step = tuple[dict[str, Any], Mark]  # e.g. ({"action": "utter_greet"}, where it was written)
 
 
 def flow_document(
-    source: Document, flow_id: str, description: str, intents: Iterable[str], trigger_mark: Mark, steps: list[Step], mark: Mark
+    source: Document,
+    flow_id: str,
+    description: str,
+    intents: Iterable[str],
+    trigger_mark: Mark,
+    steps: list[Step],
+    mark: Mark,
+    persisted_slots: Iterable[str] = (),
+    guard: str | None = None,
 ) -> Document:
-    """A flows file with one flow triggered by ``intents``, read from ``source``'s lines."""
+    """A flows file with one flow triggered by ``intents``, read from ``source``'s lines;
+    ``persisted_slots`` keep their values when the flow ends; ``guard`` is its ``if``."""
     step_list = _located_list([_located(values, step_mark) for values, step_mark in steps], mark)
-    flow = _located({"description": description, "nlu_trigger": _located_list(list(intents), trigger_mark), "steps": step_list}, mark)
+    values: dict[str, Any] = {"description": description, "nlu_trigger": _located_list(list(intents), trigger_mark), "steps": step_list}
+    if persisted_slots:
+        values["persisted_slots"] = _located_list(list(persisted_slots), mark)
+    if guard is not None:
+        values["if"] = guard
+    flow = _located(values, mark)
     return Document(source.path, _located({"flows": _located({flow_id: flow}, mark)}, mark), source.lines)
 
 
@@ -51,11 +65,27 @@ def slug(name: str) -> str:
 
 
 def _located(values: dict[str, Any], mark: Mark) -> LocatedMap:
+    """``values`` as located YAML data; plain nested dicts and lists (a step's ``next``
+    branches) become located too, at the same mark."""
+    values = {key: _deep(value, mark) for key, value in values.items()}
     result = LocatedMap(values)
     result.mark = mark
     for key in values:
         result.key_marks[key] = result.value_marks[key] = getattr(values[key], "mark", mark)
     return result
+
+
+def located(value: Any, mark: Mark) -> Any:
+    """Plain YAML-shaped data (dicts, lists, scalars) as located data, every part at ``mark``."""
+    return _deep(value, mark)
+
+
+def _deep(value: Any, mark: Mark) -> Any:
+    if type(value) is dict:
+        return _located(value, mark)
+    if type(value) is list:
+        return _located_list([_deep(item, mark) for item in value], mark)
+    return value
 
 
 def _located_list(items: list[Any], mark: Mark) -> LocatedList:

@@ -6,12 +6,18 @@ The form's rules and stories say when it starts and what follows it:
   ``- active_loop: restaurant_form``) triggers it;
 - the actions after ``- active_loop: null`` (Rasa's "submit" rule) end it.
 
-The flow ``form_<name>`` collects ``required_slots`` in order, asking with
-``utter_ask_<form>_<slot>`` when the domain has it, else ``utter_ask_<slot>``, as Rasa
-does, then runs those actions. A rule or story that mentions a form is used for that
-alone: what it does inside the form (interruptions, ``action_deactivate_loop``) is
-done here by digressions and cancel intents. ``validate_<form>`` is not called; a
-warning says to write ``rejections`` on the collect steps instead.
+The flow ``form_<name>`` collects ``required_slots`` in order, asking with the first
+of ``action_ask_<form>_<slot>`` (a custom action, e.g. on the action server),
+``utter_ask_<form>_<slot>``, ``action_ask_<slot>`` and ``utter_ask_<slot>`` the domain
+has, as Rasa does, then runs those actions. Slots with a ``from_trigger_intent``
+mapping are set first, from the intent that started the form (``trigger_fills``).
+Its slots keep their values after it ends, as in Rasa.
+
+What the rules and stories do inside a running form becomes flows too: a rule that
+answers an intent and goes back to the form is a digression (``interruption``), and a
+question such as "stop" -> "continue?" is a guarded flow (``form_questions``).
+``validate_<form>`` is not called; a warning says to write ``rejections`` on the
+collect steps instead.
 """
 
 from __future__ import annotations
@@ -21,10 +27,19 @@ from typing import Any, Iterator
 
 from dialog.config.files import Document
 from dialog.config.rasa.flow_yaml import Step, flow_document, intents_of, name_at
+from dialog.config.rasa.form_questions import FormQuestions
+from dialog.config.rasa.trigger_fills import (
+    FIRST_QUESTION,
+    fill_steps,
+    read_trigger_fills,
+    unused_fills,
+)
 from dialog.config.schema import Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 
-__all__ = ["RasaForms"]
+__all__ = ["FORM_FLOW_PREFIX", "RasaForms"]
+
+FORM_FLOW_PREFIX = "form_"  # the flow of form X is form_X; a Rasa story's `action: X` is its turn
 
 _NOT_AFTER = {"action_listen", "action_deactivate_loop"}
 
@@ -46,6 +61,11 @@ class RasaForms:
     def __init__(self, domain_documents: list[Document]) -> None:
         self.forms: dict[str, _Form] = {}
         self._validators: set[str] = set()
+        self._actions: set[str] = set()
+        self._trigger_fills = read_trigger_fills(domain_documents)
+        self.questions = FormQuestions()  # "stop" -> "continue?" while a form runs
+        self._intent_answers: dict[str, set[str]] = {}  # slot -> intents its from_intent mappings take
+        self.slots: set[str] = set()  # every slot the domain declares
         self._responses: set[str] = set()
         self.answer_intents: set[str] = set()  # intents that answer a running form in some story
         for document in domain_documents:
@@ -58,16 +78,25 @@ class RasaForms:
             # parse_domain reports a malformed actions or responses section; here it names nothing
             actions = data.get("actions")
             self._validators.update(str(action) for action in _names(actions) if str(action).startswith("validate_"))
+            self._actions.update(str(action) for action in _names(actions))
             self._responses.update(str(name) for name in _names(data.get("responses")))
+            self._intent_answers.update(_from_intent_answers(data.get("slots")))
+            self.slots.update(str(name) for name in _names(data.get("slots")))
+        self.questions.answering = {
+            name: {intent for slot in form.required_slots for intent in self._intent_answers.get(slot, ())} for name, form in self.forms.items()
+        }
 
     def mentions(self, item: LocatedMap) -> bool:
         """Whether a rule or story runs, resumes or ends one of the forms."""
         steps = [*_steps(item.get("condition")), *_steps(item.get("steps"))]
         return any(name_at(step, "action") in self.forms or name_at(step, "active_loop") in self.forms for step in steps)
 
-    def take(self, item: LocatedMap) -> None:
+    def take(self, item: LocatedMap, document: Document | None = None) -> None:
         """Learn the form's triggers and closing actions from one rule or story; the first
-        rule or story that closes a form with actions gives them."""
+        rule or story that closes a form with actions gives them. With its ``document``,
+        the questions asked inside the form too (``form_questions``)."""
+        if document is not None:
+            self.questions.take(item, document, set(self.forms), {name: set(form.triggers) for name, form in self.forms.items()})
         active = next((name_at(step, "active_loop") for step in _steps(item.get("condition")) if name_at(step, "active_loop") in self.forms), None)
         intents: tuple[str, ...] = ()
         closed: str | None = None  # the form just completed: the next actions follow it
@@ -93,6 +122,23 @@ class RasaForms:
         for name, actions in after.items():
             if actions and not self.forms[name].after:
                 self.forms[name].after = actions
+
+    def interruption(self, rule: LocatedMap) -> list[LocatedMap] | None:
+        """The steps "intent, then actions" of a rule that answers an intent while a form runs
+        (``condition: [active_loop: F]``, then the intent, its actions and ``action: F``);
+        here that is a digression: a flow the form resumes after. None for other rules."""
+        active = [name_at(step, "active_loop") for step in _steps(rule.get("condition")) if name_at(step, "active_loop") in self.forms]
+        steps = _steps(rule.get("steps"))
+        if not active or not steps or not intents_of(steps[0]):
+            return None
+        actions = []
+        for step in steps[1:]:
+            if name_at(step, "action") == active[0]:
+                return [steps[0], *actions] if actions else None
+            if not name_at(step, "action") or name_at(step, "action") in self.forms:
+                return None
+            actions.append(step)
+        return None
 
     def plain_steps(self, steps: Any) -> list[Any]:
         """A story's steps without the form parts: the turn that starts a form, the turns
@@ -123,23 +169,55 @@ class RasaForms:
                 why = "no rule or story starts it" if not form.triggers else "it has no required_slots"
                 report.warn(form.mark, f"form '{name}' is not run here: {why}; write a flow with collect steps in flows.yml")
                 continue
-            steps: list[Step] = []
+            fills = fill_steps(name, form.triggers, self._trigger_fills, form.mark)
+            steps: list[Step] = list(fills)
             for slot in form.required_slots:
                 collect: dict[str, Any] = {"collect": slot}
-                if f"utter_ask_{name}_{slot}" in self._responses:
-                    collect["utter"] = f"utter_ask_{name}_{slot}"
+                if fills and len(steps) == len(fills):
+                    collect["id"] = FIRST_QUESTION  # where the from_trigger_intent fills go on
+                if self._question(name, slot) != f"utter_ask_{slot}":
+                    collect["utter"] = self._question(name, slot)
                 steps.append((collect, form.mark))
             # Every value points at the form in domain.yml: its triggers and closing actions
             # come from rules and stories in other files.
             steps += [({"action": action}, form.mark) for action in form.after]
-            flow_id = f"form_{name}"
+            flow_id = f"{FORM_FLOW_PREFIX}{name}"
             told = f"form '{name}' runs as the flow {flow_id}: collect {', '.join(form.required_slots)}"
             told += f", then {', '.join(form.after)}" if form.after else ""
             told += f"; started by {', '.join(form.triggers)}"
             if f"validate_{name}" in self._validators:
                 told += f"; validate_{name} is not called: write rejections on the collect steps instead"
             report.warn(form.mark, told)
-            yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark)
+            # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
+            yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
+        running = {name for name, form in self.forms.items() if form.triggers and form.required_slots}
+        yield from self.questions.flows(FORM_FLOW_PREFIX, running, reporter)
+        for fill in unused_fills(self._trigger_fills, {name: form.triggers for name, form in self.forms.items() if form.required_slots}):
+            starts = ", ".join(fill.intents) or "an intent"
+            reporter.file(fill.path).warn(
+                fill.mark, f"slot '{fill.slot}': from_trigger_intent mapping sets nothing: no form it applies to is started by {starts}"
+            )
+
+    def _question(self, form: str, slot: str) -> str:
+        """What asks for ``slot``, searched in Rasa's order: a custom action or a response for
+        this form, then for any form (the collect step's default when none exists)."""
+        for name, known in ((f"action_ask_{form}_{slot}", self._actions), (f"utter_ask_{form}_{slot}", self._responses),
+                            (f"action_ask_{slot}", self._actions)):
+            if name in known:
+                return name
+        return f"utter_ask_{slot}"
+
+
+def _from_intent_answers(slots: Any) -> dict[str, set[str]]:
+    """slot -> the intents its ``from_intent`` mappings take (malformed parts name nothing)."""
+    found: dict[str, set[str]] = {}
+    for name, slot in slots.items() if isinstance(slots, dict) else ():
+        mappings = slot.get("mappings") if isinstance(slot, dict) else None
+        for mapping in mappings if isinstance(mappings, list) else ():
+            intents = mapping.get("intent") if isinstance(mapping, dict) and mapping.get("type") == "from_intent" else None
+            intents = [intents] if isinstance(intents, str) else intents if isinstance(intents, list) else []
+            found.setdefault(str(name), set()).update(str(intent) for intent in intents)
+    return found
 
 
 def _required_slots(form: Any) -> list[str]:

@@ -46,10 +46,10 @@ RASA_COMPONENTS: dict[str, tuple[tuple[str, ...], str]] = {
     "CRFEntityExtractor": (("crf_entities",), "the same kind of CRF"),
     "MitieEntityExtractor": (("crf_entities",), "a CRF on the annotated examples"),
     "EntitySynonymMapper": (("synonyms",), "the same mapping of nlu.yml's synonyms"),
+    "ResponseSelector": ((), "the intent classifier learns each retrieval sub-intent (faq/ask_name) as an intent"),
     "FallbackClassifier": ((), "sklearn_intent's `threshold` does its job: below it, the intent is nlu_fallback"),
 }
 _NOT_SUPPORTED = {
-    "ResponseSelector": "retrieval intents are not supported; give each its own intent and flow",
     "DucklingEntityExtractor": "there is no Duckling server here; write regex patterns in nlu.yml for dates and numbers",
     "SpacyEntityExtractor": "pretrained spaCy entities are not used; annotate the entities in nlu.yml for crf_entities",
 }
@@ -78,19 +78,34 @@ class RasaTranslation:
         targets, why = RASA_COMPONENTS[name]
         for target in targets:
             self.components.setdefault(target, {})
-        carried, dropped = [], []
+        carried, dropped, missing = [], [], []
         for option, value in options.items():
             destination = _CARRIED.get((name, option))
             if destination is None:
                 dropped.append(option)
+                continue
+            if (name, option) == ("SpacyNLP", "model") and not _installed(value):
+                missing.append(f"spaCy pipeline {value!r} is not installed, so spacy_tokenizer uses spaCy's rule-based tokenizer")
                 continue
             component, key = destination
             self.components.setdefault(component, {})[key] = value
             carried.append(f"{option} -> {component}.{key}")
         became = f"runs as {' + '.join(targets)} ({why})" if targets else f"is not needed: {why}"
         notes = [f"carried over: {', '.join(carried)}"] if carried else []
+        notes += missing
         notes += [f"Rasa-only options not used: {', '.join(dropped)}"] if dropped else []
         return f"Rasa component '{name}' {became}" + (f"; {'; '.join(notes)}" if notes else "")
+
+
+def _installed(package: Any) -> bool:
+    """Whether a spaCy pipeline package (``en_core_web_md``) can be loaded; Rasa projects name
+    pipelines that only tokenize here, so a missing one is no reason to stop."""
+    import importlib.util
+
+    try:
+        return isinstance(package, str) and importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def translate(entries: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:

@@ -89,9 +89,9 @@ def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
         bot,
         rules="""\
         rules:
-        - rule: only when unhappy
+        - rule: only after a greeting
           condition:
-          - slot_was_set: [mood: sad]
+          - action: utter_greet
           steps: [{intent: greet}, {action: utter_cheer_up}]
         - rule: a form
           steps: [{intent: greet}, {action: survey_form}, {active_loop: survey_form}]
@@ -108,7 +108,7 @@ def test_rules_a_flow_cannot_express_are_left_out_with_the_reason(bot) -> None:
     config = bot.load()
     assert config.flows == {}
     assert config.warnings == (
-        "bot/data/rules.yml:2:3: rule 'only when unhappy' is not run here: flows cannot yet start on a 'condition'; write it as a flow in flows.yml",
+        "bot/data/rules.yml:2:3: rule 'only after a greeting' is not run here: its 'condition' asks for more than slot values",
         "bot/data/rules.yml:6:3: rule 'a form' is not run here: its form ('active_loop') is not among domain.yml's forms; declare "
         "it there, or write a flow in flows.yml",
         "bot/data/rules.yml:8:3: rule 'two turns' is not run here: it spans several user turns; write it as a flow in flows.yml",
@@ -194,23 +194,82 @@ def test_stories_become_one_flow_per_intent_they_answer_the_same_way(bot) -> Non
     }
     assert config.flows["story_greet"].description == "Rasa stories: happy path, sad path 1, sad path 2"
     assert config.warnings == (
-        "bot/data/stories.yml:2:1: stories run as flows, one per intent they answer the same way: "
+        "bot/data/stories.yml:2:1: stories run as flows, one per intent they answer the same way (or per action before it): "
         "story_greet, story_affirm, story_mood_unhappy, story_deny",
     )
 
 
-def test_an_intent_stories_answer_differently_is_left_out_and_a_rule_wins_over_stories(bot) -> None:
+def test_an_intent_stories_answer_differently_runs_keyed_on_the_bot_s_action_before_it(bot) -> None:
     stories = STORIES + "- story: deny differently\n  steps:\n  - intent: deny\n  - action: utter_cheer_up\n"
-    rules = "rules:\n- rule: greet\n  steps: [{intent: greet}, {action: utter_iamabot}]\n"
-    _write_project(bot, rules=rules, stories=stories)
+    _write_project(bot, stories=stories)
     config = bot.load()
-    assert "story_deny" not in config.flows and "story_greet" not in config.flows
+    flows = list(config.flows)
+    assert flows.index("story_deny_after_utter_did_that_help") < flows.index("story_deny")  # the guarded one is tried first
+    assert _flows(config)["story_deny_after_utter_did_that_help"] == (("deny",), ("utter_goodbye",))
+    assert config.flows["story_deny_after_utter_did_that_help"].guard == "context.latest_action in ['utter_did_that_help']"
+    assert _flows(config)["story_deny"] == (("deny",), ("utter_cheer_up",))
+    assert config.flows["story_deny"].guard is None
+
+
+def test_an_answer_the_action_before_cannot_tell_is_left_out_with_a_warning_per_story(bot) -> None:
+    stories = STORIES + (
+        "- story: deny differently\n  steps:\n  - intent: mood_unhappy\n  - action: utter_did_that_help\n"
+        "  - intent: deny\n  - action: utter_cheer_up\n"
+    )
+    _write_project(bot, stories=stories)
+    config = bot.load()
+    assert not any(flow_id.startswith("story_deny") for flow_id in config.flows)
+    told = [warning for warning in config.warnings if "intent 'deny'" in warning]
+    assert told == [
+        "bot/data/stories.yml:26:13: stories answer intent 'deny' in different ways, and the bot's action before it does not tell "
+        "which (utter_goodbye in 'sad path 2'); not run here: write a flow with a collect step",
+        "bot/data/stories.yml:33:13: stories answer intent 'deny' in different ways, and the bot's action before it does not tell "
+        "which (utter_cheer_up in 'deny differently'); not run here: write a flow with a collect step",
+    ]
+
+
+def test_a_rule_wins_over_stories_and_the_stories_answer_is_named(bot) -> None:
+    rules = "rules:\n- rule: greet\n  steps: [{intent: greet}, {action: utter_iamabot}]\n"
+    _write_project(bot, rules=rules, stories=STORIES)
+    config = bot.load()
+    assert "story_greet" not in config.flows
     assert _flows(config)["rule_greet"] == (("greet",), ("utter_iamabot",))
     assert (
-        "bot/data/stories.yml:26:13: stories answer intent 'deny' in different ways (utter_goodbye in 'sad path 2'; "
-        "utter_cheer_up in 'deny differently'): which one depends on the conversation so far, which a flow expresses "
-        "with a collect step; not run here"
+        "bot/data/stories.yml:6:13: stories answer intent 'greet' with utter_greet ('happy path', 'sad path 1', 'sad path 2'), "
+        "which is not run here: a rule answers it, and rules win here as in Rasa"
     ) in config.warnings
+
+
+def test_a_rule_that_answers_as_the_stories_do_gives_no_warning(bot) -> None:
+    rules = "rules:\n- rule: greet\n  steps: [{intent: greet}, {action: utter_greet}]\n"
+    _write_project(bot, rules=rules, stories=STORIES)
+    assert not any("intent 'greet'" in warning for warning in bot.load().warnings)
+
+
+def test_a_story_after_a_checkpoint_follows_the_action_that_ends_the_stories_before_it(bot) -> None:
+    stories = """\
+    stories:
+    - story: ask
+      steps:
+      - intent: mood_unhappy
+      - action: utter_did_that_help
+      - checkpoint: asked
+    - story: yes
+      steps:
+      - checkpoint: asked
+      - intent: affirm
+      - action: utter_happy
+    - story: greet then yes
+      steps:
+      - intent: greet
+      - action: utter_greet
+      - intent: affirm
+      - action: utter_goodbye
+    """
+    _write_project(bot, stories=stories)
+    config = bot.load()
+    assert config.flows["story_affirm_after_utter_did_that_help"].guard == "context.latest_action in ['utter_did_that_help']"
+    assert config.flows["story_affirm_after_utter_greet"].guard == "context.latest_action in ['utter_greet']"
 
 
 def test_any_shape_of_rules_stories_and_forms_is_a_config_result_never_a_crash(tmp_path_factory) -> None:
@@ -248,3 +307,31 @@ def test_any_shape_of_rules_stories_and_forms_is_a_config_result_never_a_crash(t
             load_bot(root)
 
     check()
+
+
+def test_a_rule_whose_condition_reads_slots_is_a_guarded_flow_tried_first(bot) -> None:
+    _write_project(
+        bot,
+        rules="""\
+        rules:
+        - rule: greet
+          steps: [{intent: greet}, {action: utter_greet}]
+        - rule: greet the unhappy
+          condition:
+          - active_loop: null
+          - slot_was_set: [{mood: sad}, seen]
+          steps: [{intent: greet}, {action: utter_cheer_up}]
+        """,
+    )
+    bot.write("domain.yml", DOMAIN + "slots:\n  mood: {type: text, mappings: [{type: custom}]}\n  seen: {type: bool, mappings: [{type: custom}]}\n")
+    config = bot.load()
+    assert list(config.flows) == ["rule_greet_the_unhappy", "rule_greet"]
+    assert config.flows["rule_greet_the_unhappy"].guard == "slots['mood'] == 'sad' and slots['seen'] is not none"
+
+
+def test_a_rule_whose_condition_names_an_undeclared_slot_is_left_out_with_a_warning(bot) -> None:
+    rules = "rules:\n- rule: sad\n  condition: [{slot_was_set: [{mood: sad}]}]\n  steps: [{intent: greet}, {action: utter_cheer_up}]\n"
+    _write_project(bot, rules=rules)
+    config = bot.load()
+    assert config.flows == {}
+    assert "bot/data/rules.yml:2:3: rule 'sad' is not run here: its 'condition' names slot 'mood', which the domain does not declare" in config.warnings

@@ -116,3 +116,100 @@ def test_a_form_nothing_starts_is_a_warning(bot) -> None:
     assert (
         "bot/domain.yml:10:3: form 'survey_form' is not run here: no rule or story starts it; write a flow with collect steps in flows.yml"
     ) in bot.load().warnings
+
+
+def test_a_rule_that_answers_an_intent_inside_the_form_is_a_digression_flow(bot) -> None:
+    interruption = """\
+- rule: greet inside the form
+  condition:
+  - active_loop: restaurant_form
+  steps:
+  - intent: greet
+  - action: utter_greet
+  - action: restaurant_form
+  - active_loop: restaurant_form
+- rule: inform inside the form only answers it
+  condition:
+  - active_loop: restaurant_form
+  steps:
+  - intent: inform
+  - action: restaurant_form
+"""
+    _write(bot, rules=RULES + interruption, stories="stories: []\n")
+    config = bot.load()
+    flow = config.flows["rule_greet_inside_the_form"]
+    assert [trigger.intent for trigger in flow.nlu_trigger] == ["greet"]
+    assert [step.action for step in flow.steps] == ["utter_greet"]
+    assert "rule_inform_inside_the_form_only_answers_it" not in config.flows
+
+
+def test_a_form_asks_in_rasa_s_order_action_then_response_for_the_form_then_for_any_form(bot) -> None:
+    domain = DOMAIN.replace("actions:\n  - validate_restaurant_form\n", "actions:\n  - validate_restaurant_form\n  - action_ask_cuisine\n")
+    _write(bot)
+    bot.write("domain.yml", domain)
+    steps = bot.load().flows["form_restaurant_form"].steps
+    assert [(step.collect, step.utter) for step in steps[:2]] == [
+        ("cuisine", "action_ask_cuisine"),
+        ("num_people", "utter_ask_restaurant_form_num_people"),
+    ]
+
+
+STOP_STORIES = """\
+stories:
+- story: stop, then go on
+  steps:
+  - intent: request_restaurant
+  - action: restaurant_form
+  - active_loop: restaurant_form
+  - intent: greet
+  - action: utter_greet
+  - intent: affirm
+  - action: restaurant_form
+- story: stop, then stop
+  steps:
+  - intent: request_restaurant
+  - action: restaurant_form
+  - active_loop: restaurant_form
+  - intent: greet
+  - action: utter_greet
+  - intent: inform
+  - action: action_deactivate_loop
+  - active_loop: null
+"""
+
+
+def test_a_question_the_stories_ask_inside_a_form_is_a_flow_with_a_yes_no_slot(bot) -> None:
+    _write(bot, stories=STOP_STORIES)
+    config = bot.load()
+    flow = config.flows["ask_greet_in_restaurant_form"]
+    assert flow.guard == "context.active_flow == 'form_restaurant_form'"
+    assert [trigger.intent for trigger in flow.nlu_trigger] == ["greet"]
+    collect, deactivate = flow.steps
+    assert (collect.collect, collect.utter, collect.ask_before_filling) == ("continue_restaurant_form", "utter_greet", True)
+    assert deactivate.action == "action_deactivate_loop"
+    slot = config.domain.slots["continue_restaurant_form"]
+    assert slot.type == "bool"
+    assert [(m.intent, m.value) for m in slot.mappings] == [(("affirm",), True), (("inform",), False)]
+
+
+def test_a_question_whose_intent_also_fills_a_slot_of_the_form_is_left_out_with_a_warning(bot) -> None:
+    domain = DOMAIN.replace(
+        "  num_people: {type: float, mappings: [{type: from_entity, entity: num_people}]}\n",
+        "  num_people: {type: float, mappings: [{type: from_entity, entity: num_people}]}\n"
+        "  outside: {type: bool, mappings: [{type: from_intent, intent: greet, value: true}]}\n",
+    ).replace("required_slots: [cuisine, num_people]", "required_slots: [cuisine, num_people, outside]").replace(
+        "  utter_submit:", "  utter_ask_outside: [{text: Outside?}]\n  utter_submit:"
+    )
+    _write(bot, stories=STOP_STORIES)
+    bot.write("domain.yml", domain)
+    config = bot.load()
+    assert "ask_greet_in_restaurant_form" not in config.flows and "continue_restaurant_form" not in config.domain.slots
+    assert any("stories answer 'greet' inside form 'restaurant_form' with utter_greet, but 'greet' also fills one of its slots" in w for w in config.warnings)
+
+
+def test_an_answer_inside_a_form_that_no_story_continues_is_a_warning(bot) -> None:
+    stories = STOP_STORIES.split("- story: stop, then stop")[0].replace("  - intent: affirm\n  - action: restaurant_form\n", "")
+    _write(bot, stories=stories)
+    config = bot.load()
+    assert "ask_greet_in_restaurant_form" not in config.flows
+    assert any("stories answer 'greet' inside form 'restaurant_form' with utter_greet, and no story says how the form goes on" in w for w in config.warnings)

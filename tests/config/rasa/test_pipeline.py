@@ -57,8 +57,8 @@ def test_each_rasa_component_says_what_it_became(bot) -> None:
         "(a CRF for entities and a linear classifier on TF-IDF and sentence vectors for intents); Rasa-only options not used: epochs"
     ) in warnings
     assert (
-        "bot/config.yml:14:11: config: Rasa component 'ResponseSelector' is ignored: retrieval intents are not supported; "
-        "give each its own intent and flow"
+        "bot/config.yml:14:11: config: Rasa component 'ResponseSelector' is not needed: the intent classifier learns each "
+        "retrieval sub-intent (faq/ask_name) as an intent; Rasa-only options not used: epochs"
     ) in warnings
     assert (
         "bot/config.yml:16:11: config: Rasa component 'FallbackClassifier' is not needed: sklearn_intent's `threshold` does its job: "
@@ -67,7 +67,10 @@ def test_each_rasa_component_says_what_it_became(bot) -> None:
     ) in warnings
 
 
-def test_dialog_components_named_beside_rasa_ones_appear_once_with_their_options(bot) -> None:
+def test_dialog_components_named_beside_rasa_ones_appear_once_with_their_options(bot, tmp_path, monkeypatch) -> None:
+    (tmp_path / "site" / "en_core_web_md").mkdir(parents=True)
+    (tmp_path / "site" / "en_core_web_md" / "__init__.py").write_text("")  # an installed spaCy pipeline, as far as the config sees
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
     bot.write(
         "config.yml",
         """\
@@ -101,3 +104,13 @@ def test_a_pipeline_of_rasa_parts_that_do_nothing_here_runs_the_default_pipeline
     config = bot.load()
     assert [spec.name for spec in config.settings.pipeline] == [entry["name"] for entry in DEFAULT_PIPELINE]
     assert "bot/config.yml:2:3: config: no component of 'pipeline' runs here, so the default pipeline does" in config.warnings
+
+
+def test_a_spacy_pipeline_that_is_not_installed_falls_back_to_the_rule_based_tokenizer(bot) -> None:
+    bot.write("config.yml", "pipeline:\n  - name: SpacyNLP\n    model: xx_not_installed_md\n  - name: SpacyTokenizer\n  - name: DIETClassifier\n")
+    config = bot.load()
+    assert _pipeline(config)[0] == ("spacy_tokenizer", {})
+    assert (
+        "bot/config.yml:2:11: config: Rasa component 'SpacyNLP' is not needed: spacy_tokenizer loads the spaCy model itself; "
+        "spaCy pipeline 'xx_not_installed_md' is not installed, so spacy_tokenizer uses spaCy's rule-based tokenizer"
+    ) in config.warnings

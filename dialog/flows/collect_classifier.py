@@ -1,0 +1,76 @@
+"""What a message is while a ``collect`` step waits: an answer, or a repair.
+
+An answer fills the slot. Everything else gets its own handling and then the
+question again, without counting as a failed attempt and without touching the
+slot (``dialog/flows/engine.py`` runs the repair pattern):
+
+* a repair intent (``repeat``, ``skip``, ``correct``, ``out_of_scope``) at the
+  trigger threshold (a person asked for is a digression: it needs the digression
+  threshold against a valid free-text answer),
+* a question ("what's your phone number?") that carries none of the slot's entities,
+* keyboard mashing (``features["nonsense"]`` from ``dialog/nlu/nonsense.py``): never
+  an answer, a failed attempt.
+
+A ``from_text`` slot takes only messages that read as answers (``reads_as_answer``):
+the parse is ``inform``, or no repair intent is confident, and the text is neither
+a question nor nonsense. Its entities still fill their slots (``from_entity``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dialog.builtin_names import CORRECT_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.types import NONSENSE_FEATURE, ParseResult
+
+__all__ = ["NON_ANSWER_INTENTS", "is_chitchat", "is_nonsense", "looks_like_question", "reads_as_answer"]
+
+NON_ANSWER_INTENTS = frozenset({REPEAT_INTENT, SKIP_INTENT, CORRECT_INTENT, OUT_OF_SCOPE_INTENT})
+ANSWER_INTENT = "inform"
+
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(what|what's|whats|who|who's|whom|whose|where|where's|when|why|how|how's|which|"
+    r"can you|could you|would you|will you|do you|does|are you|is there|is it true)\b",
+    re.IGNORECASE,
+)
+
+
+def is_payload(parse: ParseResult) -> bool:
+    """A button payload or ``trigger_intent`` (``/intent...``): the user chose the intent explicitly."""
+    return parse.intent is not None and parse.text.lstrip().startswith(f"/{parse.intent}")
+
+
+def is_nonsense(parse: ParseResult) -> bool:
+    """Keyboard mashing, as the NLU found (``dialog/nlu/nonsense.py``); a payload never is."""
+    return not is_payload(parse) and bool(parse.features.get(NONSENSE_FEATURE))
+
+
+def looks_like_question(text: str) -> bool:
+    return bool(_QUESTION.search(text))
+
+
+def _confident(parse: ParseResult, threshold: float) -> bool:
+    return parse.intent is not None and parse.confidence >= threshold
+
+
+def reads_as_answer(parse: ParseResult, trigger_threshold: float) -> bool:
+    """Whether a ``from_text`` slot may take this message as its value."""
+    if is_payload(parse):
+        return True
+    if is_nonsense(parse):
+        return False
+    if parse.intent == ANSWER_INTENT:
+        return True
+    if parse.intent in NON_ANSWER_INTENTS and _confident(parse, trigger_threshold):
+        return False
+    return not (looks_like_question(parse.text) and not parse.entities)
+
+
+def is_chitchat(parse: ParseResult, trigger_threshold: float) -> bool:
+    """A message that did not answer and deserves a reply rather than a re-ask:
+    an out-of-scope intent or a question (an order number is never a question)."""
+    if is_payload(parse) or is_nonsense(parse):
+        return False
+    if parse.intent == OUT_OF_SCOPE_INTENT and _confident(parse, trigger_threshold):
+        return True
+    return parse.intent != ANSWER_INTENT and looks_like_question(parse.text)

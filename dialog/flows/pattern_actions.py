@@ -1,0 +1,150 @@
+"""The built-in actions of the repair patterns (``dialog/flows/patterns.py``).
+
+Each one reads what the engine found in ``Turn.repair`` (the corrected slots,
+the flows to choose between) and the conversation so far (``Turn.stored``), so
+a pattern flow needs no arguments. They run inside the pattern, whose frame is
+on top of the interrupted user flow (``Turn.state.stack[-2]``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from dialog import events
+from dialog.config.flow_model import CollectStep, Flow
+from dialog.flows.search import grounded_reply, say_no_answer
+from dialog.flows.state import INTERRUPTED, Frame
+from dialog.flows.turn import Turn
+from dialog.types import Button
+
+__all__ = ["PATTERN_ACTIONS", "answer_with_fallback", "interrupted_frame", "run_pattern_action"]
+
+logger = logging.getLogger(__name__)
+
+PATTERN_ACTIONS = frozenset(
+    {
+        "action_cancel_flow",
+        "action_correct_flow_slot",
+        "action_trigger_chitchat",
+        "action_clarify_flows",
+        "action_skip_question",
+        "action_repeat_bot_messages",
+    }
+)
+
+
+def interrupted_frame(turn: Turn) -> Frame | None:
+    """The user flow the running pattern interrupted (the frame below it), if any."""
+    stack = turn.state.stack
+    if len(stack) >= 2 and stack[-2].status == INTERRUPTED:
+        return stack[-2]
+    return None
+
+
+async def run_pattern_action(turn: Turn, flow: Flow, name: str) -> None:
+    """Run one pattern action; its ``action`` event is already emitted."""
+    if name == "action_correct_flow_slot":
+        _correct(turn)
+    elif name == "action_trigger_chitchat":
+        await answer_with_fallback(turn)
+    elif name == "action_clarify_flows":
+        _clarify(turn)
+    elif name == "action_skip_question":
+        _skip(turn)
+    elif name == "action_repeat_bot_messages":
+        _repeat(turn)
+    # action_cancel_flow: the engine already cancelled the flow before the pattern started
+
+
+async def answer_with_fallback(turn: Turn) -> None:
+    """The LLM fallback's reply to the latest message; ``utter_default`` when there is none or it fails."""
+    fallback = turn.fallback
+    if fallback is None:
+        turn.emit(events.llm_fallback(turn.now(), outcome="unavailable"))
+        turn.say("utter_default")
+        return
+    text = str(turn.state.latest_message.get("text") or "")
+    answer = await fallback([*turn.stored, *turn.events], text)
+    turn.emit(dict(answer.event))
+    if answer.text and not grounded_reply(turn, answer.text):
+        say_no_answer(turn, None)  # a fact from the model's memory: "I don't know" instead
+    elif answer.text:
+        turn.say_text(answer.text, {"llm": True})
+    else:
+        turn.say("utter_default")
+
+
+def _correct(turn: Turn) -> None:
+    """Set the corrected slots, say so, and move the interrupted flow back to the
+    earliest corrected question: when the pattern ends it goes on from there (the
+    new value is validated, and the steps after it, a confirmation too, run again)."""
+    corrections: dict[str, Any] = turn.repair.get("corrections") or {}
+    if not corrections:
+        return
+    for name, value in corrections.items():
+        turn.set_slot(name, value)
+    shown = ", ".join(str(value) for value in corrections.values())
+    turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(corrections)})
+    frame = interrupted_frame(turn)
+    step_id = turn.repair.get("step_id")
+    if frame is not None and step_id:
+        collect = turn.repair.get("slot")
+        turn.emit(events.action("action_correct_flow_slot", turn.now(), frame.flow_id, step_id, collect, 0))
+
+
+def _clarify(turn: Turn) -> None:
+    """"Did you mean ...?" with one button per candidate flow; a button starts that flow."""
+    choices: list[tuple[str, str]] = turn.repair.get("choices") or []
+    buttons = tuple(Button(_flow_title(turn, flow_id), f"/{intent}") for intent, flow_id in choices)
+    turn.say("utter_clarification_options", buttons=buttons)
+
+
+def _flow_title(turn: Turn, flow_id: str) -> str:
+    flow = turn.runtime.flow(flow_id)
+    if flow.name and flow.name != flow.id:
+        return flow.name
+    return flow.id.replace("_", " ").capitalize()
+
+
+def _skip(turn: Turn) -> None:
+    """``utter_skip_<slot>`` (the bot's own help, e.g. where to find an order number) or
+    ``utter_skip_question``; the question is asked again when the pattern ends."""
+    frame = interrupted_frame(turn)
+    slot = frame.requested_slot if frame is not None else None
+    specific = f"utter_skip_{slot}" if slot else ""
+    turn.say(specific if specific and turn.runtime.renderer.has(specific) else "utter_skip_question")
+
+
+def _repeat(turn: Turn) -> None:
+    """The bot messages of the previous turn again, except its last question when the
+    interrupted flow is about to ask it anyway."""
+    previous: list[Mapping[str, Any]] = []
+    for event in reversed(turn.stored):
+        if event.get("event") == "user":
+            if previous:
+                break
+            continue
+        if event.get("event") == "bot":
+            previous.insert(0, event)
+    question = _open_question(turn)
+    if previous and question and (previous[-1].get("metadata") or {}).get("utter_action") == question:
+        previous = previous[:-1]
+        if not previous:
+            return  # the question alone: the resumed flow asks it
+    if not previous:
+        turn.say("utter_no_previous_message")
+        return
+    for event in previous:
+        turn.emit({**event, "timestamp": turn.now()})
+
+
+def _open_question(turn: Turn) -> str | None:
+    """The response the interrupted flow asks its open question with."""
+    frame = interrupted_frame(turn)
+    if frame is None or frame.step_id is None:
+        return None
+    step = turn.runtime.flow(frame.flow_id).step(frame.step_id)
+    if not isinstance(step, CollectStep):
+        return None
+    return step.utter or f"utter_ask_{step.collect}"

@@ -1,0 +1,126 @@
+"""Which repair pattern (``dialog/flows/patterns.py``), if any, a user turn calls for.
+
+Checked by the engine after ``/restart`` and a cancel, before flow triggers:
+
+* ``repeat`` -> ``pattern_repeat_bot_messages``; ``skip`` while a question is
+  open -> ``pattern_skip_question``; ``human_handoff`` that no flow of the bot
+  handles -> ``pattern_human_handoff``. A flow in flows.yml triggered by the
+  same intent wins: the bot's own handling comes first.
+* A new value for a slot the active flow already collected, from the
+  message's entities ("actually, order 345678", "make it Tuesday") ->
+  ``pattern_correction``, unless the message simply answers the open question.
+* The top two intents within ``CLARIFY_MARGIN`` of each other, each starting a
+  different flow -> ``pattern_clarification`` ("Did you mean ...?").
+
+Repair intents need the trigger threshold, or the digression threshold when the
+message validly answers the open question (``bar``), as a digression would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.config.flow_model import CollectStep
+from dialog.config.models import BotConfig
+from dialog.flows import patterns
+from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
+from dialog.flows.slot_filling import fill_slots
+from dialog.flows.state import ConversationState
+from dialog.flows.turn import FlowRuntime
+from dialog.types import ParseResult
+
+__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "find_repair"]
+
+CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
+CLARIFY_MIN = 0.25  # ...and the second at least this likely
+
+
+@dataclass(frozen=True)
+class Repair:
+    pattern: str
+    context: Mapping[str, Any] = field(default_factory=dict)  # becomes ``Turn.repair``
+
+
+def find_repair(
+    config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult, bar: float
+) -> Repair | None:
+    """The repair this turn needs, or None for the usual rules."""
+    threshold = max(config.settings.trigger_threshold, bar)
+    confident = parse.intent is not None and parse.confidence >= threshold
+    if confident and not _handled_by_a_flow(config, parse.intent):
+        if parse.intent == REPEAT_INTENT:
+            return Repair(patterns.REPEAT_BOT_MESSAGES)
+        if parse.intent == SKIP_INTENT and state.requested_slot is not None:
+            return Repair(patterns.SKIP_QUESTION)
+        if parse.intent == HANDOFF_INTENT:
+            return Repair(patterns.HUMAN_HANDOFF)
+    correction = _correction(config, runtime, state, parse, answers=bar > 0)
+    if correction is not None:
+        return correction
+    if bar == 0 and not is_payload(parse):
+        return _clarification(config, state, parse)
+    return None
+
+
+def _handled_by_a_flow(config: BotConfig, intent: str | None) -> bool:
+    return any(trigger.intent == intent for flow in config.flows.values() for trigger in flow.nlu_trigger)
+
+
+def _correction(
+    config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult, answers: bool
+) -> Repair | None:
+    """New values for slots the active flow asked for before its current step."""
+    top = state.top
+    if top is None or top.step_id is None or patterns.is_pattern(top.flow_id):
+        return None
+    said_correct = parse.intent == CORRECT_INTENT and parse.confidence >= config.settings.trigger_threshold
+    if answers and not said_correct:
+        return None  # "345678" while the order number is asked is the answer, not a correction
+    flow = runtime.flow(top.flow_id)
+    try:
+        current = flow.steps.index(flow.step(top.step_id))
+    except KeyError:
+        return None
+    # "actually, make it zoom" carries its value as an answer would: a mapping limited to
+    # `intent: [inform, ...]` takes it from a correction too
+    as_answer = parse.replace(intent=ANSWER_INTENT) if said_correct else parse
+    preview = fill_slots(config.domain.slots, as_answer, state.slots, None, runtime.collected)
+    corrections: dict[str, Any] = {}
+    first: CollectStep | None = None
+    for step in flow.steps[:current]:
+        if not isinstance(step, CollectStep) or step.collect == state.requested_slot:
+            continue
+        old, new = state.slots.get(step.collect), preview.get(step.collect)
+        if old is not None and new is not None and new != old and step.collect not in corrections:
+            corrections[step.collect] = new
+            first = first or step
+    if first is None:
+        return None
+    return Repair(patterns.CORRECTION, {"corrections": corrections, "step_id": first.id, "slot": first.collect})
+
+
+def _clarification(config: BotConfig, state: ConversationState, parse: ParseResult) -> Repair | None:
+    """Two intents about as likely, each starting a different flow that is not running."""
+    if len(parse.ranking) < 2:
+        return None
+    first, second = parse.ranking[0], parse.ranking[1]
+    if second.confidence < CLARIFY_MIN or first.confidence - second.confidence > CLARIFY_MARGIN:
+        return None
+    choices = []
+    for score in (first, second):
+        flow_id = _flow_for(config, score.name)
+        if flow_id is None or flow_id in state.flow_ids():
+            return None
+        choices.append((score.name, flow_id))
+    if choices[0][1] == choices[1][1]:
+        return None
+    return Repair(patterns.CLARIFICATION, {"choices": choices})
+
+
+def _flow_for(config: BotConfig, intent: str) -> str | None:
+    for flow in config.flows.values():
+        if any(trigger.intent == intent for trigger in flow.nlu_trigger):
+            return flow.id
+    return None

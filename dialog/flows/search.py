@@ -1,0 +1,138 @@
+"""Knowledge search in the dialogue: when a turn is answered from the documents.
+
+``answer_from_knowledge`` is the engine's single hook, called before the LLM fallback
+and for a question asked while a ``collect`` waits. It searches once per turn and,
+when the documents answer (or the question is close enough to them that "I don't
+know" is the honest reply), runs ``pattern_search`` (a flow of flows.yml with that
+id, else the built-in one: ``action: action_trigger_search``). During a collect the
+search runs as a digression, so the open question is asked again afterwards.
+
+``trigger_search`` is the built-in action: it says the answer, with its sources in
+the bot event's ``metadata.knowledge``, or ``utter_no_relevant_answer_found``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from dialog import events
+from dialog.builtin_names import PATTERN_SEARCH
+from dialog.flows.turn import Turn
+
+__all__ = ["answer_from_knowledge", "grounded_reply", "looks_like_question", "say_no_answer", "trigger_search"]
+
+logger = logging.getLogger(__name__)
+
+# Below this relevance a missed question is not about the documents at all ("how are
+# you?", "is it sunny?"): the LLM's small talk answers it, under ``grounded_reply``'s
+# check. Above it, a miss is a business question the documents do not answer: "I don't know".
+NEAR_MISS_RELEVANCE = 0.3
+NEAR_MISS_SIMILARITY = 0.45  # ...or this cosine similarity, whatever the words ("who is the CIO of ACME?")
+# A flow of the bot's own that runs action_trigger_search was chosen by the NLU for a
+# topic the documents cover (payment methods...): its question needs less evidence.
+EXPLICIT_SEARCH_MARGIN = 0.08
+_QUESTION_START = re.compile(
+    r"^\s*(who|whom|whose|what|what's|whats|when|where|which|why|how|is|are|am|do|does|did|can|could|will|would|should|shall|may|might|have|has|any)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark, or a sentence that opens like a question ("how long...", "do you...")."""
+    return "?" in text or bool(_QUESTION_START.match(text))
+
+
+async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = False) -> bool:
+    """Answer ``text`` from the documents through ``pattern_search``; False: the turn is not for them.
+
+    ``during_collect``: a flow waits for an answer; only a question the documents
+    answer interrupts it (anything else is a failed attempt, as before)."""
+    knowledge = turn.runtime.knowledge
+    if knowledge is None or not text.strip() or text.lstrip().startswith("/"):
+        return False
+    question = looks_like_question(text)
+    if during_collect and not question:
+        return False
+    answer = await _answer(turn, text)
+    near = answer.relevance >= NEAR_MISS_RELEVANCE or answer.similarity >= NEAR_MISS_SIMILARITY
+    if answer.text is None and (during_collect or not question or not near):
+        return False
+    from dialog.flows.steps import (  # steps imports this module's action
+        run_flows,
+        start_flow,
+    )
+
+    top = turn.state.top
+    if top is not None:
+        turn.emit(events.flow_interrupted(top.flow_id, turn.now(), by=PATTERN_SEARCH))
+    await run_flows(turn, start_flow(turn, PATTERN_SEARCH))
+    return True
+
+
+async def trigger_search(turn: Turn, flow_id: str) -> None:
+    """``action_trigger_search``: answer the user's last message from the documents."""
+    text = str(turn.state.latest_message.get("text") or "")
+    answer = None
+    if turn.runtime.knowledge is not None and text.strip():
+        answer = await _answer(turn, text, explicit=flow_id != PATTERN_SEARCH)
+    if answer is None or answer.text is None:
+        say_no_answer(turn, answer)
+        return
+    turn.say_text(answer.text, {"knowledge": answer.metadata()})
+
+
+def grounded_reply(turn: Turn, text: str) -> bool:
+    """Whether an LLM fallback reply of a bot with documents states no fact of its own.
+
+    Small talk passes ("I'm fine, thanks! I can help with orders."); a reply with a
+    number, address or name that neither the prompt (persona, skills) nor the
+    documents contain is the model answering from memory ("The warranty on a laptop is
+    1 year."), and the bot says it does not know instead."""
+    knowledge = turn.runtime.knowledge
+    if knowledge is None:
+        return True
+    from dialog.llm.prompt import PromptBuilder
+
+    prompt = PromptBuilder.from_config(turn.runtime.config)
+    allowed = " ".join([prompt.system_prompt, *(m.content for m in prompt.examples if m.role == "assistant")])
+    missing = knowledge.unbacked_facts(text, allowed)
+    if missing:
+        logger.info("LLM reply states %s, which nothing the bot knows says; answering that it does not know", ", ".join(missing))
+    return not missing
+
+
+def say_no_answer(turn: Turn, answer: Any) -> None:
+    """``utter_no_relevant_answer_found``; the built-in text goes on to list what the bot can do."""
+    if answer is None and turn.knowledge_answer is not None:
+        answer = turn.knowledge_answer[1]  # this turn's search, for the relevance shown by --debug
+    meta: dict[str, Any] = {"knowledge": {"sources": [], "mode": "none", "relevance": round(answer.relevance, 3) if answer else 0.0}}
+    if turn.runtime.config.domain.responses.get("utter_no_relevant_answer_found"):
+        turn.say("utter_no_relevant_answer_found")
+        turn.events[-1].setdefault("metadata", {}).update(meta)
+        return
+    turn.say_text(_no_answer_text(turn), meta | {"utter_action": "utter_no_relevant_answer_found"})
+
+
+def _no_answer_text(turn: Turn) -> str:
+    """"Sorry, I don't have information about that. I can A, B or C, or put you in touch with a colleague." """
+    from dialog.llm.prompt import PromptBuilder
+
+    skills = [s for s in PromptBuilder.from_config(turn.runtime.config).skills if not re.search(r"\b(human|agent|person)\b", s)][:3]
+    if not skills:
+        return "Sorry, I don't have information about that. I can put you in touch with a colleague."
+    listed = skills[0] if len(skills) == 1 else ", ".join(skills[:-1]) + " or " + skills[-1]
+    return f"Sorry, I don't have information about that. I can {listed}, or put you in touch with a colleague."
+
+
+async def _answer(turn: Turn, text: str, explicit: bool = False) -> Any:
+    """This turn's answer for ``text``; searched once, however many steps ask."""
+    cached = turn.knowledge_answer
+    if cached is not None and cached[0] == (text, explicit):
+        return cached[1]
+    knowledge = turn.runtime.knowledge
+    threshold = knowledge.settings.threshold - EXPLICIT_SEARCH_MARGIN if explicit else None
+    answer = await knowledge.answer(text, threshold=threshold)
+    turn.knowledge_answer = ((text, explicit), answer)
+    return answer

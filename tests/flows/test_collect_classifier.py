@@ -1,0 +1,49 @@
+"""Which messages a waiting collect step takes as answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialog.flows.collect_classifier import is_chitchat, looks_like_question, reads_as_answer
+from dialog.nlu.nonsense import with_nonsense_flag
+from dialog.types import Entity, ParseResult
+
+
+def _parse(text: str, intent: str | None = None, confidence: float = 0.9, entities: tuple[Entity, ...] = ()) -> ParseResult:
+    """A parse as the NLU pipeline gives it, with its nonsense flag."""
+    return with_nonsense_flag(ParseResult(text, intent, confidence, entities))
+
+
+@pytest.mark.parametrize(
+    ("parse", "answer"),
+    [
+        (_parse("they stopped working after a week", "stop", 0.53), True),  # a cancel needs the digression bar
+        (_parse("Jane Doe", None, 0.2), True),
+        (_parse("Siobhan Kowalczyk", None, 0.2), True),
+        (_parse("asdkj qwpoe zzxv", None, 0.0), False),
+        (_parse("can you repeat that?", "repeat", 0.9), False),
+        (_parse("I don't know", "skip", 0.9), False),
+        (_parse("tell me a joke first", "out_of_scope", 0.7), False),
+        (_parse("no wait, 4pm", "correct", 0.8), False),
+        (_parse("what's your phone number?", "inform", 0.6), True),  # the NLU says inform: the rejection decides
+        (_parse("what's your phone number?", None, 0.3), False),
+        (_parse("is it 123456?", None, 0.3, (Entity("order_id", "123456", 6, 12),)), True),
+        (_parse("/inform", "inform", 1.0), True),
+    ],
+)
+def test_reads_as_answer(parse: ParseResult, answer: bool) -> None:
+    assert reads_as_answer(parse, trigger_threshold=0.5) is answer
+
+
+def test_chitchat_is_an_out_of_scope_intent_or_a_question_never_nonsense() -> None:
+    assert is_chitchat(_parse("tell me a joke", "out_of_scope", 0.9), 0.5)
+    assert is_chitchat(_parse("who is the CEO?", None, 0.2), 0.5)
+    assert not is_chitchat(_parse("12345", "inform", 0.9), 0.5)
+    assert not is_chitchat(_parse("blah", None, 0.0), 0.5)
+    assert not is_chitchat(_parse("qwpoe zzxv?", None, 0.0), 0.5)
+
+
+def test_questions() -> None:
+    assert looks_like_question("how long does shipping take")
+    assert looks_like_question("the red one?")
+    assert not looks_like_question("it broke after a week")

@@ -1,0 +1,15 @@
+"""Search terms: stop words out, one stem for the forms of a word."""
+
+from __future__ import annotations
+
+from dialog.knowledge.text import search_terms, stem
+
+
+def test_forms_of_a_word_share_a_stem() -> None:
+    assert stem("returns") == stem("returned") == stem("returning") == "return"
+    assert stem("shipping") == stem("ships") == "ship"
+    assert stem("policies") == "policy" and stem("boxes") == "box" and stem("address") == "address"
+
+
+def test_stop_words_and_possessives_are_dropped() -> None:
+    assert search_terms("What is the name of ACME's CEO?") == ["name", "acme", "ceo"]

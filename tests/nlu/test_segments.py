@@ -1,0 +1,35 @@
+"""Several requests in one message: where it is cut and when the cut is kept."""
+
+from __future__ import annotations
+
+from dialog.nlu.segments import handle_separately, split_clauses
+from dialog.types import ParseResult
+
+
+def test_split_at_punctuation_and_between_clauses() -> None:
+    assert split_clauses("hi, where is my order 345678?") == ["hi", "where is my order 345678?"]
+    assert split_clauses("yes, and what is your return policy?") == ["yes", "what is your return policy?"]
+    assert split_clauses("cancel my order and how can I pay") == ["cancel my order", "how can I pay"]
+    assert split_clauses("salt and pepper grinder") == ["salt and pepper grinder"]
+    assert split_clauses('/inform{"a": "b, c"}') == ['/inform{"a": "b, c"}']
+
+
+def _p(intent: str, confidence: float = 0.95) -> ParseResult:
+    return ParseResult(intent, intent, confidence)
+
+
+FLOWS = {"greet", "check_order_status", "payment_methods"}.__contains__
+
+
+def test_separate_requests_are_handled_separately() -> None:
+    assert handle_separately([_p("greet"), _p("check_order_status")], 0.8, FLOWS, lambda part: False)
+    assert handle_separately([_p("affirm"), _p("payment_methods")], 0.8, FLOWS, lambda part: part.intent == "affirm")
+
+
+def test_fillers_answers_doubt_and_repeats_keep_one_message() -> None:
+    no_question = lambda part: False  # noqa: E731
+    assert not handle_separately([_p("affirm"), _p("check_order_status")], 0.8, FLOWS, no_question)  # "ok, where is ..."
+    assert not handle_separately([_p("check_order_status"), _p("inform")], 0.8, FLOWS, no_question)  # "..., it broke"
+    assert not handle_separately([_p("greet"), _p("check_order_status", 0.6)], 0.8, FLOWS, no_question)
+    assert not handle_separately([_p("greet"), _p("greet")], 0.8, FLOWS, no_question)
+    assert not handle_separately([_p("greet")], 0.8, FLOWS, no_question)
