@@ -61,6 +61,8 @@ class LiveReply:
         accepted = self.cleaner.text
         pending = "" if final or self.cleaner.done else self._safe_part(self.cleaner.pending_text())
         target = f"{accepted} {pending}".strip() if accepted else pending
+        if self.shown.startswith(target) and not final:
+            return ""  # words shown earlier are held back for now: wait for the sentence to be decided
         if not target.startswith(self.shown):
             self.diverged = True  # the cleaner dropped or cut words already shown: the reply ends here
             return ""
@@ -83,7 +85,7 @@ class LiveReply:
         flat = [w for group in lowered for w in group]
         if not self.cleaner.sentence_count and any(tuple(flat) == name[: len(flat)] for name in self._names):
             return ""  # maybe "ACME Assistant:" about to be stripped
-        if self._user and flat and len(set(flat) & set(self._user)) >= 0.8 * len(set(flat)) and len(set(flat) & set(self._user)) >= 2:
+        if self._user and flat and len(set(flat) & set(self._user)) >= 0.8 * len(set(flat)):
             return ""  # mostly the user's words so far
         if any(prev[: len(flat)] == tuple(flat) for prev in self.cleaner.sentence_words()):
             return ""  # the start of an earlier sentence again

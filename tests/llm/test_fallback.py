@@ -146,3 +146,10 @@ def test_from_config_builds_the_provider_named_in_settings() -> None:
 def test_unknown_provider_is_a_config_error_with_position() -> None:
     with pytest.raises(ConfigError, match=r"config.yml:7:13: llm.provider: unknown provider 'gpt'; valid: fake, openai, transformers"):
         LLMFallback.from_config(_config(provider="gpt", mark=("config.yml", 7, 13)))
+
+
+def test_an_answer_that_starts_with_the_users_words_is_shown_whole() -> None:
+    generator = FakeGenerator("Water is made of hydrogen and oxygen. How can I help you today?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "what is water made of?", on_token=shown.append))
+    assert "".join(shown) == result.text == "Water is made of hydrogen and oxygen. How can I help you today?"
