@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from dialog.errors import LLMError
 from dialog.llm.base import ChatMessage
 from dialog.llm.tuning.scoring import encode_reply, reply_loss, shared_prefix
 
@@ -55,7 +56,11 @@ def train_lora(
 ) -> dict[str, Any]:
     """Injects LoRA layers into ``model`` (in place) and trains them; returns a summary."""
     import torch
-    from peft import LoraConfig, inject_adapter_in_model
+
+    try:
+        from peft import LoraConfig, inject_adapter_in_model
+    except ImportError as exc:
+        raise LLMError(f"dialog tune needs peft ({exc}): pip install 'dialog[tune]'") from exc
 
     torch.manual_seed(settings.seed)
     config = LoraConfig(r=settings.rank, lora_alpha=settings.alpha, lora_dropout=0.0, target_modules=list(TARGET_MODULES))
