@@ -67,7 +67,7 @@ def parrot(prompt: str, reply: str, references: Iterable[str], data: str, system
     for sentence in _sentences(reply):
         mine = words(sentence)
         overlap = len(set(mine) & set(said))
-        if mine and overlap >= 3 and overlap / len(set(mine)) >= 0.8 and overlap / len(set(said)) >= 0.8:
+        if sentence.rstrip(" \"')").endswith("?") and mine and overlap >= 3 and overlap / len(set(mine)) >= 0.8 and overlap / len(set(said)) >= 0.8:
             return f"echoes the user: {sentence!r}"
     return None
 

@@ -179,13 +179,15 @@ class ReplyCleaner:
         return [sentence]
 
     def _parrots(self, sentence: str) -> bool:
-        """The user's message (3+ words) inside the sentence, or a sentence made mostly of its words."""
+        """The user's message (3+ words) inside the sentence, or a question made mostly of its words."""
         said = self._user_words
         if len(said) < 2:
             return False
         mine = _words(sentence)
         if len(said) >= 3 and f" {' '.join(said)} " in f" {' '.join(mine)} ":
             return True
+        if not sentence.rstrip(" \"')").endswith("?"):
+            return False  # "The capital of Australia is Canberra." restates the question to answer it
         overlap = len(set(mine) & set(said))
         return overlap >= 3 and overlap / len(set(mine)) >= 0.8 and overlap / len(set(said)) >= 0.8
 

@@ -98,3 +98,7 @@ def test_a_sentence_parroting_the_user_is_dropped() -> None:
 
 def test_a_reply_sharing_a_few_words_with_the_user_is_kept() -> None:
     assert clean_reply("The capital of France is Paris.", user_text="what's the capital of France?") == "The capital of France is Paris."
+
+
+def test_an_answer_restating_the_question_is_not_parroting() -> None:
+    assert clean_reply("The capital of Australia is Canberra.", user_text="what is the capital of Australia?") == "The capital of Australia is Canberra."
