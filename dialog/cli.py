@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "init": ("dialog.commands.init", "Create a new bot project from a template."),
     "validate": ("dialog.commands.validate", "Check a bot's YAML files and print every problem."),
     "train": ("dialog.commands.train", "Train the NLU model (skipped when nothing changed)."),
+    "tune": ("dialog.commands.tune", "Fine-tune the LLM fallback on the bot's replies (LoRA adapter)."),
     "parse": ("dialog.commands.parse", "Print the NLU parse of a text as JSON."),
     "shell": ("dialog.commands.shell", "Chat with a bot in the terminal."),
     "serve": ("dialog.commands.serve", "Run the HTTP server (Rasa-compatible REST API)."),

@@ -10,6 +10,8 @@ so what is streamed to a user is exactly the final reply (nothing is taken back)
 - a sentence sharing a run of ``ECHO_WORDS`` words with the instructions, or of
   ``LOOSE_ECHO_WORDS`` with the rest of the system prompt, is dropped (saying "I'm
   ACME Assistant, a friendly support agent" is fine; reciting the prompt is not);
+- a sentence that parrots the user's message (contains it, or is mostly its words)
+  is dropped: small models love to end with the user's own question;
 - a trailing half sentence is dropped (kept only if it is all there is);
 - the reply is capped at ``max_sentences`` and ``max_chars``, at a sentence end
   (small models drift off topic the longer they talk; stopping early is also faster).
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ECHO_WORDS", "LOOSE_ECHO_WORDS", "ReplyCleaner", "clean_reply"]
+__all__ = ["ECHO_WORDS", "LOOSE_ECHO_WORDS", "ReplyCleaner", "clean_reply", "words_of"]
 
 ECHO_WORDS = 8
 LOOSE_ECHO_WORDS = 14
@@ -34,6 +36,9 @@ _WORD = re.compile(r"[\w']+")
 
 def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
+
+
+words_of = _words
 
 
 def _looping_prefix(sentence: str) -> str:
@@ -57,8 +62,10 @@ class ReplyCleaner:
         names: tuple[str, ...] = (),
         instructions: str | None = None,
         max_sentences: int = 3,
+        user_text: str = "",
     ) -> None:
         self.max_chars = max_chars
+        self._user_words = _words(user_text)
         self.max_sentences = max_sentences
         self.done = False
         self._buffer = ""
@@ -79,6 +86,19 @@ class ReplyCleaner:
     @property
     def text(self) -> str:
         return " ".join(self._emitted)
+
+    @property
+    def echo_grams(self) -> set[tuple[str, ...]]:
+        """The word runs whose appearance makes a sentence an echo of the prompt."""
+        return self._echo_grams | self._loose_grams
+
+    def pending_text(self) -> str:
+        """The unfinished sentence as it would be shown (normalised), with a trailing space if a word just ended."""
+        text = self._normalise(self._buffer)
+        return text + " " if text and self._buffer[-1:].isspace() else text
+
+    def sentence_words(self) -> list[tuple[str, ...]]:
+        return [tuple(_words(s)) for s in self._emitted]
 
     def feed(self, piece: str) -> list[str]:
         """Cleaned sentences completed by this piece (possibly none)."""
@@ -145,7 +165,7 @@ class ReplyCleaner:
             self.done = True  # the model is going round in circles
             return []
         self._seen.add(key)
-        if self._echoes(sentence):
+        if self._echoes(sentence) or self._parrots(sentence):
             return []
         if self._length + len(sentence) + 1 > self.max_chars:
             self.done = True
@@ -158,6 +178,19 @@ class ReplyCleaner:
             self.done = True
         return [sentence]
 
+    def _parrots(self, sentence: str) -> bool:
+        """The user's message (3+ words) inside the sentence, or a question made mostly of its words."""
+        said = self._user_words
+        if len(said) < 2:
+            return False
+        mine = _words(sentence)
+        if len(said) >= 3 and f" {' '.join(said)} " in f" {' '.join(mine)} ":
+            return True
+        if not sentence.rstrip(" \"')").endswith("?"):
+            return False  # "The capital of Australia is Canberra." restates the question to answer it
+        overlap = len(set(mine) & set(said))
+        return overlap >= 3 and overlap / len(set(mine)) >= 0.8 and overlap / len(set(said)) >= 0.8
+
     def _echoes(self, sentence: str) -> bool:
         words = _words(sentence)
         if any(tuple(words[i : i + ECHO_WORDS]) in self._echo_grams for i in range(len(words) - ECHO_WORDS + 1)):
@@ -166,10 +199,15 @@ class ReplyCleaner:
 
 
 def clean_reply(
-    raw: str, system_prompt: str = "", max_chars: int = 600, names: tuple[str, ...] = (), instructions: str | None = None
+    raw: str,
+    system_prompt: str = "",
+    max_chars: int = 600,
+    names: tuple[str, ...] = (),
+    instructions: str | None = None,
+    user_text: str = "",
 ) -> str:
     """The cleaned form of a whole raw reply (same rules as streaming)."""
-    cleaner = ReplyCleaner(system_prompt, max_chars, names, instructions)
+    cleaner = ReplyCleaner(system_prompt, max_chars, names, instructions, user_text=user_text)
     cleaner.feed(raw)
     cleaner.finish()
     return cleaner.text

@@ -7,10 +7,10 @@ never raises for a provider problem: the reply text is then ``None`` and the cal
 answers ``utter_default``. Either way it returns the ``llm_fallback`` event to record
 (made by ``dialog.events``, stamped by the caller's clock).
 
-Streaming goes sentence by sentence: ``on_token`` receives exactly the text of the
-final reply, in order, so a console or SSE client never shows words that cleaning
-later takes back. If the timeout or an error hits after some sentences were
-already shown, those sentences are the reply (the user saw them).
+Streaming goes word by word (``streaming.LiveReply``): ``on_token`` receives exactly
+the text of the final reply, in order, as the model writes it; words the cleaner
+might still drop are held back until their sentence is decided. If the timeout or
+an error hits after some words were shown, those words are the reply (the user saw them).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import DetailReporting, Generator, LoadReporting, PrefixWarming
 from dialog.llm.cleaning import ReplyCleaner
 from dialog.llm.prompt import PromptBuilder, prompt_hash
+from dialog.llm.streaming import LiveReply
 from dialog.protocols import TokenCallback
 from dialog.registry import LLM_PROVIDERS, resolve
 
@@ -104,7 +105,9 @@ class LLMFallback:
             (self.prompt.assistant_name,),
             self.prompt.instructions,
             MAX_REPLY_SENTENCES,
+            user_text=user_text,
         )
+        live = LiveReply(cleaner, user_text, (self.prompt.assistant_name,))
         started = time.monotonic()
         outcome = "ok"
         stream: Any = None
@@ -114,10 +117,10 @@ class LLMFallback:
             async with asyncio.timeout(self.settings.timeout_s):
                 stream = self.generator.stream(messages, self.settings.max_new_tokens)
                 async for piece in stream:
-                    await self._show(cleaner.feed(piece), cleaner, on_token)
-                    if cleaner.done:
+                    await self._show(live.feed(piece), on_token)
+                    if live.done:
                         break
-                await self._show(cleaner.finish(), cleaner, on_token)
+                await self._show(live.finish(), on_token)
         except TimeoutError:
             outcome = "timeout"
             logger.warning("LLM fallback timed out after %.1fs (model %s)", self.settings.timeout_s, self._model)
@@ -127,7 +130,7 @@ class LLMFallback:
         finally:
             if stream is not None and hasattr(stream, "aclose"):
                 await stream.aclose()
-        text = cleaner.text or None
+        text = live.text or None
         if outcome == "ok" and text is None:
             outcome = "empty"
             logger.warning("LLM fallback produced no usable text (model %s)", self._model)
@@ -143,14 +146,13 @@ class LLMFallback:
         )
         return FallbackReply(text, event, tuple(message.as_json() for message in messages))
 
-    async def _show(self, sentences: list[str], cleaner: ReplyCleaner, on_token: TokenCallback | None) -> None:
-        if on_token is None:
+    @staticmethod
+    async def _show(text: str, on_token: TokenCallback | None) -> None:
+        if on_token is None or not text:
             return
-        shown_before = cleaner.sentence_count - len(sentences)
-        for index, sentence in enumerate(sentences, start=shown_before):
-            result = on_token(sentence if index == 0 else " " + sentence)
-            if inspect.isawaitable(result):
-                await result
+        result = on_token(text)
+        if inspect.isawaitable(result):
+            await result
 
     @property
     def _model(self) -> str:

@@ -48,6 +48,7 @@ from dialog.llm.base import ChatMessage, Generation, TokenStream
 from dialog.llm.decode import DecodeSettings, decode
 from dialog.llm.loader import LoadedModel, ModelSource, default_cache_dir, load_model, resolve_source
 from dialog.llm.quantize import DTYPES, IncompleteCacheError, apply_precision, int8_cache_ready
+from dialog.llm.tuning.adapter import find_adapter, merge_adapter
 
 __all__ = ["HFGenerator"]
 
@@ -71,6 +72,7 @@ class HFGenerator:
         top_p: float = 0.9,
         repetition_penalty: float = 1.15,
         seed: int = 0,
+        adapter: Path | None = None,
     ) -> None:
         if dtype not in DTYPES:
             raise LLMError(f"llm.options.dtype: unknown dtype '{dtype}'; valid: {', '.join(DTYPES)}")
@@ -83,6 +85,7 @@ class HFGenerator:
         self.top_p = top_p
         self.repetition_penalty = repetition_penalty
         self.seed = seed
+        self.adapter = adapter  # a LoRA adapter folder (``dialog tune``), merged into the weights at load
         self._executor: ThreadPoolExecutor | None = None
         self._loading: Future[LoadedModel] | None = None
         self._loaded: LoadedModel | None = None
@@ -116,6 +119,7 @@ class HFGenerator:
             top_p=float(options.get("top_p", 0.9)),
             repetition_penalty=float(options.get("repetition_penalty", 1.15)),
             seed=int(options.get("seed", 0)),
+            adapter=find_adapter(root),
         )
 
     # -- loading -------------------------------------------------------------------
@@ -132,9 +136,11 @@ class HFGenerator:
 
         if self.threads:
             torch.set_num_threads(self.threads)
-        skip = self.dtype == "int8" and self.cache_dir is not None and int8_cache_ready(self.cache_dir / self.source.cache_key)
+        skip = self.adapter is None and self.dtype == "int8" and self.cache_dir is not None and int8_cache_ready(self.cache_dir / self.source.cache_key)
         loaded = load_model(self.source, self.cache_dir, int8_cached=skip)
         converting = time.monotonic()
+        if self.adapter is not None:
+            self._merge_adapter(loaded)
         try:
             try:
                 loaded.model = apply_precision(loaded.model, self.dtype, loaded.cache_folder)
@@ -149,6 +155,15 @@ class HFGenerator:
         self._convert_seconds = time.monotonic() - converting
         logger.info("loaded %s (%s) in %.1fs%s", self.model_name, self.dtype, self._load_seconds, " from cache" if loaded.from_cache else "")
         return loaded
+
+    def _merge_adapter(self, loaded: LoadedModel) -> None:
+        """The tuned weights replace the base ones; the shared int8 cache holds base weights, so it is not used."""
+        assert self.adapter is not None
+        try:
+            merge_adapter(loaded.model, self.adapter)
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise LLMError(f"cannot apply the tuned adapter {self.adapter}: {exc}; run `dialog tune` again or delete the folder") from exc
+        loaded.cache_folder = None
 
     def warm_prefix(self, messages: list[ChatMessage]) -> Future[None] | None:
         """Queue the prefill of the messages every prompt starts with (system prompt, examples)."""
@@ -214,7 +229,7 @@ class HFGenerator:
             raise LLMError(f"cannot load language model '{self.model_name}': {exc}") from exc
 
     def details(self) -> dict[str, Any]:
-        info: dict[str, Any] = {"dtype": self.dtype}
+        info: dict[str, Any] = {"dtype": self.dtype, "adapter": str(self.adapter) if self.adapter else None}
         if self._load_seconds is not None and self._loaded is not None:
             info["load_seconds"] = round(self._load_seconds, 2)
             info["weights_seconds"] = round(self._loaded.seconds, 2)  # reading files (imports not included)

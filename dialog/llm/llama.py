@@ -11,7 +11,7 @@ same int8 cache work for both. Anything else still goes through transformers.
 
 The interface mirrors what ``decode.py`` and ``hf.py`` use from transformers:
 ``model(input_ids=..., cache=..., use_cache=True)`` returns ``.logits``
-(last position only) and ``.cache``, the names transformers 5.2x uses; the tokenizer has
+(last position only, unless ``all_positions=True``) and ``.cache``, the names transformers 5.2x uses; the tokenizer has
 ``apply_chat_template``, ``decode`` and ``all_special_ids``.
 """
 
@@ -240,7 +240,8 @@ class LlamaLM(nn.Module):
         steps = torch.arange(0, head_dim, 2, dtype=torch.float32, device="cpu")  # never on the meta device
         return 1.0 / (theta ** (steps / head_dim))
 
-    def forward(self, input_ids: torch.Tensor, cache: _KVCache | None = None, use_cache: bool = True) -> SimpleNamespace:
+    def forward(self, input_ids: torch.Tensor, cache: _KVCache | None = None, use_cache: bool = True, all_positions: bool = False) -> SimpleNamespace:
+        """``all_positions``: logits for every input token (perplexity, fine-tuning), not just the last."""
         attention: Any = self.model.layers[0].self_attn  # torch types Module attributes as Tensor | Module
         dtype = self.model.embed_tokens.weight.dtype
         cache = cache or _KVCache(len(self.model.layers), attention.kv_heads, attention.head_dim, dtype)
@@ -253,5 +254,5 @@ class LlamaLM(nn.Module):
         for index, block in enumerate(self.model.layers):
             hidden = block(hidden, cos, sin, cache, index)
         cache.length += steps
-        hidden = self.model.norm(hidden[:, -1:])
+        hidden = self.model.norm(hidden if all_positions else hidden[:, -1:])
         return SimpleNamespace(logits=self.lm_head(hidden), cache=cache)

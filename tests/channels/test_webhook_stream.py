@@ -24,8 +24,9 @@ def test_llm_reply_streams_token_by_token_then_the_replies(make_client) -> None:
     assert response.headers["content-type"].startswith("text/event-stream")
     events = parse_sse(response.text)
     tokens = [data["text"] for name, data in events if name == "token"]
-    # The fallback streams sentence by sentence (what it shows is never taken back).
-    assert tokens == ["Sorry, I cannot tell jokes.", " Ask me about orders."]
+    # The fallback streams word by word (what it shows is never taken back).
+    assert "".join(tokens) == "Sorry, I cannot tell jokes. Ask me about orders."
+    assert len(tokens) >= 6
     assert events[-1] == ("replies", [{"recipient_id": "u1", "text": "Sorry, I cannot tell jokes. Ask me about orders."}])
 
 

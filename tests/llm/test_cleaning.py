@@ -88,3 +88,17 @@ def test_done_is_set_when_the_model_loops() -> None:
     cleaner = ReplyCleaner()
     cleaner.feed("Yes. Yes. ")
     assert cleaner.done
+
+
+def test_a_sentence_parroting_the_user_is_dropped() -> None:
+    raw = "I'm sorry, I can't help with that. What's the capital of France? Paris is the capital of France."
+    assert clean_reply(raw, user_text="what's the capital of France?") == "I'm sorry, I can't help with that. Paris is the capital of France."
+    assert clean_reply("How about you tell me what's your email address?", user_text="what's your email address?") == ""
+
+
+def test_a_reply_sharing_a_few_words_with_the_user_is_kept() -> None:
+    assert clean_reply("The capital of France is Paris.", user_text="what's the capital of France?") == "The capital of France is Paris."
+
+
+def test_an_answer_restating_the_question_is_not_parroting() -> None:
+    assert clean_reply("The capital of Australia is Canberra.", user_text="what is the capital of Australia?") == "The capital of Australia is Canberra."

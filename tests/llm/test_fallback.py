@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,30 @@ def test_streamed_pieces_are_exactly_the_reply() -> None:
         shown.append(piece)
 
     result = asyncio.run(fallback.reply([], "yo", on_token=on_token))
-    assert shown == ["Hi!", " I help with orders."]
-    assert "".join(shown) == result.text
+    assert "".join(shown) == result.text == "Hi! I help with orders."
+    assert len(shown) > 2  # words, not whole sentences
+
+
+def test_the_first_words_arrive_before_generation_ends() -> None:
+    generator = FakeGenerator("Hello there, nice to see you. How can I help you today?", token_delay_s=0.05)
+    fallback = _fallback(generator)
+    arrivals: list[float] = []
+
+    def on_token(piece: str) -> None:
+        arrivals.append(time.monotonic())
+
+    started = time.monotonic()
+    result = asyncio.run(fallback.reply([], "hi", on_token=on_token))
+    ended = time.monotonic()
+    assert result.text == "Hello there, nice to see you. How can I help you today?"
+    assert arrivals[0] - started < (ended - started) / 2  # the first word came long before the last token
+
+
+def test_words_that_may_parrot_the_user_are_held_back_and_dropped() -> None:
+    generator = FakeGenerator("Sorry, I can't help with that. What is the capital of Peru? It is Lima.", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "what is the capital of Peru?", on_token=shown.append))
+    assert "".join(shown) == result.text == "Sorry, I can't help with that. It is Lima."
 
 
 def test_sync_on_token_is_called_too() -> None:
@@ -123,3 +146,10 @@ def test_from_config_builds_the_provider_named_in_settings() -> None:
 def test_unknown_provider_is_a_config_error_with_position() -> None:
     with pytest.raises(ConfigError, match=r"config.yml:7:13: llm.provider: unknown provider 'gpt'; valid: fake, openai, transformers"):
         LLMFallback.from_config(_config(provider="gpt", mark=("config.yml", 7, 13)))
+
+
+def test_an_answer_that_starts_with_the_users_words_is_shown_whole() -> None:
+    generator = FakeGenerator("Water is made of hydrogen and oxygen. How can I help you today?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "what is water made of?", on_token=shown.append))
+    assert "".join(shown) == result.text == "Water is made of hydrogen and oxygen. How can I help you today?"

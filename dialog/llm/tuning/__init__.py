@@ -1,0 +1,1 @@
+"""Fine-tuning the fallback model on a bot's domain (``dialog tune``)."""

@@ -1,0 +1,63 @@
+"""Fine-tuning a domain's fallback model, end to end: data, base model, LoRA, adapter.
+
+Skipped when the adapter on disk was made from the same data, settings and base
+model (its ``fingerprint``), as ``dialog train`` skips an unchanged NLU model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dialog.errors import LLMError
+from dialog.llm.tuning.adapter import adapter_folder, find_adapter, read_meta, save_adapter
+from dialog.llm.tuning.examples import collect_examples, fingerprint
+from dialog.llm.tuning.trainer import Progress, TuneSettings, train_lora
+
+__all__ = ["TuneResult", "tune_domain"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TuneResult:
+    folder: Path
+    skipped: bool
+    examples: int
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def tune_domain(config: Any, settings: TuneSettings, stories: Sequence[Any] = (), force: bool = False, progress: Progress | None = None) -> TuneResult:
+    """Train (or keep) the LoRA adapter of the bot in ``config.root``; LLMError if it cannot."""
+    from dialog.llm.loader import default_cache_dir, load_model, resolve_source
+    from dialog.llm.prompt import PromptBuilder
+
+    examples = collect_examples(config, stories)
+    if not examples:
+        raise LLMError(f"nothing to train on in {config.root}: add replies.yml (a list of user/bot exchanges) or small-talk flows")
+    llm = config.settings.llm
+    if llm.provider != "transformers":
+        raise LLMError(f"llm.provider is '{llm.provider}': only an in-process model (provider: transformers) can be fine-tuned")
+    source = resolve_source(llm.model, config.root, llm.mark)
+    builder = PromptBuilder.from_config(config)
+    key = fingerprint(examples, {**settings.as_dict(), "base": source.cache_key, "prefix": [m.as_json() for m in builder.prefix()]})
+    folder = adapter_folder(config.root)
+    if not force and find_adapter(config.root) is not None and read_meta(folder).get("fingerprint") == key:
+        return TuneResult(folder, True, len(examples))
+    import torch
+
+    loaded = load_model(source, default_cache_dir())
+    from dialog.llm.llama import LlamaLM
+
+    if not isinstance(loaded.model, LlamaLM):
+        raise LLMError(f"'{llm.model}' is not a Llama-architecture model; dialog tune supports those only")
+    with torch.random.fork_rng():
+        pairs = [(builder.build([], e.user), e.reply) for e in examples]
+        summary = train_lora(loaded.model, loaded.tokenizer, builder.prefix(), pairs, settings, progress)
+    meta = {"fingerprint": key, "base": source.cache_key, "model": llm.model, "examples": len(examples), "settings": settings.as_dict(), **summary}
+    save_adapter(loaded.model, folder, meta)
+    logger.info("LoRA adapter for %s written to %s", config.root, folder)
+    return TuneResult(folder, False, len(examples), summary)
