@@ -21,7 +21,7 @@ from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
 
-__all__ = ["answer_from_knowledge", "grounded_reply", "looks_like_question", "say_no_answer", "trigger_search"]
+__all__ = ["about_the_business", "answer_from_knowledge", "grounded_reply", "looks_like_question", "say_no_answer", "trigger_search"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,14 @@ NEAR_MISS_SIMILARITY = 0.45  # ...or this cosine similarity, whatever the words 
 # A flow of the bot's own that runs action_trigger_search was chosen by the NLU for a
 # topic the documents cover (payment methods...): its question needs less evidence.
 EXPLICIT_SEARCH_MARGIN = 0.08
+# "do you...", "your CEO", "our order": the user asks about the bot or its business.
+_ADDRESSES_THE_BOT = re.compile(r"\b(you|your|yours|you're|youre|yourself|u|ur|we|our|ours|us)\b", re.IGNORECASE)
+# Words of an assistant's name or persona that name no business ("the ACME Assistant").
+_GENERIC_NAME_WORDS = frozenset({"a", "an", "the", "assistant", "bot", "chatbot", "agent", "helper", "virtual", "support", "help", "desk"})
+# Nouns of a shop's own facts: a question or reply with one is about the business.
+_BUSINESS_WORDS = frozenset(
+    ["ceo", "cto", "cfo", "founder", "founders", "owner", "owners", "manager", "managers", "staff", "employee", "employees", "headquarters", "office", "offices", "company", "branch", "branches", "store", "stores", "shop", "shops", "location", "locations", "price", "prices", "pricing", "cost", "costs", "fee", "fees", "policy", "policies", "discount", "discounts", "coupon", "coupons", "warranty", "guarantee", "refund", "refunds", "return", "returns", "shipping", "delivery", "order", "orders", "account", "membership", "subscription", "hours"]
+)
 _QUESTION_START = re.compile(
     r"^\s*(who|whom|whose|what|what's|whats|when|where|which|why|how|is|are|am|do|does|did|can|could|will|would|should|shall|may|might|have|has|any)\b",
     re.IGNORECASE,
@@ -83,15 +91,40 @@ async def trigger_search(turn: Turn, flow_id: str) -> None:
     turn.say_text(answer.text, {"knowledge": answer.metadata()})
 
 
+def about_the_business(turn: Turn, text: str, reply: str = "") -> bool:
+    """Whether the user's ``text`` asks about the bot or its business, not about the world.
+
+    "do you have a store in Paris?", "who is ACME's CEO?", a question close to the
+    documents, or a ``reply`` that speaks of the business ("The CEO of ACME is ...") are
+    business matters, which only the bot's data may answer; "what is the capital of
+    France?" is a general one, which the LLM may answer from its own knowledge."""
+    if _ADDRESSES_THE_BOT.search(text):
+        return True
+    domain = turn.runtime.config.domain
+    names = {word.lower() for word in re.findall(r"[A-Za-z][\w&'-]+", f"{domain.assistant_name} {domain.persona}") if word[0].isupper()}
+    words = {word.lower().removesuffix("'s") for word in re.findall(r"[\w&'-]+", f"{text} {reply}")}
+    if (names - _GENERIC_NAME_WORDS) & words or _BUSINESS_WORDS & words:
+        return True
+    searched = turn.knowledge_answer
+    if searched is None:
+        return False
+    answer = searched[1]
+    return bool(answer.relevance >= NEAR_MISS_RELEVANCE or answer.similarity >= NEAR_MISS_SIMILARITY)
+
+
 def grounded_reply(turn: Turn, text: str) -> bool:
     """Whether an LLM fallback reply of a bot with documents states no fact of its own.
 
     Small talk passes ("I'm fine, thanks! I can help with orders."); a reply with a
     number, address or name that neither the prompt (persona, skills) nor the
     documents contain is the model answering from memory ("The warranty on a laptop is
-    1 year."), and the bot says it does not know instead."""
+    1 year."), and the bot says it does not know instead. A general question ("what is
+    the capital of France?") may be answered from the model's knowledge: only a question
+    about the business (``about_the_business``) is held to the bot's data."""
     knowledge = turn.runtime.knowledge
     if knowledge is None:
+        return True
+    if not about_the_business(turn, str(turn.state.latest_message.get("text") or ""), text):
         return True
     from dialog.llm.prompt import PromptBuilder
 

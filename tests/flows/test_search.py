@@ -114,6 +114,27 @@ def test_an_llm_reply_with_a_fact_of_its_own_becomes_dont_know(config: BotConfig
     assert reply.text.startswith("Sorry, I don't have information about that.")
 
 
+@pytest.mark.parametrize("question", ["what is the capital of France?", "who wrote Hamlet?"])
+def test_a_general_question_may_be_answered_from_the_model_s_knowledge(config: BotConfig, question: str) -> None:
+    [turn], _ = _talk(config, question, reply="That would be Paris, or Shakespeare.")
+    assert [r.text for r in turn.replies] == ["That would be Paris, or Shakespeare."]
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        ("do you have a store in Paris?", "Yes, our store in Paris opens at 9."),
+        ("who is the CEO?", "The CEO is Elena Marx."),
+        ("tell me about the founder", "Shop was founded by Tom Riddle in 1999."),
+        ("tell me something", "The Shop Assistant was built by Tom Riddle."),
+    ],
+)
+def test_a_question_or_reply_about_the_business_is_held_to_its_data(config: BotConfig, question: str, reply: str) -> None:
+    [turn], _ = _talk(config, question, reply=reply)
+    [answer] = turn.replies
+    assert answer.text.startswith("Sorry, I don't have information about that.")
+
+
 def test_a_flow_step_searches_on_purpose(config: BotConfig) -> None:
     [turn], _ = _talk(config, "how much does shipping cost?")
     assert [e["flow_id"] for e in turn.events if e["event"] == "flow_started"] == ["shipping"]
