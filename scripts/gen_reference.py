@@ -14,7 +14,6 @@ key the code no longer accepts, is an error, so the reference cannot drift.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import dataclasses
 import inspect
@@ -27,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from scripts.generated_file import generator_main
 from scripts.reference_probe import (
     BASE_FLOW,
     BASE_SLOT,
@@ -485,25 +485,7 @@ def render(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 when docs/reference.md is out of date",
-    )
-    args = parser.parse_args(argv)
-    try:
-        text = render()
-    except ReferenceProblems as error:
-        sys.stderr.write(f"{error}\n")
-        return 2
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            sys.stderr.write("docs/reference.md is out of date; run `make docs`\n")
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    return 0
+    return generator_main(__doc__.splitlines()[0], OUTPUT, render, ReferenceProblems, argv)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,11 @@ is an error, so "no tests" is always a decision someone wrote down.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import sys
 from pathlib import Path
+
+from scripts.generated_file import generator_main
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "dialog"
@@ -174,25 +175,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 1 when tests/README.md is out of date",
-    )
-    args = parser.parse_args(argv)
-    try:
-        text = render()
-    except MapProblems as error:
-        sys.stderr.write(f"{error}\n")
-        return 2
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            sys.stderr.write("tests/README.md is out of date; run `make docs`\n")
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    return 0
+    return generator_main(__doc__.splitlines()[0], OUTPUT, render, MapProblems, argv)
 
 
 if __name__ == "__main__":
