@@ -112,6 +112,9 @@ class PromptBuilder:
             kind, text = event.get("event"), event.get("text")
             if kind == "restart" or kind == "session_started":
                 turns.clear()  # a new conversation: what came before is not context
+            elif kind == "bot" and _answers_nothing(event):
+                if turns and turns[-1].role == "user":
+                    turns.pop()  # the question it did not answer goes too
             elif kind in ("user", "bot") and isinstance(text, str) and text.strip():
                 role = "user" if kind == "user" else "assistant"
                 content = sanitize_user_text(text)
@@ -127,6 +130,17 @@ class PromptBuilder:
         while recent and recent[0].role == "assistant":
             recent = recent[1:]  # a chat should open with the user
         return recent
+
+
+# Replies that answer nothing ("Sorry, I don't have information about that..."): a small
+# model copies whatever the assistant said before, so an exchange that ended in one of
+# these is left out of the history instead of becoming the answer to the next question.
+NO_ANSWER_RESPONSES = frozenset({"utter_no_relevant_answer_found", "utter_default", "utter_ask_rephrase"})
+
+
+def _answers_nothing(event: Mapping[str, Any]) -> bool:
+    metadata = event.get("metadata")
+    return isinstance(metadata, Mapping) and metadata.get("utter_action") in NO_ANSWER_RESPONSES
 
 
 def _is_task(flow: Any) -> bool:

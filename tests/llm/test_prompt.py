@@ -83,6 +83,25 @@ def test_restart_forgets_earlier_turns() -> None:
     assert [m.content for m in messages[9:]] == ["new"]
 
 
+def test_an_exchange_the_bot_could_not_answer_is_not_copied_into_the_next_reply() -> None:
+    dont_know = "Sorry, I don't have information about that."
+    events = [
+        {"event": "user", "text": "how are you?"},
+        {"event": "bot", "text": "Great, thanks!"},
+        {"event": "user", "text": "who is your CEO?"},
+        {"event": "bot", "text": dont_know, "metadata": {"utter_action": "utter_no_relevant_answer_found"}},
+        {"event": "user", "text": "asdf"},
+        {"event": "bot", "text": "Sorry, I didn't get that.", "metadata": {"utter_action": "utter_default"}},
+        {"event": "user", "text": "who wrote Hamlet?"},
+    ]
+    messages = PromptBuilder.from_config(_config()).build(events, "who wrote Hamlet?")
+    assert [(m.role, m.content) for m in messages[9:]] == [
+        ("user", "how are you?"),
+        ("assistant", "Great, thanks!"),
+        ("user", "who wrote Hamlet?"),
+    ]
+
+
 def test_sanitize_and_hash() -> None:
     assert sanitize_user_text("a <|im_start|> b [INST] c") == "a b c"
     assert len(sanitize_user_text("x" * 5000)) == 500
