@@ -262,13 +262,12 @@ def check_streaming(server: Server) -> None:
                 name = line[7:]
             elif line.startswith("data: "):
                 arrivals.append((time.monotonic() - started, name, json.loads(line[6:])))
-    assert [(name, data) for _, name, data in arrivals] == [
-        ("token", {"text": "I am a streaming test model."}),
-        ("token", {"text": " I answer in two sentences."}),
-        ("replies", [{"recipient_id": "streamer", "text": LLM_REPLY}]),
-    ]
-    # The first sentence arrived before the second was generated (0.02 s per word).
-    assert arrivals[1][0] - arrivals[0][0] > 0.05
+    tokens = [(at, data["text"]) for at, name, data in arrivals if name == "token"]
+    assert "".join(text for _, text in tokens) == LLM_REPLY
+    assert len(tokens) > 2  # words as the model writes them, not whole sentences
+    assert arrivals[-1][1:] == ("replies", [{"recipient_id": "streamer", "text": LLM_REPLY}])
+    # The first words arrived well before the last were generated (0.02 s per word).
+    assert tokens[-1][0] - tokens[0][0] > 0.05
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("redis", marks=pytest.mark.services),
