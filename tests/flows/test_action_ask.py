@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +17,7 @@ from dialog.config import load_bot
 from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Message
+from tests.local_http import serving
 
 DOMAIN = """\
 version: "3.1"
@@ -74,12 +74,8 @@ class _ActionServer(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def action_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ActionServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/webhook"
-    server.shutdown()
-    server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _ActionServer)) as url:
+        yield f"{url}/webhook"
 
 
 def test_the_action_server_asks_the_form_s_question(tmp_path: Path, action_server: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import textwrap
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +18,7 @@ from dialog.config import load_bot
 from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Button, Message
+from tests.local_http import serving
 
 DOMAIN = """\
 version: "3.1"
@@ -101,12 +101,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def action_server() -> Iterator[str]:
-    server = _QuietServer(("127.0.0.1", 0), _RasaSDKStandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/webhook"
-    server.shutdown()
-    server.server_close()
+    with serving(_QuietServer(("127.0.0.1", 0), _RasaSDKStandIn)) as url:
+        yield f"{url}/webhook"
 
 
 def _bot(tmp_path: Path, endpoints: str) -> Bot:
