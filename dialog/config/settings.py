@@ -175,7 +175,26 @@ def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec
         return None
     if not rasa_marks:
         return tuple(specs)
+    if not any(name in _INTENT_CLASSIFIERS for name in [spec.name for spec in specs] + list(rasa.components)):
+        _add_intent_classifier(rasa, rasa_marks, data.value_mark("pipeline"), report)
     return _with_rasa_components(specs, rasa, rasa_marks, table, report)
+
+
+_INTENT_CLASSIFIERS = ("sklearn_intent",)
+
+
+def _add_intent_classifier(rasa: RasaTranslation, marks: dict[str, Mark], where: Mark, report: FileReport) -> None:
+    """A Rasa pipeline without an intent classifier (end-to-end bots leave DIET out and let
+    TEDPolicy read the text) would predict no intent at all here, where flows start on
+    intents: the intents in nlu.yml are learnt by the classifier DIET becomes."""
+    for name in ("sentence_embeddings", "sklearn_intent"):
+        rasa.components.setdefault(name, {})
+        marks.setdefault(name, where)
+    report.warn(
+        where,
+        "config: the pipeline has no intent classifier (in Rasa, TEDPolicy can read such messages end to end); "
+        "sentence_embeddings + sklearn_intent are added so the intents of the NLU data are learnt",
+    )
 
 
 def _with_rasa_components(

@@ -26,7 +26,8 @@ The rules, per user turn (the steps between one ``user`` step and the next):
   failing that, as strings (``order_id: 234567`` matches the text ``"234567"``).
 * ``intent: NAME`` is the parse of the turn's user message (``faq`` holds for a
   retrieval sub-intent ``faq/ask_name``, and ``action: utter_faq`` for its response
-  ``utter_faq/ask_name``, as Rasa's ResponseSelector reports them); ``entity`` (from Rasa
+  ``utter_faq/ask_name``, as Rasa's ResponseSelector reports them, and so does
+  ``action: respond_faq``); ``entity`` (from Rasa
   annotations) must be among its entities with the same type, and either the same
   value or the annotated text as its span (so ``[earbuds](product)`` holds when a
   synonym turned the value into "wireless headphones").
@@ -47,11 +48,17 @@ import re
 from typing import Any
 
 from dialog.config.rasa.forms import FORM_FLOW_PREFIX
-from dialog.config.rasa.intents import retrieval_base
+from dialog.config.rasa.intents import RETRIEVAL_ACTION_PREFIX, retrieval_base
 from dialog.testing.results import BotMessage, Failure, Turn
 from dialog.testing.stories import ANY_VALUE, Step
 
 __all__ = ["TurnChecker", "same_value"]
+
+
+def _utter_of(action: Any) -> str:
+    """``utter_faq`` for Rasa's built-in ``respond_faq``, which utters ``utter_faq/<sub>``."""
+    name = str(action)
+    return "utter_" + name.removeprefix(RETRIEVAL_ACTION_PREFIX) if name.startswith(RETRIEVAL_ACTION_PREFIX) else ""
 
 
 def same_value(actual: Any, expected: Any) -> bool:
@@ -146,7 +153,7 @@ class TurnChecker:
     def _check_action(self, step: Step, turn: Turn) -> tuple[str, str, str] | None:
         names = _action_names(turn)
         for index in range(self._action_cursor, len(names)):
-            if names[index] == step.value or retrieval_base(names[index]) == step.value:
+            if names[index] == step.value or retrieval_base(names[index]) in {step.value, _utter_of(step.value)} - {""}:
                 self._action_cursor = index + 1
                 return None
         ran = ", ".join(names[self._action_cursor :]) or "nothing more"

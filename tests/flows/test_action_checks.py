@@ -1,4 +1,5 @@
-"""dialog validate's import check of in-process actions: a Rasa form's validator is not one."""
+"""dialog validate's import check of in-process actions: a Rasa form's validator is not
+one, and a Rasa project's custom actions for an action server are a warning, as in Rasa."""
 
 from __future__ import annotations
 
@@ -19,10 +20,39 @@ actions:
   - validate_pizza_form
   - action_order
 """
+NO_SERVER = "action 'action_order' is a Rasa SDK custom action, but endpoints.yml names no action_endpoint"
 
 
-def test_a_form_validator_is_not_imported_but_other_listed_actions_are(tmp_path: Path) -> None:
-    (tmp_path / "domain.yml").write_text(DOMAIN)
-    (tmp_path / "nlu.yml").write_text("nlu:\n- intent: buy\n  examples: '- a pizza'\n")
-    problems = [str(problem) for problem in check_action_imports(load_bot(tmp_path))]
-    assert problems == [f"{tmp_path / 'domain.yml'}: action 'action_order': no module actions.py in {tmp_path}"]
+def _checked(root: Path) -> tuple[list[str], list[str]]:
+    (root / "domain.yml").write_text(DOMAIN)
+    (root / "nlu.yml").write_text("nlu:\n- intent: buy\n  examples: '- a pizza'\n")
+    errors, warnings = check_action_imports(load_bot(root))
+    return [str(problem) for problem in errors], [str(problem) for problem in warnings]
+
+
+def test_a_listed_action_without_an_actions_module_is_a_warning_that_names_the_action_server(tmp_path: Path) -> None:
+    errors, warnings = _checked(tmp_path)
+    assert errors == []
+    assert len(warnings) == 1  # not validate_pizza_form: a form runs unvalidated without it
+    assert warnings[0].startswith(f"{tmp_path / 'domain.yml'}:10:5: {NO_SERVER}")
+
+
+def test_rasa_3_s_actions_package_of_rasa_sdk_classes_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "actions").mkdir()
+    (tmp_path / "actions" / "__init__.py").write_text("")
+    (tmp_path / "actions" / "actions.py").write_text("from rasa_sdk import Action\n")
+    errors, warnings = _checked(tmp_path)
+    assert errors == [] and len(warnings) == 1 and NO_SERVER in warnings[0]
+
+
+def test_an_actions_module_that_needs_rasa_sdk_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "actions.py").write_text("from rasa_sdk import Action\n")
+    errors, warnings = _checked(tmp_path)
+    assert errors == [] and NO_SERVER in warnings[0]
+
+
+def test_an_actions_module_of_functions_that_lacks_the_action_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "actions.py").write_text("def action_ordr(ctx):\n    return None\n")
+    errors, warnings = _checked(tmp_path)
+    assert errors == [f"{tmp_path / 'domain.yml'}:10:5: action 'action_order': actions.py in {tmp_path} has no function 'action_order'"]
+    assert warnings == []

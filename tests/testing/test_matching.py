@@ -201,6 +201,12 @@ def test_a_retrieval_intent_and_its_response_match_their_sub_intent() -> None:
     assert failure is not None and failure.actual == "intent faq/ask_name (0.90)"
 
 
+def test_rasa_s_respond_action_matches_the_sub_intent_s_response() -> None:
+    the_turn = turn(user("what is your name", "faq/ask_name"), bot("utter_faq/ask_name", "I'm a bot."))
+    assert run(TurnChecker(), the_turn, Step("action", "respond_faq")) is None
+    assert run(TurnChecker(), the_turn, Step("action", "respond_chitchat")) is not None
+
+
 def test_rasa_default_actions_hold_where_the_turn_did_their_job() -> None:
     restarted = turn(user("/restart", "restart"), {"event": "restart"}, {"event": "session_started"}, bot("utter_restart", "Starting over."))
     assert run(TurnChecker(), restarted, Step("action", "action_restart")) is None

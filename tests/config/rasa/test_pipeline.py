@@ -140,3 +140,25 @@ def test_a_spacy_pipeline_that_is_not_installed_falls_back_to_the_rule_based_tok
         "bot/config.yml:2:11: config: Rasa component 'SpacyNLP' is not needed: spacy_tokenizer loads the spaCy model itself; "
         "spaCy pipeline 'xx_not_installed_md' is not installed, so spacy_tokenizer uses spaCy's rule-based tokenizer"
     ) in config.warnings
+
+
+E2E_CONFIG = """\
+language: en
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+#  - name: DIETClassifier
+policies:
+- name: TEDPolicy
+"""
+
+
+def test_a_rasa_pipeline_without_an_intent_classifier_gets_one_with_a_warning(bot) -> None:
+    # Rasa's e2ebot leaves DIET out: its TEDPolicy reads the text; flows here start on intents.
+    bot.write("config.yml", E2E_CONFIG)
+    config = bot.load()
+    assert _pipeline(config) == [("spacy_tokenizer", {}), ("sentence_embeddings", {}), ("sklearn_intent", {})]
+    assert (
+        "bot/config.yml:3:3: config: the pipeline has no intent classifier (in Rasa, TEDPolicy can read such messages end to end); "
+        "sentence_embeddings + sklearn_intent are added so the intents of the NLU data are learnt"
+    ) in config.warnings
