@@ -15,6 +15,7 @@ from pathlib import Path
 from dialog.config.models import ACTION_SERVER, BotConfig
 from dialog.errors import ActionError, Problem
 from dialog.flows.action_runner import ActionRunner
+from dialog.flows.rasa_sdk_actions import RasaSdkActionError
 
 __all__ = ["check_action_imports"]
 
@@ -22,7 +23,7 @@ __all__ = ["check_action_imports"]
 def check_action_imports(config: BotConfig) -> tuple[list[Problem], list[Problem]]:
     """(errors, warnings): an error per action whose module does not import or lacks the
     function; a warning per Rasa-listed action written for a Rasa SDK action server
-    (``_written_for_rasa_sdk``), which Rasa itself only reports when the action runs."""
+    (``rasa_sdk_actions``), which Rasa itself only reports when the action runs."""
     runner = ActionRunner(config.domain.actions, config.root)
     path = config.domain.path or str(Path(config.root) / "domain.yml")
     errors, warnings = [], []
@@ -31,30 +32,11 @@ def check_action_imports(config: BotConfig) -> tuple[list[Problem], list[Problem
             continue
         try:
             runner.function(name)
+        except RasaSdkActionError as exc:
+            warnings.append(Problem(path, *_line_of(path, name), str(exc)))
         except ActionError as exc:
-            line, column = _line_of(path, name)
-            if reference == f"actions:{name}" and _written_for_rasa_sdk(config.root, exc):
-                warnings.append(Problem(path, line, column, _NO_ACTION_SERVER.format(name=name)))
-            else:
-                errors.append(Problem(path, line, column, str(exc)))
+            errors.append(Problem(path, *_line_of(path, name), str(exc)))
     return errors, warnings
-
-
-_NO_ACTION_SERVER = (
-    "action '{name}' is a Rasa SDK custom action, but endpoints.yml names no action_endpoint: "
-    "it does not run here, and the bot says utter_internal_error where it would; add an action_endpoint "
-    "(and run `rasa run actions`), or write it as a function in actions.py"
-)
-
-
-def _written_for_rasa_sdk(root: Path, error: ActionError) -> bool:
-    """A Rasa project keeps its actions in an ``actions/`` package of ``rasa_sdk`` classes (or
-    has none in the repository): with no ``actions.py`` module of functions, or one that needs
-    ``rasa_sdk``, a listed action is for an action server, not a typo here."""
-    if not (Path(root) / "actions.py").is_file():
-        return True
-    cause = error.__cause__
-    return isinstance(cause, ModuleNotFoundError) and (cause.name or "").split(".")[0] == "rasa_sdk"
 
 
 def _never_called(name: str, config: BotConfig) -> bool:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dialog.config import load_bot
+from dialog.errors import ActionError
 from dialog.flows.action_checks import check_action_imports
+from dialog.flows.action_runner import ActionRunner
 
 DOMAIN = """\
 intents: [buy]
@@ -56,3 +60,25 @@ def test_an_actions_module_of_functions_that_lacks_the_action_is_an_error(tmp_pa
     errors, warnings = _checked(tmp_path)
     assert errors == [f"{tmp_path / 'domain.yml'}:10:5: action 'action_order': actions.py in {tmp_path} has no function 'action_order'"]
     assert warnings == []
+
+
+def test_rasa_sdk_s_knowledge_base_action_is_named_with_what_does_its_job_here(tmp_path: Path) -> None:
+    # Rasa's knowledgebasebot: an ActionQueryKnowledgeBase subclass in actions/actions.py.
+    (tmp_path / "actions").mkdir()
+    (tmp_path / "actions" / "actions.py").write_text(
+        "from rasa_sdk.knowledge_base.actions import ActionQueryKnowledgeBase\n\nclass ActionMyKB(ActionQueryKnowledgeBase):\n    pass\n"
+    )
+    errors, warnings = _checked(tmp_path)
+    assert errors == []
+    assert warnings[0].endswith(
+        "rasa_sdk's ActionQueryKnowledgeBase runs only on the action server: dialog's own knowledge answers "
+        "read Markdown or text documents in knowledge/ instead (README, 'Answers from documents')"
+    )
+
+
+def test_a_turn_that_needs_a_rasa_sdk_action_logs_the_same_reason(tmp_path: Path) -> None:
+    (tmp_path / "domain.yml").write_text(DOMAIN)
+    (tmp_path / "nlu.yml").write_text("nlu:\n- intent: buy\n  examples: '- a pizza'\n")
+    config = load_bot(tmp_path)
+    with pytest.raises(ActionError, match=NO_SERVER):
+        ActionRunner(config.domain.actions, config.root).function("action_order")

@@ -235,14 +235,12 @@ def _interruptions(steps: list[LocatedMap], forms: set[str], active: str | None)
         elif name_at(step, "action") in forms:
             active = name_at(step, "action")
         elif intents_of(step) and active is not None:
-            answers = 0
-            for later in steps[index + 1 :]:
+            for answers, later in enumerate(steps[index + 1 :]):
                 action = name_at(later, "action")
                 if action == active and answers:
                     found.add(id(step))
                 if not action or action in forms:
                     break
-                answers += 1
     return found
 
 
