@@ -54,7 +54,8 @@ def parse_endpoints(documents: list[Document], reporter: Reporter) -> Endpoints:
         data = report.mapping(document.data, (1, 1), "endpoints file")
         if data is None:
             continue
-        report.keys(data, _TOP_KEYS, "endpoints file", ignored={**_custom_sections(data), **_TOP_IGNORED})
+        custom = _custom_sections(data, report)
+        report.keys(data, (*_TOP_KEYS, *custom), "endpoints file", ignored=_TOP_IGNORED)
         if data.get("action_endpoint") is not None:
             section = report.mapping(data["action_endpoint"], data.value_mark("action_endpoint"), "'action_endpoint'")
             if section is not None:
@@ -66,15 +67,18 @@ def parse_endpoints(documents: list[Document], reporter: Reporter) -> Endpoints:
     return Endpoints(endpoint, tracker_store)
 
 
-def _custom_sections(data: LocatedMap) -> dict[str, str]:
-    """Sections Rasa does not know are not an error in Rasa: its action server may read
-    them (``helpdesk: {mode: local}``). A near-miss of a known key is still named."""
-    known = [*_TOP_KEYS, *_TOP_IGNORED]
-    return {
-        str(key): "Rasa does not read it either (its action server may)" + suggest(str(key), known)
-        for key in data
-        if key not in known
-    }
+def _custom_sections(data: LocatedMap, report: FileReport) -> list[str]:
+    """Sections Rasa does not know, each a warning: not an error in Rasa, whose action server
+    may read them (``helpdesk: {mode: local}``). A near-miss of a known key is named."""
+    known = sorted({*_TOP_KEYS, *_TOP_IGNORED})
+    custom = [str(key) for key in data if key not in known]
+    for key in custom:
+        report.warn(
+            data.key_mark(key),
+            f"unknown key '{key}' in endpoints file{suggest(key, known)} (ignored, as Rasa ignores it: its action server may read it); "
+            f"valid keys: {', '.join(known)}",
+        )
+    return custom
 
 
 def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoint | None:

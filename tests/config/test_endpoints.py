@@ -157,8 +157,11 @@ def test_a_section_rasa_does_not_know_is_a_warning_as_rasa_ignores_it_too(bot) -
     bot.write("endpoints.yml", "action_endpoint:\n  url: http://localhost:5055/webhook\nhelpdesk:\n  mode: local\naction_endpont: {}\n")
     config = bot.load()
     assert config.settings.action_endpoint is not None
-    assert "bot/endpoints.yml:3:1: 'helpdesk' in endpoints file is accepted but ignored: Rasa does not read it either (its action server may)" in config.warnings
+    valid = "valid keys: action_endpoint, event_broker, lock_store, models, nlg, tracker_store, version"
     assert (
-        "bot/endpoints.yml:5:1: 'action_endpont' in endpoints file is accepted but ignored: Rasa does not read it either "
-        "(its action server may) (did you mean 'action_endpoint'?)"
+        "bot/endpoints.yml:3:1: unknown key 'helpdesk' in endpoints file (ignored, as Rasa ignores it: its action server may read it); " + valid
+    ) in config.warnings
+    assert (
+        "bot/endpoints.yml:5:1: unknown key 'action_endpont' in endpoints file (did you mean 'action_endpoint'?) "
+        "(ignored, as Rasa ignores it: its action server may read it); " + valid
     ) in config.warnings
