@@ -4,7 +4,8 @@ Loading a bot only checks that an action's module file exists (importing user co
 on every start would run it). ``dialog validate`` goes further: it imports each
 ``module:function`` and checks that the function is there, so a typo or an import
 error shows up before the first user meets it. A Rasa project's custom actions, written
-for a Rasa SDK action server that endpoints.yml does not name, are a warning, as in Rasa.
+for a Rasa SDK action server that endpoints.yml does not name, are a warning, as in Rasa,
+and so is a custom action that replaces one of Rasa's default actions (never called here).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from pathlib import Path
 
 from dialog.config.models import ACTION_SERVER, BotConfig
+from dialog.config.rasa.dialogue import RASA_DEFAULT_ACTIONS
 from dialog.errors import ActionError, Problem
 from dialog.flows.action_runner import ActionRunner
 from dialog.flows.rasa_sdk_actions import RasaSdkActionError
@@ -28,6 +30,9 @@ def check_action_imports(config: BotConfig) -> tuple[list[Problem], list[Problem
     path = config.domain.path or str(Path(config.root) / "domain.yml")
     errors, warnings = [], []
     for name, reference in config.domain.actions.items():
+        if name in RASA_DEFAULT_ACTIONS:
+            warnings.append(Problem(path, *_line_of(path, name), _overridden(name)))
+            continue
         if reference == ACTION_SERVER or _never_called(name, config):
             continue
         try:
@@ -37,6 +42,21 @@ def check_action_imports(config: BotConfig) -> tuple[list[Problem], list[Problem
         except ActionError as exc:
             errors.append(Problem(path, *_line_of(path, name), str(exc)))
     return errors, warnings
+
+
+# What does the job of a Rasa default action that a project overrides with its own.
+_BUILT_IN_JOB = {
+    "action_session_start": "a new session starts with empty slots, after session_config's expiration time",
+    "action_restart": "/restart (or a flow's action_restart step) clears the conversation",
+    "action_default_fallback": "the LLM fallback (utter_default without one) answers",
+}
+
+
+def _overridden(name: str) -> str:
+    """Rasa lets a project replace its default actions (a custom ``action_session_start``
+    that sets slots); here the built-in behaviour runs and the custom one is never called."""
+    job = _BUILT_IN_JOB.get(name, "Rasa's machinery behind it is not used; write a flow in flows.yml")
+    return f"action '{name}' overrides Rasa's default action of that name, which is not called here: {job}"
 
 
 def _never_called(name: str, config: BotConfig) -> bool:

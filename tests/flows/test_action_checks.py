@@ -82,3 +82,18 @@ def test_a_turn_that_needs_a_rasa_sdk_action_logs_the_same_reason(tmp_path: Path
     config = load_bot(tmp_path)
     with pytest.raises(ActionError, match=NO_SERVER):
         ActionRunner(config.domain.actions, config.root).function("action_order")
+
+
+def test_a_custom_action_that_overrides_a_rasa_default_action_is_named_as_not_called(tmp_path: Path) -> None:
+    # Rasa's financial-demo lists its own action_session_start and action_restart.
+    (tmp_path / "domain.yml").write_text(DOMAIN + "  - action_session_start\n  - action_restart\n")
+    (tmp_path / "nlu.yml").write_text("nlu:\n- intent: buy\n  examples: '- a pizza'\n")
+    (tmp_path / "endpoints.yml").write_text("action_endpoint:\n  url: http://localhost:5055/webhook\n")
+    errors, warnings = check_action_imports(load_bot(tmp_path))
+    assert errors == []
+    assert [str(warning).split(": ", 1)[1] for warning in warnings] == [
+        "action 'action_session_start' overrides Rasa's default action of that name, which is not called here: "
+        "a new session starts with empty slots, after session_config's expiration time",
+        "action 'action_restart' overrides Rasa's default action of that name, which is not called here: "
+        "/restart (or a flow's action_restart step) clears the conversation",
+    ]
