@@ -4,7 +4,8 @@ Rasa learns its dialogue from rules and stories; here flows run it. What carries
 without guessing is "this intent is answered by these actions":
 
 - A rule with one user intent (or an ``or:`` of intents) and the actions after it
-  becomes a flow ``rule_<name>`` triggered by that intent. Rules with a ``condition``,
+  becomes a flow ``rule_<name>`` triggered by that intent (with ``conversation_start:
+  true``, only while the bot has not acted yet). Rules with a ``condition``,
   a second user turn, ``nlu_fallback`` (the LLM fallback answers those turns here) or
   a Rasa-only built-in action are left out, each with a warning;
   ``action_default_fallback`` is ``utter_default``, as in Rasa.
@@ -65,6 +66,8 @@ _RASA_ONLY_ACTIONS = {
     "action_validate_slot_mappings",
 }
 
+
+_AT_START = "context.latest_action is none"  # a rule's `conversation_start: true`
 
 # Every action Rasa knows without the domain listing it (a test story may name any).
 RASA_DEFAULT_ACTIONS = frozenset({*_ACTION_ALIASES, *_SKIPPED_ACTIONS, *_RASA_ONLY_ACTIONS, "action_restart"})
@@ -133,6 +136,8 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
             if interruption is None:
                 continue
         guard, why_not = condition_guard(rule["condition"], forms.slots) if "condition" in rule and not interruption else (None, "")
+        if rule.get("conversation_start") is True:  # only before the bot has done anything
+            guard = f"({guard}) and {_AT_START}" if guard else _AT_START
         why_not = why_not or ("" if interruption else _why_not_a_flow(rule.get("steps"), rule))
         turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
         if not why_not and len(turns) != 1:
