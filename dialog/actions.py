@@ -41,3 +41,4 @@ class ActionResult:
     responses: tuple[str, ...] = ()  # response names to render, in order
     texts: tuple[str, ...] = ()  # literal bot messages, after the responses
     messages: tuple[Reply, ...] = ()  # literal messages with buttons, image or custom payload, last
+    reset_slots: bool = False  # every slot back to its initial value first (Rasa SDK's AllSlotsReset), then ``slots``

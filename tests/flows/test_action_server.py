@@ -36,6 +36,8 @@ actions:
   - action_not_json
   - action_bad_slot
   - action_greet
+  - action_reset
+  - action_handoff
 """
 
 FLOWS = """\
@@ -43,7 +45,7 @@ flows:
 {flows}
 """
 
-ACTIONS = ["action_weather", "action_slow", "action_crash", "action_reject", "action_missing", "action_not_json", "action_bad_slot", "action_greet"]
+ACTIONS = ["action_weather", "action_slow", "action_crash", "action_reject", "action_missing", "action_not_json", "action_bad_slot", "action_greet", "action_reset", "action_handoff"]
 
 
 class _RasaSDKStandIn(BaseHTTPRequestHandler):
@@ -66,6 +68,11 @@ class _RasaSDKStandIn(BaseHTTPRequestHandler):
             })
         elif name == "action_greet":
             self._answer(200, {"events": [{"event": "followup", "name": "x"}], "responses": [{"text": "Hello from the SDK"}]})
+        elif name == "action_reset":  # rasa_sdk's AllSlotsReset, after a slot event it wipes out
+            events = [{"event": "slot", "name": "city", "value": "Lima"}, {"event": "reset_slots", "timestamp": None}]
+            self._answer(200, {"events": events, "responses": [{"text": "All forgotten."}]})
+        elif name == "action_handoff":
+            self._answer(200, {"events": [], "responses": [{"text": "Handing you off to financial_demo"}]})
         elif name == "action_slow":
             time.sleep(1.5)
             self._answer(200, {"events": [], "responses": []})
@@ -156,6 +163,29 @@ def test_the_slot_the_action_server_set_is_kept(tmp_path: Path, action_server: s
         return tracker
 
     assert asyncio.run(run())["slots"]["city"] == "Oslo"
+
+
+def test_all_slots_reset_from_the_action_server_clears_the_slots(tmp_path: Path, action_server: str) -> None:
+    # Rasa's helpdesk-assistant answers an opened incident with AllSlotsReset().
+    bot = _bot(tmp_path, f"action_endpoint:\n  url: {action_server}\n")
+
+    async def run() -> Any:
+        await bot.handle(Message("u3", "action_weather Oslo"))
+        replies = await bot.handle(Message("u3", "action_reset"))
+        tracker = await bot.tracker("u3")
+        await bot.close()
+        return replies, tracker
+
+    replies, tracker = asyncio.run(run())
+    assert [reply.text for reply in replies] == ["All forgotten."]
+    assert tracker["slots"]["city"] is None
+
+
+def test_a_project_s_own_action_handoff_runs_instead_of_the_built_in_one(tmp_path: Path, action_server: str) -> None:
+    # Rasa has no action_handoff of its own; RasaHQ/helpdesk-assistant writes one.
+    bot = _bot(tmp_path, f"action_endpoint:\n  url: {action_server}\n")
+    [replies] = _chat(bot, "action_handoff")
+    assert [reply.text for reply in replies] == ["Handing you off to financial_demo"]
 
 
 def test_events_other_than_slots_are_logged_not_applied(tmp_path: Path, action_server: str, caplog) -> None:
