@@ -205,8 +205,9 @@ async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
     return next_target(turn, flow, step)
 
 
-async def run_custom_action(turn: Turn, name: str, context: ActionContext | None = None) -> bool:
-    """Run a domain action and emit its slots and messages; False if it failed (stack cancelled)."""
+async def run_custom_action(turn: Turn, name: str, context: ActionContext | None = None, depth: int = 0) -> bool:
+    """Run a domain action and emit its slots and messages; False if the flow must not go on:
+    it failed, or it restarted or ended the conversation's flows (stack cancelled)."""
     runtime = turn.runtime
     if context is None:
         context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata, turn.input_channel)
@@ -233,6 +234,33 @@ async def run_custom_action(turn: Turn, name: str, context: ActionContext | None
         turn.say_text(text)
     for message in result.messages:
         turn.emit(events.bot(message.text, turn.now(), None, message.buttons, message.image, message.custom))
+    if result.restart:
+        restart(turn)
+        return False
+    if result.deactivate_loop:
+        cancel_stack(turn, reason="deactivated")
+        return False
+    if result.followup:
+        return await _followup(turn, name, result.followup, depth)
+    return True
+
+
+_MAX_FOLLOWUPS = 5  # an action whose followup asks for itself stops here
+
+
+async def _followup(turn: Turn, after: str, name: str, depth: int) -> bool:
+    """Run the action or response an action asked for next (Rasa SDK's FollowupAction)."""
+    runtime = turn.runtime
+    if depth >= _MAX_FOLLOWUPS:
+        logger.error("action '%s': more than %d followup actions in a row; the rest are not run", after, _MAX_FOLLOWUPS)
+        return True
+    turn.emit(events.action(name, turn.now()))
+    if name in runtime.config.domain.responses or (name.startswith("utter_") and runtime.renderer.has(name)):
+        turn.say(name)
+        return True
+    if name in runtime.actions:
+        return await run_custom_action(turn, name, depth=depth + 1)
+    logger.warning("action '%s': its followup '%s' is neither a response nor an action of the domain; it is not run", after, name)
     return True
 
 
