@@ -250,3 +250,13 @@ def test_an_answer_inside_a_form_that_no_story_continues_is_a_warning(bot) -> No
     config = bot.load()
     assert "ask_greet_in_restaurant_form" not in config.flows
     assert any("stories answer 'greet' inside form 'restaurant_form' with utter_greet, and no story says how the form goes on" in w for w in config.warnings)
+
+
+def test_a_rasa_2_form_with_its_slot_mappings_inside_says_they_are_not_used(bot) -> None:
+    # Rasa's formbot at Rasa 2.0 maps each slot inside the form.
+    rasa_2 = DOMAIN.replace("    required_slots: [cuisine]\n", "    cuisine:\n    - type: from_entity\n      entity: cuisine\n")
+    bot.write("domain.yml", rasa_2)
+    assert (
+        "bot/domain.yml:10:3: form 'survey_form' maps its slots inside the form, as Rasa 2 did: those mappings are not used; "
+        "Rasa 3 reads `mappings` under each slot and `required_slots` in the form (`rasa data migrate` converts them)"
+    ) in bot.load().warnings
