@@ -36,6 +36,7 @@ from dialog.config.rasa.conditions import condition_guard
 from dialog.config.rasa.end_to_end import TextTurn, bot_texts_as_actions, learnt_texts
 from dialog.config.rasa.flow_yaml import flow_document, intents_of, name_at, slug
 from dialog.config.rasa.forms import RasaForms
+from dialog.config.rasa.ignored_intents import apply_ignored_intents
 from dialog.config.rasa.retrieval import RetrievalIntents
 from dialog.config.rasa.story_context import (
     NOTHING_BEFORE,
@@ -101,6 +102,7 @@ def flows_from_rules_and_stories(documents: list[Document], domain_documents: li
     need (``form_questions``) are appended to ``domain_documents``, and the end-to-end
     stories' user texts, as NLU examples, to ``documents``."""
     bot_texts_as_actions(documents, domain_documents, reporter)
+    apply_ignored_intents(domain_documents)
     forms = RasaForms(domain_documents)
     retrieval = RetrievalIntents.read(documents, domain_documents)
     flows: list[Document] = []
