@@ -26,7 +26,7 @@ from typing import Any
 from dialog.config.files import Document
 from dialog.config.rasa.flow_yaml import located
 from dialog.config.schema import Reporter
-from dialog.config.yaml_reader import Mark
+from dialog.config.yaml_reader import LocatedMap, Mark
 
 __all__ = ["TextTurn", "bot_texts_as_actions", "learnt_texts"]
 
@@ -51,7 +51,7 @@ def bot_texts_as_actions(documents: Iterable[Document], domain_documents: Iterab
         for story in _stories(document):
             steps = story.get("steps")
             for step in steps if isinstance(steps, list) else ():
-                text = step.get("bot") if isinstance(step, dict) and "action" not in step else None
+                text = step.get("bot") if isinstance(step, LocatedMap) and "action" not in step else None
                 if not isinstance(text, str):
                     continue
                 names = owners.get(text.strip(), set())
