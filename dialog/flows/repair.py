@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
-from dialog.config.flow_model import CollectStep
+from dialog.config.flow_model import CollectStep, Step
 from dialog.config.models import BotConfig
 from dialog.flows import patterns
 from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
@@ -114,7 +114,7 @@ def _correction(
     return Repair(patterns.CORRECTION, {"corrections": corrections, "step_id": first.id, "slot": first.collect})
 
 
-def _free_text_correction(config: BotConfig, state: ConversationState, before: list[Any], parse: ParseResult) -> Repair | None:
+def _free_text_correction(config: BotConfig, state: ConversationState, before: Sequence[Step], parse: ParseResult) -> Repair | None:
     """The value after "make it" / "I meant" for the free-text slot (one only ``from_text``
     fills) that the flow collected last; slots with entities were handled above."""
     match = _REPLACEMENT.match(parse.text)
