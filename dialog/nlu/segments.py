@@ -21,7 +21,15 @@ from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE, ParseResult
 
 __all__ = ["handle_separately", "split_clauses"]
 
-_CUT = re.compile(r"(?:[,;.!?]+\s+(?:(?:and|also|then|but)\s+)?|\s+(?:and also|and then|and|also)\s+(?=(?:what|where|when|how|why|who|which|can|could|would|will|is|are|do|does|i|i'd|i'm|please|tell|show|give|help)\b))", re.IGNORECASE)
+# a clause starts with a question word, a subject or a request verb ("... and cancel 234567")
+_NEXT_CLAUSE = (
+    r"what|where|when|how|why|who|which|can|could|would|will|is|are|do|does|i|i'd|i'm|please|tell|show|give|help|"
+    r"cancel|track|return|change|check|reset|update|send|book|find|get|let|make"
+)
+_CUT = re.compile(
+    rf"(?:[,;.!?]+\s+(?:(?:and|also|then|but)\s+)?|\s+(?:and also|and then|and|also)\s+(?=(?:{_NEXT_CLAUSE})\b))",
+    re.IGNORECASE,
+)
 _ANSWER_INTENT = "inform"
 MAX_CLAUSES = 3  # more is a long story, not a list of requests
 

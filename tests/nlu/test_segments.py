@@ -42,3 +42,9 @@ def test_after_an_answer_any_question_is_its_own_request_but_a_follow_up_questio
     refund = ParseResult("I'm waiting on a refund", "refund_status", 0.99)
     follow_up = ParseResult("what's happening with it?", NLU_FALLBACK, 0.3)
     assert not handle_separately([refund, follow_up], 0.8, lambda intent: intent == "refund_status", lambda part: False)
+
+
+def test_and_before_a_request_verb_starts_a_clause_but_not_inside_a_phrase() -> None:
+    assert split_clauses("track 123456 and also cancel 234567") == ["track 123456", "cancel 234567"]
+    assert split_clauses("check order 123456 and cancel 234567") == ["check order 123456", "cancel 234567"]
+    assert split_clauses("black and white running shoes") == ["black and white running shoes"]
