@@ -19,7 +19,7 @@ from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Message
 from tests.flows.test_action_ask import RULES
-from tests.local_http import serving
+from tests.local_http import send_json, serving
 
 DOMAIN = """\
 version: "3.1"
@@ -66,12 +66,7 @@ class _FormValidation(BaseHTTPRequestHandler):
                 elif event["name"] == "kind":
                     events.append({"event": "slot", "name": "kind", "value": event["value"].lower()})
             events.append({"event": "slot", "name": "requested_slot", "value": None})  # rasa_sdk bookkeeping
-        data = json.dumps({"events": events, "responses": responses}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, {"events": events, "responses": responses})
 
     def log_message(self, *args: Any) -> None:
         pass
