@@ -5,7 +5,8 @@ without guessing is "this intent is answered by these actions":
 
 - A rule with one user intent (or an ``or:`` of intents) and the actions after it
   becomes a flow ``rule_<name>`` triggered by that intent (with ``conversation_start:
-  true``, only while the bot has not acted yet). Rules with a ``condition``,
+  true``, only while the bot has not acted yet; after an ``action`` step before the
+  intent, only right after that action). Rules with a ``condition``,
   a second user turn, ``nlu_fallback`` (the LLM fallback answers those turns here) or
   a Rasa-only built-in action are left out, each with a warning;
   ``action_default_fallback`` is ``utter_default``, as in Rasa.
@@ -140,6 +141,10 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
         guard, why_not = condition_guard(rule["condition"], forms.slots) if "condition" in rule and not interruption else (None, "")
         if rule.get("conversation_start") is True:  # only before the bot has done anything
             guard = f"({guard}) and {_AT_START}" if guard else _AT_START
+        before = _action_before_intent(rule.get("steps")) if not interruption else ""
+        if before:  # "action: utter_did_that_help, intent: affirm": only right after that action
+            after = guard_for(frozenset({before}))
+            guard = f"({guard}) and {after}" if guard else after
         why_not = why_not or ("" if interruption else _why_not_a_flow(rule.get("steps"), rule))
         turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
         if not why_not and len(turns) != 1:
@@ -155,6 +160,19 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
         yield from _turn_flows(document, report, flow_id, f"Rasa rule: {name}", turns[0], rule.mark, retrieval, guard)
     if converted:
         report.warn(data.key_mark("rules"), f"rules run as flows triggered by their intent: {', '.join(converted)}")
+
+
+def _action_before_intent(steps: Any) -> str:
+    """The bot's last action a rule names before its user intent ("" if none): Rasa applies
+    such a rule only right after that action."""
+    latest = ""
+    for step in steps if isinstance(steps, list) else ():
+        if intents_of(step):
+            return latest
+        action = _ACTION_ALIASES.get(name_at(step, "action"), name_at(step, "action"))
+        if action and action not in _SKIPPED_ACTIONS:
+            latest = action
+    return ""
 
 
 def _why_not_a_flow(steps: Any, item: LocatedMap) -> str:
