@@ -72,13 +72,10 @@ def learnt_texts(texts: list[TextTurn], answers: dict[str, list[tuple[tuple[str,
         after_same = [intent for intent in same if any(actions == turn.actions and previous & turn.previous for actions, previous in answers[intent])]
         fitting = after_same or same
         report = reporter.file(turn.path)
-        if len(fitting) != 1:
+        if len(fitting) != 1 or not turn.actions:
             why = f"intents {', '.join(sorted(fitting))} all do" if fitting else "no intent's stories do"
-            report.warn(
-                turn.mark,
-                f"story '{turn.story}': user text {turn.text!r} is not learnt: it is answered with "
-                f"{', '.join(turn.actions) or 'nothing'}, and {why}; give the step an intent",
-            )
+            answered = f"it is answered with {', '.join(turn.actions)}, and {why}" if turn.actions else "no action answers it"
+            report.warn(turn.mark, f"story '{turn.story}': user text {turn.text!r} is not learnt: {answered}; give the step an intent")
             continue
         report.warn(turn.mark, f"story '{turn.story}': user text {turn.text!r} is learnt as an example of intent '{fitting[0]}'")
         data = located({"nlu": [{"intent": fitting[0], "examples": [turn.text]}]}, turn.mark)

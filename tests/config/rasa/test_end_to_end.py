@@ -93,6 +93,9 @@ def test_a_user_text_no_intent_answers_alike_is_named_and_not_learnt(bot) -> Non
   steps:
   - intent: greet
   - bot: "good evening, sir"
+- story: nothing answers
+  steps:
+  - user: "hello there"
 """
     config = _load(bot, stories)
     assert not [example for example in config.nlu.examples if example.text == "what a lovely day"]
@@ -101,3 +104,4 @@ def test_a_user_text_no_intent_answers_alike_is_named_and_not_learnt(bot) -> Non
         "answered with utter_greet, and no intent's stories do; give the step an intent"
     ) in config.warnings
     assert "bot/data/stories.yml:35:5: story 'unknown bot text': bot text 'good evening, sir' is skipped: no response has it as a text" in config.warnings
+    assert "bot/data/stories.yml:38:5: story 'nothing answers': user text 'hello there' is not learnt: no action answers it; give the step an intent" in config.warnings
