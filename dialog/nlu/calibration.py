@@ -15,6 +15,18 @@ intent whose weights it brushes, sometimes with 0.7. Two measures correct that:
   recall at CLINC150's valid split (weights 0-10, and 0.6 / 0.7 / 0.8 / 1.0 tried;
   bench/RESULTS.md "Out-of-scope"). Below 0.8 only: a bot's thresholds
   (trigger 0.5, digression 0.8) keep their meaning for in-scope messages.
+* ``IntentDensity``: how far the sentence vector lies from the predicted intent's
+  centre, in units of how spread the intents' own examples are (a Mahalanobis
+  distance with one covariance shared by all intents, shrunk towards a sphere so
+  that a bot with fewer examples than dimensions still has one). The nearest
+  example says "like one sentence of this intent"; the centre says "like this
+  intent as a whole", and off-topic messages fail the second more often. The
+  confidence is multiplied by ``min(1, exp(-weight * (distance / typical - SPREAD)))``
+  where ``typical`` is the median leave-one-out distance of the training examples:
+  messages up to twice as far as a typical example keep their confidence. On
+  CLINC150 trained without out-of-scope examples this raised valid out-of-scope
+  recall from 76 to 79 points at the same in-scope accuracy, and left HWU64's
+  fallback rate and calibration unchanged on its dev split (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -23,11 +35,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-__all__ = ["ClassVectors", "familiarity", "is_unfamiliar"]
+__all__ = ["ClassVectors", "IntentDensity", "familiarity", "is_unfamiliar"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers are never "unknown words"
 UNKNOWN_NGRAMS = 0.5  # above this share of unknown char n-grams (and no known word): unfamiliar
 SIMILAR = 0.8  # cosine to the nearest example at which a message counts as fully in scope
+SPREAD = 2.0  # squared distance to the intent's centre, in typical units, up to which nothing changes
+SHRINKAGE = 0.9  # share of the covariance replaced by its average variance (0.3 / 0.6 / 0.9 tried)
 
 
 def familiarity(
@@ -82,3 +96,61 @@ class ClassVectors:
         import math
 
         return min(1.0, math.exp(self.weight * (self.similarity(vector, class_index) - SIMILAR)))
+
+
+@dataclass
+class IntentDensity:
+    """Intent centres and a whitening matrix of the sentence-vector space."""
+
+    centres: Any  # (n_classes, dims) float32: the mean unit vector of each intent's examples
+    whitening: Any  # (dims, dims) float32: ||(v - centre) @ whitening||^2 is the Mahalanobis distance^2
+    typical: float  # median leave-one-out squared distance of the training examples
+    weight: float = 1.0
+
+    @classmethod
+    def fit(cls, embeddings: Any, labels: Sequence[str], classes: Sequence[str], weight: float) -> IntentDensity | None:
+        """None when the examples cannot show a spread (every intent has one example, or all are alike)."""
+        import numpy as np
+
+        matrix = np.asarray(embeddings, dtype=np.float64)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        index = {name: position for position, name in enumerate(classes)}
+        rows = np.array([index[label] for label in labels])
+        counts = np.bincount(rows, minlength=len(classes))
+        centres = np.zeros((len(classes), matrix.shape[1]))
+        np.add.at(centres, rows, matrix)
+        centres /= np.maximum(counts, 1)[:, None]
+        residuals = matrix - centres[rows]
+        covariance = residuals.T @ residuals / len(residuals)
+        average = float(np.trace(covariance)) / len(covariance)
+        if average <= 1e-9:
+            return None
+        covariance = (1 - SHRINKAGE) * covariance + SHRINKAGE * average * np.eye(len(covariance))
+        values, vectors = np.linalg.eigh(covariance)
+        whitening = vectors / np.sqrt(np.maximum(values, 1e-12))
+        # an example's distance to the centre of the *other* examples of its intent is n / (n - 1)
+        # times its distance to the full centre: what a new message of that intent would see
+        several = counts[rows] > 1
+        if not several.any():
+            return None
+        loo = (counts[rows][several] / (counts[rows][several] - 1.0)) ** 2
+        distances = ((residuals[several] @ whitening) ** 2).sum(axis=1) * loo
+        typical = float(np.median(distances))
+        if typical <= 1e-9:
+            return None
+        return cls(centres.astype(np.float32), whitening.astype(np.float32), typical, weight)
+
+    def distance(self, vector: Any, class_index: int) -> float:
+        """Squared Mahalanobis distance to the intent's centre, in typical units (1 = a typical example)."""
+        import numpy as np
+
+        unit = np.asarray(vector, dtype=np.float32)
+        unit = unit / max(float(np.linalg.norm(unit)), 1e-12)
+        whitened = (unit - self.centres[class_index]) @ self.whitening
+        return float(whitened @ whitened) / self.typical
+
+    def factor(self, vector: Any, class_index: int) -> float:
+        """What the intent's confidence is multiplied by (1 up to SPREAD typical distances)."""
+        import math
+
+        return min(1.0, math.exp(-self.weight * (self.distance(vector, class_index) - SPREAD)))
