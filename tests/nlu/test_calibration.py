@@ -90,3 +90,23 @@ def test_a_message_far_from_its_intents_centre_falls_back(tmp_path) -> None:
     loaded = SklearnIntentClassifier.load(tmp_path, {})
     again = loaded(ParseResult("hello there", features={"sentence_embedding": off_topic}))
     assert again.confidence == pytest.approx(far.confidence, rel=1e-4)
+
+
+def test_a_bot_with_fewer_examples_than_dimensions_keeps_its_paraphrases() -> None:
+    """Three examples an intent in 64 dimensions: a new message varies in directions the
+    examples never did, and must still count as typical (the spread is cross-fitted)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+
+    def example(axis: int) -> list[float]:
+        vector = np.zeros(64)
+        vector[axis] = 1.0
+        vector += rng.normal(0, 0.1, 64)
+        return list(vector / np.linalg.norm(vector))
+
+    vectors = [example(axis) for axis in (0, 0, 0, 1, 1, 1)]
+    density = IntentDensity.fit(vectors, ["track"] * 3 + ["greet"] * 3, ("track", "greet"), weight=1.0)
+    assert density is not None
+    assert min(density.factor(example(0), 0) for _ in range(20)) == pytest.approx(1.0)
+    assert density.factor(example(1), 0) < 0.9  # the other intent's message still loses confidence
