@@ -26,7 +26,7 @@ intent whose weights it brushes, sometimes with 0.7. Two measures correct that:
   against centres fitted on the other half of the examples:
   messages up to twice as far as a typical example keep their confidence. On
   CLINC150 trained without out-of-scope examples this raised valid out-of-scope
-  recall from 76 to 79 points at the same in-scope accuracy, and left HWU64's
+  recall from 76 to 78.5 points at the same in-scope accuracy, and left HWU64's
   fallback rate and calibration unchanged on its dev split (bench/RESULTS.md).
 """
 
