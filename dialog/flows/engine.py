@@ -18,6 +18,9 @@ The order of the rules, first match wins:
    no flow active -> start it; another flow active -> digression (interrupt,
    run the new one, resume and re-ask after); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
+   A bot with documents answers an information question about the flow's topic
+   from them instead ("how long do I have to return something?"), and offers the
+   flow with a button (``flows/knowledge_routing.py``).
 5. A collect is open: a filled slot is validated and advances the flow. A turn
    that fills nothing is chit-chat (an out-of-scope intent or a question:
    ``pattern_chitchat`` answers it with the fallback, then the question again)
@@ -71,6 +74,7 @@ from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
+from dialog.flows.knowledge_routing import answer_instead_of_flow
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.repair import find_repair
 from dialog.flows.search import answer_from_knowledge
@@ -218,7 +222,10 @@ class DialogueEngine:
             await self._run_pattern(turn, repair.pattern)
             return False
         if trigger is not None and trigger not in state.flow_ids():
-            self._fill(turn, self._preview(turn, parse, None), requested)
+            preview = self._preview(turn, parse, None)
+            if await answer_instead_of_flow(turn, parse, trigger, preview):
+                return False  # a question about the flow's topic, answered from the documents
+            self._fill(turn, preview, requested)
             if state.top is not None:
                 turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
             await run_flows(turn, start_flow(turn, trigger))

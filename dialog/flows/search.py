@@ -21,7 +21,16 @@ from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
 
-__all__ = ["about_the_business", "answer_from_knowledge", "grounded_reply", "looks_like_question", "say_no_answer", "trigger_search"]
+__all__ = [
+    "about_the_business",
+    "answer_for_turn",
+    "answer_from_knowledge",
+    "grounded_reply",
+    "looks_like_question",
+    "run_search_pattern",
+    "say_no_answer",
+    "trigger_search",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +72,16 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     question = looks_like_question(text)
     if during_collect and not question:
         return False
-    answer = await _answer(turn, text)
+    answer = await answer_for_turn(turn, text)
     near = answer.relevance >= NEAR_MISS_RELEVANCE or answer.similarity >= NEAR_MISS_SIMILARITY
     if answer.text is None and (during_collect or not question or not near):
         return False
+    await run_search_pattern(turn)
+    return True
+
+
+async def run_search_pattern(turn: Turn) -> None:
+    """Run ``pattern_search`` (above the active flow, which resumes after it)."""
     from dialog.flows.steps import (  # steps imports this module's action
         run_flows,
         start_flow,
@@ -76,7 +91,6 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     if top is not None:
         turn.emit(events.flow_interrupted(top.flow_id, turn.now(), by=PATTERN_SEARCH))
     await run_flows(turn, start_flow(turn, PATTERN_SEARCH))
-    return True
 
 
 async def trigger_search(turn: Turn, flow_id: str) -> None:
@@ -84,7 +98,7 @@ async def trigger_search(turn: Turn, flow_id: str) -> None:
     text = str(turn.state.latest_message.get("text") or "")
     answer = None
     if turn.runtime.knowledge is not None and text.strip():
-        answer = await _answer(turn, text, explicit=flow_id != PATTERN_SEARCH)
+        answer = await answer_for_turn(turn, text, explicit=flow_id != PATTERN_SEARCH)
     if answer is None or answer.text is None:
         say_no_answer(turn, answer)
         return
@@ -159,7 +173,7 @@ def _no_answer_text(turn: Turn) -> str:
     return f"Sorry, I don't have information about that. I can {listed}, or put you in touch with a colleague."
 
 
-async def _answer(turn: Turn, text: str, explicit: bool = False) -> Any:
+async def answer_for_turn(turn: Turn, text: str, explicit: bool = False) -> Any:
     """This turn's answer for ``text``; searched once, however many steps ask."""
     cached = turn.knowledge_answer
     if cached is not None and cached[0] == (text, explicit):
