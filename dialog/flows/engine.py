@@ -65,7 +65,7 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
 from dialog.builtin_names import DEFAULT_RESPONSES, RESTART_INTENT, STOP_INTENT
@@ -91,7 +91,11 @@ __all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 logger = logging.getLogger(__name__)
 
 
-FallbackFn = Callable[[Sequence[Mapping[str, Any]], str], Awaitable[FallbackAnswer]]
+class FallbackFn(Protocol):
+    """The LLM fallback as the engine calls it: the history, the user's text, and whether the
+    reply may stream to the user as it is written (``stream=False``: it is checked first)."""
+
+    def __call__(self, history: Sequence[Mapping[str, Any]], text: str, stream: bool = True) -> Awaitable[FallbackAnswer]: ...
 
 
 @dataclass(frozen=True)
