@@ -65,13 +65,16 @@ async def answer_instead_of_flow(turn: Turn, parse: ParseResult, flow_id: str, f
 
 
 def offer_title(flow: Flow) -> str:
-    """The button that starts ``flow``: its name, else its description's first clause
-    ("Start a return for a delivered order (asks which item and why)" -> "Start a return
-    for a delivered order"), else its id."""
+    """The button that starts ``flow``: its name, else its description's first clause, said
+    to the user ("Tell the user where their order is (carrier, tracking)" -> "Tell you where
+    your order is"), else its id."""
     if flow.name and flow.name != flow.id:
         return flow.name
     text = re.sub(r"\([^)]*\)", "", " ".join(flow.description.split()))
     text = re.split(r"[.;:]\s|, after\b|, then\b", text)[0].strip(" .,")
+    # a description speaks of "the user"; the button speaks to them
+    text = re.sub(r"\b(?:the user's|the customer's|the employee's|their)\b", "your", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:the user|the customer|the employee)\b", "you", text, flags=re.IGNORECASE)
     if not text:
         return flow.id.replace("_", " ").capitalize()
     return text[:1].upper() + text[1:]

@@ -112,3 +112,19 @@ def test_a_policy_question_during_another_flow_is_answered_then_its_question_ask
     _, turn, last = _talk(config, "track my order", "how many days do I have to return something?", "123456")
     assert [r.text for r in turn.replies] == ["You can return unused items within 30 days of delivery.", "What's your order number?"]
     assert [r.text for r in last.replies] == ["Order 123456 is on its way."]
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "title"),
+    [
+        ("Track my order", "Tell the user where their order is", "Track my order"),
+        ("", "Tell the user where their order is (carrier, tracking)", "Tell you where your order is"),
+        ("", "cancel an order, after the user confirms", "Cancel an order"),
+        ("", "", "Check order"),
+    ],
+)
+def test_the_offer_button_is_the_flow_s_name_or_its_description_said_to_the_user(name: str, description: str, title: str) -> None:
+    from dialog.config.flow_model import Flow
+    from dialog.flows.knowledge_routing import offer_title
+
+    assert offer_title(Flow("check_order", (), description=description, name=name)) == title
