@@ -196,9 +196,9 @@ def calibrate(bots: list[str]) -> str:
     lines += [
         "",
         "The fusion: among those with the best DEV Recall@1 and answer accuracy (the extractive answer reads the first",
-        "chunk only), the highest Recall@3; options within one DEV question of each other count as a tie, which goes to",
-        "the smaller change from the fusion before (0.4 x chunk reaches one more gold section in the first three than",
-        "0.2 x chunk, so 0.2 is kept).",
+        "chunk only), the highest Recall@3. 0.0, 0.2 and 0.4 x chunk (with 0.05, 0.1 and 0.1 x BM25) then tie, their MRR",
+        "within one question of each other; the middle of that plateau, 0.2 x chunk + 0.1 x BM25, is kept: the sentence",
+        "carries the precise answer, the chunk its topic.",
         "",
         "Relevance = the best chunk's cosine (chunk or closest sentence), less 0.15 x the share of lower-case question",
         "words no document has, 0.45 x the share of capitalised ones, and 0.08 when the chunk shares no distinctive",
