@@ -59,8 +59,7 @@ async def answer_instead_of_flow(turn: Turn, parse: ParseResult, flow_id: str, f
     interrupting = turn.state.top is not None
     await run_search_pattern(turn)
     if not interrupting and turn.state.top is None:
-        intent = next((trigger.intent for trigger in flow.nlu_trigger if trigger.intent == parse.intent), parse.intent)
-        turn.say(OFFER_RESPONSE, buttons=(Button(offer_title(flow), f"/{intent}"),))
+        turn.say(OFFER_RESPONSE, buttons=(Button(offer_title(flow), f"/{parse.intent}"),))
     return True
 
 
