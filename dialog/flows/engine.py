@@ -20,7 +20,8 @@ The order of the rules, first match wins:
    the stack) -> treated as an answer if it fills the open question, else re-ask.
    A bot with documents answers an information question about the flow's topic
    from them instead ("how long do I have to return something?"), and offers the
-   flow with a button (``flows/knowledge_routing.py``).
+   flow with a button (``flows/knowledge_routing.py``); asked while that very flow
+   runs, the answer comes before the re-ask.
 5. A collect is open: a filled slot is validated and advances the flow. A turn
    that fills nothing is chit-chat (an out-of-scope intent or a question:
    ``pattern_chitchat`` answers it with the fallback, then the question again)
@@ -76,6 +77,7 @@ from dialog.flows import patterns
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
 from dialog.flows.knowledge_routing import answer_instead_of_flow
 from dialog.flows.pattern_actions import answer_with_fallback
+from dialog.flows.question_form import asks_for_information
 from dialog.flows.repair import find_repair
 from dialog.flows.search import answer_from_knowledge
 from dialog.flows.slot_filling import fill_slots
@@ -247,8 +249,16 @@ class DialogueEngine:
             await self._reject(turn, rejection)
             return False
         self._fill(turn, filled, requested)
-        if requested not in filled and trigger is None and await answer_from_knowledge(turn, parse.text, during_collect=True):
-            return False  # a question the documents answer: pattern_search, then the question again
+        # a question the documents answer: pattern_search, then the question again; also one
+        # about the running flow's own topic ("how long do I have to return it?" while a return
+        # asks for the order), which would otherwise only re-ask
+        about_running_flow = trigger is not None and asks_for_information(parse.text)
+        if (
+            requested not in filled
+            and (trigger is None or about_running_flow)
+            and await answer_from_knowledge(turn, parse.text, during_collect=True)
+        ):
+            return False
         if requested not in filled and trigger is None and is_chitchat(parse, self.config.settings.trigger_threshold):
             await self._run_pattern(turn, patterns.CHITCHAT)  # a reply, then the question again
             return False

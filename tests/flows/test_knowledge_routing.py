@@ -128,3 +128,9 @@ def test_the_offer_button_is_the_flow_s_name_or_its_description_said_to_the_user
     from dialog.flows.knowledge_routing import offer_title
 
     assert offer_title(Flow("check_order", (), description=description, name=name)) == title
+
+
+def test_a_question_about_the_running_flow_s_topic_is_answered_then_its_question_asked_again(config: BotConfig) -> None:
+    _, turn, last = _talk(config, "i want to return my shoes", "how many days do i have to return something?", "123456")
+    assert [r.text for r in turn.replies] == ["You can return unused items within 30 days of delivery.", "What's your order number?"]
+    assert [r.text for r in last.replies] == ["Return started for 123456."]
