@@ -75,7 +75,7 @@ from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
-from dialog.flows.knowledge_routing import answer_instead_of_flow
+from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instead_of_flows
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.question_form import asks_for_information
 from dialog.flows.repair import find_repair
@@ -224,6 +224,9 @@ class DialogueEngine:
             return False
         repair = find_repair(self.config, self.runtime, state, parse, bar)
         if repair is not None:
+            choices = repair.context.get("choices") if repair.pattern == patterns.CLARIFICATION else None
+            if choices and await answer_instead_of_flows(turn, parse, choices, self._preview(turn, parse, None)):
+                return False  # "which of two flows?" is moot: the documents answer the question
             turn.repair = dict(repair.context)
             await self._run_pattern(turn, repair.pattern)
             return False

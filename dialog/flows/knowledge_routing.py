@@ -16,7 +16,9 @@ triggered when all of these hold:
 
 Then ``pattern_search`` answers, and, when no other flow was interrupted, the bot
 offers the flow with one button (``utter_offer_flow``): "how do I return
-something?" gets the return policy and a *Start a return* button. During another
+something?" gets the return policy and a *Start a return* button. When the NLU
+hesitates between two flows (which ``pattern_clarification`` would ask about), both
+are offered. During another
 flow's question the answer is a digression: that question is asked again after it.
 """
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dialog.builtin_names import SEARCH_ACTION
@@ -34,7 +36,7 @@ from dialog.flows.search import answer_for_turn, run_search_pattern
 from dialog.flows.turn import Turn
 from dialog.types import Button, ParseResult
 
-__all__ = ["OFFER_RESPONSE", "answer_instead_of_flow", "offer_title"]
+__all__ = ["OFFER_RESPONSE", "answer_instead_of_flow", "answer_instead_of_flows", "offer_title"]
 
 logger = logging.getLogger(__name__)
 
@@ -45,21 +47,30 @@ async def answer_instead_of_flow(turn: Turn, parse: ParseResult, flow_id: str, f
     """Answer ``parse`` from the documents instead of starting ``flow_id``; False: start the flow.
 
     ``filled``: the slots the message fills (from its entities)."""
-    if turn.runtime.knowledge is None or not parse.text.strip() or parse.text.lstrip().startswith("/"):
+    return await answer_instead_of_flows(turn, parse, [(str(parse.intent), flow_id)], filled)
+
+
+async def answer_instead_of_flows(
+    turn: Turn, parse: ParseResult, choices: Sequence[tuple[str, str]], filled: Mapping[str, Any]
+) -> bool:
+    """``answer_instead_of_flow`` for the flows the message could start, as ``(intent, flow id)``
+    (two when the NLU hesitates between them): each is offered with its own button."""
+    if turn.runtime.knowledge is None or not choices or not parse.text.strip() or parse.text.lstrip().startswith("/"):
         return False
-    flow = turn.runtime.flow(flow_id)
-    if not _does_something(flow) or _searches(flow) or _first_question(flow) in filled:
+    flows = [turn.runtime.flow(flow_id) for _, flow_id in choices]
+    if any(not _does_something(flow) or _searches(flow) or _first_question(flow) in filled for flow in flows):
         return False
     if not asks_for_information(parse.text):
         return False
     answer = await answer_for_turn(turn, parse.text)
     if answer.text is None:
         return False
-    logger.info("an information question for flow %s, answered from the documents", flow_id)
+    logger.info("an information question for %s, answered from the documents", ", ".join(flow.id for flow in flows))
     interrupting = turn.state.top is not None
     await run_search_pattern(turn)
     if not interrupting and turn.state.top is None:
-        turn.say(OFFER_RESPONSE, buttons=(Button(offer_title(flow), f"/{parse.intent}"),))
+        buttons = tuple(Button(offer_title(flow), f"/{intent}") for (intent, _), flow in zip(choices, flows))
+        turn.say(OFFER_RESPONSE, buttons=buttons)
     return True
 
 

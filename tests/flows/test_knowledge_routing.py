@@ -11,7 +11,7 @@ from dialog.bot import Bot
 from dialog.config.models import BotConfig
 from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
-from dialog.types import Message
+from dialog.types import IntentScore, Message, ParseResult
 from tests.knowledge.conftest import make_bot
 
 TABLE = {
@@ -134,3 +134,29 @@ def test_a_question_about_the_running_flow_s_topic_is_answered_then_its_question
     _, turn, last = _talk(config, "i want to return my shoes", "how many days do i have to return something?", "123456")
     assert [r.text for r in turn.replies] == ["You can return unused items within 30 days of delivery.", "What's your order number?"]
     assert [r.text for r in last.replies] == ["Return started for 123456."]
+
+
+class _Hesitant(TableParser):
+    """The NLU unsure between two flows for one question (what pattern_clarification asks about)."""
+
+    def parse(self, text: str) -> ParseResult:
+        if text == "how many days do I have to return something?":
+            ranking = (IntentScore("return_item", 0.45), IntentScore("check_order", 0.4))
+            return ParseResult(text, "nlu_fallback", 0.45, (), ranking)
+        return super().parse(text)
+
+
+def test_a_question_the_nlu_hesitates_on_is_answered_and_both_flows_offered(config: BotConfig) -> None:
+    async def run() -> Any:
+        bot = Bot.from_config(config, store=MemoryStore(), nlu=_Hesitant(TABLE), llm=False)
+        await bot.start()
+        turn = await bot.handle_turn(Message("u1", "how many days do I have to return something?"))
+        await bot.close()
+        return turn
+
+    turn = asyncio.run(run())
+    assert turn.replies[0].text == "You can return unused items within 30 days of delivery."
+    assert [(b.title, b.payload) for b in turn.replies[1].buttons] == [
+        ("Start a return for a delivered order", "/return_item"),
+        ("Tell you where your order is", "/check_order"),
+    ]
