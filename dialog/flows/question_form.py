@@ -61,11 +61,13 @@ _USERS_THINGS = re.compile(r"\b(?:my|mine|our|me|us|it|this|that|them|these|thos
 _PLEASE = re.compile(r"\b(?:please|pls|plz|kindly)\b")
 _WH = re.compile(r"^(?:what|when|where|which|who|whom|whose|why|how)\b")
 # the state of the user's own thing: "where is my order?", "has my refund gone through?",
-# "what happened to my parcel?", "when will my order arrive?", "status of my return"
+# "what happened to my parcel?", "when will my order arrive?", "when is my order arriving?",
+# "what's my order status?" (not "when is my card charged?": how the shop works)
 _STATUS = re.compile(
-    r"^(?:where (?:is|are|was|were) (?:my|our)"
+    r"^(?:(?:where|how|what) (?:is|are|was|were) (?:my|our)"
     r"|(?:is|are|was|were|has|have|had|did|will|is not|has not|have not|did not|will not) (?:my|our)"
     r"|when (?:will|did|does|do) (?:my|our)"
+    r"|when (?:is|are) (?:my|our) \w+ \w+ing"
     r"|what (?:happened|is happening|is going on) (?:to|with) (?:my|our))\b"
     r"|\bstatus of (?:my|our)\b"
 )

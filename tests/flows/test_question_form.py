@@ -21,6 +21,9 @@ from dialog.flows.question_form import asks_for_information
         "quick question, do you accept american express?",
         "I'd like to know how long refunds take",
         "hey, is there a fee for returns?",
+        "I was wondering if you ship to PO boxes",
+        "what do I need to return an item?",
+        "where can I find my order number?",
     ],
 )
 def test_questions_about_a_policy_ask_for_information(text: str) -> None:
@@ -44,6 +47,10 @@ def test_questions_about_a_policy_ask_for_information(text: str) -> None:
         "I want a refund, how do I do that?",
         "help me reset my password",
         "cancel my order",
+        "what's my order status?",
+        "when is my order arriving?",
+        "how is my order doing?",
+        "could you help me with a return?",
         "yes",
     ],
 )
