@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_for_information"]
+__all__ = ["MAX_CHARS", "asks_for_information"]
+
+MAX_CHARS = 1000  # what a question reads like shows in its opening; a 1 MB message costs no more
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _CONTRACTIONS = (
@@ -79,11 +81,11 @@ def asks_for_information(text: str) -> bool:
     if any(_asks_to_act(clause) for clause in clauses):
         return False
     asked = any(_INTERROGATIVE.match(clause) or _WANTS_TO_KNOW.match(clause) for clause in clauses)
-    return asked or "?" in text
+    return asked or "?" in text[:MAX_CHARS]
 
 
 def _clauses(text: str) -> list[str]:
-    lowered = text.translate(_APOSTROPHES).lower()
+    lowered = text[:MAX_CHARS].translate(_APOSTROPHES).lower()
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
     clauses = (_OPENERS.sub("", " ".join(part.split())) for part in _CLAUSE_BREAK.split(lowered))

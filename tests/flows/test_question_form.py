@@ -56,3 +56,8 @@ def test_questions_about_a_policy_ask_for_information(text: str) -> None:
 )
 def test_requests_to_act_and_questions_about_the_users_own_things_do_not(text: str) -> None:
     assert not asks_for_information(text)
+
+
+def test_a_huge_message_is_read_by_its_opening() -> None:
+    assert asks_for_information("how long do I have to return something? " + "x" * 1_000_000)
+    assert not asks_for_information("I want to return it " * 100_000)
