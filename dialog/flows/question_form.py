@@ -7,9 +7,9 @@ question the documents answer ("how many days do I have to send something back?"
 after which the return can still be offered. ``asks_for_information`` reads the
 form of the message only (no intent, no vocabulary of a bot):
 
-* an information question has a clause in interrogative form ("how long...",
-  "is Amex accepted?", "can I swap my shoes?") or one that says the user wants to
-  know ("I'd like to know...", "tell me..."),
+* an information question has a clause that reads as a question
+  (``dialog.questions.looks_like_question``: "how long...", "is Amex accepted?",
+  "can I swap my shoes?", "I'd like to know..."),
 * and no clause that asks to act: a wish ("I want to...", "I need..."), a request
   to the bot about the user's things ("can you cancel my order?"), "please" outside
   a wh-question, "help me", or a question about the state of the user's own thing,
@@ -20,6 +20,8 @@ form of the message only (no intent, no vocabulary of a bot):
 from __future__ import annotations
 
 import re
+
+from dialog.questions import looks_like_question
 
 __all__ = ["MAX_CHARS", "asks_for_information"]
 
@@ -43,10 +45,6 @@ _OPENERS = re.compile(
     r"^(?:(?:hi|hello|hey|ok|okay|well|oh|um|hmm|yes|yeah|no|sorry|also|and|so|now|btw|wait|quick question|"
     r"one more thing|one more question|just|actually|before that|by the way|excuse me|thanks|thank you)\s+)+"
 )
-_AUXILIARY = (
-    r"is|are|am|was|were|do|does|did|can|could|will|would|should|shall|may|might|must|has|have|had|any|cannot"
-)
-_INTERROGATIVE = re.compile(rf"^(?:what|when|where|which|who|whom|whose|why|how|{_AUXILIARY})\b")
 _WANTS_TO_KNOW = re.compile(
     r"^(?:(?:i|we) (?:would like|want|need|am trying|wanted|was hoping|would love) to (?:know|ask|find out|understand|learn|check whether|check if)"
     r"|(?:i|we) (?:wonder|was wondering|am wondering|am curious)|tell me|explain|do you know|any idea|curious)\b"
@@ -80,8 +78,8 @@ def asks_for_information(text: str) -> bool:
     clauses = _clauses(text)
     if any(_asks_to_act(clause) for clause in clauses):
         return False
-    asked = any(_INTERROGATIVE.match(clause) or _WANTS_TO_KNOW.match(clause) for clause in clauses)
-    return asked or "?" in text[:MAX_CHARS]
+    # one clause asks: "the shoes don't fit, can I return them?" (dialog/questions.py reads each)
+    return "?" in text[:MAX_CHARS] or any(looks_like_question(clause) or _WANTS_TO_KNOW.match(clause) for clause in clauses)
 
 
 def _clauses(text: str) -> list[str]:

@@ -22,13 +22,13 @@ from typing import Any
 from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
+from dialog.questions import looks_like_question
 
 __all__ = [
     "about_the_business",
     "answer_for_turn",
     "answer_from_knowledge",
     "grounded_reply",
-    "looks_like_question",
     "run_search_pattern",
     "say_no_answer",
     "trigger_search",
@@ -52,15 +52,6 @@ _GENERIC_NAME_WORDS = frozenset({"a", "an", "the", "assistant", "bot", "chatbot"
 _BUSINESS_WORDS = frozenset(
     ["ceo", "cto", "cfo", "founder", "founders", "owner", "owners", "manager", "managers", "staff", "employee", "employees", "headquarters", "office", "offices", "company", "branch", "branches", "store", "stores", "shop", "shops", "location", "locations", "price", "prices", "pricing", "cost", "costs", "fee", "fees", "policy", "policies", "discount", "discounts", "coupon", "coupons", "warranty", "guarantee", "refund", "refunds", "return", "returns", "shipping", "delivery", "order", "orders", "account", "membership", "subscription", "hours"]
 )
-_QUESTION_START = re.compile(
-    r"^\s*(who|whom|whose|what|what's|whats|when|where|which|why|how|is|are|am|do|does|did|can|could|will|would|should|shall|may|might|have|has|any)\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_question(text: str) -> bool:
-    """A question mark, or a sentence that opens like a question ("how long...", "do you...")."""
-    return "?" in text or bool(_QUESTION_START.match(text))
 
 
 async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = False) -> bool:
