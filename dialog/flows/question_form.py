@@ -70,6 +70,8 @@ _STATUS = re.compile(
     r"|when (?:is|are) (?:my|our) \w+ \w+ing"
     r"|what (?:happened|is happening|is going on) (?:to|with) (?:my|our))\b"
     r"|\bstatus of (?:my|our)\b"
+    # asked indirectly: "I want to know where my order is", "tell me when my refund arrives"
+    r"|\b(?:where|when|whether) (?:my|our) \w+(?: \w+)? (?:is|are|was|were|will|has|have|did|arrives?|ships?|went|gets?|got)\b"
 )
 
 
@@ -91,9 +93,11 @@ def _clauses(text: str) -> list[str]:
 
 
 def _asks_to_act(clause: str) -> bool:
+    if _STATUS.search(clause):
+        return True
     if _WANTS_TO_KNOW.match(clause):
         return False
-    if _WISH.match(clause) or _STATUS.search(clause):
+    if _WISH.match(clause):
         return True
     if _ASKS_THE_BOT.match(clause) and _USERS_THINGS.search(clause.split(" ", 2)[-1]):
         return True

@@ -51,6 +51,8 @@ def test_questions_about_a_policy_ask_for_information(text: str) -> None:
         "when is my order arriving?",
         "how is my order doing?",
         "could you help me with a return?",
+        "I want to know where my order is",
+        "tell me when my refund arrives",
         "yes",
     ],
 )
