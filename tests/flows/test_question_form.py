@@ -24,6 +24,7 @@ from dialog.flows.question_form import asks_for_information
         "I was wondering if you ship to PO boxes",
         "what do I need to return an item?",
         "where can I find my order number?",
+        "can I return an item if my order was a gift?",
     ],
 )
 def test_questions_about_a_policy_ask_for_information(text: str) -> None:
