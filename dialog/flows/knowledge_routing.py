@@ -12,7 +12,8 @@ triggered when all of these hold:
   already answers from them),
 * the message does not give what the flow asks first ("do you deliver to Canada?"
   fills ``country`` for ``shipping_info``: the flow answers that best),
-* and the documents answer it (relevance >= ``knowledge.threshold``).
+* the documents answer it (relevance >= ``knowledge.threshold``),
+* and ``pattern_search`` searches them (a flows.yml one that does not keeps the flows).
 
 Then ``pattern_search`` answers, and, when no other flow was interrupted, the bot
 offers the flow with one button (``utter_offer_flow``): "how do I return
@@ -29,7 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dialog.builtin_names import SEARCH_ACTION
+from dialog.builtin_names import PATTERN_SEARCH, SEARCH_ACTION
 from dialog.config.flow_model import ActionStep, CallStep, CollectStep, Flow, LinkStep
 from dialog.flows.question_form import asks_for_information
 from dialog.flows.search import answer_for_turn, run_search_pattern
@@ -57,6 +58,8 @@ async def answer_instead_of_flows(
     (two when the NLU hesitates between them): each is offered with its own button."""
     if turn.runtime.knowledge is None or not choices or not parse.text.strip() or parse.text.lstrip().startswith("/"):
         return False
+    if not _searches(turn.runtime.flow(PATTERN_SEARCH)):
+        return False  # the bot's own pattern_search does not answer from the documents
     flows = [turn.runtime.flow(flow_id) for _, flow_id in choices]
     if any(not _does_something(flow) or _searches(flow) or _first_question(flow) in filled for flow in flows):
         return False

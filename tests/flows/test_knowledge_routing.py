@@ -160,3 +160,16 @@ def test_a_question_the_nlu_hesitates_on_is_answered_and_both_flows_offered(conf
         ("Start a return for a delivered order", "/return_item"),
         ("Tell you where your order is", "/check_order"),
     ]
+
+
+def test_a_pattern_search_that_does_not_search_leaves_the_flows_alone(config: BotConfig, tmp_path: Path) -> None:
+    import shutil
+
+    from dialog.config import load_bot
+
+    root = tmp_path / "bot"
+    shutil.copytree(config.root, root, ignore=shutil.ignore_patterns(".dialog"))
+    with (root / "flows.yml").open("a", encoding="utf-8") as flows:
+        flows.write("  pattern_search:\n    description: no search here\n    steps:\n      - action: utter_shipping\n")
+    [turn] = _talk(load_bot(root), "how many days do I have to return something?")
+    assert [r.text for r in turn.replies] == ["What's your order number?"]
