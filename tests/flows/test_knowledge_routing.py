@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,8 +165,6 @@ def test_a_question_the_nlu_hesitates_on_is_answered_and_both_flows_offered(conf
 
 
 def test_a_pattern_search_that_does_not_search_leaves_the_flows_alone(config: BotConfig, tmp_path: Path) -> None:
-    import shutil
-
     from dialog.config import load_bot
 
     root = tmp_path / "bot"
