@@ -35,8 +35,10 @@ COMMAND = "python -m bench.replies --label LABEL --write"
 
 
 def bot_data(config: Any) -> str:
-    """Everything the bot may state as fact: its responses' texts and its flows' descriptions."""
-    texts: list[str] = []
+    """Everything the bot may state as fact: its responses' texts, its flows' descriptions, its knowledge documents."""
+    from dialog.llm.fact_guard import document_texts
+
+    texts: list[str] = document_texts(config.root)
     for variants in (config.domain.responses or {}).values():
         for variant in variants:
             texts.append(str(getattr(variant, "text", "") or ""))
@@ -89,7 +91,7 @@ def reference_perplexity(config: Any, prompts: list[Prompt], use_adapter: bool) 
 NOTES = [
     "Targets (issue #16, test split): 0% parroting, 0% invented business facts, >= 90% of replies passing every check, "
     "chrF >= shipped + 5. Rule checks: bench/replies_checks.py; `invented_fact` counts a price, phone number, address, or a "
-    "number next to a shop word that is in neither the bot's responses nor the references.",
+    "number next to a shop word that is in neither the bot's data (responses, flow descriptions, knowledge documents) nor the references.",
     "Tokens/s and latency here are wall time of whole turns (prefill, cleaning, streaming) on 2 cores shared with other "
     "engineers (load in the last column), one torch thread; `bench.llm` measures the model alone.",
     "Fine-tuning cost: `dialog tune domains/customer_service` at load ~10 did 173 of 464 steps (2 epochs x 232 pairs) before its "

@@ -29,6 +29,7 @@ from dialog.config.models import BotConfig, LLMSettings
 from dialog.errors import ConfigError, LLMError, Problem
 from dialog.llm.base import DetailReporting, Generator, LoadReporting, PrefixWarming
 from dialog.llm.cleaning import ReplyCleaner
+from dialog.llm.fact_guard import FactGuard
 from dialog.llm.prompt import PromptBuilder, prompt_hash
 from dialog.llm.streaming import LiveReply
 from dialog.protocols import TokenCallback
@@ -44,7 +45,9 @@ MAX_REPLY_SENTENCES = 2
 
 @dataclass(frozen=True)
 class FallbackReply:
-    """``text`` is None when the model timed out or failed (send ``utter_default``)."""
+    """``text`` is None when the model timed out or failed (send ``utter_default``), or when its
+    answer stated business facts the bot's data lacks (``event["outcome"] == "ungrounded"``:
+    say that the bot does not know)."""
 
     text: str | None
     event: dict[str, Any]
@@ -67,9 +70,12 @@ def build_generator(settings: LLMSettings, root: Path | None = None) -> Generato
 class LLMFallback:
     """One per bot process; shares its generator (one model) across all conversations."""
 
-    def __init__(self, generator: Generator, prompt: PromptBuilder, settings: LLMSettings, provider: str = "") -> None:
+    def __init__(
+        self, generator: Generator, prompt: PromptBuilder, settings: LLMSettings, provider: str = "", guard: FactGuard | None = None
+    ) -> None:
         self.generator = generator
         self.prompt = prompt
+        self.guard = guard  # drops sentences stating business facts the bot's data lacks
         self.settings = settings
         self.provider = provider or settings.provider
         self._started = False
@@ -80,7 +86,9 @@ class LLMFallback:
         if generator is None:
             generator = build_generator(settings, config.root)
         provider = getattr(generator, "provider", settings.provider)
-        return cls(generator, PromptBuilder.from_config(config), settings, provider)
+        prompt = PromptBuilder.from_config(config)
+        said = [prompt.system_prompt, *(m.content for m in prompt.examples if m.role == "assistant")]
+        return cls(generator, prompt, settings, provider, FactGuard.from_config(config, said))
 
     def start(self) -> None:
         """Start loading the model in the background; returns at once."""
@@ -99,6 +107,17 @@ class LLMFallback:
         """The reply to ``user_text`` after the conversation's ``history`` (its events);
         ``clock`` stamps the ``llm_fallback`` event (the bot passes its dialogue engine's)."""
         messages = self.prompt.build(history, user_text)
+        guard = self.guard.for_turn(history, user_text) if self.guard is not None else None
+        dropped: list[bool] = []  # per sentence the guard dropped: was it the first?
+
+        def keep(sentence: str) -> bool:
+            if guard is None or guard.keep(sentence):
+                return True
+            dropped.append(cleaner.sentence_count == 0)
+            if guard.business_question and cleaner.sentence_count == 0:
+                cleaner.done = True  # the answer to a business question is invented: nothing of it is said
+            return False
+
         cleaner = ReplyCleaner(
             self.prompt.system_prompt,
             MAX_REPLY_CHARS,
@@ -106,8 +125,9 @@ class LLMFallback:
             self.prompt.instructions,
             MAX_REPLY_SENTENCES,
             user_text=user_text,
+            keep_sentence=keep,
         )
-        live = LiveReply(cleaner, user_text, (self.prompt.assistant_name,))
+        live = LiveReply(cleaner, user_text, (self.prompt.assistant_name,), guard.holds if guard is not None else None)
         started = time.monotonic()
         outcome = "ok"
         stream: Any = None
@@ -131,7 +151,10 @@ class LLMFallback:
             if stream is not None and hasattr(stream, "aclose"):
                 await stream.aclose()
         text = live.text or None
-        if outcome == "ok" and text is None:
+        if outcome == "ok" and dropped and (text is None or (guard is not None and guard.business_question and dropped[0])):
+            outcome, text = "ungrounded", None
+            logger.info("LLM fallback reply stated business facts the bot's data lacks; it says it does not know")
+        elif outcome == "ok" and text is None:
             outcome = "empty"
             logger.warning("LLM fallback produced no usable text (model %s)", self._model)
         event = events.llm_fallback(

@@ -153,3 +153,28 @@ def test_an_answer_that_starts_with_the_users_words_is_shown_whole() -> None:
     shown: list[str] = []
     result = asyncio.run(_fallback(generator).reply([], "what is water made of?", on_token=shown.append))
     assert "".join(shown) == result.text == "Water is made of hydrogen and oxygen. How can I help you today?"
+
+
+def test_a_sentence_stating_an_invented_business_fact_is_never_shown() -> None:
+    generator = FakeGenerator("I'm great, thanks! Returns are free within 45 days. How can I help you today?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "how are you?", on_token=shown.append))
+    assert "".join(shown) == result.text == "I'm great, thanks! How can I help you today?"
+    assert result.event["outcome"] == "ok"
+
+
+def test_an_invented_answer_to_a_business_question_becomes_ungrounded() -> None:
+    """Nothing is shown; the engine then says the bot does not know (tests/flows/test_search.py)."""
+    generator = FakeGenerator("Our CEO is Elena Marx. Anything else I can help with?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "who is the CEO of the company?", on_token=shown.append))
+    assert result.text is None and shown == []
+    assert result.event["outcome"] == "ungrounded"
+
+
+def test_general_knowledge_is_kept_and_streamed_word_by_word() -> None:
+    generator = FakeGenerator("The capital of France is Paris. How can I help you today?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "what's the capital of France?", on_token=shown.append))
+    assert "".join(shown) == result.text == "The capital of France is Paris. How can I help you today?"
+    assert len(shown) > 4
