@@ -120,11 +120,11 @@ def test_sentences_already_shown_survive_a_timeout() -> None:
     assert result.text == "One."
 
 
-def test_replies_stop_after_two_sentences() -> None:
-    generator = FakeGenerator("One. Two. Three. Four.")
+def test_replies_stop_after_three_sentences() -> None:
+    generator = FakeGenerator("One. Two. Three. Four. Five.")
     result = asyncio.run(_fallback(generator).reply([], "count"))
-    assert result.text == "One. Two."
-    assert result.event["completion_tokens"] == 3  # generation stopped early (a sentence ends at the next space)
+    assert result.text == "One. Two. Three."
+    assert result.event["completion_tokens"] == 4  # generation stopped early (a sentence ends at the next space)
 
 
 def test_status_reports_loading_then_ready_or_failed() -> None:
@@ -178,3 +178,11 @@ def test_general_knowledge_is_kept_and_streamed_word_by_word() -> None:
     result = asyncio.run(_fallback(generator).reply([], "what's the capital of France?", on_token=shown.append))
     assert "".join(shown) == result.text == "The capital of France is Paris. How can I help you today?"
     assert len(shown) > 4
+
+
+def test_a_dropped_sentence_already_begun_ends_the_reply_before_it() -> None:
+    generator = FakeGenerator("Sorry for the trouble. I can help with your orders at 1-800-237-9645. Anything else?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "what should I do with my old TV?", on_token=shown.append))
+    assert result.text == "Sorry for the trouble."
+    assert "".join(shown).startswith("Sorry for the trouble.") and "800" not in "".join(shown)
