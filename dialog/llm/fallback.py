@@ -10,8 +10,8 @@ answers ``utter_default``. Either way it returns the ``llm_fallback`` event to r
 Streaming goes word by word (``streaming.LiveReply``): ``on_token`` receives exactly
 the text of the final reply, in order, as the model writes it; words the cleaner
 might still drop are held back until their sentence is decided. One exception: when
-the fact guard drops a sentence whose first words were shown, the reply is the
-sentences before it, and the client replaces what it showed. If the timeout or
+the cleaner or the fact guard drops a sentence whose first words were shown, the
+reply is the sentences before it, and the client replaces what it showed. If the timeout or
 an error hits after some words were shown, those words are the reply (the user saw them).
 """
 
@@ -153,9 +153,10 @@ class LLMFallback:
             if stream is not None and hasattr(stream, "aclose"):
                 await stream.aclose()
         text = live.text or None
-        if dropped and live.diverged:
-            # The guard dropped a sentence some words of which were shown: the reply is the
-            # sentences before it (the console and web chat replace the streamed text with it).
+        if live.diverged:
+            # The cleaner or the guard dropped a sentence some words of which were shown (a half
+            # sentence at the token limit, an unbacked fact): the reply is the sentences before
+            # it; the console and the web chat replace the streamed text with it.
             text = cleaner.text or None
         if outcome == "ok" and dropped and (text is None or (guard is not None and guard.business_question and dropped[0])):
             outcome, text = "ungrounded", None
