@@ -96,7 +96,9 @@ def retune_if_stale(config: Any, progress: Progress | None = None) -> TuneResult
         return None
     meta = read_meta(folder)
     known = set(TuneSettings.__dataclass_fields__)
-    stored = meta.get("settings") if isinstance(meta.get("settings"), dict) else {}
+    stored = meta.get("settings")
+    if not isinstance(stored, dict):
+        stored = {}
     settings = TuneSettings(**{k: v for k, v in stored.items() if k in known})
     paths = [Path(p) for p in meta.get("stories") or [] if Path(p).exists()]
     cases: list[Any] = []
