@@ -36,7 +36,7 @@ COMMAND = "python -m bench.replies --label LABEL --write"
 
 def bot_data(config: Any) -> str:
     """Everything the bot may state as fact: its responses' texts, its flows' descriptions, its knowledge documents."""
-    from dialog.llm.fact_guard import document_texts
+    from dialog.knowledge.documents import document_texts
 
     texts: list[str] = document_texts(config.root)
     for variants in (config.domain.responses or {}).values():

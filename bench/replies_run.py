@@ -65,7 +65,9 @@ async def _all(config: Any, prompts: list[Prompt], use_adapter: bool) -> list[di
     generator = build_generator(config.settings.llm, config.root)
     if not use_adapter and hasattr(generator, "adapter"):
         generator.adapter = None
-    fallback = LLMFallback.from_config(config, generator)
+    from dialog.knowledge.documents import document_texts
+
+    fallback = LLMFallback.from_config(config, generator, document_texts(config.root))
     fallback.start()
     try:
         await fallback.reply([], "hello")  # warm up: load the model and prefill the prefix

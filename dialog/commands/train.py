@@ -80,10 +80,11 @@ def _retune_adapter(config: BotConfig) -> None:
     """Re-tune the LLM adapter if there is one and its data changed (``--force`` does not apply: minutes)."""
     from dialog.errors import LLMError
     from dialog.llm.tuning.tune import retune_if_stale
+    from dialog.testing.stories import load_cases
 
     report = progress_printer()
     try:
-        result = retune_if_stale(config, lambda done, total, loss: report(f"tuning step {done}/{total} (loss {loss:.3f})"))
+        result = retune_if_stale(config, lambda done, total, loss: report(f"tuning step {done}/{total} (loss {loss:.3f})"), load_cases)
     except LLMError as exc:
         click.echo(f"warning: the LLM adapter is out of date and could not be re-tuned: {exc}", err=True)
         return

@@ -20,7 +20,7 @@ from typing import Any
 from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
-from dialog.knowledge.grounding import business_names, speaks_of_business
+from dialog.llm.facts import business_names, speaks_of_business
 
 __all__ = ["about_the_business", "answer_from_knowledge", "grounded_reply", "looks_like_question", "no_answer_text", "say_no_answer", "trigger_search"]
 

@@ -12,10 +12,10 @@ data does not back:
   price or policy, the business's name, "we"/"our"), or in any sentence when the
   user's message asks about the business.
 
-The bot's data: its responses, flow descriptions, persona and prompt, and its
-knowledge documents. General knowledge ("The capital of France is Paris.") passes.
+The bot's data: its responses, flow descriptions, persona and prompt, and the text of
+its knowledge documents (passed in by the bot, which may read them). General knowledge ("The capital of France is Paris.") passes.
 Business detection and fact extraction are the knowledge answers' own
-(``dialog.knowledge.grounding``), so both paths judge the same words the same way.
+(``dialog.llm.facts``), so both paths judge the same words the same way.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from dialog.knowledge.grounding import BUSINESS_WORDS, business_names, facts, speaks_of_business
+from dialog.llm.facts import BUSINESS_WORDS, business_names, facts, speaks_of_business
 
-__all__ = ["FactGuard", "TurnGuard", "document_texts"]
+__all__ = ["FactGuard", "TurnGuard"]
 
 logger = logging.getLogger(__name__)
 
@@ -108,13 +107,12 @@ class FactGuard:
 
     @classmethod
     def from_config(cls, config: Any, extra: Sequence[str] = ()) -> FactGuard:
-        """Responses, flow descriptions, persona and knowledge documents of a ``BotConfig``;
-        ``extra``: more text the bot says (its prompt)."""
+        """Responses, flow descriptions and persona of a ``BotConfig``; ``extra``: more text
+        the bot may state (its prompt, its knowledge documents)."""
         texts: list[str] = [config.domain.assistant_name, config.domain.persona, *extra]
         for variants in (config.domain.responses or {}).values():
             texts.extend(str(getattr(variant, "text", "") or "") for variant in variants)
         texts.extend(str(getattr(flow, "description", "") or "") for flow in (config.flows or {}).values())
-        texts.extend(document_texts(config.root))
         return cls("\n".join(texts), business_names(config.domain.assistant_name, config.domain.persona))
 
     def for_turn(self, history: Sequence[Mapping[str, Any]], user_text: str) -> TurnGuard:
@@ -128,17 +126,3 @@ class FactGuard:
         known = f"{self.known}\n{_normal(' '.join(said))}"
         return TurnGuard(known, self.names, speaks_of_business(user_text, self.names))
 
-
-def document_texts(root: Path | None) -> list[str]:
-    """The text of the bot's knowledge documents (unreadable files are the knowledge index's problem)."""
-    if root is None:
-        return []
-    from dialog.knowledge.documents import document_files
-
-    texts = []
-    for path in document_files(Path(root)):
-        try:
-            texts.append(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue
-    return texts

@@ -83,13 +83,14 @@ class LLMFallback:
         self._started = False
 
     @classmethod
-    def from_config(cls, config: BotConfig, generator: Generator | None = None) -> LLMFallback:
+    def from_config(cls, config: BotConfig, generator: Generator | None = None, documents: Sequence[str] = ()) -> LLMFallback:
+        """``documents``: the text of the bot's knowledge documents, facts its replies may state."""
         settings = config.settings.llm
         if generator is None:
             generator = build_generator(settings, config.root)
         provider = getattr(generator, "provider", settings.provider)
         prompt = PromptBuilder.from_config(config)
-        said = [prompt.system_prompt, *(m.content for m in prompt.examples if m.role == "assistant")]
+        said = [prompt.system_prompt, *(m.content for m in prompt.examples if m.role == "assistant"), *documents]
         return cls(generator, prompt, settings, provider, FactGuard.from_config(config, said))
 
     def start(self) -> None:

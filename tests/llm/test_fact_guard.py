@@ -8,6 +8,7 @@ import pytest
 
 from dialog.config.flow_model import Flow
 from dialog.config.models import BotConfig, Domain, NLUData, ResponseVariation, Settings
+from dialog.knowledge.documents import document_texts
 from dialog.llm.fact_guard import FactGuard
 
 KNOWN = "Standard shipping costs $4.99 and takes 3-5 business days. Returns are accepted within 30 days. Write to help@acme.example."
@@ -69,7 +70,7 @@ def test_streaming_holds_back_from_a_word_that_may_make_a_sentence_unsayable() -
     assert GUARD.for_turn([], "what are your shipping fees?").holds("Hello", first=True)
 
 
-def test_from_config_knows_responses_flow_descriptions_and_knowledge_documents(tmp_path: Path) -> None:
+def test_from_config_knows_responses_flow_descriptions_and_the_documents_given(tmp_path: Path) -> None:
     (tmp_path / "knowledge").mkdir()
     (tmp_path / "knowledge" / "returns.md").write_text("# Returns\n\nReturns are accepted within 30 days.\n", encoding="utf-8")
     config = BotConfig(
@@ -79,7 +80,7 @@ def test_from_config_knows_responses_flow_descriptions_and_knowledge_documents(t
         flows={"track": Flow(id="track", steps=(), description="Track an order sent with DHL")},
         settings=Settings(),
     )
-    guard = FactGuard.from_config(config).for_turn([], "hi")
+    guard = FactGuard.from_config(config, document_texts(tmp_path)).for_turn([], "hi")
     assert guard.keep("Returns are accepted within 30 days.")
     assert guard.keep("Our shop opens at 9 on Mondays.")
     assert not guard.keep("Our shop opens at 8 on Mondays.")

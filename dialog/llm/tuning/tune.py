@@ -14,7 +14,7 @@ tuned by ``dialog train``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,9 +88,12 @@ def tune_domain(
     return TuneResult(folder, False, len(examples), summary)
 
 
-def retune_if_stale(config: Any, progress: Progress | None = None) -> TuneResult | None:
+def retune_if_stale(
+    config: Any, progress: Progress | None = None, load_stories: Callable[[Sequence[Path]], Sequence[Any]] | None = None
+) -> TuneResult | None:
     """What ``dialog train`` does: None when the bot has no adapter; else the adapter,
-    re-tuned with its own settings and stories if its data changed (``skipped`` otherwise)."""
+    re-tuned with its own settings and stories if its data changed (``skipped`` otherwise).
+    ``load_stories`` reads the story files the adapter was tuned with (the caller's story reader)."""
     folder = find_adapter(config.root)
     if folder is None:
         return None
@@ -101,9 +104,5 @@ def retune_if_stale(config: Any, progress: Progress | None = None) -> TuneResult
         stored = {}
     settings = TuneSettings(**{k: v for k, v in stored.items() if k in known})
     paths = [Path(p) for p in meta.get("stories") or [] if Path(p).exists()]
-    cases: list[Any] = []
-    if paths:
-        from dialog.testing.stories import load_cases
-
-        cases = list(load_cases(paths))
+    cases = list(load_stories(paths)) if paths and load_stories is not None else []
     return tune_domain(config, settings, cases, progress=progress, story_paths=paths)
