@@ -29,6 +29,10 @@ class ActionContext:
     latest_message: Mapping[str, Any]  # the parse JSON of the last user turn
     metadata: Mapping[str, Any] = field(default_factory=dict)
     input_channel: str | None = None  # the channel of the user's message (rest, console...)
+    # A validation action's extra view, as Rasa gives it: the slot events of this turn
+    # (rasa_sdk's ``slots_to_validate``) and the form that is running.
+    events: tuple[Mapping[str, Any], ...] = ()
+    active_loop: str | None = None
 
 
 @dataclass(frozen=True)

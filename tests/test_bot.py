@@ -304,3 +304,9 @@ def test_a_turn_reads_dates_against_the_bot_s_clock_and_zone(tmp_path: Path) -> 
     run(bot.handle(Message("u", "schedule my delivery")))
     replies = run(bot.handle(Message("u", "tomorrow")))
     assert texts(replies) == ["Delivery on 2030-05-07 (1 days from today)."]
+
+
+def test_an_intent_the_domain_does_not_declare_gets_the_fallback(config) -> None:
+    bot = Bot.from_config(config, store=MemoryStore(), generator=FakeGenerator("I am a fake model."), nlu=TableParser({"ciao": "farewell"}), llm=True)
+    turn = run(bot.handle_turn(Message("u", "ciao")))
+    assert texts(turn.replies) == ["I am a fake model."] and turn.fallback

@@ -15,7 +15,8 @@ only when they are its own, and any layer below it):
 10. ``duckling``                     Duckling's dimensions (dates, numbers, money...) from rules
 11. core: ``types``, ``errors``, ``registry``, ``events``, ``builtin_names``,
    ``intent_payload``, ``actions``, ``protocols``, ``metrics`` (the counters any layer
-   bumps), ``optional`` (imports from extras), ``reference_time`` and ``dialog/__init__``:
+   bumps), ``optional`` (imports from extras), ``reference_time``, ``questions`` (whether
+   a text asks) and ``dialog/__init__``:
    the shared vocabulary every layer may use; core modules import only each other.
 
 The check reads every ``import`` in ``dialog/`` (also the ones inside functions, which
@@ -58,7 +59,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
 CORE = frozenset(
     {
         "__init__", "types", "errors", "registry", "events", "builtin_names", "intent_payload", "actions", "protocols",
-        "metrics", "optional", "reference_time",
+        "metrics", "optional", "reference_time", "questions",
     }
 )
 

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from dialog.channels.bot_api import ChannelBot
 from dialog.channels.metrics import ServerMetrics
 from dialog.channels.payloads import check_sender, message_payload, read_json, text_field
+from dialog.channels.response_selector import with_response_selector
 from dialog.channels.turns import TurnRunner
 from dialog.config.models import Settings
 from dialog.errors import ChannelError
@@ -59,7 +60,8 @@ class RestEndpoints:
     async def parse(self, request: Request) -> Response:
         text = text_field(await read_json(request, self.settings.max_body_bytes), "text", self.settings.max_message_chars)
         result = await asyncio.to_thread(self.bot.parse, text)  # may run the sentence encoder
-        return JSONResponse(result.as_json())
+        config = self.bot.config
+        return JSONResponse(with_response_selector(result, config.domain, config.nlu.intents))
 
     async def tracker(self, request: Request) -> Response:
         sender = check_sender(request.path_params["sender_id"], "conversation id")

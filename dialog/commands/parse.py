@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from dialog.channels.response_selector import with_response_selector
 from dialog.commands.train import progress_printer
 from dialog.config import load_bot
 from dialog.nlu.spacy_import import import_spacy_without_torch
@@ -33,4 +34,5 @@ def command(domain: Path, text: tuple[str, ...], no_train: bool) -> None:
     import_spacy_without_torch(config)
     pipeline = load_model(config, train_if_stale=not no_train, progress=progress_printer())
     result = pipeline.parse(" ".join(text))
-    click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+    answer = with_response_selector(result, config.domain, config.nlu.intents)
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False))

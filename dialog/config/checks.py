@@ -2,8 +2,9 @@
 
 Decisions:
 
-* an intent with examples in nlu.yml but missing from domain.yml is an error (the
-  classifier would predict an intent the bot does not know);
+* an intent with examples in nlu.yml but missing from domain.yml is a warning, as in
+  Rasa: the classifier learns it (so its messages are not mistaken for another
+  intent), but no flow starts on it, so the turn goes to the fallback;
 * an intent in domain.yml with no examples is a warning (it may only be reached by a
   button payload ``/intent``), unless it is a retrieval intent whose sub-intents
   (``faq/ask_name``) have them;
@@ -101,10 +102,10 @@ def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: N
     for intent, (report, mark) in nlu_sources.intent_marks.items():
         if intent not in declared:
             what = f"its retrieval intent '{retrieval_base(intent)}'" if retrieval_base(intent) else "it"
-            report.error(
+            report.warn(
                 mark,
                 f"intent '{intent}' has examples but is not in the domain's intents{suggest(intent, declared)}; "
-                f"add {what} to domain.yml (known intents: {known(declared)})",
+                f"the NLU learns it, but nothing answers it: add {what} to domain.yml (known intents: {known(declared)})",
             )
     if not nlu_sources.intent_marks:
         if domain.intents:

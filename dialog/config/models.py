@@ -145,7 +145,9 @@ class LLMSettings:
     max_new_tokens: int = 80
     timeout_s: float = 10.0
     temperature: float = 0.0  # greedy: a small model stays on persona far more reliably (bench/RESULTS.md "llm")
-    history_turns: int = 6
+    # 0: the bundled 135M model copies its own earlier replies ("A day is a week." after
+    # "how many days are in a week?"); a larger model follows a conversation, so raise it
+    history_turns: int = 0
     base_url: str | None = None
     api_key_env: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)

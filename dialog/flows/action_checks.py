@@ -35,7 +35,8 @@ def check_action_imports(config: BotConfig) -> list[Problem]:
 
 
 def _never_called(name: str, config: BotConfig) -> bool:
-    """A Rasa form's ``validate_<form>``: its flow does not call it (validation warns so)."""
+    """A Rasa form's ``validate_<form>`` is optional: without an action server or function the
+    form runs unvalidated (``ActionRunner.runnable``), so a missing one is not an error."""
     return name.startswith("validate_") and name.removeprefix("validate_") in config.domain.forms
 
 

@@ -59,9 +59,29 @@ class ActionRunner:
         self.server = server  # runs the actions whose reference is ACTION_SERVER
         self._package = "_dialog_domain_" + hashlib.sha1(str(self.root).encode()).hexdigest()[:12]
         self._functions: dict[str, Callable[..., Any]] = {}
+        self._runnable: dict[str, bool] = {}
 
     def __contains__(self, name: str) -> bool:
         return name in self.actions
+
+    def runnable(self, name: str) -> bool:
+        """Whether ``name`` can run here: on the configured action server, or a function
+        that imports. For optional calls (validation); the reason it cannot is logged once."""
+        if name not in self._runnable:
+            if name not in self.actions:
+                self._runnable[name] = False
+            elif self.actions[name] == ACTION_SERVER:
+                self._runnable[name] = self.server is not None
+                if self.server is None:
+                    logger.warning("action '%s' runs on the action server, but endpoints.yml names none: it is not run", name)
+            else:
+                try:
+                    self.function(name)
+                    self._runnable[name] = True
+                except ActionError as exc:
+                    logger.warning("%s: it is not run", exc)
+                    self._runnable[name] = False
+        return self._runnable[name]
 
     def function(self, name: str) -> Callable[..., Any]:
         """The callable behind ``name``; raises ActionError when it cannot be loaded."""

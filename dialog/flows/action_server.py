@@ -4,7 +4,9 @@ Rasa users keep their ``actions/`` code and ``rasa run actions``: each call is R
 action server protocol, a POST of ``{next_action, sender_id, tracker, domain, version}``
 answered by ``{events, responses}``. ``slot`` events become slot updates; responses
 become messages (a named ``response`` is rendered from domain.yml here). The tracker
-sent has the slots and the latest message, not the event history.
+sent has the slots and the latest message, not the event history; a validation
+action (``validate_<form>``) also gets this turn's slot events and its form as
+``active_loop``, which is what rasa_sdk's ``FormValidationAction`` reads.
 
 Every failure (server down, timeout, an error status, a malformed answer) is an
 ``ActionError`` that says which, so the engine answers ``utter_internal_error`` and
@@ -21,10 +23,11 @@ from dialog.config.models import ActionEndpoint, BotConfig, Domain
 from dialog.errors import ActionError
 from dialog.types import Button, Reply
 
-__all__ = ["RASA_VERSION", "ActionServer", "domain_json"]
+__all__ = ["RASA_VERSION", "REQUESTED_SLOT", "ActionServer", "domain_json"]
 
 logger = logging.getLogger(__name__)
 
+REQUESTED_SLOT = "requested_slot"  # the slot a Rasa form asks for next
 RASA_VERSION = "3.6.0"  # the Rasa version the request claims; rasa_sdk 3.x accepts it
 
 
@@ -70,9 +73,9 @@ class ActionServer:
                 "latest_event_time": None,
                 "followup_action": None,
                 "paused": False,
-                "events": [],
+                "events": [dict(event) for event in context.events],
                 "latest_input_channel": context.input_channel,
-                "active_loop": {},
+                "active_loop": {"name": context.active_loop} if context.active_loop else {},
                 "latest_action": {"action_name": name},
                 "latest_action_name": name,
             },
@@ -95,6 +98,8 @@ def parse_answer(name: str, status: int, body: str) -> ActionResult:
         raise ActionError(f"action '{name}': the action server's answer needs 'events' and 'responses' lists, got {body[:200]!r}")
     slots: dict[str, Any] = {}
     for event in answer.get("events", []):
+        if isinstance(event, dict) and event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+            continue  # Rasa's form bookkeeping; a flow knows which question is open
         if isinstance(event, dict) and event.get("event") == "slot" and isinstance(event.get("name"), str):
             slots[event["name"]] = event.get("value")
         else:

@@ -18,21 +18,15 @@ a question nor nonsense. Its entities still fill their slots (``from_entity``).
 
 from __future__ import annotations
 
-import re
-
 from dialog.builtin_names import CORRECT_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.questions import looks_like_question
 from dialog.types import NONSENSE_FEATURE, ParseResult
 
-__all__ = ["NON_ANSWER_INTENTS", "is_chitchat", "is_nonsense", "looks_like_question", "reads_as_answer"]
+__all__ = ["NON_ANSWER_INTENTS", "is_chitchat", "is_nonsense", "reads_as_answer"]
 
 NON_ANSWER_INTENTS = frozenset({REPEAT_INTENT, SKIP_INTENT, CORRECT_INTENT, OUT_OF_SCOPE_INTENT})
 ANSWER_INTENT = "inform"
 
-_QUESTION = re.compile(
-    r"\?\s*$|^\s*(what|what's|whats|who|who's|whom|whose|where|where's|when|why|how|how's|which|"
-    r"can you|could you|would you|will you|do you|does|are you|is there|is it true)\b",
-    re.IGNORECASE,
-)
 
 
 def is_payload(parse: ParseResult) -> bool:
@@ -43,10 +37,6 @@ def is_payload(parse: ParseResult) -> bool:
 def is_nonsense(parse: ParseResult) -> bool:
     """Keyboard mashing, as the NLU found (``dialog/nlu/nonsense.py``); a payload never is."""
     return not is_payload(parse) and bool(parse.features.get(NONSENSE_FEATURE))
-
-
-def looks_like_question(text: str) -> bool:
-    return bool(_QUESTION.search(text))
 
 
 def _confident(parse: ParseResult, threshold: float) -> bool:

@@ -9,6 +9,9 @@ Checked by the engine after ``/restart`` and a cancel, before flow triggers:
 * A new value for a slot the active flow already collected, from the
   message's entities ("actually, order 345678", "make it Tuesday") ->
   ``pattern_correction``, unless the message simply answers the open question.
+  A message with no entities and no confident other intent that names its new
+  value after a replacement phrase ("actually make it 14 Oak Street", "I meant
+  Jane Smith") corrects the free-text slot the flow collected last.
 * The top two intents within ``CLARIFY_MARGIN`` of each other, each starting a
   different flow -> ``pattern_clarification`` ("Did you mean ...?").
 
@@ -18,11 +21,12 @@ message validly answers the open question (``bar``), as a digression would.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
-from dialog.config.flow_model import CollectStep
+from dialog.config.flow_model import CollectStep, Step
 from dialog.config.models import BotConfig
 from dialog.flows import patterns
 from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
@@ -35,6 +39,14 @@ __all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "find_repair"]
 
 CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
+
+# "actually, make it 14 Oak Street": fillers, then a phrase that announces the new value
+_REPLACEMENT = re.compile(
+    r"^\s*(?:(?:no|nope|sorry|oops|wait|hold on|actually|oh|um|uh|hmm|correction|my bad|ah)\b[\s,.!:-]*)*"
+    r"(?:please\s+)?(?:make (?:it|that)|change (?:it|that|the \w+|my \w+) to|(?:it|that) should (?:be|say|read)|"
+    r"should be|i meant|i mean|set it to|use|it's|it is|not that,? (?:but|it's))\b[\s,:]*(?P<value>.+?)[\s.!]*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +109,28 @@ def _correction(
             corrections[step.collect] = new
             first = first or step
     if first is None:
-        return None
+        other_intent = parse.intent not in (CORRECT_INTENT, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold
+        return None if other_intent or parse.entities else _free_text_correction(config, state, flow.steps[:current], parse)
     return Repair(patterns.CORRECTION, {"corrections": corrections, "step_id": first.id, "slot": first.collect})
+
+
+def _free_text_correction(config: BotConfig, state: ConversationState, before: Sequence[Step], parse: ParseResult) -> Repair | None:
+    """The value after "make it" / "I meant" for the free-text slot (one only ``from_text``
+    fills) that the flow collected last; slots with entities were handled above."""
+    match = _REPLACEMENT.match(parse.text)
+    if match is None:
+        return None
+    value = match.group("value").strip().strip("\"'")
+    for step in reversed(before):
+        if not isinstance(step, CollectStep) or step.collect == state.requested_slot:
+            continue
+        slot = config.domain.slots.get(step.collect)
+        old = state.slots.get(step.collect)
+        if slot is not None and old is not None and slot.mappings and all(mapping.type == "from_text" for mapping in slot.mappings):
+            if value and value != old:
+                return Repair(patterns.CORRECTION, {"corrections": {step.collect: value}, "step_id": step.id, "slot": step.collect})
+            return None
+    return None
 
 
 def _clarification(config: BotConfig, state: ConversationState, parse: ParseResult) -> Repair | None:

@@ -21,8 +21,9 @@ from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
 from dialog.llm.facts import business_names, speaks_of_business
+from dialog.questions import looks_like_question
 
-__all__ = ["about_the_business", "answer_from_knowledge", "grounded_reply", "looks_like_question", "no_answer_text", "say_no_answer", "trigger_search"]
+__all__ = ["about_the_business", "answer_from_knowledge", "grounded_reply", "no_answer_text", "say_no_answer", "trigger_search"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,15 +37,6 @@ NEAR_MISS_SIMILARITY = 0.45  # ...or this cosine similarity, whatever the words 
 EXPLICIT_SEARCH_MARGIN = 0.08
 # "do you...", "your CEO", "our order": the user asks about the bot or its business.
 _ADDRESSES_THE_BOT = re.compile(r"\b(you|your|yours|you're|youre|yourself|u|ur|we|our|ours|us)\b", re.IGNORECASE)
-_QUESTION_START = re.compile(
-    r"^\s*(who|whom|whose|what|what's|whats|when|where|which|why|how|is|are|am|do|does|did|can|could|will|would|should|shall|may|might|have|has|any)\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_question(text: str) -> bool:
-    """A question mark, or a sentence that opens like a question ("how long...", "do you...")."""
-    return "?" in text or bool(_QUESTION_START.match(text))
 
 
 async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = False) -> bool:

@@ -94,8 +94,11 @@ def coerce(slot: Slot, value: Any, current: Any = None) -> Any:
     return value
 
 
-def _intent_allowed(mapping: SlotMapping, intent: str | None) -> bool:
-    if mapping.intent and intent not in mapping.intent:
+def _intent_allowed(mapping: SlotMapping, intent: str | None, requested: bool) -> bool:
+    """A mapping's ``intent`` list limits when a message sets the slot unasked ("how are
+    you today?" sets no delivery day); while the slot's question waits, its own entity
+    answers it whatever the intent. ``not_intent`` always applies."""
+    if mapping.intent and intent not in mapping.intent and not (requested and mapping.type == "from_entity"):
         return False
     return not (mapping.not_intent and intent in mapping.not_intent)
 
@@ -126,7 +129,7 @@ def _mapped_value(
 ) -> tuple[Any, list[Entity]]:
     """The raw value the first applicable mapping gives, and the entities it used."""
     for mapping in slot.mappings:
-        if not _intent_allowed(mapping, parse.intent):
+        if not _intent_allowed(mapping, parse.intent, requested):
             continue
         if mapping.type == "from_entity":
             entities = [e for e in _from_entities(slot, mapping, parse.entities) if _span(e) not in taken]

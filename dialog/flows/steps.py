@@ -22,6 +22,7 @@ from dialog.flows.pattern_actions import PATTERN_ACTIONS, run_pattern_action
 from dialog.flows.patterns import COMPLETED, CONTINUE_INTERRUPTED, is_pattern
 from dialog.flows.search import trigger_search
 from dialog.flows.slot_filling import INVALID, coerce
+from dialog.flows.slot_validation import validation_call
 from dialog.flows.stack import ask, cancel_stack, close_flow, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
 from dialog.flows.turn import Turn, evaluate
@@ -115,7 +116,7 @@ def _answered_meanwhile(turn: Turn) -> bool:
 
 async def _run_step(turn: Turn, flow: Flow, step: Step, answering: bool) -> str:
     if isinstance(step, CollectStep):
-        return _collect(turn, flow, step, answering)
+        return await _collect(turn, flow, step, answering)
     if isinstance(step, ActionStep):
         return await _action(turn, flow, step)
     if isinstance(step, SetSlotsStep):
@@ -131,7 +132,7 @@ async def _run_step(turn: Turn, flow: Flow, step: Step, answering: bool) -> str:
     raise FlowError(f"{_where(flow, step)}: unknown step type {type(step).__name__}")
 
 
-def _collect(turn: Turn, flow: Flow, step: CollectStep, answering: bool) -> str:
+async def _collect(turn: Turn, flow: Flow, step: CollectStep, answering: bool) -> str:
     value = turn.state.slots.get(step.collect)
     if value is None or (step.ask_before_filling and not answering):
         ask(turn, flow, step)
@@ -139,13 +140,24 @@ def _collect(turn: Turn, flow: Flow, step: CollectStep, answering: bool) -> str:
     variables = turn.variables(flow.id, step.id)
     for rejection in step.rejections:
         if evaluate(rejection.condition, variables, _where(flow, step) + " rejection"):
-            top = turn.state.top
-            attempts = (top.attempts if top is not None and top.step_id == step.id else 0) + 1
             if rejection.utter:
                 turn.say(rejection.utter)
             turn.set_slot(step.collect, None)
-            return failed_attempt(turn, flow, step, attempts)
+            return failed_attempt(turn, flow, step, _attempt_number(turn, step))
+    validation = validation_call(turn, flow, step)
+    if validation is not None:
+        turn.emit(events.action(validation.action, turn.now(), flow.id, step.id))
+        if not await run_custom_action(turn, validation.action, validation.context):
+            return PAUSE
+        if turn.state.slots.get(step.collect) is None:  # the action rejected the value
+            return failed_attempt(turn, flow, step, _attempt_number(turn, step))
     return next_target(turn, flow, step)
+
+
+def _attempt_number(turn: Turn, step: CollectStep) -> int:
+    """Which failed attempt at this question a rejection makes."""
+    top = turn.state.top
+    return (top.attempts if top is not None and top.step_id == step.id else 0) + 1
 
 
 def failed_attempt(turn: Turn, flow: Flow, step: CollectStep, attempts: int) -> str:
@@ -192,10 +204,11 @@ async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
     return next_target(turn, flow, step)
 
 
-async def run_custom_action(turn: Turn, name: str) -> bool:
+async def run_custom_action(turn: Turn, name: str, context: ActionContext | None = None) -> bool:
     """Run a domain action and emit its slots and messages; False if it failed (stack cancelled)."""
     runtime = turn.runtime
-    context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata, turn.input_channel)
+    if context is None:
+        context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata, turn.input_channel)
     try:
         result = await runtime.actions.run(name, context)
         updates = _checked_slots(turn, name, result.slots)

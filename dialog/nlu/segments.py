@@ -16,11 +16,20 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from dialog.questions import looks_like_question
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE, ParseResult
 
 __all__ = ["handle_separately", "split_clauses"]
 
-_CUT = re.compile(r"(?:[,;.!?]+\s+(?:(?:and|also|then|but)\s+)?|\s+(?:and also|and then|and|also)\s+(?=(?:what|where|when|how|why|who|which|can|could|would|will|is|are|do|does|i|i'd|i'm|please|tell|show|give|help)\b))", re.IGNORECASE)
+# a clause starts with a question word, a subject or a request verb ("... and cancel 234567")
+_NEXT_CLAUSE = (
+    r"what|where|when|how|why|who|which|can|could|would|will|is|are|do|does|i|i'd|i'm|please|tell|show|give|help|"
+    r"cancel|track|return|change|check|reset|update|send|book|find|get|let|make"
+)
+_CUT = re.compile(
+    rf"(?:[,;.!?]+\s+(?:(?:and|also|then|but)\s+)?|\s+(?:and also|and then|and|also)\s+(?=(?:{_NEXT_CLAUSE})\b))",
+    re.IGNORECASE,
+)
 _ANSWER_INTENT = "inform"
 MAX_CLAUSES = 3  # more is a long story, not a list of requests
 
@@ -41,12 +50,17 @@ def handle_separately(
 ) -> bool:
     """Whether each clause is a request of its own: a confident intent that starts a
     flow that is not already running (or is out of scope), except that the first
-    clause may answer the open question ("yes, and ..."). "ok, where is my order?"
-    and "yes, cancel it" (at "cancel it?") stay one message."""
+    clause may answer the open question ("yes, and ..."), and then a later clause may be
+    any question ("yes, and how can I pay?": the documents or the fallback answer it).
+    "ok, where is my order?", "yes, cancel it" (at "cancel it?") and "I'm waiting on a
+    refund, what's happening with it?" stay one message."""
     if not 2 <= len(parts) <= MAX_CLAUSES:
         return False
+    answered = answers_question(parts[0])
     for index, part in enumerate(parts):
         intent = part.intent
+        if index > 0 and answered and looks_like_question(part.text) and intent != _ANSWER_INTENT:
+            continue
         if intent in (None, NLU_FALLBACK, _ANSWER_INTENT) or part.confidence < threshold:
             return False
         if not (new_flow(intent) or intent == OUT_OF_SCOPE or (index == 0 and answers_question(part))):

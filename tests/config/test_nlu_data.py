@@ -120,16 +120,21 @@ def test_intent_blocks_in_several_places_are_merged(nlu_bot) -> None:
             "nlu:\n  - intent: greet\n    examples:\n      - text: hi\n        meta: {}\n",
             "bot/nlu.yml:5:9: unknown key 'meta' in intent 'greet' example; valid keys: metadata, text",
         ),
-        (
-            "nlu:\n  - intent: greet\n    examples: '- hi'\n  - intent: farewell\n    examples: |\n      - bye\n",
-            "bot/nlu.yml:4:13: intent 'farewell' has examples but is not in the domain's intents; add it to domain.yml "
-            "(known intents: buy, check_order_status, greet)",
-        ),
     ],
 )
 def test_nlu_problem(nlu_bot, nlu: str, problem: str) -> None:
     nlu_bot.write("nlu.yml", nlu)
     assert problem in nlu_bot.problems()
+
+
+def test_an_intent_missing_from_the_domain_is_a_warning_and_still_learned_as_in_rasa(nlu_bot) -> None:
+    nlu_bot.write("nlu.yml", "nlu:\n  - intent: greet\n    examples: '- hi'\n  - intent: farewell\n    examples: |\n      - bye\n")
+    config = nlu_bot.load()
+    assert (
+        "bot/nlu.yml:4:13: intent 'farewell' has examples but is not in the domain's intents; the NLU learns it, but nothing "
+        "answers it: add it to domain.yml (known intents: buy, check_order_status, greet)"
+    ) in config.warnings
+    assert "farewell" in config.nlu.intents
 
 
 def test_rasa_responses_in_nlu_data_are_the_domain_s_and_empty_intents_are_warnings(nlu_bot) -> None:

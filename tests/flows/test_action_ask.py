@@ -17,7 +17,7 @@ from dialog.config import load_bot
 from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Message
-from tests.local_http import serving
+from tests.local_http import send_json, serving
 
 DOMAIN = """\
 version: "3.1"
@@ -61,12 +61,7 @@ class _ActionServer(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).asked.append(body)
         answer = {"events": [], "responses": [{"text": f"Which pizza, in {body['tracker']['slots']['size']}?", "buttons": [{"title": "Funghi", "payload": "/inform"}]}]}
-        data = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, answer)
 
     def log_message(self, *args: Any) -> None:
         pass

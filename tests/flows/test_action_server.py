@@ -18,7 +18,7 @@ from dialog.config import load_bot
 from dialog.stores import MemoryStore
 from dialog.testing.fakes import TableParser
 from dialog.types import Button, Message
-from tests.local_http import serving
+from tests.local_http import send_body, send_json, serving
 
 DOMAIN = """\
 version: "3.1"
@@ -81,14 +81,10 @@ class _RasaSDKStandIn(BaseHTTPRequestHandler):
             self._answer(404, {"error": f"No registered action found for name '{name}'.", "action_name": name})
 
     def _answer(self, status: int, data: dict) -> None:
-        self._raw(status, json.dumps(data).encode())
+        send_json(self, data, status)
 
     def _raw(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_body(self, body, status)
 
     def log_message(self, *args: Any) -> None:
         pass

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.flows.collect_classifier import is_chitchat, looks_like_question, reads_as_answer
+from dialog.flows.collect_classifier import is_chitchat, reads_as_answer
 from dialog.nlu.nonsense import with_nonsense_flag
+from dialog.questions import looks_like_question
 from dialog.types import Entity, ParseResult
 
 

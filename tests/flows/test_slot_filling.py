@@ -86,3 +86,10 @@ def test_a_time_entity_fills_a_time_slot_only_when_it_has_a_time_of_day() -> Non
         "day": "2030-05-07",
         "at": "2030-05-07T15:00:00+00:00",
     }
+
+
+def test_an_intent_limited_entity_mapping_fills_unasked_only_on_its_intents_but_always_when_asked() -> None:
+    tag = Entity("tag", "urgent", 0, 6)
+    assert fill_slots(SLOTS, parse("chitchat", "urgent", tag), {}, None, COLLECTED) == {}
+    assert fill_slots(SLOTS, parse("tag_it", "urgent", tag), {}, None, COLLECTED) == {"tags": ["urgent"]}
+    assert fill_slots(SLOTS, parse("nlu_fallback", "urgent", tag), {}, "tags", COLLECTED) == {"tags": ["urgent"]}

@@ -107,3 +107,11 @@ def test_sanitize_and_hash() -> None:
     assert len(sanitize_user_text("x" * 5000)) == 500
     builder = PromptBuilder("Bot", "a bot")
     assert prompt_hash(builder.build([], "a")) == prompt_hash(builder.build([], "a")) != prompt_hash(builder.build([], "b"))
+
+
+def test_by_default_the_prompt_has_no_earlier_turns_so_a_small_model_cannot_copy_its_last_reply() -> None:
+    config = _config()
+    config = BotConfig(root=config.root, domain=config.domain, nlu=config.nlu, flows=config.flows, settings=Settings())
+    events = [{"event": "user", "text": "how many days are in a week?"}, {"event": "bot", "text": "There are seven days in a week."}]
+    builder = PromptBuilder.from_config(config)
+    assert builder.build(events, "tell me a fun fact") == [*builder.prefix(), builder.build([], "tell me a fun fact")[-1]]

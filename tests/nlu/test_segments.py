@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialog.nlu.segments import handle_separately, split_clauses
-from dialog.types import ParseResult
+from dialog.types import NLU_FALLBACK, ParseResult
 
 
 def test_split_at_punctuation_and_between_clauses() -> None:
@@ -33,3 +33,18 @@ def test_fillers_answers_doubt_and_repeats_keep_one_message() -> None:
     assert not handle_separately([_p("greet"), _p("check_order_status", 0.6)], 0.8, FLOWS, no_question)
     assert not handle_separately([_p("greet"), _p("greet")], 0.8, FLOWS, no_question)
     assert not handle_separately([_p("greet")], 0.8, FLOWS, no_question)
+
+
+def test_after_an_answer_any_question_is_its_own_request_but_a_follow_up_question_is_not() -> None:
+    yes = ParseResult("yes", "affirm", 0.99)
+    question = ParseResult("how can I pay for a new one?", NLU_FALLBACK, 0.3)
+    assert handle_separately([yes, question], 0.8, lambda intent: False, lambda part: part is yes)
+    refund = ParseResult("I'm waiting on a refund", "refund_status", 0.99)
+    follow_up = ParseResult("what's happening with it?", NLU_FALLBACK, 0.3)
+    assert not handle_separately([refund, follow_up], 0.8, lambda intent: intent == "refund_status", lambda part: False)
+
+
+def test_and_before_a_request_verb_starts_a_clause_but_not_inside_a_phrase() -> None:
+    assert split_clauses("track 123456 and also cancel 234567") == ["track 123456", "cancel 234567"]
+    assert split_clauses("check order 123456 and cancel 234567") == ["check order 123456", "cancel 234567"]
+    assert split_clauses("black and white running shoes") == ["black and white running shoes"]

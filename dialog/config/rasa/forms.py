@@ -16,8 +16,8 @@ Its slots keep their values after it ends, as in Rasa.
 What the rules and stories do inside a running form becomes flows too: a rule that
 answers an intent and goes back to the form is a digression (``interruption``), and a
 question such as "stop" -> "continue?" is a guarded flow (``form_questions``).
-``validate_<form>`` is not called; a warning says to write ``rejections`` on the
-collect steps instead.
+``validate_<form>`` checks each answer, as rasa_sdk's ``FormValidationAction`` does
+(``dialog/flows/slot_validation.py``), when the action server or actions.py has it.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ class RasaForms:
             told += f", then {', '.join(form.after)}" if form.after else ""
             told += f"; started by {', '.join(form.triggers)}"
             if f"validate_{name}" in self._validators:
-                told += f"; validate_{name} is not called: write rejections on the collect steps instead"
+                told += f"; validate_{name} checks each answer when the action server or actions.py has it"
             report.warn(form.mark, told)
             # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
             yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)

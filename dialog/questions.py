@@ -1,0 +1,37 @@
+"""Whether a message reads as a question or a request for information.
+
+Several places need the same answer: a collect step (a question is no answer to
+"which order?"), the knowledge search (only a question interrupts an open question
+to be answered from the documents) and the clause splitter ("yes, and how do I
+pay?" is two things). One definition keeps them in step.
+
+A message is a question when it has a question mark, or opens (after fillers such
+as "ok," or "and") with a question word ("how long...", "whats..."), an auxiliary
+before its subject ("can I...", "do you...", "is my..."; not "can't find it" or
+"is 123456"), "what if", or an information request ("tell me about...",
+"I'd like to know..."). It is a reading of the words, not of the intent.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["looks_like_question"]
+
+_FILLERS = r"(?:(?:ok|okay|so|and|but|also|hey|hi|hello|well|oh|um|uh|hmm|sorry|actually|btw|yes|yeah|no|please)\b[,.!\s]*)*"
+_QUESTION_WORDS = r"what|what's|whats|what're|who|who's|whos|whom|whose|where|where's|wheres|when|when's|why|why's|how|how's|hows|which"
+_AUXILIARIES = r"can|could|would|will|do|does|did|is|are|am|was|were|should|shall|may|might|have|has|had|must"
+_SUBJECTS = (
+    r"i|you|u|we|they|he|she|it|there|this|that|these|those|my|your|ur|our|their|his|her|its|the|a|an|any|anyone|anybody|"
+    r"someone|somebody|one|acme|me"
+)
+_INFORMATION_REQUESTS = r"what if|tell me|tell us|i'd like to know|i would like to know|i want to know|i wonder|i was wondering|explain|any idea"
+_OPENING = re.compile(
+    rf"^\s*{_FILLERS}(?:(?:{_QUESTION_WORDS})\b|(?:{_AUXILIARIES})\s+(?:{_SUBJECTS})\b|(?:{_INFORMATION_REQUESTS})\b)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """A question mark, or an opening that asks (see the module docstring)."""
+    return "?" in text or bool(_OPENING.match(text))
