@@ -95,13 +95,13 @@ NOTES = [
     "A reply the fact guard (dialog/llm/fact_guard.py) finds ungrounded is scored as what the bot then says: its don't-know answer.",
     "Tokens/s and latency here are wall time of whole turns (prefill, cleaning, streaming) on 2 cores shared with other "
     "engineers (load in the last column), one torch thread; `bench.llm` measures the model alone.",
-    "Fine-tuning cost (session 6): `dialog tune domains/customer_service` = 103 pairs (replies.yml, 4 per small-talk flow) x 3 epochs "
-    "in batches of 4 = 78 steps: 167 s of training, 175 s wall, 144 s CPU, max RSS 2.0 GB at load 2.0-4.1 (2.1 s/step); 333 s of "
-    "training, 347 s wall at load 8.5-9 (4.3 s/step); the same loss (0.763) both times. Training runs on one torch thread, so on a "
-    "quiet machine the wall time is about the CPU time (~2.5 min). Two threads were the cause of the "
-    "earlier 10-minute overrun: measured at load 7-9, one reply took 7-16 s wall with 2 threads and 0.5-0.8 s with 1 "
-    "(batch 4: 0.44 CPU-s per reply vs 0.57 alone). Perplexity: the model's, on the test references in the bot's real prompt "
-    "(fp32 weights, adapter merged when present).",
+    "Fine-tuning cost (session 6, after merging main): `dialog tune domains/customer_service` = 111 pairs (replies.yml, 4 per "
+    "small-talk flow) x 3 epochs in batches of 4 = 84 steps: 158 s of training, 165 s wall, 161 s CPU, max RSS 2.2 GB at load 1.1 "
+    "(1.9 s/step). Before the merge (103 pairs, 78 steps): 175 s wall at load 2-4, 347 s wall at load 8.5-9, the same loss both "
+    "times. Training runs on one torch thread, so the wall time is about the CPU time. Two threads were the cause of the earlier "
+    "10-minute overrun: measured at load 7-9, one reply took 7-16 s wall with 2 threads and 0.5-0.8 s with 1 (batch 4: 0.44 "
+    "CPU-s per reply vs 0.57 alone). Perplexity: the model's, on the test references in the bot's real prompt (fp32 weights, "
+    "adapter merged when present).",
     "Choices made on dev (the dev references are also training data, so dev scores are optimistic; only test is reported above): "
     "fewer small-talk flow pairs (with all 148 the model answered small talk with a greeting or 'No problem. Anything else?'), "
     "3 sentences per reply (dev chrF 43.1 vs 42.4 with 2). Not tried for lack of time: a full fine-tune, knowledge documents as "
