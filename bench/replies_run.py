@@ -35,7 +35,7 @@ def load_config(model: str | None = None, max_new_tokens: int | None = None) -> 
     return dataclasses.replace(config, settings=settings)
 
 
-async def _one(fallback: Any, prompt: Prompt) -> dict[str, Any]:
+async def _one(fallback: Any, prompt: Prompt, no_answer: str) -> dict[str, Any]:
     first: list[float] = []
     started = time.monotonic()
 
@@ -50,7 +50,8 @@ async def _one(fallback: Any, prompt: Prompt) -> dict[str, Any]:
         "id": prompt.id,
         "category": prompt.category,
         "prompt": prompt.text,
-        "reply": result.text or "",
+        # "ungrounded": the reply stated business facts the bot lacks; the bot says it does not know instead
+        "reply": no_answer if result.event.get("outcome") == "ungrounded" else result.text or "",
         "outcome": result.event.get("outcome"),
         "seconds": round(seconds, 3),
         "first_piece_s": round(first[0], 3) if first else None,
@@ -64,11 +65,15 @@ async def _all(config: Any, prompts: list[Prompt], use_adapter: bool) -> list[di
     generator = build_generator(config.settings.llm, config.root)
     if not use_adapter and hasattr(generator, "adapter"):
         generator.adapter = None
-    fallback = LLMFallback.from_config(config, generator)
+    from dialog.knowledge.documents import document_texts
+
+    fallback = LLMFallback.from_config(config, generator, document_texts(config.root))
     fallback.start()
     try:
         await fallback.reply([], "hello")  # warm up: load the model and prefill the prefix
-        return [await _one(fallback, prompt) for prompt in prompts]
+        from dialog.flows.search import no_answer_text
+
+        return [await _one(fallback, prompt, no_answer_text(config)) for prompt in prompts]
     finally:
         await fallback.close()
 

@@ -81,7 +81,9 @@ def _default_fallback(config: BotConfig, generator: Generator | None) -> Fallbac
             raise
         logger.warning("dialog.llm.fallback is not available; unhandled turns get utter_default")
         return None
-    return LLMFallback.from_config(config, generator=generator)
+    from dialog.knowledge.documents import document_texts
+
+    return LLMFallback.from_config(config, generator=generator, documents=document_texts(config.root))
 
 
 def _knowledge_base(config: BotConfig, generator: Any) -> Any:

@@ -138,7 +138,7 @@ def llm_fallback(
     completion_tokens: int = 0,
     outcome: str = "ok",
 ) -> Event:
-    """The turn went to the LLM; ``outcome`` is ok, timeout, error, empty or unavailable
+    """The turn went to the LLM; ``outcome`` is ok, timeout, error, empty, ungrounded or unavailable
     (no LLM: then there is no ``provider``)."""
     event: Event = {"event": "llm_fallback", "timestamp": timestamp}
     if provider is not None:

@@ -1,5 +1,9 @@
 """``dialog train DOMAIN``: train the NLU model unless nothing changed since the last run.
 
+It also indexes the knowledge documents, and keeps a tuned LLM adapter current: a bot
+whose author ran ``dialog tune`` is re-tuned when its replies or prompt changed,
+skipped otherwise; a bot without an adapter is not tuned (``dialog.llm.tuning.tune``).
+
 Progress for each step goes to stderr with the elapsed time; the result line (where
 the model is, how long it took, or that training was skipped) goes to stdout.
 """
@@ -48,6 +52,7 @@ def command(domain: Path, force: bool) -> None:
     else:
         click.echo(f"Trained the NLU model in {result.seconds:.1f}s: {result.path}")
     _index_knowledge(config, force)
+    _retune_adapter(config)
 
 
 def _index_knowledge(config: BotConfig, force: bool) -> None:
@@ -69,3 +74,23 @@ def _index_knowledge(config: BotConfig, force: bool) -> None:
     click.echo(
         f"Indexed {len(result.index)} chunks of {files} documents in {time.perf_counter() - started:.1f}s: {result.index.path}"
     )
+
+
+def _retune_adapter(config: BotConfig) -> None:
+    """Re-tune the LLM adapter if there is one and its data changed (``--force`` does not apply: minutes)."""
+    from dialog.errors import LLMError
+    from dialog.llm.tuning.tune import retune_if_stale
+    from dialog.testing.stories import load_cases
+
+    report = progress_printer()
+    try:
+        result = retune_if_stale(config, lambda done, total, loss: report(f"tuning step {done}/{total} (loss {loss:.3f})"), load_cases)
+    except LLMError as exc:
+        click.echo(f"warning: the LLM adapter is out of date and could not be re-tuned: {exc}", err=True)
+        return
+    if result is None:
+        return
+    if result.skipped:
+        click.echo(f"The replies did not change; the LLM adapter is {result.folder}")
+    else:
+        click.echo(f"Re-tuned the LLM adapter on {result.examples} replies in {result.summary['seconds']:.1f}s: {result.folder}")

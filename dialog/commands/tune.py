@@ -21,14 +21,15 @@ __all__ = ["command"]
 
 @click.command("tune")
 @click.argument("domain", type=click.Path(path_type=Path))
-@click.option("--epochs", default=2, show_default=True, type=click.IntRange(1, 50))
+@click.option("--epochs", default=3, show_default=True, type=click.IntRange(1, 50))
 @click.option("--rank", default=8, show_default=True, type=click.IntRange(1, 256), help="LoRA rank.")
 @click.option("--learning-rate", default=1e-3, show_default=True, type=click.FloatRange(0, 1, min_open=True))
+@click.option("--batch-size", default=4, show_default=True, type=click.IntRange(1, 64), help="Replies per training step.")
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--max-minutes", default=10.0, show_default=True, type=click.FloatRange(0, min_open=True), help="Stop training after this long.")
 @click.option("--stories", multiple=True, type=click.Path(exists=True, path_type=Path), help="Story files or folders to learn replies from too.")
 @click.option("--force", is_flag=True, help="Retrain even when the data and settings did not change.")
-def command(domain: Path, epochs: int, rank: int, learning_rate: float, seed: int, max_minutes: float, stories: tuple[Path, ...], force: bool) -> None:
+def command(domain: Path, epochs: int, rank: int, learning_rate: float, batch_size: int, seed: int, max_minutes: float, stories: tuple[Path, ...], force: bool) -> None:
     """Fine-tune the fallback model of the bot in DOMAIN on its replies."""
     from dialog.llm.tuning.trainer import TuneSettings
     from dialog.llm.tuning.tune import tune_domain
@@ -39,7 +40,9 @@ def command(domain: Path, epochs: int, rank: int, learning_rate: float, seed: in
         from dialog.testing.stories import load_cases
 
         cases = load_cases(stories)
-    settings = TuneSettings(epochs=epochs, rank=rank, alpha=2 * rank, learning_rate=learning_rate, seed=seed, max_minutes=max_minutes)
+    settings = TuneSettings(
+        epochs=epochs, rank=rank, alpha=2 * rank, learning_rate=learning_rate, seed=seed, max_minutes=max_minutes, batch_size=batch_size
+    )
     with click.progressbar(length=1, label="tuning", file=sys.stderr) as bar:
 
         def progress(done: int, total: int, loss: float) -> None:
@@ -48,7 +51,7 @@ def command(domain: Path, epochs: int, rank: int, learning_rate: float, seed: in
             bar.update(1)
 
         try:
-            result = tune_domain(config, settings, cases, force, progress)
+            result = tune_domain(config, settings, cases, force, progress, story_paths=stories)
         except LLMError as exc:
             raise click.ClickException(str(exc)) from exc
     if result.skipped:

@@ -70,7 +70,9 @@ async def answer_with_fallback(turn: Turn) -> None:
     held_back = turn.runtime.knowledge is not None and about_the_business(turn, text)
     answer = await fallback([*turn.stored, *turn.events], text, stream=not held_back)
     turn.emit(dict(answer.event))
-    if answer.text and not grounded_reply(turn, answer.text):
+    if answer.event.get("outcome") == "ungrounded":
+        say_no_answer(turn, None)  # the model answered with facts the bot does not have
+    elif answer.text and not grounded_reply(turn, answer.text):
         say_no_answer(turn, None)  # a fact from the model's memory: "I don't know" instead
     elif answer.text:
         turn.say_text(answer.text, {"llm": True})

@@ -22,6 +22,7 @@ from typing import Any
 from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
+from dialog.llm.facts import business_names, speaks_of_business
 from dialog.questions import looks_like_question
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "answer_for_turn",
     "answer_from_knowledge",
     "grounded_reply",
+    "no_answer_text",
     "run_search_pattern",
     "say_no_answer",
     "trigger_search",
@@ -46,12 +48,6 @@ NEAR_MISS_SIMILARITY = 0.45  # ...or this cosine similarity, whatever the words 
 EXPLICIT_SEARCH_MARGIN = 0.08
 # "do you...", "your CEO", "our order": the user asks about the bot or its business.
 _ADDRESSES_THE_BOT = re.compile(r"\b(you|your|yours|you're|youre|yourself|u|ur|we|our|ours|us)\b", re.IGNORECASE)
-# Words of an assistant's name or persona that name no business ("the ACME Assistant").
-_GENERIC_NAME_WORDS = frozenset({"a", "an", "the", "assistant", "bot", "chatbot", "agent", "helper", "virtual", "support", "help", "desk"})
-# Nouns of a shop's own facts: a question or reply with one is about the business.
-_BUSINESS_WORDS = frozenset(
-    ["ceo", "cto", "cfo", "founder", "founders", "owner", "owners", "manager", "managers", "staff", "employee", "employees", "headquarters", "office", "offices", "company", "branch", "branches", "store", "stores", "shop", "shops", "location", "locations", "price", "prices", "pricing", "cost", "costs", "fee", "fees", "policy", "policies", "discount", "discounts", "coupon", "coupons", "warranty", "guarantee", "refund", "refunds", "return", "returns", "shipping", "delivery", "order", "orders", "account", "membership", "subscription", "hours"]
-)
 
 
 async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = False) -> bool:
@@ -109,9 +105,7 @@ def about_the_business(turn: Turn, text: str, reply: str = "") -> bool:
     if _ADDRESSES_THE_BOT.search(text):
         return True
     domain = turn.runtime.config.domain
-    names = {word.lower() for word in re.findall(r"[A-Za-z][\w&'-]+", f"{domain.assistant_name} {domain.persona}") if word[0].isupper()}
-    words = {word.lower().removesuffix("'s") for word in re.findall(r"[\w&'-]+", f"{text} {reply}")}
-    if (names - _GENERIC_NAME_WORDS) & words or _BUSINESS_WORDS & words:
+    if speaks_of_business(f"{text} {reply}", business_names(domain.assistant_name, domain.persona)):
         return True
     searched = turn.knowledge_answer
     if searched is None:
@@ -157,10 +151,14 @@ def say_no_answer(turn: Turn, answer: Any) -> None:
 
 
 def _no_answer_text(turn: Turn) -> str:
+    return no_answer_text(turn.runtime.config)
+
+
+def no_answer_text(config: Any) -> str:
     """"Sorry, I don't have information about that. I can A, B or C, or put you in touch with a colleague." """
     from dialog.llm.prompt import PromptBuilder
 
-    skills = [s for s in PromptBuilder.from_config(turn.runtime.config).skills if not re.search(r"\b(human|agent|person)\b", s)][:3]
+    skills = [s for s in PromptBuilder.from_config(config).skills if not re.search(r"\b(human|agent|person)\b", s)][:3]
     if not skills:
         return "Sorry, I don't have information about that. I can put you in touch with a colleague."
     listed = skills[0] if len(skills) == 1 else ", ".join(skills[:-1]) + " or " + skills[-1]

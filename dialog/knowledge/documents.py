@@ -24,6 +24,7 @@ __all__ = [
     "Chunk",
     "Documents",
     "document_files",
+    "document_texts",
     "read_documents",
     "split_document",
     "split_sentences",
@@ -79,6 +80,19 @@ def document_files(root: Path) -> list[Path]:
                 if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
             )
     return files
+
+
+def document_texts(root: Path | None) -> list[str]:
+    """The raw text of every readable document (what the LLM fallback's fact guard may rely on)."""
+    if root is None:
+        return []
+    texts = []
+    for path in document_files(Path(root)):
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # the index and dialog validate report it
+    return texts
 
 
 @dataclass(frozen=True)

@@ -10,30 +10,9 @@ from __future__ import annotations
 
 import re
 
+from dialog.llm.facts import facts
+
 __all__ = ["facts", "supported", "ungrounded"]
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]*[^\s<>\"').,;:!?]", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-# A capitalised word not at the start of a sentence, or a run of them ("American Express")
-_NAME = re.compile(r"(?<![.!?:]\s)\b[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)*")
-_COMMON_CAPITALS = frozenset({"I", "I'm", "I'll", "I've", "I'd", "OK", "Yes", "No", "Sorry"})
-
-
-def facts(text: str) -> list[str]:
-    """The checkable facts of ``text``: e-mail addresses, URLs, numbers and proper names."""
-    found: list[str] = []
-    rest = text
-    for pattern in (_EMAIL, _URL):
-        found.extend(pattern.findall(rest))
-        rest = pattern.sub(" ", rest)
-    found.extend(_NUMBER.findall(rest))
-    for sentence in re.split(r"(?<=[.!?])\s+", rest.strip()):
-        words = sentence.split(maxsplit=1)
-        body = words[1] if len(words) > 1 else ""  # the first word is capitalised anyway
-        found.extend(name for name in _NAME.findall(body) if name not in _COMMON_CAPITALS)
-    return [fact.strip(".,;:") for fact in found if fact.strip(".,;:")]
-
 
 def _normal(text: str) -> str:
     return re.sub(r"(?<=\d),(?=\d{3}\b)", "", " ".join(text.split())).lower()

@@ -12,6 +12,8 @@ so what is streamed to a user is exactly the final reply (nothing is taken back)
   ACME Assistant, a friendly support agent" is fine; reciting the prompt is not);
 - a sentence that parrots the user's message (contains it, or is mostly its words)
   is dropped: small models love to end with the user's own question;
+- a sentence ``keep_sentence`` refuses is dropped (the fallback's ``FactGuard``: a
+  business fact the bot's data does not back);
 - a trailing half sentence is dropped (kept only if it is all there is);
 - the reply is capped at ``max_sentences`` and ``max_chars``, at a sentence end
   (small models drift off topic the longer they talk; stopping early is also faster).
@@ -20,6 +22,7 @@ so what is streamed to a user is exactly the final reply (nothing is taken back)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 __all__ = ["ECHO_WORDS", "LOOSE_ECHO_WORDS", "ReplyCleaner", "clean_reply", "words_of"]
 
@@ -63,8 +66,10 @@ class ReplyCleaner:
         instructions: str | None = None,
         max_sentences: int = 3,
         user_text: str = "",
+        keep_sentence: Callable[[str], bool] | None = None,
     ) -> None:
         self.max_chars = max_chars
+        self._keep_sentence = keep_sentence
         self._user_words = _words(user_text)
         self.max_sentences = max_sentences
         self.done = False
@@ -166,6 +171,8 @@ class ReplyCleaner:
             return []
         self._seen.add(key)
         if self._echoes(sentence) or self._parrots(sentence):
+            return []
+        if self._keep_sentence is not None and not self._keep_sentence(sentence):
             return []
         if self._length + len(sentence) + 1 > self.max_chars:
             self.done = True

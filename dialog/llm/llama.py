@@ -102,11 +102,13 @@ class _KVCache:
         self.values[layer][:, :, start:end] = values
         return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
-    def copy(self) -> _KVCache:
-        """An independent cache holding the same tokens: a shared prompt prefix stays untouched."""
+    def copy(self, batch: int = 1) -> _KVCache:
+        """An independent cache holding the same tokens: a shared prompt prefix stays untouched.
+
+        ``batch``: that many copies side by side, for scoring several continuations at once."""
         twin = _KVCache.__new__(_KVCache)
-        twin.keys = [keys.clone() for keys in self.keys]
-        twin.values = [values.clone() for values in self.values]
+        twin.keys = [keys.expand(batch, -1, -1, -1).clone() for keys in self.keys]
+        twin.values = [values.expand(batch, -1, -1, -1).clone() for values in self.values]
         twin.length = self.length
         return twin
 
@@ -142,10 +144,10 @@ class _Attention(nn.Module):
         self.o_proj = nn.Linear(self.heads * self.head_dim, hidden, bias=bias)
 
     def forward(self, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, cache: _KVCache, layer: int) -> torch.Tensor:
-        steps = x.shape[1]
-        q = self.q_proj(x).view(1, steps, self.heads, self.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(1, steps, self.kv_heads, self.head_dim).transpose(1, 2)
-        v = self.v_proj(x).view(1, steps, self.kv_heads, self.head_dim).transpose(1, 2)
+        batch, steps = x.shape[0], x.shape[1]
+        q = self.q_proj(x).view(batch, steps, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(batch, steps, self.kv_heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(batch, steps, self.kv_heads, self.head_dim).transpose(1, 2)
         q = q * cos + _rotate_half(q) * sin
         k = k * cos + _rotate_half(k) * sin
         past = cache.length
@@ -157,7 +159,7 @@ class _Attention(nn.Module):
         else:
             mask = torch.ones(steps, past + steps, dtype=torch.bool).tril(diagonal=past)
             out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=True)
-        return self.o_proj(out.transpose(1, 2).reshape(1, steps, self.heads * self.head_dim))
+        return self.o_proj(out.transpose(1, 2).reshape(batch, steps, self.heads * self.head_dim))
 
 
 class _MLP(nn.Module):

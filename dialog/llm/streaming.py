@@ -6,14 +6,16 @@ in progress as they arrive and holds back only the words that could still become
 something the cleaner drops: the start of the user's message (parroting), the start
 of an instruction or system-prompt passage (reciting), the start of an earlier
 sentence (a loop), a word still being written, or one that looks like a template
-marker or a role label. What was shown is the reply: if the cleaner rejects a
-sentence of which some words were already shown, the reply ends there.
+marker or a role label, or (with ``holds``, the fallback's fact guard) a word that
+could make the sentence one stating an unbacked business fact. If the cleaner
+rejects a sentence of which some words were already shown, the reply ends there
+(``diverged``; the fallback then answers with the sentences before it).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from dialog.llm.cleaning import ReplyCleaner, words_of
 
@@ -25,8 +27,11 @@ _UNSAFE_WORD = re.compile(r"[<>|\[\]:]")
 class LiveReply:
     """Feed raw pieces; get back the new text to show. ``text`` is the whole reply."""
 
-    def __init__(self, cleaner: ReplyCleaner, user_text: str = "", names: Iterable[str] = ()) -> None:
+    def __init__(
+        self, cleaner: ReplyCleaner, user_text: str = "", names: Iterable[str] = (), holds: Callable[[str, bool], bool] | None = None
+    ) -> None:
         self.cleaner = cleaner
+        self._holds = holds
         self.shown = ""
         self.diverged = False
         self._user = tuple(words_of(user_text))
@@ -77,7 +82,7 @@ class LiveReply:
         raw = [w for w in raw if w]
         safe = 0
         for index, word in enumerate(raw, start=1):
-            if _UNSAFE_WORD.search(word):
+            if _UNSAFE_WORD.search(word) or (self._holds is not None and self._holds(word, index == 1)):
                 break
             safe = index
         raw = raw[:safe]

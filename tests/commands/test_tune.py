@@ -43,7 +43,7 @@ def test_tune_writes_an_adapter_the_bot_loads_and_skips_when_nothing_changed(tin
     folder = tiny_bot / ".dialog" / "models" / "llm-adapter"
     assert (folder / ADAPTER_FILE).is_file()
     meta = read_meta(folder)
-    assert meta["examples"] == meta["steps"] == 2
+    assert meta["examples"] == 2 and meta["steps"] == 1  # both replies in one batch
     again = runner.invoke(cli, ["tune", str(tiny_bot), "--epochs", "1", "--rank", "2"])
     assert again.exit_code == 0 and "Nothing changed" in again.output
     config = load_bot(tiny_bot)
@@ -58,3 +58,25 @@ def test_tune_says_when_there_is_nothing_to_learn(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["tune", str(bot)])
     assert result.exit_code != 0
     assert "nothing to train on" in result.output
+
+
+def test_train_keeps_a_tuned_adapter_current_and_skips_an_unchanged_one(tiny_bot: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["tune", str(tiny_bot), "--epochs", "1", "--rank", "2"]).exit_code == 0
+    unchanged = runner.invoke(cli, ["train", str(tiny_bot)])
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "The replies did not change; the LLM adapter is" in unchanged.output
+    replies = tiny_bot / "replies.yml"
+    replies.write_text(replies.read_text(encoding="utf-8") + "  - user: do you like tea?\n    bot: I don't drink, but tea sounds lovely!\n", encoding="utf-8")
+    changed = runner.invoke(cli, ["train", str(tiny_bot)])
+    assert changed.exit_code == 0, changed.output
+    assert "Re-tuned the LLM adapter on 3 replies" in changed.output
+    meta = read_meta(tiny_bot / ".dialog" / "models" / "llm-adapter")
+    assert meta["examples"] == 3 and meta["settings"]["rank"] == 2  # the settings it was tuned with
+
+
+def test_train_does_not_tune_a_bot_without_an_adapter(tiny_bot: Path) -> None:
+    result = CliRunner().invoke(cli, ["train", str(tiny_bot)])
+    assert result.exit_code == 0, result.output
+    assert "adapter" not in result.output
+    assert not (tiny_bot / ".dialog" / "models" / "llm-adapter").exists()

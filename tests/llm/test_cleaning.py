@@ -102,3 +102,10 @@ def test_a_reply_sharing_a_few_words_with_the_user_is_kept() -> None:
 
 def test_an_answer_restating_the_question_is_not_parroting() -> None:
     assert clean_reply("The capital of Australia is Canberra.", user_text="what is the capital of Australia?") == "The capital of Australia is Canberra."
+
+
+def test_a_sentence_the_caller_refuses_is_dropped() -> None:
+    cleaner = ReplyCleaner(max_sentences=3, keep_sentence=lambda sentence: "45" not in sentence)
+    cleaner.feed("Returns take 45 days. Anything else? ")
+    cleaner.finish()
+    assert cleaner.text == "Anything else?"

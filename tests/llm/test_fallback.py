@@ -54,7 +54,8 @@ def test_streamed_pieces_are_exactly_the_reply() -> None:
         shown.append(piece)
 
     result = asyncio.run(fallback.reply([], "yo", on_token=on_token))
-    assert "".join(shown) == result.text == "Hi! I help with orders."
+    assert result.text == "Hi! I help with orders."
+    assert "".join(shown) == "Hi! I help with orders. And with"  # the client replaces it with the reply
     assert len(shown) > 2  # words, not whole sentences
 
 
@@ -120,11 +121,11 @@ def test_sentences_already_shown_survive_a_timeout() -> None:
     assert result.text == "One."
 
 
-def test_replies_stop_after_two_sentences() -> None:
-    generator = FakeGenerator("One. Two. Three. Four.")
+def test_replies_stop_after_three_sentences() -> None:
+    generator = FakeGenerator("One. Two. Three. Four. Five.")
     result = asyncio.run(_fallback(generator).reply([], "count"))
-    assert result.text == "One. Two."
-    assert result.event["completion_tokens"] == 3  # generation stopped early (a sentence ends at the next space)
+    assert result.text == "One. Two. Three."
+    assert result.event["completion_tokens"] == 4  # generation stopped early (a sentence ends at the next space)
 
 
 def test_status_reports_loading_then_ready_or_failed() -> None:
@@ -153,3 +154,36 @@ def test_an_answer_that_starts_with_the_users_words_is_shown_whole() -> None:
     shown: list[str] = []
     result = asyncio.run(_fallback(generator).reply([], "what is water made of?", on_token=shown.append))
     assert "".join(shown) == result.text == "Water is made of hydrogen and oxygen. How can I help you today?"
+
+
+def test_a_sentence_stating_an_invented_business_fact_is_never_shown() -> None:
+    generator = FakeGenerator("I'm great, thanks! Returns are free within 45 days. How can I help you today?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "how are you?", on_token=shown.append))
+    assert "".join(shown) == result.text == "I'm great, thanks! How can I help you today?"
+    assert result.event["outcome"] == "ok"
+
+
+def test_an_invented_answer_to_a_business_question_becomes_ungrounded() -> None:
+    """Nothing is shown; the engine then says the bot does not know (tests/flows/test_search.py)."""
+    generator = FakeGenerator("Our CEO is Elena Marx. Anything else I can help with?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "who is the CEO of the company?", on_token=shown.append))
+    assert result.text is None and shown == []
+    assert result.event["outcome"] == "ungrounded"
+
+
+def test_general_knowledge_is_kept_and_streamed_word_by_word() -> None:
+    generator = FakeGenerator("The capital of France is Paris. How can I help you today?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "what's the capital of France?", on_token=shown.append))
+    assert "".join(shown) == result.text == "The capital of France is Paris. How can I help you today?"
+    assert len(shown) > 4
+
+
+def test_a_dropped_sentence_already_begun_ends_the_reply_before_it() -> None:
+    generator = FakeGenerator("Sorry for the trouble. I can help with your orders at 1-800-237-9645. Anything else?", token_delay_s=0.001)
+    shown: list[str] = []
+    result = asyncio.run(_fallback(generator).reply([], "what should I do with my old TV?", on_token=shown.append))
+    assert result.text == "Sorry for the trouble."
+    assert "".join(shown).startswith("Sorry for the trouble.") and "800" not in "".join(shown)

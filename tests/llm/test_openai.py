@@ -134,7 +134,8 @@ def test_streaming_yields_pieces_and_usage(server: Starlette) -> None:
 
 
 def _bot(llm: LLMSettings) -> BotConfig:
-    return BotConfig(root=Path("."), domain=Domain(), nlu=NLUData(), flows={}, settings=Settings(llm=llm))
+    # The reply names ACME: the bot's persona must, or the fact guard drops the sentence as an invented name.
+    return BotConfig(root=Path("."), domain=Domain(persona="a support agent of the ACME shop"), nlu=NLUData(), flows={}, settings=Settings(llm=llm))
 
 
 def test_fallback_through_the_server_from_config(server: Starlette, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,8 +4,11 @@ Sources, all from the bot's own data:
 
 - ``replies.yml`` in the domain folder: example free-form exchanges (``- user: ...``
   ``bot: ...``), written for small talk, off-topic requests, persona probes and the like;
-- the small-talk flows (one ``utter_`` step, triggered by an intent): each NLU
-  example of the trigger intent paired with each text of the response;
+- the small-talk flows (one ``utter_`` step, triggered by an intent): the first
+  ``FLOW_PAIRS`` NLU examples of the trigger intent, each paired with a text of the
+  response in turn. Few on purpose: the NLU answers these intents itself, and with
+  every example (150 of 230 pairs for the shipped bot) the model learnt to answer any
+  small talk with "Hi! I'm the ACME Assistant..." or "No problem. Anything else?";
 - story test cases (``--stories``, loaded by the command): a user turn followed directly by a ``bot:`` text or an
   ``utter:`` response.
 
@@ -26,9 +29,10 @@ from typing import Any
 
 from dialog.errors import ConfigError, Problem
 
-__all__ = ["REPLIES_FILE", "TuneExample", "collect_examples", "fingerprint", "read_replies_file"]
+__all__ = ["FLOW_PAIRS", "REPLIES_FILE", "TuneExample", "collect_examples", "fingerprint", "read_replies_file"]
 
 REPLIES_FILE = "replies.yml"
+FLOW_PAIRS = 4
 _FACTS = re.compile(r"[{}\d]")
 
 
@@ -73,7 +77,7 @@ def _small_talk(config: Any) -> list[TuneExample]:
         texts = [v.text for v in config.domain.responses.get(action, ()) if not v.condition]
         for intent in getattr(flow, "nlu_trigger", ()) or ():
             name = intent if isinstance(intent, str) else getattr(intent, "intent", "")
-            for index, user in enumerate(by_intent.get(name, [])):
+            for index, user in enumerate(by_intent.get(name, [])[:FLOW_PAIRS]):
                 if texts:
                     examples.append(TuneExample(user, texts[index % len(texts)], f"flow {flow.id}"))
     return examples

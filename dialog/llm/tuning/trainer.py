@@ -12,6 +12,12 @@ user's message and the reply. The prefix cache comes from the base model, a smal
 approximation (the adapter changes the prefix's keys and values a little) that
 made training several times cheaper on two CPU cores.
 
+Replies are trained four at a time (``batch_size``), padded side by side after the
+shared prefix, and on one torch thread: on two shared cores, two threads made each
+step 10-20 times slower as soon as another process wanted a core (the threads wait
+for each other), while one thread did a reply in ~0.5 s even at load 7
+(bench/RESULTS.md "Reply quality").
+
 Deterministic: the seed fixes the LoRA initialisation and the example order.
 """
 
@@ -25,7 +31,7 @@ from typing import Any
 
 from dialog.errors import LLMError
 from dialog.llm.base import ChatMessage
-from dialog.llm.tuning.scoring import encode_reply, reply_loss, shared_prefix
+from dialog.llm.tuning.scoring import batch_loss, encode_reply, reply_loss, shared_prefix
 
 __all__ = ["TARGET_MODULES", "TuneSettings", "train_lora"]
 
@@ -35,12 +41,14 @@ Progress = Callable[[int, int, float], None]  # (steps done, total steps, runnin
 
 @dataclass(frozen=True)
 class TuneSettings:
-    epochs: int = 2
+    epochs: int = 3
     rank: int = 8
     alpha: int = 16
     learning_rate: float = 1e-3
     seed: int = 0
     max_minutes: float = 10.0  # stop early (between steps) past this budget
+    batch_size: int = 4  # replies per optimizer step, run side by side (bench/RESULTS.md "Reply quality")
+    threads: int = 1  # torch threads while training (see train_lora)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,27 +70,49 @@ def train_lora(
     except ImportError as exc:
         raise LLMError(f"dialog tune needs peft ({exc}): pip install 'dialog[tune]'") from exc
 
+    threads = torch.get_num_threads()
+    torch.set_num_threads(max(1, settings.threads))
+    try:
+        return _train(model, tokenizer, prefix, pairs, settings, progress, LoraConfig, inject_adapter_in_model)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(
+    model: Any,
+    tokenizer: Any,
+    prefix: Sequence[ChatMessage],
+    pairs: Sequence[tuple[Sequence[ChatMessage], str]],
+    settings: TuneSettings,
+    progress: Progress | None,
+    lora_config: Any,
+    inject: Any,
+) -> dict[str, Any]:
+    import torch
+
     torch.manual_seed(settings.seed)
-    config = LoraConfig(r=settings.rank, lora_alpha=settings.alpha, lora_dropout=0.0, target_modules=list(TARGET_MODULES))
-    model = inject_adapter_in_model(config, model)
+    config = lora_config(r=settings.rank, lora_alpha=settings.alpha, lora_dropout=0.0, target_modules=list(TARGET_MODULES))
+    model = inject(config, model)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=settings.learning_rate, weight_decay=0.0)
     encoded = [encode_reply(tokenizer, messages, reply) for messages, reply in pairs]
     shared = shared_prefix(model, tokenizer, prefix, [ids for ids, _ in encoded])
     order = list(range(len(encoded)))
     rng = random.Random(settings.seed)
-    total = settings.epochs * len(order)
+    size = max(1, settings.batch_size)
+    per_epoch = (len(order) + size - 1) // size
+    total = settings.epochs * per_epoch
     started = time.monotonic()
     done, loss_sum, token_sum, stopped_early = 0, 0.0, 0, False
     model.train()
     for _ in range(settings.epochs):
         rng.shuffle(order)
-        for index in order:
+        for first in range(0, len(order), size):
             if time.monotonic() - started > settings.max_minutes * 60:
                 stopped_early = True
                 break
-            ids, start = encoded[index]
-            loss, tokens = reply_loss(model, ids, start, shared)
+            group = [encoded[index] for index in order[first : first + size]]
+            loss, tokens = _group_loss(model, group, shared)
             optimizer.zero_grad()
             (loss / tokens).backward()
             optimizer.step()
@@ -101,3 +131,15 @@ def train_lora(
         "train_loss": round(loss_sum / max(1, token_sum), 4),
         "trainable_parameters": sum(p.numel() for p in trainable),
     }
+
+
+def _group_loss(model: Any, group: Sequence[tuple[Any, int]], shared: tuple[int, Any] | None) -> tuple[Any, int]:
+    """One batch after the shared prefix; one prompt at a time when the prompts share none."""
+    if shared is not None:
+        return batch_loss(model, group, shared)
+    total: Any = 0.0
+    count = 0
+    for ids, start in group:
+        loss, tokens = reply_loss(model, ids, start)
+        total, count = total + loss, count + tokens
+    return total, count
