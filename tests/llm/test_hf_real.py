@@ -16,7 +16,9 @@ from dialog.types import Message
 def test_real_fallback_reply_streams_and_records_the_event(real_fallback: LLMFallback) -> None:
     shown: list[str] = []
     result = asyncio.run(real_fallback.reply([], "what is the capital of Australia?", on_token=shown.append))
-    assert result.text and result.text == "".join(shown)
+    # the words arrive as they are written; a last sentence the cleaner drops (cut off at
+    # max_new_tokens) was already shown, and the final text, which clients show, ends before it
+    assert result.text and "".join(shown).startswith(result.text)
     event = result.event
     assert event["outcome"] == "ok" and event["model"] == "smollm2-135m" and event["provider"] == "transformers"
     assert event["prompt_tokens"] > 50 and 0 < event["completion_tokens"] <= 40
