@@ -41,3 +41,8 @@ class ActionResult:
     responses: tuple[str, ...] = ()  # response names to render, in order
     texts: tuple[str, ...] = ()  # literal bot messages, after the responses
     messages: tuple[Reply, ...] = ()  # literal messages with buttons, image or custom payload, last
+    reset_slots: bool = False  # every slot back to its initial value first (Rasa SDK's AllSlotsReset), then ``slots``
+    # Rasa SDK events with a counterpart here: FollowupAction, ActiveLoop(None), Restarted
+    followup: str | None = None  # an action or response to run right after this one
+    deactivate_loop: bool = False  # end the running form (every active flow), as action_deactivate_loop
+    restart: bool = False  # forget the conversation, as /restart

@@ -273,8 +273,8 @@ class Bot:
 
         clock = self.engine.runtime.clock
 
-        async def ask(history: Sequence[Mapping[str, Any]], text: str) -> FallbackAnswer:
-            answer = await fallback.reply(history, text, on_token=on_token, clock=clock)
+        async def ask(history: Sequence[Mapping[str, Any]], text: str, stream: bool = True) -> FallbackAnswer:
+            answer = await fallback.reply(history, text, on_token=on_token if stream else None, clock=clock)
             if prompt is not None:
                 prompt.append(tuple(getattr(answer, "prompt", ())))
             return answer

@@ -58,6 +58,8 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_no_previous_message": "I haven't said anything yet. How can I help you?",
     # when the documents hold no answer; without one in domain.yml the bot also lists what it can do
     "utter_no_relevant_answer_found": "Sorry, I don't have information about that.",
+    # after a question about a task answered from the documents, with a button that starts the task's flow
+    "utter_offer_flow": "Would you like me to help with that?",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart

@@ -44,7 +44,7 @@ _PROBE_KEY = "zzz_probe_key"
 _UNKNOWN = re.compile(
     r"unknown key '"
     + _PROBE_KEY
-    + r"' in (?P<what>.*?)(?: \(did you mean '[^']*'\?\))?; valid keys: (?P<keys>.*)$"
+    + r"' in (?P<what>.*?)(?: \(did you mean '[^']*'\?\))?(?: \(ignored[^)]*\))?; valid keys: (?P<keys>.*)$"
 )
 _IGNORED = re.compile(
     r"'(?P<key>[^']+)' in .*? is accepted but ignored: (?P<reason>.*)$"

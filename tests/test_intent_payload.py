@@ -72,3 +72,9 @@ def test_a_stray_trailing_quote_is_dropped_as_rasa_projects_expect(text: str) ->
 def test_balanced_quotes_are_kept() -> None:
     result = parse_payload('/inform{"size": "large"}', INTENTS)
     assert [(e.entity, e.value) for e in result.entities] == [("size", "large")]
+
+
+def test_rasa_s_nlu_fallback_is_a_payload_as_rasa_test_stories_send_it(caplog) -> None:
+    parsed = parse_payload("/nlu_fallback", intents=("greet",))
+    assert parsed is not None and parsed.intent == "nlu_fallback"
+    assert "unknown intent" not in caplog.text

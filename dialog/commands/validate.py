@@ -46,14 +46,14 @@ def command(domain: Path, quiet: bool) -> None:
     otherwise prints a one-line summary and exits 0.
     """
     config = load_bot(domain)
-    problems = check_action_imports(config)
+    problems, action_warnings = check_action_imports(config)
     if problems:
         raise ConfigError(problems)
     documents = read_documents(config.root)
     if documents.errors:
         raise ConfigError(documents.errors)
     if not quiet:
-        for warning in (*config.warnings, *documents.skipped):
+        for warning in (*config.warnings, *map(str, action_warnings), *documents.skipped):
             click.echo(f"warning: {warning}", err=True)
     click.echo(summary(config, str(domain)) + _documents_summary(documents))
 

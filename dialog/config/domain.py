@@ -90,6 +90,21 @@ def parse_domain(
     return domain, sources
 
 
+_FORM_KEYS = ("required_slots", "ignored_intents")  # Rasa 3's
+
+
+def _warn_rasa_2_forms(forms: LocatedMap | None, report: FileReport) -> None:
+    """A Rasa 2 form maps each slot inside the form (``cuisine: [{type: from_entity ...}]``);
+    Rasa 3, and dialog, read ``mappings`` under each slot, so those are not used."""
+    for name, form in (forms or {}).items():
+        if isinstance(form, dict) and "required_slots" not in form and any(key not in _FORM_KEYS for key in form):
+            report.warn(
+                forms.key_mark(name),
+                f"form '{name}' maps its slots inside the form, as Rasa 2 did: those mappings are not used; "
+                "Rasa 3 reads `mappings` under each slot and `required_slots` in the form (`rasa data migrate` converts them)",
+            )
+
+
 def _parse_document(data: LocatedMap, report: FileReport, parts: _Parts, sources: DomainSources) -> None:
     if "version" in data:
         report.typed(data, "version", (str, float), "domain")
@@ -109,6 +124,7 @@ def _parse_document(data: LocatedMap, report: FileReport, parts: _Parts, sources
         _parse_actions(data, report, parts, sources)
     if "forms" in data:  # run as flows where rules or stories start them: config/rasa/forms.py
         forms = report.mapping(data["forms"], data.value_mark("forms"), "'forms'")
+        _warn_rasa_2_forms(forms, report)
         parts.forms.update(to_plain(forms or {}))
     if "session_config" in data:
         session = report.mapping(data["session_config"], data.value_mark("session_config"), "'session_config'")

@@ -6,7 +6,8 @@ them to Rasa; actions written as ``name: module:function`` stay in-process Pytho
 A Rasa ``tracker_store`` (redis, SQL on PostgreSQL or SQLite, in-memory) becomes the
 store URL here, unless config.yml names one. Values may name environment variables as
 ``${NAME}`` (passwords stay out of the file), as in Rasa. Rasa's other endpoints have
-their own settings here and are warnings.
+their own settings here and are warnings, and so are sections Rasa does not know
+(a project's own settings for its action server).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import quote
 
 from dialog.config.files import Document
 from dialog.config.models import ActionEndpoint
-from dialog.config.schema import FileReport, Reporter, describe
+from dialog.config.schema import FileReport, Reporter, describe, suggest
 from dialog.config.yaml_reader import LocatedMap, Mark
 
 __all__ = ["Endpoints", "parse_endpoints", "store_url"]
@@ -48,7 +49,13 @@ class Endpoints:
 
 def parse_endpoints(documents: list[Document], reporter: Reporter) -> Endpoints:
     endpoint = tracker_store = None
-    for report, data, _ in reporter.top_mappings(documents, "endpoints file", _TOP_KEYS, ignored=_TOP_IGNORED):
+    for document in documents:
+        report = reporter.file(document.path)
+        data = report.mapping(document.data, (1, 1), "endpoints file")
+        if data is None:
+            continue
+        custom = _custom_sections(data, report)
+        report.keys(data, (*_TOP_KEYS, *custom), "endpoints file", ignored=_TOP_IGNORED)
         if data.get("action_endpoint") is not None:
             section = report.mapping(data["action_endpoint"], data.value_mark("action_endpoint"), "'action_endpoint'")
             if section is not None:
@@ -58,6 +65,20 @@ def parse_endpoints(documents: list[Document], reporter: Reporter) -> Endpoints:
             if section is not None:
                 tracker_store = store_url(section, report) or tracker_store
     return Endpoints(endpoint, tracker_store)
+
+
+def _custom_sections(data: LocatedMap, report: FileReport) -> list[str]:
+    """Sections Rasa does not know, each a warning: not an error in Rasa, whose action server
+    may read them (``helpdesk: {mode: local}``). A near-miss of a known key is named."""
+    known = sorted({*_TOP_KEYS, *_TOP_IGNORED})
+    custom = [str(key) for key in data if key not in known]
+    for key in custom:
+        report.warn(
+            data.key_mark(key),
+            f"unknown key '{key}' in endpoints file{suggest(key, known)} (ignored, as Rasa ignores it: its action server may read it); "
+            f"valid keys: {', '.join(known)}",
+        )
+    return custom
 
 
 def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoint | None:

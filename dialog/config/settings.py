@@ -7,6 +7,7 @@ module imports (component modules import heavy libraries lazily, so this is chea
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -165,6 +166,13 @@ def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec
                 if before.get(produced) != values:  # new here, or given an option here: errors point here
                     rasa_marks[produced] = entry.mark
             continue
+        if name not in table and _RASA_CUSTOM_COMPONENT.fullmatch(name):
+            report.warn(
+                entry.value_mark("name"),
+                f"config: custom Rasa component '{name}' is left out: it is a Python class for Rasa's pipeline, "
+                "which does not run here; dialog's own components do the NLU",
+            )
+            continue
         if name not in table:
             report.error(entry.value_mark("name"), f"unknown component '{name}'{suggest(name, names)}; valid names: {', '.join(names)}")
             continue
@@ -175,7 +183,28 @@ def _parse_pipeline(data: LocatedMap, report: FileReport) -> tuple[ComponentSpec
         return None
     if not rasa_marks:
         return tuple(specs)
+    if not any(name in _INTENT_CLASSIFIERS for name in [spec.name for spec in specs] + list(rasa.components)):
+        _add_intent_classifier(rasa, rasa_marks, data.value_mark("pipeline"), report)
     return _with_rasa_components(specs, rasa, rasa_marks, table, report)
+
+
+_INTENT_CLASSIFIERS = ("sklearn_intent",)
+# Rasa's custom components are named by their class's dotted path (custom_components.intent_resolver.IntentResolver)
+_RASA_CUSTOM_COMPONENT = re.compile(r"(?:[A-Za-z_]\w*\.)+[A-Z]\w*")
+
+
+def _add_intent_classifier(rasa: RasaTranslation, marks: dict[str, Mark], where: Mark, report: FileReport) -> None:
+    """A Rasa pipeline without an intent classifier (end-to-end bots leave DIET out and let
+    TEDPolicy read the text) would predict no intent at all here, where flows start on
+    intents: the intents in nlu.yml are learnt by the classifier DIET becomes."""
+    for name in ("sentence_embeddings", "sklearn_intent"):
+        rasa.components.setdefault(name, {})
+        marks.setdefault(name, where)
+    report.warn(
+        where,
+        "config: the pipeline has no intent classifier that runs here (in Rasa, an end-to-end TEDPolicy or a custom "
+        "component may classify); sentence_embeddings + sklearn_intent are added so the intents of the NLU data are learnt",
+    )
 
 
 def _with_rasa_components(

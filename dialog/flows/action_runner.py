@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from dialog.actions import ActionContext, ActionResult
 from dialog.config.models import ACTION_SERVER
 from dialog.errors import ActionError
+from dialog.flows.rasa_sdk_actions import rasa_sdk_error
 
 if TYPE_CHECKING:
     from dialog.flows.action_server import ActionServer
@@ -93,10 +94,16 @@ class ActionRunner:
         module_name, _, attribute = reference.partition(":")
         if not module_name or not attribute:
             raise ActionError(f"action '{name}': '{reference}' is not of the form module:function")
-        module = self._import(name, module_name)
-        function = getattr(module, attribute, None)
-        if not callable(function):
-            raise ActionError(f"action '{name}': {module_name}.py in {self.root} has no function '{attribute}'")
+        try:
+            module = self._import(name, module_name)
+            function = getattr(module, attribute, None)
+            if not callable(function):
+                raise ActionError(f"action '{name}': {module_name}.py in {self.root} has no function '{attribute}'")
+        except ActionError as exc:
+            rasa_sdk = rasa_sdk_error(name, self.root, exc) if reference == f"actions:{name}" else None  # a Rasa-listed name
+            if rasa_sdk is None:
+                raise
+            raise rasa_sdk from exc
         self._functions[name] = function
         return function
 

@@ -2,7 +2,10 @@
 
 Rasa users keep their ``actions/`` code and ``rasa run actions``: each call is Rasa's
 action server protocol, a POST of ``{next_action, sender_id, tracker, domain, version}``
-answered by ``{events, responses}``. ``slot`` events become slot updates; responses
+answered by ``{events, responses}``. ``slot`` events become slot updates (after a
+``reset_slots``, rasa_sdk's ``AllSlotsReset``, every slot first goes back to its initial
+value); ``followup``, ``restart`` and ``active_loop: null`` run that action, restart,
+and end the running form; responses
 become messages (a named ``response`` is rendered from domain.yml here). The tracker
 sent has the slots and the latest message, not the event history; a validation
 action (``validate_<form>``) also gets this turn's slot events and its form as
@@ -97,13 +100,23 @@ def parse_answer(name: str, status: int, body: str) -> ActionResult:
     if not isinstance(answer, dict) or not isinstance(answer.get("events", []), list) or not isinstance(answer.get("responses", []), list):
         raise ActionError(f"action '{name}': the action server's answer needs 'events' and 'responses' lists, got {body[:200]!r}")
     slots: dict[str, Any] = {}
+    control: dict[str, Any] = {"reset_slots": False}
     for event in answer.get("events", []):
-        if isinstance(event, dict) and event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
+        kind = event.get("event") if isinstance(event, dict) else None
+        if kind == "slot" and event.get("name") == REQUESTED_SLOT:
             continue  # Rasa's form bookkeeping; a flow knows which question is open
-        if isinstance(event, dict) and event.get("event") == "slot" and isinstance(event.get("name"), str):
+        if kind == "slot" and isinstance(event.get("name"), str):
             slots[event["name"]] = event.get("value")
+        elif kind == "reset_slots":  # AllSlotsReset: what came before is gone
+            slots, control["reset_slots"] = {}, True
+        elif kind == "followup" and isinstance(event.get("name"), str):
+            control["followup"] = event["name"]
+        elif kind == "active_loop" and event.get("name") is None:  # ActiveLoop(None): the form ends
+            control["deactivate_loop"] = True
+        elif kind == "restart":
+            control["restart"] = True
         else:
-            logger.warning("action '%s': the action server's event %r is not applied here (only 'slot' events are)", name, event)
+            logger.warning("action '%s': the action server's event %r is not applied here (%s are)", name, event, _APPLIED)
     responses: list[str] = []
     messages: list[Reply] = []
     for message in answer.get("responses", []):
@@ -114,7 +127,10 @@ def parse_answer(name: str, status: int, body: str) -> ActionResult:
             responses.append(str(named))
         else:
             messages.append(_reply(name, message))
-    return ActionResult(slots=slots, responses=tuple(responses), messages=tuple(messages))
+    return ActionResult(slots=slots, responses=tuple(responses), messages=tuple(messages), **control)
+
+
+_APPLIED = "slot, reset_slots, followup, restart and active_loop: null"
 
 
 def _failure(name: str, status: int, body: str) -> str:

@@ -18,6 +18,10 @@ The order of the rules, first match wins:
    no flow active -> start it; another flow active -> digression (interrupt,
    run the new one, resume and re-ask after); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
+   A bot with documents answers an information question about the flow's topic
+   from them instead ("how long do I have to return something?"), and offers the
+   flow with a button (``flows/knowledge_routing.py``); asked while that very flow
+   runs, the answer comes before the re-ask.
 5. A collect is open: a filled slot is validated and advances the flow. A turn
    that fills nothing is chit-chat (an out-of-scope intent or a question:
    ``pattern_chitchat`` answers it with the fallback, then the question again)
@@ -62,7 +66,7 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
 from dialog.builtin_names import DEFAULT_RESPONSES, RESTART_INTENT, STOP_INTENT
@@ -71,7 +75,9 @@ from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
+from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instead_of_flows
 from dialog.flows.pattern_actions import answer_with_fallback
+from dialog.flows.question_form import asks_for_information
 from dialog.flows.repair import find_repair
 from dialog.flows.search import answer_from_knowledge
 from dialog.flows.slot_filling import fill_slots
@@ -87,7 +93,11 @@ __all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 logger = logging.getLogger(__name__)
 
 
-FallbackFn = Callable[[Sequence[Mapping[str, Any]], str], Awaitable[FallbackAnswer]]
+class FallbackFn(Protocol):
+    """The LLM fallback as the engine calls it: the history, the user's text, and whether the
+    reply may stream to the user as it is written (``stream=False``: it is checked first)."""
+
+    def __call__(self, history: Sequence[Mapping[str, Any]], text: str, stream: bool = True) -> Awaitable[FallbackAnswer]: ...
 
 
 @dataclass(frozen=True)
@@ -214,11 +224,17 @@ class DialogueEngine:
             return False
         repair = find_repair(self.config, self.runtime, state, parse, bar)
         if repair is not None:
+            choices = repair.context.get("choices") if repair.pattern == patterns.CLARIFICATION else None
+            if choices and await answer_instead_of_flows(turn, parse, choices, self._preview(turn, parse, None)):
+                return False  # "which of two flows?" is moot: the documents answer the question
             turn.repair = dict(repair.context)
             await self._run_pattern(turn, repair.pattern)
             return False
         if trigger is not None and trigger not in state.flow_ids():
-            self._fill(turn, self._preview(turn, parse, None), requested)
+            preview = self._preview(turn, parse, None)
+            if await answer_instead_of_flow(turn, parse, trigger, preview):
+                return False  # a question about the flow's topic, answered from the documents
+            self._fill(turn, preview, requested)
             if state.top is not None:
                 turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
             await run_flows(turn, start_flow(turn, trigger))
@@ -236,8 +252,16 @@ class DialogueEngine:
             await self._reject(turn, rejection)
             return False
         self._fill(turn, filled, requested)
-        if requested not in filled and trigger is None and await answer_from_knowledge(turn, parse.text, during_collect=True):
-            return False  # a question the documents answer: pattern_search, then the question again
+        # a question the documents answer: pattern_search, then the question again; also one
+        # about the running flow's own topic ("how long do I have to return it?" while a return
+        # asks for the order), which would otherwise only re-ask
+        about_running_flow = trigger is not None and asks_for_information(parse.text)
+        if (
+            requested not in filled
+            and (trigger is None or about_running_flow)
+            and await answer_from_knowledge(turn, parse.text, during_collect=True)
+        ):
+            return False
         if requested not in filled and trigger is None and is_chitchat(parse, self.config.settings.trigger_threshold):
             await self._run_pattern(turn, patterns.CHITCHAT)  # a reply, then the question again
             return False

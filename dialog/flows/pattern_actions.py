@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
-from dialog.flows.search import grounded_reply, say_no_answer
+from dialog.flows.search import about_the_business, grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
 from dialog.types import Button
@@ -65,7 +65,10 @@ async def answer_with_fallback(turn: Turn) -> None:
         turn.say("utter_default")
         return
     text = str(turn.state.latest_message.get("text") or "")
-    answer = await fallback([*turn.stored, *turn.events], text)
+    # a business question's reply may be replaced by "I don't know" (grounded_reply): it is
+    # shown only once it passed, so no invented word reaches a streaming client first
+    held_back = turn.runtime.knowledge is not None and about_the_business(turn, text)
+    answer = await fallback([*turn.stored, *turn.events], text, stream=not held_back)
     turn.emit(dict(answer.event))
     if answer.event.get("outcome") == "ungrounded":
         say_no_answer(turn, None)  # the model answered with facts the bot does not have

@@ -13,8 +13,10 @@ the bot event's ``metadata.knowledge``, or ``utter_no_relevant_answer_found``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from dialog import events
@@ -23,7 +25,16 @@ from dialog.flows.turn import Turn
 from dialog.llm.facts import business_names, speaks_of_business
 from dialog.questions import looks_like_question
 
-__all__ = ["about_the_business", "answer_from_knowledge", "grounded_reply", "no_answer_text", "say_no_answer", "trigger_search"]
+__all__ = [
+    "about_the_business",
+    "answer_for_turn",
+    "answer_from_knowledge",
+    "grounded_reply",
+    "no_answer_text",
+    "run_search_pattern",
+    "say_no_answer",
+    "trigger_search",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +61,16 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     question = looks_like_question(text)
     if during_collect and not question:
         return False
-    answer = await _answer(turn, text)
+    answer = await answer_for_turn(turn, text)
     near = answer.relevance >= NEAR_MISS_RELEVANCE or answer.similarity >= NEAR_MISS_SIMILARITY
     if answer.text is None and (during_collect or not question or not near):
         return False
+    await run_search_pattern(turn)
+    return True
+
+
+async def run_search_pattern(turn: Turn) -> None:
+    """Run ``pattern_search`` (above the active flow, which resumes after it)."""
     from dialog.flows.steps import (  # steps imports this module's action
         run_flows,
         start_flow,
@@ -63,7 +80,6 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     if top is not None:
         turn.emit(events.flow_interrupted(top.flow_id, turn.now(), by=PATTERN_SEARCH))
     await run_flows(turn, start_flow(turn, PATTERN_SEARCH))
-    return True
 
 
 async def trigger_search(turn: Turn, flow_id: str) -> None:
@@ -71,7 +87,8 @@ async def trigger_search(turn: Turn, flow_id: str) -> None:
     text = str(turn.state.latest_message.get("text") or "")
     answer = None
     if turn.runtime.knowledge is not None and text.strip():
-        answer = await _answer(turn, text, explicit=flow_id != PATTERN_SEARCH)
+        topic = None if flow_id == PATTERN_SEARCH else turn.runtime.flow(flow_id).description
+        answer = await answer_for_turn(turn, text, topic=topic)
     if answer is None or answer.text is None:
         say_no_answer(turn, answer)
         return
@@ -148,13 +165,23 @@ def no_answer_text(config: Any) -> str:
     return f"Sorry, I don't have information about that. I can {listed}, or put you in touch with a colleague."
 
 
-async def _answer(turn: Turn, text: str, explicit: bool = False) -> Any:
-    """This turn's answer for ``text``; searched once, however many steps ask."""
+async def answer_for_turn(turn: Turn, text: str, topic: str | None = None) -> Any:
+    """This turn's answer for ``text``; searched once, however many steps ask.
+
+    ``topic``: the description of a flow of the bot's own that searches on purpose;
+    its question needs ``EXPLICIT_SEARCH_MARGIN`` less relevance, but only for an
+    answer from a section about that topic ("List the payment methods the shop
+    accepts" finds it among its own best sections). Any other section must pass the
+    threshold as usual: the NLU chose the flow, not the section."""
     cached = turn.knowledge_answer
-    if cached is not None and cached[0] == (text, explicit):
+    if cached is not None and cached[0] == (text, topic):
         return cached[1]
     knowledge = turn.runtime.knowledge
-    threshold = knowledge.settings.threshold - EXPLICIT_SEARCH_MARGIN if explicit else None
+    threshold = knowledge.settings.threshold - EXPLICIT_SEARCH_MARGIN if topic is not None else None
     answer = await knowledge.answer(text, threshold=threshold)
-    turn.knowledge_answer = ((text, explicit), answer)
+    if topic is not None and answer.text is not None and answer.relevance < knowledge.settings.threshold:
+        about = await asyncio.to_thread(knowledge.sections_about, topic) if topic.strip() else frozenset()
+        if not any(" > ".join(filter(None, (source["file"], source["heading"]))) in about for source in answer.sources[:1]):
+            answer = replace(answer, text=None, sources=[], mode="none", note="a section off the flow's topic")
+    turn.knowledge_answer = ((text, topic), answer)
     return answer

@@ -17,6 +17,7 @@ from dialog import events
 from dialog.actions import ActionContext
 from dialog.builtin_names import BUILTIN_ACTIONS, SEARCH_ACTION
 from dialog.config.flow_model import END, ActionStep, CallStep, CollectStep, Flow, LinkStep, NoopStep, SetSlotsStep, Step
+from dialog.config.rasa.dialogue import RASA_DEFAULT_ACTIONS
 from dialog.errors import ActionError, FlowError
 from dialog.flows.pattern_actions import PATTERN_ACTIONS, run_pattern_action
 from dialog.flows.patterns import COMPLETED, CONTINUE_INTERRUPTED, is_pattern
@@ -190,7 +191,7 @@ async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
         turn.emit(events.action(name, turn.now(), flow.id, step.id))
         await run_pattern_action(turn, flow, name)
         return next_target(turn, flow, step)
-    if name in BUILTIN_ACTIONS:
+    if name in BUILTIN_ACTIONS and not _overridden_builtin(turn, name):
         return _builtin(turn, flow, step)
     if name in runtime.config.domain.responses or (name.startswith("utter_") and runtime.renderer.has(name)):
         turn.emit(events.action(name, turn.now(), flow.id, step.id))
@@ -204,8 +205,9 @@ async def _action(turn: Turn, flow: Flow, step: ActionStep) -> str:
     return next_target(turn, flow, step)
 
 
-async def run_custom_action(turn: Turn, name: str, context: ActionContext | None = None) -> bool:
-    """Run a domain action and emit its slots and messages; False if it failed (stack cancelled)."""
+async def run_custom_action(turn: Turn, name: str, context: ActionContext | None = None, depth: int = 0) -> bool:
+    """Run a domain action and emit its slots and messages; False if the flow must not go on:
+    it failed, or it restarted or ended the conversation's flows (stack cancelled)."""
     runtime = turn.runtime
     if context is None:
         context = ActionContext(turn.sender_id, dict(turn.state.slots), dict(turn.state.latest_message), turn.metadata, turn.input_channel)
@@ -222,6 +224,8 @@ async def run_custom_action(turn: Turn, name: str, context: ActionContext | None
         turn.say("utter_internal_error")
         cancel_stack(turn, reason="action_failed")
         return False
+    if result.reset_slots:
+        _reset_slots(turn)
     for slot_name, value in updates.items():
         turn.set_slot(slot_name, value)
     for response in result.responses:
@@ -230,7 +234,41 @@ async def run_custom_action(turn: Turn, name: str, context: ActionContext | None
         turn.say_text(text)
     for message in result.messages:
         turn.emit(events.bot(message.text, turn.now(), None, message.buttons, message.image, message.custom))
+    if result.restart:
+        restart(turn)
+        return False
+    if result.deactivate_loop:
+        cancel_stack(turn, reason="deactivated")
+        return False
+    if result.followup:
+        return await _followup(turn, name, result.followup, depth)
     return True
+
+
+_MAX_FOLLOWUPS = 5  # an action whose followup asks for itself stops here
+
+
+async def _followup(turn: Turn, after: str, name: str, depth: int) -> bool:
+    """Run the action or response an action asked for next (Rasa SDK's FollowupAction)."""
+    runtime = turn.runtime
+    if depth >= _MAX_FOLLOWUPS:
+        logger.error("action '%s': more than %d followup actions in a row; the rest are not run", after, _MAX_FOLLOWUPS)
+        return True
+    turn.emit(events.action(name, turn.now()))
+    if name in runtime.config.domain.responses or (name.startswith("utter_") and runtime.renderer.has(name)):
+        turn.say(name)
+        return True
+    if name in runtime.actions:
+        return await run_custom_action(turn, name, depth=depth + 1)
+    logger.warning("action '%s': its followup '%s' is neither a response nor an action of the domain; it is not run", after, name)
+    return True
+
+
+def _reset_slots(turn: Turn) -> None:
+    """Every slot back to its initial value, as Rasa's ``AllSlotsReset`` does."""
+    for name, slot in turn.runtime.config.domain.slots.items():
+        if turn.state.slots.get(name) != slot.initial_value:
+            turn.set_slot(name, slot.initial_value)
 
 
 async def run_pending_asks(turn: Turn) -> None:
@@ -249,6 +287,13 @@ def _checked_slots(turn: Turn, action: str, slots: dict[str, Any] | Any) -> dict
         coerced = coerce(domain_slots[name], value)
         updates[name] = value if coerced is INVALID else coerced
     return updates
+
+
+def _overridden_builtin(turn: Turn, name: str) -> bool:
+    """A built-in name the domain lists as its own action (Rasa's helpdesk-assistant has a
+    custom ``action_handoff``): the project's action runs. Rasa's default actions are
+    never overridden here (``dialog validate`` warns about those)."""
+    return name in turn.runtime.actions and name not in RASA_DEFAULT_ACTIONS
 
 
 def _builtin(turn: Turn, flow: Flow, step: ActionStep) -> str:

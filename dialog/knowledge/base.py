@@ -77,6 +77,7 @@ class KnowledgeBase:
         self._encoder: Any = None
         self._documents_text: str | None = None  # every chunk's text, for unbacked_facts
         self._loading = threading.Lock()
+        self._topics: dict[str, frozenset[str]] = {}  # a flow's description -> its sections (sections_about)
 
     @classmethod
     def from_config(cls, config: BotConfig, nlu: Any = None, generator: Any = None) -> KnowledgeBase | None:
@@ -179,6 +180,14 @@ class KnowledgeBase:
         if not supported(text, extractive, context):
             return None, "not supported by the documents"
         return text, ""
+
+    def sections_about(self, topic: str, count: int = 3) -> frozenset[str]:
+        """The sources (``file > heading``) of the ``count`` chunks closest to ``topic`` (cached)."""
+        found = self._topics.get(topic)
+        if found is None:
+            hits, _, _ = self.search(topic, count)
+            found = self._topics[topic] = frozenset(hit.chunk.source for hit in hits)
+        return found
 
     def unbacked_facts(self, text: str, also_allowed: str = "") -> list[str]:
         """The numbers, addresses and names of ``text`` that neither ``also_allowed`` nor any

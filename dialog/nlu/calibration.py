@@ -15,6 +15,19 @@ intent whose weights it brushes, sometimes with 0.7. Two measures correct that:
   recall at CLINC150's valid split (weights 0-10, and 0.6 / 0.7 / 0.8 / 1.0 tried;
   bench/RESULTS.md "Out-of-scope"). Below 0.8 only: a bot's thresholds
   (trigger 0.5, digression 0.8) keep their meaning for in-scope messages.
+* ``IntentDensity``: how far the sentence vector lies from the predicted intent's
+  centre, in units of how spread the intents' own examples are (a Mahalanobis
+  distance with one covariance shared by all intents, shrunk towards a sphere so
+  that a bot with fewer examples than dimensions still has one). The nearest
+  example says "like one sentence of this intent"; the centre says "like this
+  intent as a whole", and off-topic messages fail the second more often. The
+  confidence is multiplied by ``min(1, exp(-weight * (distance / typical - SPREAD)))``
+  where ``typical`` is the median distance of the training examples, each measured
+  against centres fitted on the other half of the examples:
+  messages up to twice as far as a typical example keep their confidence. On
+  CLINC150 trained without out-of-scope examples this raised valid out-of-scope
+  recall from 76 to 78.5 points at the same in-scope accuracy, and left HWU64's
+  fallback rate and calibration unchanged on its dev split (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -23,11 +36,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-__all__ = ["ClassVectors", "familiarity", "is_unfamiliar"]
+__all__ = ["ClassVectors", "IntentDensity", "familiarity", "is_unfamiliar"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers are never "unknown words"
 UNKNOWN_NGRAMS = 0.5  # above this share of unknown char n-grams (and no known word): unfamiliar
 SIMILAR = 0.8  # cosine to the nearest example at which a message counts as fully in scope
+SPREAD = 2.0  # squared distance to the intent's centre, in typical units, up to which nothing changes
+SHRINKAGE = 0.9  # share of the covariance replaced by its average variance (0.3 / 0.6 / 0.9 tried)
 
 
 def familiarity(
@@ -82,3 +97,86 @@ class ClassVectors:
         import math
 
         return min(1.0, math.exp(self.weight * (self.similarity(vector, class_index) - SIMILAR)))
+
+
+@dataclass
+class IntentDensity:
+    """Intent centres and a whitening matrix of the sentence-vector space."""
+
+    centres: Any  # (n_classes, dims) float32: the mean unit vector of each intent's examples
+    whitening: Any  # (dims, dims) float32: ||(v - centre) @ whitening||^2 is the Mahalanobis distance^2
+    typical: float  # median squared distance of the training examples, cross-fitted on halves
+    weight: float = 1.0
+
+    @classmethod
+    def fit(cls, embeddings: Any, labels: Sequence[str], classes: Sequence[str], weight: float) -> IntentDensity | None:
+        """None when the examples cannot show a spread (no intent has two examples, or all are alike).
+
+        ``typical`` is cross-fitted: each half of every intent's examples is measured against
+        centres and a covariance fitted on the other half. Measured in-sample it would be far
+        too small for a bot with fewer examples than dimensions, whose covariance then
+        covers only the directions its few examples happen to vary in, and every new
+        message would look far away."""
+        import numpy as np
+
+        matrix = np.asarray(embeddings, dtype=np.float64)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        index = {name: position for position, name in enumerate(classes)}
+        rows = np.array([index[label] for label in labels])
+        shape = _shape(matrix, rows, len(classes))
+        if shape is None:
+            return None
+        # alternate each intent's examples between two halves
+        half = np.zeros(len(rows), dtype=bool)
+        for intent in np.unique(rows):
+            members = np.flatnonzero(rows == intent)
+            half[members[1::2]] = True
+        distances = []
+        for fitted, measured in ((~half, half), (half, ~half)):
+            other = _shape(matrix[fitted], rows[fitted], len(classes))
+            if other is None:
+                continue
+            centres, whitening, counts = other
+            measurable = measured & (counts[rows] > 0)
+            residuals = matrix[measurable] - centres[rows[measurable]]
+            distances.append(((residuals @ whitening) ** 2).sum(axis=1))
+        typical = float(np.median(np.concatenate(distances))) if distances else 0.0
+        if typical <= 1e-9:
+            return None
+        centres, whitening, _ = shape
+        return cls(centres.astype(np.float32), whitening.astype(np.float32), typical, weight)
+
+    def distance(self, vector: Any, class_index: int) -> float:
+        """Squared Mahalanobis distance to the intent's centre, in typical units (1 = a typical example)."""
+        import numpy as np
+
+        unit = np.asarray(vector, dtype=np.float32)
+        unit = unit / max(float(np.linalg.norm(unit)), 1e-12)
+        whitened = (unit - self.centres[class_index]) @ self.whitening
+        return float(whitened @ whitened) / self.typical
+
+    def factor(self, vector: Any, class_index: int) -> float:
+        """What the intent's confidence is multiplied by (1 up to SPREAD typical distances)."""
+        import math
+
+        return min(1.0, math.exp(-self.weight * (self.distance(vector, class_index) - SPREAD)))
+
+
+def _shape(matrix: Any, rows: Any, n_classes: int) -> tuple[Any, Any, Any] | None:
+    """(centres, whitening matrix, examples per intent) of unit vectors labelled ``rows``;
+    None when no intent varies. The shared covariance is shrunk towards its average
+    variance (SHRINKAGE), so it can be inverted with fewer examples than dimensions."""
+    import numpy as np
+
+    counts = np.bincount(rows, minlength=n_classes)
+    centres = np.zeros((n_classes, matrix.shape[1]))
+    np.add.at(centres, rows, matrix)
+    centres /= np.maximum(counts, 1)[:, None]
+    residuals = matrix - centres[rows]
+    covariance = residuals.T @ residuals / max(len(residuals), 1)
+    average = float(np.trace(covariance)) / len(covariance)
+    if average <= 1e-9:
+        return None
+    covariance = (1 - SHRINKAGE) * covariance + SHRINKAGE * average * np.eye(len(covariance))
+    values, vectors = np.linalg.eigh(covariance)
+    return centres, vectors / np.sqrt(np.maximum(values, 1e-12)), counts

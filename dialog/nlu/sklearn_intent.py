@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from dialog.errors import ComponentError, ModelError
-from dialog.nlu.calibration import ClassVectors, is_unfamiliar
+from dialog.nlu.calibration import ClassVectors, IntentDensity, is_unfamiliar
 from dialog.nlu.component import ComponentContext, build_config
 from dialog.nlu.intent_features import FeatureSettings, IntentFeaturizer, embedding_of
 from dialog.types import NLU_FALLBACK, IntentScore, ParseResult, TrainingExample
@@ -41,6 +41,8 @@ _FAST_BIAS_FILE = "intent_fast_bias.npy"
 _META_FILE = "intent_meta.json"
 _CLASS_VECTORS_FILE = "intent_class_vectors.npy"
 _CLASS_OFFSETS_FILE = "intent_class_offsets.npy"
+_CENTRES_FILE = "intent_centres.npy"
+_WHITENING_FILE = "intent_whitening.npy"
 _FORMAT = 2  # 2: the featurizer keeps plain vocabularies, not scikit-learn vectorizers
 _LARGE_DATA = 5000  # examples; see _fit_temperature
 
@@ -59,6 +61,8 @@ class SklearnIntentConfig:
     fast_confidence: float = 0.99  # 0.98 / 0.99 / 0.995 / 0.999 tried on dev: 0.99 >= 0.98 on all four
     # with embeddings: confidence *= min(1, exp(w * (cosine to the intent's nearest example - 0.8))); 0 = off
     similarity_weight: float = 1.0  # dialog/nlu/calibration.py; 0 / 1 / 2.5 / 5 / 10 tried on CLINC150 valid
+    # with embeddings: confidence *= min(1, exp(-w * (distance to the intent's centre / typical - 2))); 0 = off
+    density_weight: float = 1.0  # dialog/nlu/calibration.py; 0.5 / 1 / 2 tried (bench/RESULTS.md #14)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "char_ngrams", tuple(self.char_ngrams))
@@ -69,8 +73,8 @@ class SklearnIntentConfig:
         low, high = self.char_ngrams if len(self.char_ngrams) == 2 else (0, -1)
         if not 1 <= low <= high:
             raise ValueError(f"char_ngrams must be [low, high] with 1 <= low <= high, got {list(self.char_ngrams)}")
-        if self.similarity_weight < 0:
-            raise ValueError(f"similarity_weight must be >= 0, got {self.similarity_weight}")
+        if self.similarity_weight < 0 or self.density_weight < 0:
+            raise ValueError(f"similarity_weight and density_weight must be >= 0, got {self.similarity_weight}, {self.density_weight}")
         if self.word_ngrams < 1 or self.min_df < 1 or self.C <= 0 or self.temperature < 0:
             raise ValueError("word_ngrams and min_df must be >= 1, C > 0 and temperature >= 0")
 
@@ -88,6 +92,7 @@ class SklearnIntentClassifier:
         self._model: _LinearModel | None = None  # None: a single intent, always predicted
         self._fast: _LinearModel | None = None  # TF-IDF columns only; see the module docstring
         self._vectors: ClassVectors | None = None  # training sentence vectors per intent (calibration.py)
+        self._density: IntentDensity | None = None  # intent centres in the sentence-vector space (calibration.py)
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> SklearnIntentClassifier:
@@ -135,10 +140,13 @@ class SklearnIntentClassifier:
                 self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature())
             self._model = _LinearModel.of(fitted.result(), temperature())
         self._classes = self._model.classes
-        self._vectors = None
-        if self._featurizer.embedding_size and self.config.similarity_weight > 0:
+        self._vectors = self._density = None
+        if self._featurizer.embedding_size:
             vectors = [embedding_of(result) for result in processed]
-            self._vectors = ClassVectors.fit(vectors, labels, self._classes, self.config.similarity_weight)
+            if self.config.similarity_weight > 0:
+                self._vectors = ClassVectors.fit(vectors, labels, self._classes, self.config.similarity_weight)
+            if self.config.density_weight > 0:
+                self._density = IntentDensity.fit(vectors, labels, self._classes, self.config.density_weight)
         logger.debug("intent softmax temperature %.4f", self._model.temperature)
 
     def _temperature_later(self, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:
@@ -176,9 +184,11 @@ class SklearnIntentClassifier:
         if unfamiliar:
             # no known word, mostly unknown n-grams: the ranking stays, no intent may claim it (calibration.py)
             return self._annotate(result, probabilities, factor=0.0)
-        factor = 1.0
+        factor, best = 1.0, int(probabilities.argmax())
         if self._vectors is not None and vector is not None:
-            factor = self._vectors.factor(vector, int(probabilities.argmax()))
+            factor = self._vectors.factor(vector, best)
+        if self._density is not None and vector is not None:
+            factor *= self._density.factor(vector, best)
         return self._annotate(result, probabilities, factor)
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
@@ -213,12 +223,18 @@ class SklearnIntentClassifier:
         if self._vectors is not None:
             np.save(directory / _CLASS_VECTORS_FILE, self._vectors.vectors, allow_pickle=False)
             np.save(directory / _CLASS_OFFSETS_FILE, self._vectors.offsets, allow_pickle=False)
+        if self._density is not None:
+            np.save(directory / _CENTRES_FILE, self._density.centres, allow_pickle=False)
+            np.save(directory / _WHITENING_FILE, self._density.whitening, allow_pickle=False)
         meta = {
             "format": _FORMAT,
             "classes": list(self._classes),
             "temperature": self._model.temperature if self._model is not None else 1.0,
             "fast_temperature": self._fast.temperature if self._fast is not None else None,
             "similarity_weight": self._vectors.weight if self._vectors is not None else None,
+            "density": (
+                {"typical": self._density.typical, "weight": self._density.weight} if self._density is not None else None
+            ),
             "config": asdict(self.config),
         }
         (directory / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -229,6 +245,7 @@ class SklearnIntentClassifier:
     ) -> SklearnIntentClassifier:
         """Rebuild from ``save``'s files; ``options`` may change the threshold only."""
         import joblib
+        import numpy as np
 
         directory = Path(directory)
         try:
@@ -242,12 +259,18 @@ class SklearnIntentClassifier:
                 fast = _LinearModel.read(directory, _FAST_WEIGHTS_FILE, _FAST_BIAS_FILE, classes, meta["fast_temperature"])
             vectors = None
             if meta.get("similarity_weight") is not None:
-                import numpy as np
-
                 vectors = ClassVectors(
                     np.load(directory / _CLASS_VECTORS_FILE, allow_pickle=False),
                     np.load(directory / _CLASS_OFFSETS_FILE, allow_pickle=False),
                     float(meta["similarity_weight"]),
+                )
+            density = None
+            if meta.get("density") is not None:
+                density = IntentDensity(
+                    np.load(directory / _CENTRES_FILE, allow_pickle=False),
+                    np.load(directory / _WHITENING_FILE, allow_pickle=False),
+                    float(meta["density"]["typical"]),
+                    float(meta["density"]["weight"]),
                 )
         except (OSError, ValueError, EOFError, KeyError) as exc:
             raise ModelError(f"cannot read the intent model in {directory}: {exc}") from exc
@@ -257,7 +280,7 @@ class SklearnIntentClassifier:
         component._featurizer = featurizer
         component._classes, component._model = classes, model
         component._fast = fast if component.config.fast_path else None
-        component._vectors = vectors
+        component._vectors, component._density = vectors, density
         return component
 
 

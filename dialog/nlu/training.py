@@ -46,9 +46,9 @@ logger = logging.getLogger(__name__)
 
 KEEP_MODELS = 3
 # Part of every fingerprint: raise it when what a trained model holds changes (2: sklearn_intent's
-# TF-IDF-only fast model; 3: its TF-IDF tables without scikit-learn objects), so models
-# trained by older code are retrained rather than reused.
-MODEL_GENERATION = 3
+# TF-IDF-only fast model; 3: its TF-IDF tables without scikit-learn objects; 4: the intent
+# centres of its out-of-scope measure), so models trained by older code are retrained rather than reused.
+MODEL_GENERATION = 4
 _LATEST = "latest"
 _INFO = "model.json"
 

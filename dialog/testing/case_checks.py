@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from dialog.builtin_names import BUILTIN_ACTIONS, DEFAULT_RESPONSES
 from dialog.config.rasa.dialogue import RASA_DEFAULT_ACTIONS
+from dialog.config.rasa.intents import RETRIEVAL_ACTION_PREFIX
 from dialog.errors import Problem
 from dialog.flows.patterns import PATTERN_FLOWS
 from dialog.testing.cases import TestCase
@@ -25,6 +26,7 @@ def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
     """Step kind -> (what it names, the names that exist)."""
     responses = set(config.domain.responses) | set(DEFAULT_RESPONSES)
     responses |= {name.partition("/")[0] for name in responses if "/" in name}  # utter_faq of utter_faq/ask_name
+    retrieval_actions = {RETRIEVAL_ACTION_PREFIX + name.removeprefix("utter_").partition("/")[0] for name in responses if "/" in name}
     intents = set(config.domain.intents) | set(config.nlu.intents) | {NLU_FALLBACK, OUT_OF_SCOPE, "restart", "stop"}
     slots = set(config.domain.slots) | {"requested_slot"}
     flows = set(config.flows) | set(PATTERN_FLOWS)  # the built-in repair patterns run as flows too
@@ -33,7 +35,7 @@ def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
         "bot_uttered": ("response", responses),
         "action": (
             "action or response",
-            responses | set(config.domain.actions) | set(config.domain.forms) | set(BUILTIN_ACTIONS) | RASA_DEFAULT_ACTIONS,
+            responses | retrieval_actions | set(config.domain.actions) | set(config.domain.forms) | set(BUILTIN_ACTIONS) | RASA_DEFAULT_ACTIONS,
         ),
         "intent": ("intent", intents),
         "slot_was_set": ("slot", slots),

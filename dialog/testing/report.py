@@ -79,7 +79,7 @@ def failure_report(result: CaseResult) -> str:
         if failure.turn is not None:
             lines += _turn_lines(failure.turn)
         if failure.note:
-            lines.append(f"    rule:     {failure.note}")
+            lines.append(f"    why:      {failure.note}")
     return "\n".join(lines)
 
 

@@ -150,3 +150,18 @@ def test_a_header_must_be_text(bot) -> None:
 def test_an_action_endpoint_without_a_url(bot) -> None:
     bot.write("endpoints.yml", "action_endpoint:\n  token: abc\n")
     assert bot.problems() == ["bot/endpoints.yml:2:3: action_endpoint: missing required key 'url'"]
+
+
+def test_a_section_rasa_does_not_know_is_a_warning_as_rasa_ignores_it_too(bot) -> None:
+    # Rasa's helpdesk-assistant keeps its action server's settings in endpoints.yml.
+    bot.write("endpoints.yml", "action_endpoint:\n  url: http://localhost:5055/webhook\nhelpdesk:\n  mode: local\naction_endpont: {}\n")
+    config = bot.load()
+    assert config.settings.action_endpoint is not None
+    valid = "valid keys: action_endpoint, event_broker, lock_store, models, nlg, tracker_store, version"
+    assert (
+        "bot/endpoints.yml:3:1: unknown key 'helpdesk' in endpoints file (ignored, as Rasa ignores it: its action server may read it); " + valid
+    ) in config.warnings
+    assert (
+        "bot/endpoints.yml:5:1: unknown key 'action_endpont' in endpoints file (did you mean 'action_endpoint'?) "
+        "(ignored, as Rasa ignores it: its action server may read it); " + valid
+    ) in config.warnings

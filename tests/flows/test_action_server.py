@@ -36,6 +36,11 @@ actions:
   - action_not_json
   - action_bad_slot
   - action_greet
+  - action_reset
+  - action_handoff
+  - action_followup
+  - action_stop_form
+  - action_start_over
 """
 
 FLOWS = """\
@@ -43,7 +48,7 @@ flows:
 {flows}
 """
 
-ACTIONS = ["action_weather", "action_slow", "action_crash", "action_reject", "action_missing", "action_not_json", "action_bad_slot", "action_greet"]
+ACTIONS = ["action_weather", "action_slow", "action_crash", "action_reject", "action_missing", "action_not_json", "action_bad_slot", "action_greet", "action_reset", "action_handoff", "action_followup", "action_stop_form", "action_start_over"]
 
 
 class _RasaSDKStandIn(BaseHTTPRequestHandler):
@@ -65,7 +70,19 @@ class _RasaSDKStandIn(BaseHTTPRequestHandler):
                 ],
             })
         elif name == "action_greet":
-            self._answer(200, {"events": [{"event": "followup", "name": "x"}], "responses": [{"text": "Hello from the SDK"}]})
+            reminder = {"event": "reminder", "intent": "EXTERNAL_reminder", "date_time": "2030-05-06T10:00:00"}  # ReminderScheduled
+            self._answer(200, {"events": [reminder], "responses": [{"text": "Hello from the SDK"}]})
+        elif name == "action_reset":  # rasa_sdk's AllSlotsReset, after a slot event it wipes out
+            events = [{"event": "slot", "name": "city", "value": "Lima"}, {"event": "reset_slots", "timestamp": None}]
+            self._answer(200, {"events": events, "responses": [{"text": "All forgotten."}]})
+        elif name == "action_handoff":
+            self._answer(200, {"events": [], "responses": [{"text": "Handing you off to financial_demo"}]})
+        elif name == "action_followup":  # FollowupAction: a response, then an action that follows up again
+            self._answer(200, {"events": [{"event": "followup", "name": "utter_done"}], "responses": [{"text": "First."}]})
+        elif name == "action_stop_form":  # ActiveLoop(None)
+            self._answer(200, {"events": [{"event": "active_loop", "name": None}], "responses": [{"text": "Stopped."}]})
+        elif name == "action_start_over":  # Restarted()
+            self._answer(200, {"events": [{"event": "restart"}], "responses": []})
         elif name == "action_slow":
             time.sleep(1.5)
             self._answer(200, {"events": [], "responses": []})
@@ -154,11 +171,55 @@ def test_the_slot_the_action_server_set_is_kept(tmp_path: Path, action_server: s
     assert asyncio.run(run())["slots"]["city"] == "Oslo"
 
 
+def test_all_slots_reset_from_the_action_server_clears_the_slots(tmp_path: Path, action_server: str) -> None:
+    # Rasa's helpdesk-assistant answers an opened incident with AllSlotsReset().
+    bot = _bot(tmp_path, f"action_endpoint:\n  url: {action_server}\n")
+
+    async def run() -> Any:
+        await bot.handle(Message("u3", "action_weather Oslo"))
+        replies = await bot.handle(Message("u3", "action_reset"))
+        tracker = await bot.tracker("u3")
+        await bot.close()
+        return replies, tracker
+
+    replies, tracker = asyncio.run(run())
+    assert [reply.text for reply in replies] == ["All forgotten."]
+    assert tracker["slots"]["city"] is None
+
+
+def test_a_project_s_own_action_handoff_runs_instead_of_the_built_in_one(tmp_path: Path, action_server: str) -> None:
+    # Rasa has no action_handoff of its own; RasaHQ/helpdesk-assistant writes one.
+    bot = _bot(tmp_path, f"action_endpoint:\n  url: {action_server}\n")
+    [replies] = _chat(bot, "action_handoff")
+    assert [reply.text for reply in replies] == ["Handing you off to financial_demo"]
+
+
+def test_followup_active_loop_null_and_restart_events_do_their_job(tmp_path: Path, action_server: str) -> None:
+    bot = _bot(tmp_path, f"action_endpoint:\n  url: {action_server}\n")
+
+    async def run() -> Any:
+        followed = await bot.handle(Message("u4", "action_followup"))
+        stopped = await bot.handle(Message("u4", "action_stop_form"))
+        await bot.handle(Message("u4", "action_weather Oslo"))
+        restarted = await bot.handle(Message("u4", "action_start_over"))
+        tracker = await bot.tracker("u4")
+        await bot.close()
+        return followed, stopped, restarted, tracker
+
+    followed, stopped, restarted, tracker = asyncio.run(run())
+    assert [reply.text for reply in followed] == ["First.", "Anything else?"]
+    assert [reply.text for reply in stopped] == ["Stopped."]
+    assert [reply.text for reply in restarted] == ["Let's start over."]
+    assert tracker["slots"]["city"] is None
+    cancelled = [event for event in tracker["events"] if event.get("event") == "flow_cancelled"]
+    assert [event.get("flow_id") for event in cancelled][:1] == ["run_action_stop_form"]
+
+
 def test_events_other_than_slots_are_logged_not_applied(tmp_path: Path, action_server: str, caplog) -> None:
     bot = _bot(tmp_path, f"action_endpoint:\n  url: {action_server}\n")
     [replies] = _chat(bot, "action_greet")
     assert [reply.text for reply in replies] == ["Hello from the SDK"]
-    assert "the action server's event {'event': 'followup', 'name': 'x'} is not applied here" in caplog.text
+    assert "the action server's event {'event': 'reminder', 'intent': 'EXTERNAL_reminder', 'date_time': '2030-05-06T10:00:00'} is not applied here" in caplog.text
 
 
 @pytest.mark.parametrize(

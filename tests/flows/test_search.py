@@ -173,3 +173,32 @@ def test_a_bot_without_documents_answers_as_before(tmp_path: Path) -> None:
     assert bot.knowledge is None
     replies = asyncio.run(bot.handle(Message("u1", "can I return something?")))
     assert [r.text for r in replies] == ["Sorry, I didn't get that. Could you rephrase?"]
+
+
+def _streamed(config: BotConfig, text: str, reply: str) -> tuple[list[str], list[str]]:
+    """The pieces a streaming client saw, and the replies of the turn."""
+
+    async def run() -> tuple[list[str], list[str]]:
+        bot = await _bot(config, reply)
+        pieces: list[str] = []
+
+        async def on_token(piece: str) -> None:
+            pieces.append(piece)
+
+        turn = await bot.handle_turn(Message("u1", text), on_token=on_token)
+        await bot.close()
+        return pieces, [r.text for r in turn.replies]
+
+    return asyncio.run(run())
+
+
+def test_a_business_question_s_reply_is_not_streamed_before_its_check(config: BotConfig) -> None:
+    pieces, replies = _streamed(config, "who is the CEO?", "The CEO is Elena Marx.")
+    assert pieces == []  # "The CEO is" never reached the client
+    assert replies[0].startswith("Sorry, I don't have information about that.")
+
+
+def test_small_talk_still_streams(config: BotConfig) -> None:
+    pieces, replies = _streamed(config, "I like turtles", "Nice! I can help with orders.")
+    assert "".join(pieces).strip() == "Nice! I can help with orders."
+    assert replies == ["Nice! I can help with orders."]

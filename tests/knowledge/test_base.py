@@ -46,6 +46,13 @@ def test_questions_the_documents_do_not_answer_get_no_answer(config: BotConfig, 
     assert answer.text is None and answer.sources == [] and answer.mode == "none"
 
 
+def test_the_sections_about_a_flow_s_topic_are_its_closest_chunks(config: BotConfig, encoder) -> None:  # type: ignore[no-untyped-def]
+    kb = _kb(config, encoder)
+    about = kb.sections_about("Tell the customer what refunds cost and how long they take", count=1)
+    assert about == frozenset({"returns.md > Returns > Refunds"})
+    assert kb.sections_about("Tell the customer what refunds cost and how long they take", count=1) is about  # cached
+
+
 def test_a_how_many_question_needs_a_number_in_its_answer(config: BotConfig, encoder) -> None:  # type: ignore[no-untyped-def]
     kb = _kb(config, encoder)
     assert asyncio.run(kb.answer("how many days do I have to return an item?")).text is not None

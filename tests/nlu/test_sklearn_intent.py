@@ -102,7 +102,8 @@ def test_untrained_call_is_a_model_error() -> None:
 
 
 @pytest.mark.parametrize(
-    "options", [{"threshold": 2}, {"char_ngrams": [5, 2]}, {"colour": "red"}, {"fast_confidence": 0}]
+    "options",
+    [{"threshold": 2}, {"char_ngrams": [5, 2]}, {"colour": "red"}, {"fast_confidence": 0}, {"density_weight": -1}],
 )
 def test_bad_options_name_the_component(options) -> None:
     with pytest.raises(ComponentError, match="sklearn_intent"):

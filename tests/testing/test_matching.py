@@ -201,12 +201,33 @@ def test_a_retrieval_intent_and_its_response_match_their_sub_intent() -> None:
     assert failure is not None and failure.actual == "intent faq/ask_name (0.90)"
 
 
+def test_rasa_s_respond_action_matches_the_sub_intent_s_response() -> None:
+    the_turn = turn(user("what is your name", "faq/ask_name"), bot("utter_faq/ask_name", "I'm a bot."))
+    assert run(TurnChecker(), the_turn, Step("action", "respond_faq")) is None
+    assert run(TurnChecker(), the_turn, Step("action", "respond_chitchat")) is not None
+
+
 def test_rasa_default_actions_hold_where_the_turn_did_their_job() -> None:
     restarted = turn(user("/restart", "restart"), {"event": "restart"}, {"event": "session_started"}, bot("utter_restart", "Starting over."))
     assert run(TurnChecker(), restarted, Step("action", "action_restart")) is None
     fell_back = turn(user("qwerty", "nlu_fallback"), {"event": "llm_fallback"}, bot("utter_default", "Sorry?"))
     assert run(TurnChecker(), fell_back, Step("action", "action_default_fallback")) is None
+    llm_answered = turn(user("qwerty", "nlu_fallback"), {"event": "llm_fallback"}, {"event": "bot", "text": "I can only help with orders."})
+    assert run(TurnChecker(), llm_answered, Step("action", "utter_default")) is None  # a Rasa rule nlu_fallback -> utter_default
     stopped = turn(user("stop", "stop"), {"event": "flow_cancelled", "flow_id": "form_pizza_form"}, bot("utter_flow_cancelled", "Ok."))
     assert run(TurnChecker(), stopped, Step("action", "action_deactivate_loop")) is None
     other = turn(user("stop", "stop"), {"event": "flow_cancelled", "flow_id": "cancel_order"}, bot("utter_flow_cancelled", "Ok."))
     assert run(TurnChecker(), other, Step("action", "action_deactivate_loop")) is not None
+
+
+def test_a_rasa_story_closing_a_form_without_answers_says_why_it_fails_here() -> None:
+    # Rasa's helpdesk-assistant: "open an incident", then `active_loop: null` and the submit action.
+    asking = Turn(
+        text="I need to open an incident",
+        events=(user("I need to open an incident", "open_incident"), bot("utter_ask_email", "What is your email address?")),
+        active_flow="form_open_incident_form",
+        requested_slot="email",
+    )
+    failure = run(TurnChecker(), asking, Step("action", "action_open_incident"))
+    assert failure is not None
+    assert failure.note.startswith("form 'open_incident_form' is still asking for 'email': a Rasa test story's 'active_loop: null'")

@@ -113,7 +113,7 @@ test_cases:
     assert f"  at {path}:8: (after) utter: utter_invalid_order_id" in report
     assert "  + actual:   unexpected bot message utter_ask_order_id: 'What is your order number?'" in report
     assert "    flow:     check_order" in report
-    assert "    rule:     a turn that asserts bot messages must assert all of them, in order" in report
+    assert "    why:      a turn that asserts bot messages must assert all of them, in order" in report
 
 
 def test_rasa_stories_run_with_actions_and_annotations(config, tmp_path: Path) -> None:

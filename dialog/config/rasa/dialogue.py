@@ -4,7 +4,9 @@ Rasa learns its dialogue from rules and stories; here flows run it. What carries
 without guessing is "this intent is answered by these actions":
 
 - A rule with one user intent (or an ``or:`` of intents) and the actions after it
-  becomes a flow ``rule_<name>`` triggered by that intent. Rules with a ``condition``,
+  becomes a flow ``rule_<name>`` triggered by that intent (with ``conversation_start:
+  true``, only while the bot has not acted yet; after an ``action`` step before the
+  intent, only right after that action). Rules with a ``condition``,
   a second user turn, ``nlu_fallback`` (the LLM fallback answers those turns here) or
   a Rasa-only built-in action are left out, each with a warning;
   ``action_default_fallback`` is ``utter_default``, as in Rasa.
@@ -17,6 +19,8 @@ without guessing is "this intent is answered by these actions":
 - Rules and stories that run a form go to ``forms``, which makes the form's flow.
 - A turn that answers a retrieval intent (``faq`` -> ``utter_faq``) becomes one flow
   per sub-intent (``retrieval``).
+- End-to-end stories (``user:`` text with no intent, ``bot:`` text) read as the intent
+  and response they stand for (``end_to_end``).
 
 The flows are built as YAML-shaped data marked with the rule's or story's lines, so
 ``parse_flows`` checks them like any flow and its errors point into rules.yml or
@@ -30,8 +34,10 @@ from typing import Any, Iterator
 
 from dialog.config.files import Document
 from dialog.config.rasa.conditions import condition_guard
+from dialog.config.rasa.end_to_end import TextTurn, bot_texts_as_actions, learnt_texts
 from dialog.config.rasa.flow_yaml import flow_document, intents_of, name_at, slug
 from dialog.config.rasa.forms import RasaForms
+from dialog.config.rasa.ignored_intents import apply_ignored_intents
 from dialog.config.rasa.retrieval import RetrievalIntents
 from dialog.config.rasa.story_context import (
     NOTHING_BEFORE,
@@ -63,6 +69,8 @@ _RASA_ONLY_ACTIONS = {
 }
 
 
+_AT_START = "context.latest_action is none"  # a rule's `conversation_start: true`
+
 # Every action Rasa knows without the domain listing it (a test story may name any).
 RASA_DEFAULT_ACTIONS = frozenset({*_ACTION_ALIASES, *_SKIPPED_ACTIONS, *_RASA_ONLY_ACTIONS, "action_restart"})
 
@@ -75,6 +83,7 @@ class _Turn:
     mark: Mark
     actions: list[tuple[str, Mark]] = field(default_factory=list)
     previous: frozenset[str] = frozenset()  # the bot's latest action before it (story_context)
+    text: str = ""  # an end-to-end user turn's text, when it has no intent
 
 
 @dataclass
@@ -91,7 +100,10 @@ class _Reply:
 def flows_from_rules_and_stories(documents: list[Document], domain_documents: list[Document], reporter: Reporter) -> list[Document]:
     """Flows documents for the rules and stories of NLU-side ``documents`` and for the
     forms of ``domain_documents`` that they start (``forms``). The slots those flows
-    need (``form_questions``) are appended to ``domain_documents``."""
+    need (``form_questions``) are appended to ``domain_documents``, and the end-to-end
+    stories' user texts, as NLU examples, to ``documents``."""
+    bot_texts_as_actions(documents, domain_documents, reporter)
+    apply_ignored_intents(domain_documents)
     forms = RasaForms(domain_documents)
     retrieval = RetrievalIntents.read(documents, domain_documents)
     flows: list[Document] = []
@@ -102,9 +114,12 @@ def flows_from_rules_and_stories(documents: list[Document], domain_documents: li
     flows.sort(key=lambda flow: not _guarded(flow))  # a rule with a condition is tried before one without
     replies: dict[str, list[_Reply]] = {}
     checkpoints = StoryCheckpoints(documents)
+    texts: list[TextTurn] = []
     for document in documents:
         if isinstance(document.data, dict) and "stories" in document.data:
-            _collect_story_replies(document, reporter.file(document.path), replies, forms, checkpoints)
+            _collect_story_replies(document, reporter.file(document.path), replies, forms, checkpoints, texts)
+    answers = {intent: [(reply.actions, reply.previous) for reply in found] for intent, found in replies.items()}
+    documents.extend(list(learnt_texts(texts, answers, reporter)))
     flows.extend(_story_flows(replies, ruled, forms.answer_intents, reporter, retrieval))
     flows.extend(forms.flows(reporter))
     running = {name for name, form in forms.forms.items() if form.triggers and form.required_slots}
@@ -124,6 +139,12 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
             if interruption is None:
                 continue
         guard, why_not = condition_guard(rule["condition"], forms.slots) if "condition" in rule and not interruption else (None, "")
+        if rule.get("conversation_start") is True:  # only before the bot has done anything
+            guard = f"({guard}) and {_AT_START}" if guard else _AT_START
+        before = _action_before_intent(rule.get("steps")) if not interruption else ""
+        if before:  # "action: utter_did_that_help, intent: affirm": only right after that action
+            after = guard_for(frozenset({before}))
+            guard = f"({guard}) and {after}" if guard else after
         why_not = why_not or ("" if interruption else _why_not_a_flow(rule.get("steps"), rule))
         turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
         if not why_not and len(turns) != 1:
@@ -141,6 +162,19 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
         report.warn(data.key_mark("rules"), f"rules run as flows triggered by their intent: {', '.join(converted)}")
 
 
+def _action_before_intent(steps: Any) -> str:
+    """The bot's last action a rule names before its user intent ("" if none): Rasa applies
+    such a rule only right after that action."""
+    latest = ""
+    for step in steps if isinstance(steps, list) else ():
+        if intents_of(step):
+            return latest
+        action = _ACTION_ALIASES.get(name_at(step, "action"), name_at(step, "action"))
+        if action and action not in _SKIPPED_ACTIONS:
+            latest = action
+    return ""
+
+
 def _why_not_a_flow(steps: Any, item: LocatedMap) -> str:
     """Why a rule or story needs Rasa's machinery (empty if it does not); a rule's
     ``condition`` is read by ``condition_guard``."""
@@ -156,7 +190,12 @@ def _why_not_a_flow(steps: Any, item: LocatedMap) -> str:
 
 
 def _collect_story_replies(
-    document: Document, report: FileReport, replies: dict[str, list[_Reply]], forms: RasaForms, checkpoints: StoryCheckpoints
+    document: Document,
+    report: FileReport,
+    replies: dict[str, list[_Reply]],
+    forms: RasaForms,
+    checkpoints: StoryCheckpoints,
+    texts: list[TextTurn],
 ) -> None:
     data = document.data
     stories = report.sequence(data["stories"], data.value_mark("stories"), "'stories'") or []
@@ -171,8 +210,10 @@ def _collect_story_replies(
         if why_not:
             report.warn(story.mark, f"story '{name}' is not run here: {why_not}")
             continue
-        for turn in _turns(steps, report, f"story '{name}'", before):
+        for turn in _turns(steps, report, f"story '{name}'", before, keep_texts=True):
             actions = tuple(action for action, _ in turn.actions)
+            if turn.text:
+                texts.append(TextTurn(turn.text, turn.previous, actions, turn.mark, document.path, name))
             for intent in turn.intents:
                 known = next((reply for reply in replies.setdefault(intent, []) if reply.actions == actions), None)
                 if known is None:
@@ -236,9 +277,12 @@ def _warn_unused(intent: str, answers: list[_Reply], why: str, reporter: Reporte
         )
 
 
-def _turns(steps: Any, report: FileReport, what: str, before: dict[int, frozenset[str]] | None = None) -> list[_Turn]:
+def _turns(
+    steps: Any, report: FileReport, what: str, before: dict[int, frozenset[str]] | None = None, keep_texts: bool = False
+) -> list[_Turn]:
     """The user turns of a rule's or story's steps, each with the bot's action before it
-    (``before``: see ``latest_actions``); actions before the first intent answer nothing."""
+    (``before``: see ``latest_actions``); actions before the first intent answer nothing.
+    ``keep_texts``: a user text without an intent is a turn too (``end_to_end``)."""
     steps = steps if isinstance(steps, list) else []
     turns: list[_Turn] = []
     for index, step in enumerate(steps):
@@ -256,9 +300,11 @@ def _turns(steps: Any, report: FileReport, what: str, before: dict[int, frozense
             elif action not in _SKIPPED_ACTIONS:
                 turns[-1].actions.append((action, step.value_mark("action")))
         elif "user" in step:
-            report.warn(mark, f"{what}: a 'user' text step has no intent to trigger on; the turn is skipped")
-            turns.append(_Turn((), mark))  # its actions answer no intent
-    return [turn for turn in turns if turn.intents]
+            text = step["user"].strip() if isinstance(step["user"], str) and keep_texts else ""
+            if not text:
+                report.warn(mark, f"{what}: a 'user' text step has no intent to trigger on; the turn is skipped")
+            turns.append(_Turn((), mark, previous=(before or {}).get(id(step), frozenset()), text=text))  # its actions answer no intent
+    return [turn for turn in turns if turn.intents or turn.text]
 
 
 def _turn_flows(

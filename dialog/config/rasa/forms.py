@@ -13,9 +13,10 @@ has, as Rasa does, then runs those actions. Slots with a ``from_trigger_intent``
 mapping are set first, from the intent that started the form (``trigger_fills``).
 Its slots keep their values after it ends, as in Rasa.
 
-What the rules and stories do inside a running form becomes flows too: a rule that
-answers an intent and goes back to the form is a digression (``interruption``), and a
-question such as "stop" -> "continue?" is a guarded flow (``form_questions``).
+What the rules and stories do inside a running form becomes flows too: a rule or a
+story turn that answers an intent and goes back to the form is a digression
+(``interruption``, ``_interruptions``), and a question such as "stop" -> "continue?" is
+a guarded flow (``form_questions``).
 ``validate_<form>`` checks each answer, as rasa_sdk's ``FormValidationAction`` does
 (``dialog/flows/slot_validation.py``), when the action server or actions.py has it.
 """
@@ -101,10 +102,11 @@ class RasaForms:
         intents: tuple[str, ...] = ()
         closed: str | None = None  # the form just completed: the next actions follow it
         after: dict[str, list[str]] = {}
+        digressions = _interruptions(_steps(item.get("steps")), set(self.forms), active)
         for step in _steps(item.get("steps")):
             if intents_of(step):
                 intents, closed = intents_of(step), None
-                if active is not None:
+                if active is not None and id(step) not in digressions:
                     self.answer_intents.update(intents)
             elif "active_loop" in step:
                 if step["active_loop"] is None and active is not None:
@@ -142,22 +144,24 @@ class RasaForms:
 
     def plain_steps(self, steps: Any) -> list[Any]:
         """A story's steps without the form parts: the turn that starts a form, the turns
-        inside it and the actions after it belong to the form's flow."""
+        inside it and the actions after it belong to the form's flow. A digression inside
+        the form (an intent answered by other actions, then the form again) stays."""
         plain: list[Any] = []
-        in_form = after_form = False
+        in_form = after_form = digressing = False
+        digressions = _interruptions(_steps(steps), set(self.forms), None)
         for step in steps if isinstance(steps, list) else ():
             if not isinstance(step, dict):
                 continue
             if intents_of(step):
-                after_form = False
+                after_form, digressing = False, id(step) in digressions
                 plain.append(step)
             elif "active_loop" in step:
                 in_form, after_form = step["active_loop"] is not None, step["active_loop"] is None
             elif name_at(step, "action") in self.forms:
-                if plain and intents_of(plain[-1]):
+                if plain and intents_of(plain[-1]) and not digressing:
                     plain.pop()  # that turn starts (or answers) the form
-                in_form = True
-            elif not (in_form or after_form):
+                in_form, digressing = True, False
+            elif digressing or not (in_form or after_form):
                 plain.append(step)
         return plain
 
@@ -217,6 +221,26 @@ def _from_intent_answers(slots: Any) -> dict[str, set[str]]:
             intents = mapping.get("intent") if isinstance(mapping, dict) and mapping.get("type") == "from_intent" else None
             intents = [intents] if isinstance(intents, str) else intents if isinstance(intents, list) else []
             found.setdefault(str(name), set()).update(str(intent) for intent in intents)
+    return found
+
+
+def _interruptions(steps: list[LocatedMap], forms: set[str], active: str | None) -> set[int]:
+    """The ``id`` of each intent step that interrupts a running form: answered by other
+    actions, after which the same form runs again (Rasa's "unhappy path": ``help`` ->
+    ``utter_help`` -> ``restaurant_form``). A turn the form itself answers is not one."""
+    found: set[int] = set()
+    for index, step in enumerate(steps):
+        if "active_loop" in step:
+            active = name_at(step, "active_loop") if name_at(step, "active_loop") in forms else None
+        elif name_at(step, "action") in forms:
+            active = name_at(step, "action")
+        elif intents_of(step) and active is not None:
+            for answers, later in enumerate(steps[index + 1 :]):
+                action = name_at(later, "action")
+                if action == active and answers:
+                    found.add(id(step))
+                if not action or action in forms:
+                    break
     return found
 
 

@@ -1,7 +1,8 @@
 """Rasa's retrieval intents (the FAQ pattern) run as one flow per sub-intent.
 
 A Rasa project writes ``faq/ask_name`` examples, lists ``faq`` in the domain, answers
-with ``utter_faq/ask_name`` and has one rule "``intent: faq`` -> ``action: utter_faq``";
+with ``utter_faq/ask_name`` and has one rule "``intent: faq`` -> ``action: utter_faq``"
+(or Rasa's built-in ``respond_faq``, which does the same);
 Rasa's ResponseSelector picks the sub-intent at run time. Here the classifier learns
 each sub-intent as an intent (``intents``), and that rule becomes one flow per
 sub-intent, triggered by ``faq/ask_name`` and uttering ``utter_faq/ask_name``.
@@ -17,7 +18,7 @@ from typing import Any
 
 from dialog.config.files import Document
 from dialog.config.rasa.flow_yaml import slug
-from dialog.config.rasa.intents import retrieval_base
+from dialog.config.rasa.intents import RETRIEVAL_ACTION_PREFIX, retrieval_base
 from dialog.config.schema import FileReport
 from dialog.config.yaml_reader import LocatedMap, Mark
 
@@ -59,7 +60,8 @@ class RetrievalIntents:
         groups = [("", plain, actions)] if plain else []
         for base in bases:
             for full in self.subs[base]:
-                renamed = [(f"utter_{full}" if action == f"utter_{base}" else action, mark) for action, mark in actions]
+                answers = (f"utter_{base}", f"{RETRIEVAL_ACTION_PREFIX}{base}")
+                renamed = [(f"utter_{full}" if action in answers else action, mark) for action, mark in actions]
                 missing = [action for action, _ in renamed if action == f"utter_{full}" and action not in self.responses]
                 if missing:
                     report.warn(actions[0][1] if actions else (0, 0), f"retrieval intent '{full}' has examples but no response '{missing[0]}'; it is not answered")

@@ -335,3 +335,32 @@ def test_a_rule_whose_condition_names_an_undeclared_slot_is_left_out_with_a_warn
     config = bot.load()
     assert config.flows == {}
     assert "bot/data/rules.yml:2:3: rule 'sad' is not run here: its 'condition' names slot 'mood', which the domain does not declare" in config.warnings
+
+
+def test_a_conversation_start_rule_runs_only_before_the_bot_has_acted(bot) -> None:
+    rules = """\
+rules:
+- rule: greet at the start
+  conversation_start: true
+  steps:
+  - intent: greet
+  - action: utter_greet
+"""
+    _write_project(bot, rules=rules)
+    assert bot.load().flows["rule_greet_at_the_start"].guard == "context.latest_action is none"
+
+
+def test_a_rule_that_starts_with_the_bot_s_action_runs_only_right_after_it(bot) -> None:
+    # Rasa's examples/moodbot (3.1): "utter_did_that_help, then affirm -> utter_happy".
+    rules = """\
+rules:
+- rule: mood_unhappy helped
+  steps:
+  - action: utter_did_that_help
+  - intent: affirm
+  - action: utter_happy
+"""
+    _write_project(bot, rules=rules)
+    flow = bot.load().flows["rule_mood_unhappy_helped"]
+    assert [t.intent for t in flow.nlu_trigger] == ["affirm"]
+    assert flow.guard == "context.latest_action in ['utter_did_that_help']"

@@ -142,6 +142,44 @@ def test_a_rule_that_answers_an_intent_inside_the_form_is_a_digression_flow(bot)
     assert "rule_inform_inside_the_form_only_answers_it" not in config.flows
 
 
+def test_a_story_turn_that_interrupts_the_form_and_returns_to_it_is_a_digression_flow(bot) -> None:
+    # Rasa's helpdesk-assistant: "help" inside the form, answered by utter_help, then the form again.
+    interrupted = STORIES + """\
+- story: greet interrupts the form
+  steps:
+  - intent: request_restaurant
+  - action: restaurant_form
+  - active_loop: restaurant_form
+  - intent: greet
+  - action: utter_greet
+  - action: restaurant_form
+  - active_loop: null
+  - action: utter_submit
+"""
+    _write(bot, stories=interrupted)
+    config = bot.load()
+    assert [step.action for step in config.flows["story_greet"].steps] == ["utter_greet"]  # not a form answer
+    assert not [warning for warning in config.warnings if "intent 'greet'" in warning]
+    assert "story_inform" not in config.flows  # inform still answers the form
+
+
+def test_a_digression_only_a_form_story_has_still_runs(bot) -> None:
+    only_inside = """\
+stories:
+- story: greet interrupts the form
+  steps:
+  - intent: request_restaurant
+  - action: restaurant_form
+  - active_loop: restaurant_form
+  - intent: greet
+  - action: utter_greet
+  - action: restaurant_form
+  - active_loop: null
+"""
+    _write(bot, stories=only_inside)
+    assert [step.action for step in bot.load().flows["story_greet"].steps] == ["utter_greet"]
+
+
 def test_a_form_asks_in_rasa_s_order_action_then_response_for_the_form_then_for_any_form(bot) -> None:
     domain = DOMAIN.replace("actions:\n  - validate_restaurant_form\n", "actions:\n  - validate_restaurant_form\n  - action_ask_cuisine\n")
     _write(bot)
@@ -212,3 +250,13 @@ def test_an_answer_inside_a_form_that_no_story_continues_is_a_warning(bot) -> No
     config = bot.load()
     assert "ask_greet_in_restaurant_form" not in config.flows
     assert any("stories answer 'greet' inside form 'restaurant_form' with utter_greet, and no story says how the form goes on" in w for w in config.warnings)
+
+
+def test_a_rasa_2_form_with_its_slot_mappings_inside_says_they_are_not_used(bot) -> None:
+    # Rasa's formbot at Rasa 2.0 maps each slot inside the form.
+    rasa_2 = DOMAIN.replace("    required_slots: [cuisine]\n", "    cuisine:\n    - type: from_entity\n      entity: cuisine\n")
+    bot.write("domain.yml", rasa_2)
+    assert (
+        "bot/domain.yml:10:3: form 'survey_form' maps its slots inside the form, as Rasa 2 did: those mappings are not used; "
+        "Rasa 3 reads `mappings` under each slot and `required_slots` in the form (`rasa data migrate` converts them)"
+    ) in bot.load().warnings

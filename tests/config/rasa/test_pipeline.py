@@ -140,3 +140,51 @@ def test_a_spacy_pipeline_that_is_not_installed_falls_back_to_the_rule_based_tok
         "bot/config.yml:2:11: config: Rasa component 'SpacyNLP' is not needed: spacy_tokenizer loads the spaCy model itself; "
         "spaCy pipeline 'xx_not_installed_md' is not installed, so spacy_tokenizer uses spaCy's rule-based tokenizer"
     ) in config.warnings
+
+
+E2E_CONFIG = """\
+language: en
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+#  - name: DIETClassifier
+policies:
+- name: TEDPolicy
+"""
+
+
+def test_a_rasa_pipeline_without_an_intent_classifier_gets_one_with_a_warning(bot) -> None:
+    # Rasa's e2ebot leaves DIET out: its TEDPolicy reads the text; flows here start on intents.
+    bot.write("config.yml", E2E_CONFIG)
+    config = bot.load()
+    assert _pipeline(config) == [("spacy_tokenizer", {}), ("sentence_embeddings", {}), ("sklearn_intent", {})]
+    assert (
+        "bot/config.yml:3:3: config: the pipeline has no intent classifier that runs here (in Rasa, an end-to-end TEDPolicy or a custom "
+        "component may classify); sentence_embeddings + sklearn_intent are added so the intents of the NLU data are learnt"
+    ) in config.warnings
+
+
+CUSTOM_CONFIG = """\
+language: en
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: custom_components.selective_diet.SelectiveDIETClassifier
+    epochs: 50
+  - name: EntitySynonymMapper
+"""
+
+
+def test_a_custom_rasa_component_is_left_out_with_a_warning_not_an_error(bot) -> None:
+    # RasaHQ/financial-demo names its own classes in the pipeline.
+    bot.write("config.yml", CUSTOM_CONFIG)
+    config = bot.load()
+    assert (
+        "bot/config.yml:4:11: config: custom Rasa component 'custom_components.selective_diet.SelectiveDIETClassifier' is left out: "
+        "it is a Python class for Rasa's pipeline, which does not run here; dialog's own components do the NLU"
+    ) in config.warnings
+    assert [name for name, _ in _pipeline(config)] == ["spacy_tokenizer", "synonyms", "sentence_embeddings", "sklearn_intent"]
+
+
+def test_a_dotted_name_that_is_no_class_is_still_an_unknown_component(bot) -> None:
+    bot.write("config.yml", "pipeline:\n  - name: sklearn.intent\n")
+    assert bot.problems()[0].startswith("bot/config.yml:2:11: unknown component 'sklearn.intent'")

@@ -109,3 +109,12 @@ def test_a_payload_with_a_stray_quote_is_a_warning(bot) -> None:
     assert (
         "bot/domain.yml:12:39: response 'utter_ask': button payload '/greet\"' ends in a stray quote; it is read as '/greet'"
     ) in bot.load().warnings
+
+
+def test_rasa_s_built_in_respond_action_utters_the_sub_intent_s_response_and_needs_no_code(bot) -> None:
+    # Rasa's responseselectorbot lists respond_chitchat under actions and answers with it.
+    _write(bot, domain=DOMAIN + "actions:\n  - respond_faq\n  - action_hello\n", rules=RULES.replace("utter_faq", "respond_faq"))
+    config = bot.load()
+    assert dict(config.domain.actions) == {"action_hello": "actions:action_hello"}
+    flows = {flow_id: [s.action for s in flow.steps] for flow_id, flow in config.flows.items()}
+    assert flows == {"rule_answer_faqs_faq_ask_name": ["utter_faq/ask_name"], "rule_answer_faqs_faq_ask_age": ["utter_faq/ask_age"]}
