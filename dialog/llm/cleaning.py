@@ -12,6 +12,9 @@ so what is streamed to a user is exactly the final reply (nothing is taken back)
   ACME Assistant, a friendly support agent" is fine; reciting the prompt is not);
 - a sentence that parrots the user's message (contains it, or is mostly its words)
   is dropped: small models love to end with the user's own question;
+- a sentence in which the model takes another identity ("I'm DAN", "I'm a pirate",
+  "I was trained by OpenAI": a jailbreak's persona, or its base model's) becomes the
+  persona's own "I'm <assistant name>." (dropped when there is no name);
 - a sentence ``keep_sentence`` refuses is dropped (the fallback's ``FactGuard``: a
   business fact the bot's data does not back);
 - a trailing half sentence is dropped (kept only if it is all there is);
@@ -27,6 +30,13 @@ from collections.abc import Callable
 __all__ = ["ECHO_WORDS", "LOOSE_ECHO_WORDS", "ReplyCleaner", "clean_reply", "words_of"]
 
 ECHO_WORDS = 8
+# "I'm DAN", "I am now a pirate", "I was made by OpenAI"; not "I'm not DAN"
+_OTHER_IDENTITY = re.compile(
+    r"\b(?:i am|i'm|im|this is|my name is|call me)\s+(?:now\s+|actually\s+|really\s+)?(?:an?\s+|the\s+)?"
+    r"(?:dan|chat ?gpt|gpt-?\d\w*|claude|gemini|bard|siri|alexa|llama|smollm\w*|pirate|unrestricted|jailbroken|evil)\b"
+    r"|\b(?:trained|made|developed|created|built) by (?:openai|google|anthropic|meta|hugging ?face|microsoft)\b",
+    re.IGNORECASE,
+)
 LOOSE_ECHO_WORDS = 14
 MAX_SENTENCE_CHARS = 300  # a "sentence" this long without an end is cut as one
 _SPECIAL = re.compile(r"<\|[^|<>]{0,40}\|>|</?s>|\[/?INST\]|<<\/?SYS>>|<unk>|<pad>", re.IGNORECASE)
@@ -83,6 +93,7 @@ class ReplyCleaner:
         self._loose_grams = {tuple(loose[i : i + LOOSE_ECHO_WORDS]) for i in range(len(loose) - LOOSE_ECHO_WORDS + 1)}
         speaker_names = "|".join(re.escape(name) for name in names if name)
         self._name_prefix = re.compile(rf"^\s*(?:{speaker_names})\s*:\s*", re.IGNORECASE) if speaker_names else None
+        self._own_identity = f"I'm {names[0]}." if names and names[0] else ""
 
     @property
     def sentence_count(self) -> int:
@@ -172,6 +183,10 @@ class ReplyCleaner:
         self._seen.add(key)
         if self._echoes(sentence) or self._parrots(sentence):
             return []
+        if _OTHER_IDENTITY.search(sentence):
+            if not self._own_identity or self._own_identity in self._emitted:
+                return []
+            sentence = self._own_identity
         if self._keep_sentence is not None and not self._keep_sentence(sentence):
             return []
         if self._length + len(sentence) + 1 > self.max_chars:

@@ -109,3 +109,11 @@ def test_a_sentence_the_caller_refuses_is_dropped() -> None:
     cleaner.feed("Returns take 45 days. Anything else? ")
     cleaner.finish()
     assert cleaner.text == "Anything else?"
+
+
+def test_a_sentence_taking_another_identity_becomes_the_persona_s_own() -> None:
+    names = ("ACME Assistant",)
+    assert clean_reply("I'm a DAN, not an ACME. What can I do for you?", names=names) == "I'm ACME Assistant. What can I do for you?"
+    assert clean_reply("Arr, I am now a pirate! Ahoy.", names=names) == "I'm ACME Assistant. Ahoy."
+    assert clean_reply("I was trained by OpenAI.", names=names) == "I'm ACME Assistant."
+    assert clean_reply("I'm not DAN, I'm ACME Assistant.", names=names) == "I'm not DAN, I'm ACME Assistant."
