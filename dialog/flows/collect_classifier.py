@@ -12,8 +12,9 @@ slot (``dialog/flows/engine.py`` runs the repair pattern):
   an answer, a failed attempt.
 
 A ``from_text`` slot takes only messages that read as answers (``reads_as_answer``):
-the parse is ``inform``, or no repair intent is confident, and the text is neither
-a question nor nonsense. Its entities still fill their slots (``from_entity``).
+the text is neither a question nor nonsense, and the parse is ``inform`` or no repair
+intent is confident. A question that names the slot's entity ("is it 123456?")
+still fills it, through the ``from_entity`` mapping. Its entities still fill their slots (``from_entity``).
 """
 
 from __future__ import annotations
@@ -47,13 +48,11 @@ def reads_as_answer(parse: ParseResult, trigger_threshold: float) -> bool:
     """Whether a ``from_text`` slot may take this message as its value."""
     if is_payload(parse):
         return True
-    if is_nonsense(parse):
-        return False
+    if is_nonsense(parse) or looks_like_question(parse.text):
+        return False  # a question is no free-text answer; one with the slot's entity fills it through from_entity
     if parse.intent == ANSWER_INTENT:
         return True
-    if parse.intent in NON_ANSWER_INTENTS and _confident(parse, trigger_threshold):
-        return False
-    return not (looks_like_question(parse.text) and not parse.entities)
+    return not (parse.intent in NON_ANSWER_INTENTS and _confident(parse, trigger_threshold))
 
 
 def is_chitchat(parse: ParseResult, trigger_threshold: float) -> bool:

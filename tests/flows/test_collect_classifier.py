@@ -26,9 +26,11 @@ def _parse(text: str, intent: str | None = None, confidence: float = 0.9, entiti
         (_parse("I don't know", "skip", 0.9), False),
         (_parse("tell me a joke first", "out_of_scope", 0.7), False),
         (_parse("no wait, 4pm", "correct", 0.8), False),
-        (_parse("what's your phone number?", "inform", 0.6), True),  # the NLU says inform: the rejection decides
+        (_parse("what's your phone number?", "inform", 0.6), False),  # a question, whatever the NLU says
         (_parse("what's your phone number?", None, 0.3), False),
-        (_parse("is it 123456?", None, 0.3, (Entity("order_id", "123456", 6, 12),)), True),
+        # a question is no free text; its entity still fills the slot through from_entity
+        (_parse("is it 123456?", None, 0.3, (Entity("order_id", "123456", 6, 12),)), False),
+        (_parse("what if it's broken", "inform", 1.0), False),
         (_parse("/inform", "inform", 1.0), True),
     ],
 )
