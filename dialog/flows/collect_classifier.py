@@ -14,7 +14,7 @@ slot (``dialog/flows/engine.py`` runs the repair pattern):
 A ``from_text`` slot takes only messages that read as answers (``reads_as_answer``):
 the text is neither a question nor nonsense, and the parse is ``inform`` or no repair
 intent is confident. A question that names the slot's entity ("is it 123456?")
-still fills it, through the ``from_entity`` mapping. Its entities still fill their slots (``from_entity``).
+still fills it, through the ``from_entity`` mapping.
 """
 
 from __future__ import annotations
