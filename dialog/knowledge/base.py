@@ -32,6 +32,7 @@ from dialog.knowledge.grounding import supported, ungrounded
 from dialog.knowledge.index import ensure_index
 from dialog.knowledge.relevance import relevance
 from dialog.knowledge.retrieval import Hit, Retriever
+from dialog.knowledge.text import normalise_question
 from dialog.llm.cleaning import ReplyCleaner
 
 __all__ = ["MAX_QUESTION_CHARS", "KnowledgeAnswer", "KnowledgeBase"]
@@ -122,7 +123,7 @@ class KnowledgeBase:
         """The best chunks, the question's vector and the relevance of the best chunk."""
         self.load()
         assert self._retriever is not None
-        question = question[:MAX_QUESTION_CHARS]
+        question = normalise_question(question[:MAX_QUESTION_CHARS])
         vector = self._retriever.encode(question)
         hits = self._retriever.search(question, top_k or self.settings.top_k, vector=vector)
         return hits, vector, relevance(self._retriever.index, hits, vector, question)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOP_WORDS", "content_words", "search_terms", "stem"]
+__all__ = ["STOP_WORDS", "content_words", "normalise_question", "search_terms", "stem"]
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -42,3 +42,21 @@ def content_words(text: str) -> list[str]:
 def search_terms(text: str) -> list[str]:
     """The terms BM25 indexes and matches: content words, stemmed, possessives dropped."""
     return [stem(word.split("'")[0]) for word in content_words(text)]
+
+
+# Chat spellings that neither the word index nor the sentence encoder reads as their
+# full form: "whats your phone number" scored under the threshold that "what is your
+# phone number" passes.
+_CHAT_SPELLINGS = {
+    "whats": "what is", "wats": "what is", "hows": "how is", "wheres": "where is", "whos": "who is",
+    "whens": "when is", "im": "i am", "ive": "i have", "u": "you", "ur": "your", "r": "are",
+    "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "cannot", "wont": "will not",
+    "isnt": "is not", "arent": "are not", "wasnt": "was not", "havent": "have not", "pls": "please",
+    "plz": "please", "thx": "thanks", "abt": "about", "b4": "before", "2day": "today", "tmrw": "tomorrow",
+}
+_CHAT_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _CHAT_SPELLINGS), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def normalise_question(text: str) -> str:
+    """``text`` with chat spellings written out ("whats ur return policy" -> "what is your return policy")."""
+    return _CHAT_WORD.sub(lambda match: _CHAT_SPELLINGS[match.group(1).lower()], text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialog.knowledge.text import search_terms, stem
+from dialog.knowledge.text import normalise_question, search_terms, stem
 
 
 def test_forms_of_a_word_share_a_stem() -> None:
@@ -13,3 +13,9 @@ def test_forms_of_a_word_share_a_stem() -> None:
 
 def test_stop_words_and_possessives_are_dropped() -> None:
     assert search_terms("What is the name of ACME's CEO?") == ["name", "acme", "ceo"]
+
+
+def test_chat_spellings_are_written_out_for_the_search() -> None:
+    assert normalise_question("whats ur return policy") == "what is your return policy"
+    assert normalise_question("Hows shipping to the US, pls?") == "how is shipping to the US, please?"
+    assert normalise_question("do you accept Amex") == "do you accept Amex"
