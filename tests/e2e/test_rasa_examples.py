@@ -4,38 +4,31 @@ stories, and `dialog shell`. bench/RESULTS.md ("real Rasa projects") has the ful
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from dialog.cli import cli
+from tests.data_projects import copy_project
 
 pytestmark = pytest.mark.e2e
 
-DATA = Path(__file__).parent.parent / "data"
-
-
-def _copy(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    root = tmp_path_factory.mktemp("rasa") / name
-    shutil.copytree(DATA / name, root, ignore=shutil.ignore_patterns(".dialog"))
-    return root
 
 
 @pytest.fixture(scope="module")
 def e2ebot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy(tmp_path_factory, "rasa_e2ebot")
+    return copy_project(tmp_path_factory, "rasa_e2ebot")
 
 
 @pytest.fixture(scope="module")
 def retrievalbot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy(tmp_path_factory, "rasa_retrievalbot")
+    return copy_project(tmp_path_factory, "rasa_retrievalbot")
 
 
 @pytest.fixture(scope="module")
 def helpdesk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy(tmp_path_factory, "rasa_helpdesk")
+    return copy_project(tmp_path_factory, "rasa_helpdesk")
 
 
 def test_the_end_to_end_bot_validates_and_says_what_it_learnt(e2ebot: Path) -> None:

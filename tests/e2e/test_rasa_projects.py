@@ -3,33 +3,26 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from dialog.cli import cli
+from tests.data_projects import copy_project
 
 pytestmark = pytest.mark.e2e
 
-DATA = Path(__file__).parent.parent / "data"
-
-
-def _copy(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    root = tmp_path_factory.mktemp("rasa") / name
-    shutil.copytree(DATA / name, root, ignore=shutil.ignore_patterns(".dialog"))
-    return root
 
 
 @pytest.fixture(scope="module")
 def pizzaform(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy(tmp_path_factory, "rasa_pizzaform")
+    return copy_project(tmp_path_factory, "rasa_pizzaform")
 
 
 @pytest.fixture(scope="module")
 def faqbot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy(tmp_path_factory, "rasa_faqbot")
+    return copy_project(tmp_path_factory, "rasa_faqbot")
 
 
 MISLEADING = ("is Rasa's placeholder syntax", "forms are not run here", "is not supported", "retrieval intents are not")
@@ -101,7 +94,7 @@ def test_faqs_chitchat_buttons_and_context_in_the_shell(faqbot: Path) -> None:
 
 @pytest.fixture(scope="module")
 def formbot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy(tmp_path_factory, "rasa_formbot")
+    return copy_project(tmp_path_factory, "rasa_formbot")
 
 
 def test_the_formbot_shaped_project_s_test_stories_pass(formbot: Path) -> None:
