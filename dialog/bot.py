@@ -109,6 +109,14 @@ class _StageClock:
         return {**self._laps, "total_ms": round((self._last - self._started) * 1000, 2)}
 
 
+ACKNOWLEDGEMENT_INTENTS = frozenset({"affirm", "deny"})
+
+
+def _acknowledges(part: ParseResult, threshold: float) -> bool:
+    """A bare "yes"/"no" clause in front of a request."""
+    return part.intent in ACKNOWLEDGEMENT_INTENTS and part.confidence >= threshold and len(part.text.split()) <= 3
+
+
 class Bot:
     """One bot: its config, NLU, dialogue engine, LLM fallback and conversation store."""
 
@@ -257,11 +265,21 @@ class Bot:
         triggers = {
             trigger.intent for flow in self.config.flows.values() if flow.id not in running for trigger in flow.nlu_trigger
         } - cancels
-        answers = lambda part: self.engine.fills_open_question(state, part)  # noqa: E731
+        def answers(part: ParseResult) -> bool:
+            return self.engine.fills_open_question(state, part)
+
         # each clause must be as sure as a digression: a split is the bolder reading
-        if not handle_separately(parts, self.config.settings.digression_threshold, triggers.__contains__, answers):
-            return parse, None
-        return parse, parts
+        bar = self.config.settings.digression_threshold
+        if handle_separately(parts, bar, triggers.__contains__, answers):
+            return parse, parts
+        if _acknowledges(parts[0], bar) and not answers(parts[0]):
+            # "yes, and what is your return policy?" with no question open: the "yes" only
+            # acknowledges what the bot said; the request is the rest of the message
+            rest = parts[1:]
+            if len(rest) > 1 and not handle_separately(rest, bar, triggers.__contains__, lambda _: False):
+                rest = [self.parse(" ".join(clauses[1:]))]
+            return parse, rest
+        return parse, None
 
     def _fallback_fn(
         self, on_token: TokenCallback | None, prompt: list[tuple[Mapping[str, Any], ...]] | None = None
