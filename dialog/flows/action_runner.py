@@ -51,6 +51,10 @@ def normalise_result(name: str, value: Any) -> ActionResult:
     raise ActionError(f"action '{name}' returned {type(value).__name__}; expected None, a dict or an ActionResult")
 
 
+def _no_server(name: str) -> str:
+    return f"action '{name}' runs on the action server, but endpoints.yml names none"
+
+
 class ActionRunner:
     """Resolves action names of one domain to callables, once each, and runs them."""
 
@@ -74,7 +78,7 @@ class ActionRunner:
             elif self.actions[name] == ACTION_SERVER:
                 self._runnable[name] = self.server is not None
                 if self.server is None:
-                    logger.warning("action '%s' runs on the action server, but endpoints.yml names none: it is not run", name)
+                    logger.warning("%s: it is not run", _no_server(name))
             else:
                 try:
                     self.function(name)
@@ -111,7 +115,7 @@ class ActionRunner:
         """Run the action; anything it raises comes back as ``ActionError``."""
         if self.actions.get(name) == ACTION_SERVER:
             if self.server is None:
-                raise ActionError(f"action '{name}' runs on the action server, but endpoints.yml names none")
+                raise ActionError(_no_server(name))
             return await self.server.run(name, context)
         function = self.function(name)
         try:
