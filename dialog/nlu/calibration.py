@@ -28,6 +28,8 @@ intent whose weights it brushes, sometimes with 0.7. Two measures correct that:
   CLINC150 trained without out-of-scope examples this raised valid out-of-scope
   recall from 76 to 78.5 points at the same in-scope accuracy, and left HWU64's
   fallback rate and calibration unchanged on its dev split (bench/RESULTS.md).
+  ``sklearn_intent`` also measures it in a space learned from the intents
+  (intent_space.py), where off-topic questions lie further away.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-__all__ = ["ClassVectors", "IntentDensity", "familiarity", "is_unfamiliar"]
+__all__ = ["ClassVectors", "IntentDensity", "alternate_halves", "centres_and_whitening", "familiarity", "is_unfamiliar", "unit_rows"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers are never "unknown words"
 UNKNOWN_NGRAMS = 0.5  # above this share of unknown char n-grams (and no known word): unfamiliar
@@ -45,9 +47,7 @@ SPREAD = 2.0  # squared distance to the intent's centre, in typical units, up to
 SHRINKAGE = 0.9  # share of the covariance replaced by its average variance (0.3 / 0.6 / 0.9 tried)
 
 
-def familiarity(
-    words: Sequence[str], char_grams: Sequence[str], word_vocab: Mapping[str, int], char_vocab: Mapping[str, int]
-) -> tuple[float, float]:
+def familiarity(words: Sequence[str], char_grams: Sequence[str], word_vocab: Mapping[str, int], char_vocab: Mapping[str, int]) -> tuple[float, float]:
     """(share of known alphabetic words, share of known char n-grams); 1.0 for a share of nothing."""
     alphabetic = [word for word in words if _WORD.fullmatch(word)]
     known_words = sum(word in word_vocab for word in alphabetic) / len(alphabetic) if alphabetic else 1.0
@@ -119,21 +119,16 @@ class IntentDensity:
         message would look far away."""
         import numpy as np
 
-        matrix = np.asarray(embeddings, dtype=np.float64)
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        matrix = unit_rows(np.asarray(embeddings, dtype=np.float64))
         index = {name: position for position, name in enumerate(classes)}
         rows = np.array([index[label] for label in labels])
-        shape = _shape(matrix, rows, len(classes))
+        shape = centres_and_whitening(matrix, rows, len(classes))
         if shape is None:
             return None
-        # alternate each intent's examples between two halves
-        half = np.zeros(len(rows), dtype=bool)
-        for intent in np.unique(rows):
-            members = np.flatnonzero(rows == intent)
-            half[members[1::2]] = True
+        half = alternate_halves(rows)
         distances = []
         for fitted, measured in ((~half, half), (half, ~half)):
-            other = _shape(matrix[fitted], rows[fitted], len(classes))
+            other = centres_and_whitening(matrix[fitted], rows[fitted], len(classes))
             if other is None:
                 continue
             centres, whitening, counts = other
@@ -162,7 +157,25 @@ class IntentDensity:
         return min(1.0, math.exp(-self.weight * (self.distance(vector, class_index) - SPREAD)))
 
 
-def _shape(matrix: Any, rows: Any, n_classes: int) -> tuple[Any, Any, Any] | None:
+def unit_rows(matrix: Any) -> Any:
+    """``matrix`` with every row scaled to length 1 (all-zero rows stay zero)."""
+    import numpy as np
+
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+
+def alternate_halves(rows: Any) -> Any:
+    """A boolean mask putting every other example of each intent in the second half."""
+    import numpy as np
+
+    half = np.zeros(len(rows), dtype=bool)
+    for intent in np.unique(rows):
+        members = np.flatnonzero(rows == intent)
+        half[members[1::2]] = True
+    return half
+
+
+def centres_and_whitening(matrix: Any, rows: Any, n_classes: int) -> tuple[Any, Any, Any] | None:
     """(centres, whitening matrix, examples per intent) of unit vectors labelled ``rows``;
     None when no intent varies. The shared covariance is shrunk towards its average
     variance (SHRINKAGE), so it can be inverted with fewer examples than dimensions."""

@@ -27,7 +27,8 @@ from dialog.errors import ComponentError, ModelError
 from dialog.nlu.calibration import ClassVectors, IntentDensity, is_unfamiliar
 from dialog.nlu.component import ComponentContext, build_config
 from dialog.nlu.intent_features import FeatureSettings, IntentFeaturizer, embedding_of
-from dialog.types import NLU_FALLBACK, IntentScore, ParseResult, TrainingExample
+from dialog.nlu.intent_space import LearnedIntentSpace
+from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE, IntentScore, ParseResult, TrainingExample
 
 __all__ = ["SklearnIntentClassifier"]
 
@@ -43,7 +44,7 @@ _CLASS_VECTORS_FILE = "intent_class_vectors.npy"
 _CLASS_OFFSETS_FILE = "intent_class_offsets.npy"
 _CENTRES_FILE = "intent_centres.npy"
 _WHITENING_FILE = "intent_whitening.npy"
-_FORMAT = 2  # 2: the featurizer keeps plain vocabularies, not scikit-learn vectorizers
+_FORMAT = 3  # 2: the featurizer keeps plain vocabularies, not scikit-learn vectorizers; 3: + the learned intent space
 _LARGE_DATA = 5000  # examples; see _fit_temperature
 
 
@@ -58,11 +59,14 @@ class SklearnIntentConfig:
     embedding_weight: float = 2.0  # chosen on BANKING77 / CLINC150 dev splits (1, 2, 3 tried)
     # with embeddings: answer from TF-IDF alone when that model is this sure (bench/nlu_tried.md)
     fast_path: bool = True
-    fast_confidence: float = 0.99  # 0.98 / 0.99 / 0.995 / 0.999 tried on dev: 0.99 >= 0.98 on all four
+    # 0.98 / 0.99 / 0.995 / 0.999 tried on dev: accuracy alike; at 0.999 fewer out-of-scope texts skip the checks below
+    fast_confidence: float = 0.999
     # with embeddings: confidence *= min(1, exp(w * (cosine to the intent's nearest example - 0.8))); 0 = off
     similarity_weight: float = 1.0  # dialog/nlu/calibration.py; 0 / 1 / 2.5 / 5 / 10 tried on CLINC150 valid
     # with embeddings: confidence *= min(1, exp(-w * (distance to the intent's centre / typical - 2))); 0 = off
     density_weight: float = 1.0  # dialog/nlu/calibration.py; 0.5 / 1 / 2 tried (bench/RESULTS.md #14)
+    # with embeddings: the same in a space learned from the intents, no change up to 2.5 typical distances
+    learned_density_weight: float = 1.0  # dialog/nlu/intent_space.py; 0 = off (saves its training time)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "char_ngrams", tuple(self.char_ngrams))
@@ -73,8 +77,8 @@ class SklearnIntentConfig:
         low, high = self.char_ngrams if len(self.char_ngrams) == 2 else (0, -1)
         if not 1 <= low <= high:
             raise ValueError(f"char_ngrams must be [low, high] with 1 <= low <= high, got {list(self.char_ngrams)}")
-        if self.similarity_weight < 0 or self.density_weight < 0:
-            raise ValueError(f"similarity_weight and density_weight must be >= 0, got {self.similarity_weight}, {self.density_weight}")
+        if min(self.similarity_weight, self.density_weight, self.learned_density_weight) < 0:
+            raise ValueError("similarity_weight, density_weight and learned_density_weight must be >= 0")
         if self.word_ngrams < 1 or self.min_df < 1 or self.C <= 0 or self.temperature < 0:
             raise ValueError("word_ngrams and min_df must be >= 1, C > 0 and temperature >= 0")
 
@@ -93,6 +97,7 @@ class SklearnIntentClassifier:
         self._fast: _LinearModel | None = None  # TF-IDF columns only; see the module docstring
         self._vectors: ClassVectors | None = None  # training sentence vectors per intent (calibration.py)
         self._density: IntentDensity | None = None  # intent centres in the sentence-vector space (calibration.py)
+        self._space: LearnedIntentSpace | None = None  # intent centres in a learned space (intent_space.py)
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext | None = None) -> SklearnIntentClassifier:
@@ -140,13 +145,15 @@ class SklearnIntentClassifier:
                 self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature())
             self._model = _LinearModel.of(fitted.result(), temperature())
         self._classes = self._model.classes
-        self._vectors = self._density = None
+        self._vectors = self._density = self._space = None
         if self._featurizer.embedding_size:
             vectors = [embedding_of(result) for result in processed]
             if self.config.similarity_weight > 0:
                 self._vectors = ClassVectors.fit(vectors, labels, self._classes, self.config.similarity_weight)
             if self.config.density_weight > 0:
                 self._density = IntentDensity.fit(vectors, labels, self._classes, self.config.density_weight)
+            if self.config.learned_density_weight > 0:
+                self._space = LearnedIntentSpace.fit(vectors, labels, self._classes, self.config.learned_density_weight)
         logger.debug("intent softmax temperature %.4f", self._model.temperature)
 
     def _temperature_later(self, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:
@@ -185,10 +192,16 @@ class SklearnIntentClassifier:
             # no known word, mostly unknown n-grams: the ranking stays, no intent may claim it (calibration.py)
             return self._annotate(result, probabilities, factor=0.0)
         factor, best = 1.0, int(probabilities.argmax())
+        if self._classes[best] == OUT_OF_SCOPE:
+            # being far from every intent is what out_of_scope's examples have in common: the
+            # distances below would only make a right answer less sure (CLINC150 valid ECE 0.043 -> 0.036)
+            return self._annotate(result, probabilities)
         if self._vectors is not None and vector is not None:
             factor = self._vectors.factor(vector, best)
         if self._density is not None and vector is not None:
             factor *= self._density.factor(vector, best)
+        if self._space is not None and vector is not None:
+            factor *= self._space.factor(vector, best)
         return self._annotate(result, probabilities, factor)
 
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
@@ -235,6 +248,7 @@ class SklearnIntentClassifier:
             "density": (
                 {"typical": self._density.typical, "weight": self._density.weight} if self._density is not None else None
             ),
+            "space": self._space.save(directory) if self._space is not None else None,
             "config": asdict(self.config),
         }
         (directory / _META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -250,6 +264,8 @@ class SklearnIntentClassifier:
         directory = Path(directory)
         try:
             meta = json.loads((directory / _META_FILE).read_text(encoding="utf-8"))
+            if meta.get("format") != _FORMAT:
+                raise ModelError(f"intent model in {directory} has format {meta.get('format')}; retrain with `dialog train`")
             featurizer = joblib.load(directory / _FEATURIZER_FILE)
             classes = tuple(meta["classes"])
             model = fast = None
@@ -272,15 +288,14 @@ class SklearnIntentClassifier:
                     float(meta["density"]["typical"]),
                     float(meta["density"]["weight"]),
                 )
+            space = LearnedIntentSpace.load(directory, meta["space"]) if meta.get("space") is not None else None
         except (OSError, ValueError, EOFError, KeyError) as exc:
             raise ModelError(f"cannot read the intent model in {directory}: {exc}") from exc
-        if meta.get("format") != _FORMAT:
-            raise ModelError(f"intent model in {directory} has format {meta.get('format')}; retrain with `dialog train`")
         component = cls.from_config(options, context)
         component._featurizer = featurizer
         component._classes, component._model = classes, model
         component._fast = fast if component.config.fast_path else None
-        component._vectors, component._density = vectors, density
+        component._vectors, component._density, component._space = vectors, density, space
         return component
 
 

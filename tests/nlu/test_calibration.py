@@ -110,3 +110,18 @@ def test_a_bot_with_fewer_examples_than_dimensions_keeps_its_paraphrases() -> No
     assert density is not None
     assert min(density.factor(example(0), 0) for _ in range(20)) == pytest.approx(1.0)
     assert density.factor(example(1), 0) < 0.9  # the other intent's message still loses confidence
+
+
+def test_an_out_of_scope_prediction_keeps_its_confidence() -> None:
+    """Lying far from every intent is what out_of_scope's examples share: no distance lowers it."""
+    vectors, labels = _clusters()
+    labels = ["out_of_scope" if label == "check_order" else label for label in labels]
+    texts = {"greet": "hello there", "goodbye": "see you later", "out_of_scope": "what is the weather on mars"}
+    examples = [TrainingExample(texts[label], label) for label in labels]
+    processed = [ParseResult(e.text, features={"sentence_embedding": v}) for e, v in zip(examples, vectors)]
+    classifier = SklearnIntentClassifier.from_config({"fast_path": False})
+    classifier.train(examples, processed)
+    far = [0.0, 0.0, 0.6, 0.0, 0.0, 0.0, 0.0, 0.8]  # out_of_scope's words, a vector none of its examples has
+    result = classifier(ParseResult("what is the weather on mars", features={"sentence_embedding": far}))
+    assert result.intent == "out_of_scope"
+    assert result.confidence == pytest.approx(result.ranking[0].confidence) and result.confidence > 0.9
