@@ -300,7 +300,8 @@ def render(results: list[LevelResult], command: str, seconds: float, load_before
         "",
         "Stores: `sqlite` = WAL, `synchronous=FULL` (the default: every turn fsynced before its answer); "
         "`sqlite-tfidf` = the same without the `sentence_embeddings` line (TF-IDF only; as shipped, the "
-        "int8 MiniLM encoder runs only for messages TF-IDF is less than 99% sure of, none in this script, "
+        "int8 MiniLM encoder runs only for messages TF-IDF alone is not sure of (`fast_confidence`; the "
+        "bare order number of this script since session 7's 0.999), "
         "and loads in the background after startup); "
         "`sqlite-normal` = `?synchronous=normal` (survives a killed server, not a power cut); "
         "`sqlite-2w` = the default SQLite store with `dialog serve --workers 2` (CPU summed over workers); "
