@@ -158,7 +158,7 @@ def _train_hidden_layer(inputs: Any, targets: Any, n_classes: int, seed: int) ->
     dims = x.shape[1]
     w1, b1 = uniform(dims, HIDDEN, fan_in=dims), uniform(HIDDEN, fan_in=dims)
     w2, b2 = uniform(HIDDEN, n_classes, fan_in=HIDDEN), uniform(n_classes, fan_in=HIDDEN)
-    optimiser = torch.optim.AdamW([w1, b1, w2, b2], lr=1e-3, weight_decay=0.01)
+    optimiser = _AdamW([w1, b1, w2, b2])
     steps_per_epoch = math.ceil(len(x) / BATCH)
     with torch.enable_grad():
         for _ in range(max(EPOCHS, math.ceil(MIN_STEPS / steps_per_epoch))):
@@ -167,7 +167,38 @@ def _train_hidden_layer(inputs: Any, targets: Any, n_classes: int, seed: int) ->
                 batch = order[start : start + BATCH]
                 hidden = torch.relu(dropout(x[batch]) @ w1 + b1)
                 loss = F.cross_entropy(dropout(hidden) @ w2 + b2, y[batch], label_smoothing=LABEL_SMOOTHING)
-                optimiser.zero_grad()
                 loss.backward()  # type: ignore[no-untyped-call]
                 optimiser.step()
     return w1.detach().numpy().astype("float32"), b1.detach().numpy().astype("float32")
+
+
+class _AdamW:
+    """AdamW (decoupled weight decay), as ``torch.optim.AdamW`` with its defaults.
+
+    Written out because torch's optimisers import torch._dynamo on their first step:
+    2 s of every ``dialog train``, more than the network's training takes for a small bot."""
+
+    def __init__(self, parameters: list[Any], lr: float = 1e-3, weight_decay: float = 0.01) -> None:
+        import torch
+
+        self.parameters, self.lr, self.weight_decay = parameters, lr, weight_decay
+        self.betas, self.eps, self.steps = (0.9, 0.999), 1e-8, 0
+        self.first = [torch.zeros_like(parameter) for parameter in parameters]
+        self.second = [torch.zeros_like(parameter) for parameter in parameters]
+
+    def step(self) -> None:
+        """Update every parameter from its gradient, then clear the gradient."""
+        import torch
+
+        self.steps += 1
+        beta1, beta2 = self.betas
+        correction1, correction2 = 1 - beta1**self.steps, 1 - beta2**self.steps
+        with torch.no_grad():
+            for parameter, first, second in zip(self.parameters, self.first, self.second):
+                gradient = parameter.grad
+                parameter.mul_(1 - self.lr * self.weight_decay)
+                first.mul_(beta1).add_(gradient, alpha=1 - beta1)
+                second.mul_(beta2).addcmul_(gradient, gradient, value=1 - beta2)
+                denominator = (second / correction2).sqrt_().add_(self.eps)
+                parameter.addcdiv_(first, denominator, value=-self.lr / correction1)
+                parameter.grad = None

@@ -76,3 +76,23 @@ def test_an_intent_no_network_learned_is_left_alone() -> None:
     assert space is not None
     assert space.distance(_off_topic(), len(INTENTS)) is None
     assert space.factor(_off_topic(), len(INTENTS)) == 1.0
+
+
+def test_the_written_out_optimiser_steps_like_torchs_adamw() -> None:
+    import torch
+
+    from dialog.nlu.intent_space import _AdamW
+
+    generator = torch.Generator().manual_seed(0)
+    ours = torch.randn(20, 5, generator=generator).requires_grad_()
+    theirs = ours.detach().clone().requires_grad_()
+    inputs, targets = torch.randn(64, 20, generator=generator), torch.randint(0, 5, (64,), generator=generator)
+    optimiser, reference = _AdamW([ours]), torch.optim.AdamW([theirs], lr=1e-3, weight_decay=0.01)
+    for _ in range(30):
+        torch.nn.functional.cross_entropy(inputs @ ours, targets).backward()
+        optimiser.step()
+        reference.zero_grad()
+        torch.nn.functional.cross_entropy(inputs @ theirs, targets).backward()
+        reference.step()
+    assert torch.allclose(ours, theirs, atol=1e-5)
+    assert ours.grad is None
