@@ -33,11 +33,11 @@ from dialog.nlu.calibration import IntentDensity, alternate_halves, centres_and_
 
 __all__ = ["LearnedIntentSpace"]
 
-HIDDEN = 512  # hidden units (256 / 512 / 1024 tried: 512 as good as 1024, at half the cost)
+HIDDEN = 512  # hidden units (256 / 512 / 1024 tried on dev: 512 as good as 1024 at half the cost; 256 worse)
 EPOCHS = 10  # 5 / 10 / 20 tried
 MIN_STEPS = 300  # a bot with few examples still gets this many updates
 BATCH = 128
-LABEL_SMOOTHING = 0.1  # without it the hidden layer separates out-of-scope texts less (dev: -1 point)
+LABEL_SMOOTHING = 0.1  # without it: the same dev recall, out-of-scope AUROC 0.987 instead of 0.989
 DROPOUT = 0.1
 SPREAD = 2.5  # typical distances up to which the confidence is unchanged (2 / 2.5 / 3 tried)
 _ARRAYS = ("weights", "bias", "centres", "whitening", "known")  # saved as intent_space_<view>_<name>.npy
