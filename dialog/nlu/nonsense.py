@@ -25,6 +25,9 @@ __all__ = ["MIN_LETTERS_PER_PIECE", "looks_like_nonsense", "with_nonsense_flag",
 logger = logging.getLogger(__name__)
 
 MIN_LETTERS_PER_PIECE = 1.6  # nonsense 1.0-1.3, names 2.0+ (nguyen, kowalczyk, siobhan)
+# fewer letters than this are never judged: chat's three-letter words split into two
+# pieces as mashing does ("lol" -> lo ##l, "idk" -> id ##k, "thx", "yup", "omg", "pls")
+MIN_LETTERS = 4
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -64,7 +67,7 @@ def looks_like_nonsense(text: str) -> bool:
     """True when the letters of ``text`` split into mostly one-letter pieces."""
     words = _WORD.findall(text.lower())
     letters = sum(len(word) for word in words)
-    if letters < 3:
+    if letters < MIN_LETTERS:
         return False
     vocabulary = _vocabulary()
     if not vocabulary:

@@ -18,3 +18,9 @@ def test_mashing_is_nonsense(text: str) -> None:
 )
 def test_words_names_and_numbers_are_not(text: str) -> None:
     assert not looks_like_nonsense(text)
+
+
+@pytest.mark.parametrize("text", ["lol", "idk", "thx", "yup", "omg", "pls", "ugh"])
+def test_three_letter_chat_words_are_not_mashing(text: str) -> None:
+    """They split into two pieces as mashing does; too short to judge, so never nonsense."""
+    assert not looks_like_nonsense(text)
