@@ -28,6 +28,7 @@ from dialog.nlu.calibration import ClassVectors, IntentDensity, is_unfamiliar
 from dialog.nlu.component import ComponentContext, build_config
 from dialog.nlu.intent_features import FeatureSettings, IntentFeaturizer, embedding_of
 from dialog.nlu.intent_space import LearnedIntentSpace
+from dialog.nlu.linear_model import LinearModel, fit_svm, fit_temperature
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE, IntentScore, ParseResult, TrainingExample
 
 __all__ = ["SklearnIntentClassifier"]
@@ -45,7 +46,6 @@ _CLASS_OFFSETS_FILE = "intent_class_offsets.npy"
 _CENTRES_FILE = "intent_centres.npy"
 _WHITENING_FILE = "intent_whitening.npy"
 _FORMAT = 3  # 2: the featurizer keeps plain vocabularies, not scikit-learn vectorizers; 3: + the learned intent space
-_LARGE_DATA = 5000  # examples; see _fit_temperature
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,8 @@ class SklearnIntentClassifier:
         self.config = config
         self._featurizer: IntentFeaturizer | None = None
         self._classes: tuple[str, ...] = ()
-        self._model: _LinearModel | None = None  # None: a single intent, always predicted
-        self._fast: _LinearModel | None = None  # TF-IDF columns only; see the module docstring
+        self._model: LinearModel | None = None  # None: a single intent, always predicted
+        self._fast: LinearModel | None = None  # TF-IDF columns only; see the module docstring
         self._vectors: ClassVectors | None = None  # training sentence vectors per intent (calibration.py)
         self._density: IntentDensity | None = None  # intent centres in the sentence-vector space (calibration.py)
         self._space: LearnedIntentSpace | None = None  # intent centres in a learned space (intent_space.py)
@@ -138,13 +138,13 @@ class SklearnIntentClassifier:
             warnings.filterwarnings("ignore", message="The number of unique classes is greater than 50%", category=UserWarning)
             # liblinear releases the GIL: every fit is queued at once, the slowest (the full
             # model, whose dense embedding columns dominate) first, and two run side by side
-            fitted = pool.submit(_fit_svm, self.config.C, features, labels)
+            fitted = pool.submit(fit_svm, self.config.C, features, labels)
             temperature = self._temperature_later(features, labels, pool)
             if with_fast:
-                fitted_fast = pool.submit(_fit_svm, self.config.C, text_features, labels)
+                fitted_fast = pool.submit(fit_svm, self.config.C, text_features, labels)
                 fast_temperature = self._temperature_later(text_features, labels, pool)
-                self._fast = _LinearModel.of(fitted_fast.result(), fast_temperature())
-            self._model = _LinearModel.of(fitted.result(), temperature())
+                self._fast = LinearModel.of(fitted_fast.result(), fast_temperature())
+            self._model = LinearModel.of(fitted.result(), temperature())
         self._classes = self._model.classes
         self._vectors = self._density = self._space = None
         if self._featurizer.embedding_size:
@@ -161,7 +161,7 @@ class SklearnIntentClassifier:
         """Queue the temperature's fold fits now; the returned function waits for them."""
         if self.config.temperature:
             return lambda: self.config.temperature
-        return _fit_temperature(self.config.C, features, labels, pool)
+        return fit_temperature(self.config.C, features, labels, pool)
 
     # prediction -------------------------------------------------------------
 
@@ -271,9 +271,9 @@ class SklearnIntentClassifier:
             classes = tuple(meta["classes"])
             model = fast = None
             if len(classes) > 1:
-                model = _LinearModel.read(directory, _WEIGHTS_FILE, _BIAS_FILE, classes, meta["temperature"])
+                model = LinearModel.read(directory, _WEIGHTS_FILE, _BIAS_FILE, classes, meta["temperature"])
             if meta.get("fast_temperature") is not None:
-                fast = _LinearModel.read(directory, _FAST_WEIGHTS_FILE, _FAST_BIAS_FILE, classes, meta["fast_temperature"])
+                fast = LinearModel.read(directory, _FAST_WEIGHTS_FILE, _FAST_BIAS_FILE, classes, meta["fast_temperature"])
             vectors = None
             if meta.get("similarity_weight") is not None:
                 vectors = ClassVectors(
@@ -308,98 +308,3 @@ def _family_confidence(name: str, ranking: Sequence[IntentScore]) -> float:
     if not slash:
         return next(score.confidence for score in ranking if score.name == name)
     return min(1.0, sum(score.confidence for score in ranking if score.name.startswith(base + "/")))
-
-
-@dataclass(frozen=True)
-class _LinearModel:
-    """A fitted SVM as plain arrays: scores = features @ weights + bias."""
-
-    classes: tuple[str, ...]
-    weights: Any  # (n_features, n_scores) float32: the SVM's coef_.T
-    bias: Any
-    temperature: float
-
-    @classmethod
-    def of(cls, svm: Any, temperature: float) -> _LinearModel:
-        import numpy as np
-
-        classes = tuple(str(name) for name in svm.classes_)
-        weights = np.ascontiguousarray(svm.coef_.T, dtype=np.float32)
-        return cls(classes, weights, np.asarray(svm.intercept_, dtype=np.float32), temperature)
-
-    @classmethod
-    def read(
-        cls, directory: Path, weights_file: str, bias_file: str, classes: tuple[str, ...], temperature: float
-    ) -> _LinearModel:
-        import numpy as np
-
-        weights = np.load(directory / weights_file, allow_pickle=False)
-        return cls(classes, weights, np.load(directory / bias_file, allow_pickle=False), float(temperature))
-
-    def probabilities(self, scores: Any) -> Any:
-        """Row-wise probabilities (always 2-D) of decision ``scores``."""
-        import numpy as np
-
-        scores = np.asarray(scores)
-        return _softmax(scores.reshape(1, -1) if scores.ndim == 1 else scores, self.temperature, len(self.classes))
-
-
-def _softmax(scores: Any, temperature: float, n_classes: int) -> Any:
-    """Row-wise softmax of decision scores (binary SVMs give one column)."""
-    import numpy as np
-
-    scores = np.asarray(scores, dtype=np.float64)
-    if scores.ndim == 1 or n_classes == 2:
-        scores = scores.reshape(-1, 1)
-        scores = np.hstack([-scores / 2, scores / 2])
-    scaled = scores / temperature
-    scaled -= scaled.max(axis=1, keepdims=True)
-    exp = np.exp(scaled)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-def _fit_svm(C: float, features: Any, labels: Sequence[str]) -> Any:
-    from sklearn.svm import LinearSVC
-
-    return LinearSVC(C=C).fit(features, labels)
-
-
-def _fit_temperature(C: float, features: Any, labels: list[str], pool: Executor) -> Callable[[], float]:
-    """The softmax temperature that minimises log-loss on out-of-fold SVM scores.
-
-    The folds' fits are queued on ``pool`` at once; the returned function waits for
-    them and fits the temperature. Three folds for a bot's few examples per intent (on
-    half of them the scores would be far less sure than the full model's). Large data
-    fits one model on half and scores the other half: thousands of held-out scores
-    pin down one number, and a second half-fit would cost ~13 s on CLINC150."""
-    import numpy as np
-    from scipy.optimize import minimize_scalar
-    from sklearn.model_selection import StratifiedKFold
-
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    folds = min(2 if len(labels) >= _LARGE_DATA else 3, min(counts.values()))
-    if folds < 2:
-        return lambda: 0.1
-    classes = sorted(counts)
-    index = np.array([classes.index(label) for label in labels])
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    parts = list(splitter.split(np.zeros(len(labels)), index))
-    if len(labels) >= _LARGE_DATA:
-        parts = parts[:1]
-    fits = [pool.submit(_fit_svm, C, features[train], index[train]) for train, _ in parts]
-
-    def fitted() -> float:
-        held_out = np.concatenate([rows for _, rows in parts])
-        scores = np.concatenate([fit.result().decision_function(features[rows]) for (_, rows), fit in zip(parts, fits)])
-        truth = index[held_out]
-
-        def loss(log_t: float) -> float:
-            probabilities = _softmax(scores, float(np.exp(log_t)), len(classes))
-            return float(-np.mean(np.log(probabilities[np.arange(len(truth)), truth] + 1e-12)))
-
-        found = minimize_scalar(loss, bounds=(np.log(0.005), np.log(5.0)), method="bounded")
-        return float(np.exp(found.x))
-
-    return fitted
