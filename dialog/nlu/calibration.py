@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-__all__ = ["ClassVectors", "IntentDensity", "alternate_halves", "centres_and_whitening", "familiarity", "is_unfamiliar", "unit_rows"]
+__all__ = ["ClassVectors", "IntentDensity", "alternate_halves", "centres_and_whitening", "familiarity", "held_out_distances", "is_unfamiliar", "unit_rows"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers are never "unknown words"
 UNKNOWN_NGRAMS = 0.5  # above this share of unknown char n-grams (and no known word): unfamiliar
@@ -47,7 +47,9 @@ SPREAD = 2.0  # squared distance to the intent's centre, in typical units, up to
 SHRINKAGE = 0.9  # share of the covariance replaced by its average variance (0.3 / 0.6 / 0.9 tried)
 
 
-def familiarity(words: Sequence[str], char_grams: Sequence[str], word_vocab: Mapping[str, int], char_vocab: Mapping[str, int]) -> tuple[float, float]:
+def familiarity(
+    words: Sequence[str], char_grams: Sequence[str], word_vocab: Mapping[str, int], char_vocab: Mapping[str, int]
+) -> tuple[float, float]:
     """(share of known alphabetic words, share of known char n-grams); 1.0 for a share of nothing."""
     alphabetic = [word for word in words if _WORD.fullmatch(word)]
     known_words = sum(word in word_vocab for word in alphabetic) / len(alphabetic) if alphabetic else 1.0
@@ -129,12 +131,8 @@ class IntentDensity:
         distances = []
         for fitted, measured in ((~half, half), (half, ~half)):
             other = centres_and_whitening(matrix[fitted], rows[fitted], len(classes))
-            if other is None:
-                continue
-            centres, whitening, counts = other
-            measurable = measured & (counts[rows] > 0)
-            residuals = matrix[measurable] - centres[rows[measurable]]
-            distances.append(((residuals @ whitening) ** 2).sum(axis=1))
+            if other is not None:
+                distances.append(held_out_distances(matrix, rows, other, measured))
         typical = float(np.median(np.concatenate(distances))) if distances else 0.0
         if typical <= 1e-9:
             return None
@@ -173,6 +171,15 @@ def alternate_halves(rows: Any) -> Any:
         members = np.flatnonzero(rows == intent)
         half[members[1::2]] = True
     return half
+
+
+def held_out_distances(matrix: Any, rows: Any, shape: tuple[Any, Any, Any], measured: Any) -> Any:
+    """Squared Mahalanobis distances of the ``measured`` examples (a mask) whose intent has a
+    centre in ``shape`` (``centres_and_whitening`` of other examples), each to its own intent's centre."""
+    centres, whitening, counts = shape
+    measurable = measured & (counts[rows] > 0)
+    residuals = matrix[measurable] - centres[rows[measurable]]
+    return ((residuals @ whitening) ** 2).sum(axis=1)
 
 
 def centres_and_whitening(matrix: Any, rows: Any, n_classes: int) -> tuple[Any, Any, Any] | None:

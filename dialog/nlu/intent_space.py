@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from dialog.nlu.calibration import IntentDensity, alternate_halves, centres_and_whitening, unit_rows
+from dialog.nlu.calibration import IntentDensity, alternate_halves, centres_and_whitening, held_out_distances, unit_rows
 
 __all__ = ["LearnedIntentSpace"]
 
@@ -84,14 +84,11 @@ class LearnedIntentSpace:
             shape = centres_and_whitening(hidden[learned], rows[learned], len(classes))
             if shape is None:
                 continue
-            centres, whitening, counts = shape
-            measurable = unseen & (counts[rows] > 0)
-            if not measurable.any():
-                continue
-            residuals = hidden[measurable] - centres[rows[measurable]]
-            typical = float(np.median(((residuals @ whitening) ** 2).sum(axis=1)))
+            distances = held_out_distances(hidden, rows, shape, unseen)
+            typical = float(np.median(distances)) if len(distances) else 0.0
             if typical <= 1e-9:
                 continue
+            centres, whitening, counts = shape
             density = IntentDensity(centres.astype(np.float32), whitening.astype(np.float32), typical, weight)
             views.append(_View(weights, bias, density, counts > 0))
         return cls(tuple(views), weight) if views else None
