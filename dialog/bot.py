@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
-from dialog.builtin_names import STOP_INTENT
+from dialog.builtin_names import AFFIRM_INTENT, DENY_INTENT, STOP_INTENT
 from dialog.config.models import BotConfig
 from dialog.dates import bot_timezone
 from dialog.errors import StoreError
@@ -109,7 +109,7 @@ class _StageClock:
         return {**self._laps, "total_ms": round((self._last - self._started) * 1000, 2)}
 
 
-ACKNOWLEDGEMENT_INTENTS = frozenset({"affirm", "deny"})
+ACKNOWLEDGEMENT_INTENTS = frozenset({AFFIRM_INTENT, DENY_INTENT})
 
 
 def _acknowledges(part: ParseResult, threshold: float) -> bool:

@@ -7,10 +7,12 @@ domain.yml does not define them.
 from __future__ import annotations
 
 __all__ = [
+    "AFFIRM_INTENT",
     "BUILTIN_ACTIONS",
     "BUILTIN_INTENTS",
     "CORRECT_INTENT",
     "DEFAULT_RESPONSES",
+    "DENY_INTENT",
     "HANDOFF_INTENT",
     "OUT_OF_SCOPE_INTENT",
     "PATTERN_SEARCH",
@@ -60,6 +62,9 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_no_relevant_answer_found": "Sorry, I don't have information about that.",
     # after a question about a task answered from the documents, with a button that starts the task's flow
     "utter_offer_flow": "Would you like me to help with that?",
+    # a bare yes or no that answers no question and that no flow handles ("ok" after "it has shipped")
+    "utter_acknowledge_yes": "Okay! What else can I help you with?",
+    "utter_acknowledge_no": "No problem. If there's anything else, just ask.",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart
@@ -74,5 +79,8 @@ SKIP_INTENT = "skip"  # "I don't know", "skip this one"
 CORRECT_INTENT = "correct"  # "actually, make it Tuesday"
 HANDOFF_INTENT = "human_handoff"  # "let me talk to a person"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# yes and no, as Rasa projects name them: a typed "yes" presses an offer's button (flows/button_replies.py)
+AFFIRM_INTENT = "affirm"
+DENY_INTENT = "deny"
 PATTERN_SEARCH = "pattern_search"  # the flow that answers from the documents; flows.yml may override it
 SEARCH_ACTION = "action_trigger_search"

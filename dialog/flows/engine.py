@@ -2,7 +2,9 @@
 
 ``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
 text: the NLU is not its business) and returns the new events of the turn.
-The order of the rules, first match wins:
+The order of the rules, first match wins. Before them, a typed reply to the
+buttons the bot just showed ("yes" to a single offer, "the second one", a title)
+becomes that button's click (``flows/button_replies.py``).
 
 1. ``/restart``: forget everything, new session, ``utter_restart``.
 2. Handed off to a human: stay silent (only the user event is recorded).
@@ -13,7 +15,9 @@ The order of the rules, first match wins:
 3b. A repair (``dialog/flows/repair.py``): "can you repeat that?", "I don't know",
    a correction of an earlier answer, a person asked for, two flows about as
    likely. Its pattern (``dialog/flows/patterns.py``) runs above the active flow,
-   which then resumes and asks again; no failed attempt is counted.
+   which then resumes and asks again; no failed attempt is counted. Right after
+   a flow ended, a new value for one of its slots ("actually order 234567") runs
+   it again with that value (``repair.finished_flow_correction``).
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
    no flow active -> start it; another flow active -> digression (interrupt,
    run the new one, resume and re-ask after); the same flow (or one already on
@@ -30,7 +34,8 @@ The order of the rules, first match wins:
 6. Otherwise the bot's documents when they answer (``pattern_search``,
    ``flows/search.py``; a question during a collect too), else the LLM fallback
    (``utter_default`` when there is none or it fails);
-   keyboard mashing gets ``pattern_cannot_handle`` instead.
+   keyboard mashing gets ``pattern_cannot_handle`` instead, and a bare yes or no
+   that answers nothing ``utter_acknowledge_yes`` / ``utter_acknowledge_no``.
 
 A step that fails (a bad regex or template, a broken action) never poisons the
 conversation: the turn's events are dropped, every flow is cancelled and
@@ -69,28 +74,32 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
-from dialog.builtin_names import DEFAULT_RESPONSES, RESTART_INTENT, STOP_INTENT
+from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DEFAULT_RESPONSES, DENY_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep, Rejection
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
+from dialog.flows.button_replies import chosen_button, offered_buttons
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
 from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instead_of_flows
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.question_form import asks_for_information
-from dialog.flows.repair import find_repair
+from dialog.flows.repair import find_repair, finished_flow_correction
 from dialog.flows.search import answer_from_knowledge
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active, cancel_stack
 from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
 from dialog.flows.steps import failed_attempt, restart, run_flows, run_pending_asks, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
+from dialog.intent_payload import parse_payload
 from dialog.protocols import FallbackAnswer
 from dialog.types import ParseResult
 
 __all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 
 logger = logging.getLogger(__name__)
+
+ACKNOWLEDGEMENT_WORDS = 4  # "ok", "no thanks", "yes that's fine": longer messages say more
 
 
 class FallbackFn(Protocol):
@@ -123,6 +132,7 @@ class DialogueEngine:
         # grow, so a turn folds just the events since; any mismatch replays all.
         self._states: OrderedDict[str, tuple[int, Mapping[str, Any], ConversationState]] = OrderedDict()
         self._cache_size = cache_size
+        self._intents = frozenset(config.domain.intents) | frozenset(config.nlu.intents)
 
     def state(self, stored: Sequence[Mapping[str, Any]], sender_id: str | None = None) -> ConversationState:
         """The state the ``stored`` events lead to (incrementally for a sender seen before)."""
@@ -157,6 +167,7 @@ class DialogueEngine:
         turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata, input_channel)
         turn.stored, turn.fallback = list(stored), fallback
         self._maybe_start_session(turn)
+        parse = self._typed_button_choice(turn, parse)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         mark, before = len(turn.events), turn.state
         try:
@@ -230,6 +241,10 @@ class DialogueEngine:
             turn.repair = dict(repair.context)
             await self._run_pattern(turn, repair.pattern)
             return False
+        redo = finished_flow_correction(self.config, self.runtime, turn.stored, state, parse) if trigger is None else None
+        if redo is not None:
+            await self._run_again(turn, parse, *redo)
+            return False
         if trigger is not None and trigger not in state.flow_ids():
             preview = self._preview(turn, parse, None)
             if await answer_instead_of_flow(turn, parse, trigger, preview):
@@ -243,6 +258,10 @@ class DialogueEngine:
             self._fill(turn, self._preview(turn, parse, None), None)
             if is_nonsense(parse):
                 await self._run_pattern(turn, patterns.CANNOT_HANDLE)
+                return False
+            acknowledgement = self._acknowledgement(parse)
+            if acknowledgement is not None:
+                turn.say(acknowledgement)
                 return False
             return True
         filled = self._preview(turn, parse, requested)
@@ -268,6 +287,55 @@ class DialogueEngine:
         await self._answer(turn, requested in filled, retrigger=trigger is not None)
         return False
 
+    def _typed_button_choice(self, turn: Turn, parse: ParseResult) -> ParseResult:
+        """``parse`` as the click of the button its text chooses, if any (``flows/button_replies.py``)."""
+        buttons = offered_buttons(turn.stored)
+        if not buttons:
+            return parse
+        chosen = chosen_button(
+            parse,
+            buttons,
+            intents=self._intents,
+            question_open=turn.state.requested_slot is not None,
+            affirm_handled=self._triggers_a_flow(AFFIRM_INTENT),
+            threshold=self.config.settings.trigger_threshold,
+        )
+        if chosen is None:
+            chosen = self._answers_offered_flow(turn, parse, buttons)
+        if chosen is None:
+            return parse
+        logger.info("%r chooses the button %r", parse.text, chosen.intent)
+        return chosen
+
+    def _answers_offered_flow(self, turn: Turn, parse: ParseResult, buttons: Sequence[Mapping[str, Any]]) -> ParseResult | None:
+        """The single offered flow's click, with the message's entities, when the message
+        answers that flow's first question ("123456" after the offer to track an order)."""
+        if len(buttons) != 1 or turn.state.requested_slot is not None or not parse.entities:
+            return None
+        offered = parse_payload(str(buttons[0].get("payload") or ""), self._intents)
+        flow_id = self._flow_for(offered.intent) if offered is not None and offered.intent else None
+        if offered is None or flow_id is None:
+            return None
+        first = next((step.collect for step in self.runtime.flow(flow_id).steps if isinstance(step, CollectStep)), None)
+        if first is None or first not in self._preview(turn, parse.replace(intent=offered.intent), None):
+            return None
+        return offered.replace(text=parse.text, entities=offered.entities + parse.entities)
+
+    def _flow_for(self, intent: str) -> str | None:
+        return next((flow.id for flow in self.config.flows.values() if any(t.intent == intent for t in flow.nlu_trigger)), None)
+
+    def _acknowledgement(self, parse: ParseResult) -> str | None:
+        """``utter_acknowledge_yes``/``_no`` for a bare, confident yes or no that no flow handles
+        and no question waits for ("ok" after "it has already shipped"); the LLM would guess."""
+        if parse.confidence < self.config.settings.trigger_threshold or len(parse.text.split()) > ACKNOWLEDGEMENT_WORDS:
+            return None
+        if parse.intent not in (AFFIRM_INTENT, DENY_INTENT) or self._triggers_a_flow(parse.intent):
+            return None
+        return "utter_acknowledge_yes" if parse.intent == AFFIRM_INTENT else "utter_acknowledge_no"
+
+    def _triggers_a_flow(self, intent: str) -> bool:
+        return self._flow_for(intent) is not None
+
     def fills_open_question(self, state: ConversationState, parse: ParseResult) -> bool:
         """Whether ``parse`` answers the question the active flow waits on (nothing is emitted)."""
         requested = state.requested_slot
@@ -286,6 +354,14 @@ class DialogueEngine:
             self.runtime.collected,
             reads_as_answer=lambda candidate: reads_as_answer(candidate, threshold),
         )
+
+    async def _run_again(self, turn: Turn, parse: ParseResult, flow_id: str, values: Mapping[str, Any]) -> None:
+        """Run the flow that just ended again with the corrected slots; a correction says so first."""
+        if parse.intent == CORRECT_INTENT:
+            shown = ", ".join(str(value) for value in values.values())
+            turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(values)})
+        self._fill(turn, dict(values), None)
+        await run_flows(turn, start_flow(turn, flow_id))
 
     async def _run_pattern(self, turn: Turn, pattern_id: str) -> None:
         """Run a repair pattern above the active flow, which resumes and re-asks when it ends."""

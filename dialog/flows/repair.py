@@ -15,6 +15,10 @@ Checked by the engine after ``/restart`` and a cancel, before flow triggers:
 * The top two intents within ``CLARIFY_MARGIN`` of each other, each starting a
   different flow -> ``pattern_clarification`` ("Did you mean ...?").
 
+``finished_flow_correction``: right after a flow ended, a new value for a slot it
+collected ("actually order 234567" after "order 123456 has shipped, so it can't be
+cancelled"; or just "234567" after an order's status) runs that flow again with it.
+
 Repair intents need the trigger threshold, or the digression threshold when the
 message validly answers the open question (``bar``), as a digression would.
 """
@@ -35,7 +39,7 @@ from dialog.flows.state import ConversationState
 from dialog.flows.turn import FlowRuntime
 from dialog.types import ParseResult
 
-__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "find_repair"]
+__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "find_repair", "finished_flow_correction"]
 
 CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
@@ -73,6 +77,39 @@ def find_repair(
         return correction
     if bar == 0 and not is_payload(parse):
         return _clarification(config, state, parse)
+    return None
+
+
+def finished_flow_correction(
+    config: BotConfig, runtime: FlowRuntime, stored: Sequence[Mapping[str, Any]], state: ConversationState, parse: ParseResult
+) -> tuple[str, dict[str, Any]] | None:
+    """The flow that ended since the user last wrote and the new values this message gives
+    the slots it collected (from entities: a free text could be anything); None otherwise."""
+    if state.top is not None or not parse.entities:
+        return None
+    if parse.intent not in (CORRECT_INTENT, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold:
+        return None  # a request of its own ("and where is my refund for 234567?")
+    finished = _finished_flow(stored)
+    if finished is None or finished not in config.flows:
+        return None
+    flow = runtime.flow(finished)
+    preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
+    values = {}
+    for name in flow.collected_slots():
+        slot = config.domain.slots.get(name)
+        free_text = slot is None or not slot.mappings or all(mapping.type == "from_text" for mapping in slot.mappings)
+        if name in preview and not free_text:
+            values[name] = preview[name]
+    return (finished, values) if values else None
+
+
+def _finished_flow(stored: Sequence[Mapping[str, Any]]) -> str | None:
+    """The bot's own flow that completed since the user's last message (patterns aside)."""
+    for event in reversed(stored):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "flow_completed" and not patterns.is_pattern(str(event.get("flow_id"))):
+            return str(event.get("flow_id"))
     return None
 
 

@@ -208,7 +208,7 @@ def test_happy_path_collect_action_branch_and_confirm(convo: Convo) -> None:
 
 
 def test_entity_in_the_trigger_skips_the_question_but_ask_before_filling_asks(convo: Convo) -> None:
-    assert convo.send("affirm") == ["Sorry, I didn't get that. Could you rephrase?"]  # no flow: fallback
+    assert convo.send("affirm") == ["Okay! What else can I help you with?"]  # no flow, no question: acknowledged
     assert convo.send("cancel_order", order_id="234567") == ["Cancel order 234567?"]
     assert convo.send("deny") == ["Okay, I kept it."]
 
@@ -329,7 +329,7 @@ def test_session_expiry_starts_a_new_session_and_resets(tmp_path: Path) -> None:
     assert "session_started" not in convo.kinds()
     convo.send("cancel_order", order_id="234567")
     clock.now += 61 * 60
-    assert convo.send("affirm") == ["Sorry, I didn't get that. Could you rephrase?"]
+    assert convo.send("affirm") == ["Okay! What else can I help you with?"]  # the question died with the session
     assert convo.kinds()[0] == "session_started"
 
 
@@ -501,3 +501,9 @@ def test_a_flow_for_the_cancel_intent_without_a_guard_does_not_stop_cancelling(t
     convo.send("cancel_order")
     assert convo.send("cancel") == ["Okay, I've stopped that."]
     assert convo.send("cancel") == ["Okay, I kept it."]  # nothing runs now: the flow answers
+
+
+def test_a_bare_yes_or_no_that_answers_nothing_is_acknowledged(convo: Convo) -> None:
+    assert convo.send("deny", "no thanks") == ["No problem. If there's anything else, just ask."]
+    assert convo.send("affirm", "ok") == ["Okay! What else can I help you with?"]
+    assert convo.send("affirm", "ok but what else do you know about me") == ["Sorry, I didn't get that. Could you rephrase?"]  # more than a yes

@@ -220,3 +220,34 @@ def test_a_flow_with_the_patterns_id_overrides_it(config: BotConfig, pattern: st
     convo = Convo(_with(config, {pattern: _override(pattern)}, drop=("handoff",), **{f"utter_custom_{pattern}": text}))
     assert text in SITUATIONS[pattern](convo)
     assert any(event.get("flow_id") == pattern for event in convo.last.events)
+
+
+# --- right after a flow ended ------------------------------------------------
+
+
+def test_a_corrected_value_right_after_a_flow_ended_runs_it_again(config: BotConfig) -> None:
+    convo = Convo(config)
+    assert convo.send("cancel_order", order_id="999999") == ["No order 999999."]
+    assert convo.send("correct", "sorry, I meant 234567", order_id="234567") == [
+        "Okay, I've changed that to 234567.",
+        "Cancel order 234567?",
+    ]
+
+
+def test_a_bare_new_value_right_after_a_flow_ended_runs_it_again_without_saying_so(config: BotConfig) -> None:
+    convo = Convo(config)
+    convo.send("cancel_order", order_id="999999")
+    assert convo.send(None, "and 234567?", confidence=0.3, order_id="234567") == ["Cancel order 234567?"]
+
+
+def test_a_value_after_another_message_is_no_correction(config: BotConfig) -> None:
+    convo = Convo(config)
+    convo.send("cancel_order", order_id="999999")
+    convo.send("affirm", "ok")
+    assert convo.send("correct", "actually 234567", order_id="234567") == ["Sorry, I didn't get that. Could you rephrase?"]
+
+
+def test_a_request_of_its_own_is_no_correction(config: BotConfig) -> None:
+    convo = Convo(config)
+    convo.send("cancel_order", order_id="999999")
+    assert convo.send("payment_methods", "how can I pay for 234567?", order_id="234567") == ["We take cards."]
