@@ -64,7 +64,9 @@ def test_order_status_asks_rejects_and_answers(chat: Chat) -> None:
 
 
 def test_order_status_with_the_id_in_the_question_and_unknown_order(chat: Chat) -> None:
-    assert chat.say("what's the status of order #999999") == ["utter_order_not_found"]
+    # a mistyped number is asked again rather than ending the task
+    assert chat.say("what's the status of order #999999") == ["utter_order_not_found", "utter_ask_order_id"]
+    assert chat.say("123456") == ["utter_order_status"]
 
 
 def test_order_status_gives_up_after_three_tries(chat: Chat) -> None:
