@@ -20,7 +20,8 @@ becomes that button's click (``flows/button_replies.py``).
    it again with that value (``repair.finished_flow_correction``).
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
    no flow active -> start it; another flow active -> digression (interrupt,
-   run the new one, resume and re-ask after); the same flow (or one already on
+   run the new one, resume and re-ask after, with the slots the interrupted flow
+   had set given back: ``stack.resume``); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
    A bot with documents answers an information question about the flow's topic
    from them instead ("how long do I have to return something?"), and offers the
@@ -249,10 +250,11 @@ class DialogueEngine:
             preview = self._preview(turn, parse, None)
             if await answer_instead_of_flow(turn, parse, trigger, preview):
                 return False  # a question about the flow's topic, answered from the documents
-            self._fill(turn, preview, requested)
             if state.top is not None:
                 turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
-            await run_flows(turn, start_flow(turn, trigger))
+            cursor = start_flow(turn, trigger)
+            self._fill(turn, preview, requested)  # after the start: these slots are the new flow's (state.Frame.slots_set)
+            await run_flows(turn, cursor)
             return False
         if requested is None:
             self._fill(turn, self._preview(turn, parse, None), None)
@@ -360,8 +362,9 @@ class DialogueEngine:
         if parse.intent == CORRECT_INTENT:
             shown = ", ".join(str(value) for value in values.values())
             turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(values)})
+        cursor = start_flow(turn, flow_id)
         self._fill(turn, dict(values), None)
-        await run_flows(turn, start_flow(turn, flow_id))
+        await run_flows(turn, cursor)
 
     async def _run_pattern(self, turn: Turn, pattern_id: str) -> None:
         """Run a repair pattern above the active flow, which resumes and re-asks when it ends."""

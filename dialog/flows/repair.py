@@ -128,6 +128,9 @@ def _correction(
     if answers and not said_correct:
         return None  # "345678" while the order number is asked is the answer, not a correction
     flow = runtime.flow(top.flow_id)
+    starts = _flow_for(config, parse.intent) if parse.intent and parse.confidence >= config.settings.trigger_threshold else None
+    if not said_correct and starts is not None and starts != flow.id:
+        return None  # "track 123456" while a cancellation waits: a request of its own, not a new order to cancel
     try:
         current = flow.steps.index(flow.step(top.step_id))
     except KeyError:

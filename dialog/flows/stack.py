@@ -20,7 +20,7 @@ from dialog.config.flow_model import CollectStep, Flow
 from dialog.flows.state import INTERRUPTED
 from dialog.flows.turn import Turn
 
-__all__ = ["ask", "cancel_active", "cancel_stack", "close_flow", "resume_interrupted"]
+__all__ = ["ask", "cancel_active", "cancel_stack", "close_flow", "resume", "resume_interrupted"]
 
 
 def ask(turn: Turn, flow: Flow, step: CollectStep, attempts: int = 0) -> None:
@@ -63,12 +63,27 @@ def resume_interrupted(turn: Turn) -> bool:
     top = turn.state.top
     if top is None or top.status != INTERRUPTED:
         return False
-    turn.emit(events.flow_resumed(top.flow_id, turn.now()))
+    resume(turn)
     flow = turn.runtime.flow(top.flow_id)
     step = flow.step(top.step_id) if top.step_id else None
     if isinstance(step, CollectStep):
         ask(turn, flow, step, top.attempts)
     return True
+
+
+def resume(turn: Turn) -> None:
+    """Resume the interrupted top frame, with the slots it had set back as they were.
+
+    "where is order 123456?" while a cancellation of 234567 waits for its yes: tracking
+    sets the shared ``order_id`` (and what its lookup found) to 123456, and without this
+    the resumed question would offer to cancel 123456. A slot that was empty when the
+    digression began keeps what it got (the digression's words may answer the question)."""
+    top = turn.state.top
+    assert top is not None
+    turn.emit(events.flow_resumed(top.flow_id, turn.now()))
+    for name, value in top.kept_slots:
+        if value is not None and turn.state.slots.get(name) != value:
+            turn.set_slot(name, value)
 
 
 def cancel_active(turn: Turn, reason: str, utter: str | None = None, resume: bool = True) -> None:

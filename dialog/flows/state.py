@@ -38,6 +38,9 @@ class Frame:
 
     ``step_id`` is the step it waits at (a ``collect`` that asked, or a ``call``);
     ``attempts`` counts rejected or empty answers to the open ``collect``.
+    ``slots_set`` names the slots set while it was the active flow; ``kept_slots``
+    holds their values when a digression (another flow of the bot, not a pattern)
+    interrupted it, so that resuming can undo what the digression changed there.
     """
 
     flow_id: str
@@ -45,6 +48,8 @@ class Frame:
     status: str = ACTIVE
     attempts: int = 0
     requested_slot: str | None = None
+    slots_set: tuple[str, ...] = field(default=(), compare=False)
+    kept_slots: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,9 @@ class _Fold:
             self.last_event_at = float(timestamp)
         if kind == "slot":
             self.slots[event["name"]] = event.get("value")
+            top = self.stack[-1] if self.stack else None
+            if top is not None and top.status == ACTIVE and event["name"] not in top.slots_set:
+                self.stack[-1] = replace(top, slots_set=(*top.slots_set, event["name"]))
         elif kind == "user":
             latest = dict(event.get("parse_data") or {})
             latest["text"] = event.get("text")
@@ -174,7 +182,13 @@ class _Fold:
             if index >= 0:
                 del self.stack[index]
         elif kind == "flow_interrupted":
-            self._change(event["flow_id"], status=INTERRUPTED)
+            index = self._index(event["flow_id"])
+            if index >= 0:
+                frame = self.stack[index]
+                by = str(event.get("by") or "")
+                # a repair pattern (a correction) changes the flow's slots on purpose: nothing to keep
+                kept = () if by.startswith("pattern_") else tuple((name, self.slots.get(name)) for name in frame.slots_set)
+                self.stack[index] = replace(frame, status=INTERRUPTED, kept_slots=kept)
         elif kind == "flow_resumed":
             self._change(event["flow_id"], status=ACTIVE)
         elif kind in ("handoff", "resume"):

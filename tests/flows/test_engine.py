@@ -507,3 +507,11 @@ def test_a_bare_yes_or_no_that_answers_nothing_is_acknowledged(convo: Convo) -> 
     assert convo.send("deny", "no thanks") == ["No problem. If there's anything else, just ask."]
     assert convo.send("affirm", "ok") == ["Okay! What else can I help you with?"]
     assert convo.send("affirm", "ok but what else do you know about me") == ["Sorry, I didn't get that. Could you rephrase?"]  # more than a yes
+
+
+def test_a_digression_does_not_change_the_order_the_interrupted_flow_is_about(convo: Convo) -> None:
+    assert convo.send("cancel_order", order_id="234567") == ["Cancel order 234567?"]
+    # a request of its own that names another order: not a correction of the one being cancelled
+    assert convo.send("payment_methods", "how did I pay for 123456?", order_id="123456") == ["We take cards.", "Cancel order 234567?"]
+    assert convo.state.slots["order_id"] == "234567"
+    assert convo.send("affirm", "yes") == ["Done.", "Cancelled."]

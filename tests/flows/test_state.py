@@ -36,6 +36,19 @@ def test_flow_stack_positions_digression_and_call() -> None:
     assert state.stack == (Frame("order", "ask_id", "active", 1, "order_id"),)
 
 
+def test_a_digression_keeps_the_slots_the_interrupted_flow_had_set() -> None:
+    events = [ev.slot("name", "Ann", 0.5), ev.flow_started("cancel", 1.0), ev.slot("order_id", "234567", 1.0), ev.slot("status", "processing", 1.0)]
+    events += [ev.flow_interrupted("cancel", 2.0, by="track"), ev.flow_started("track", 2.0), ev.slot("order_id", "123456", 2.0)]
+    cancel = replay(events).stack[0]
+    assert cancel.slots_set == ("order_id", "status")  # "name" was set before the flow began
+    assert cancel.kept_slots == (("order_id", "234567"), ("status", "processing"))
+
+
+def test_a_repair_pattern_keeps_nothing_it_changes_on_purpose() -> None:
+    events = [ev.flow_started("cancel", 1.0), ev.slot("order_id", "234567", 1.0), ev.flow_interrupted("cancel", 2.0, by="pattern_correction")]
+    assert replay(events).stack[0].kept_slots == ()
+
+
 def test_handoff_resume_restart_session() -> None:
     state = replay([ev.slot("a", 5, 1.0), ev.flow_started("f", 1.0), ev.handoff(2.0)], {"a": 0})
     assert state.paused
