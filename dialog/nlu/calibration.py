@@ -5,8 +5,8 @@ unlike anything in nlu.yml ("blah", "who is the CEO?") still lands on the
 intent whose weights it brushes, sometimes with 0.7. Two measures correct that:
 
 * ``familiarity``: the share of a message's words and character n-grams the
-  model has ever seen. A message with no known word and mostly unknown
-  n-grams gets no intent above the threshold (its confidence becomes 0).
+  model has ever seen. A message with no known word and at least half of its
+  n-grams unknown gets no intent above the threshold (its confidence becomes 0).
 * ``ClassVectors``: the cosine similarity of the sentence vector to the nearest
   training example of the predicted intent. The confidence is multiplied by
   ``min(1, exp(weight * (similarity - SIMILAR)))``: 1 for a message as close to an
@@ -41,7 +41,7 @@ from typing import Any, Mapping, Sequence
 __all__ = ["ClassVectors", "IntentDensity", "alternate_halves", "centres_and_whitening", "familiarity", "held_out_distances", "is_unfamiliar", "unit_rows"]
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers are never "unknown words"
-UNKNOWN_NGRAMS = 0.5  # above this share of unknown char n-grams (and no known word): unfamiliar
+UNKNOWN_NGRAMS = 0.5  # at least this share of unknown char n-grams (and no known word): unfamiliar
 SIMILAR = 0.8  # cosine to the nearest example at which a message counts as fully in scope
 SPREAD = 2.0  # squared distance to the intent's centre, in typical units, up to which nothing changes
 SHRINKAGE = 0.9  # share of the covariance replaced by its average variance (0.3 / 0.6 / 0.9 tried)
@@ -59,8 +59,9 @@ def familiarity(
 
 
 def is_unfamiliar(known_words: float, known_grams: float) -> bool:
-    """No word the model knows and most of its n-grams unknown: gibberish or a new topic."""
-    return known_words == 0.0 and known_grams < 1.0 - UNKNOWN_NGRAMS
+    """No word the model knows and at least half of its n-grams unknown: gibberish or a new
+    topic ("foo": " fo" and "oo " are known from "for" and "too", "foo" and " foo" are not)."""
+    return known_words == 0.0 and known_grams <= 1.0 - UNKNOWN_NGRAMS
 
 
 @dataclass

@@ -190,7 +190,7 @@ class SklearnIntentClassifier:
             scores += np.asarray(vector, dtype=np.float32) * featurizer.settings.embedding_weight @ model.weights[featurizer.n_text_features :]
         probabilities = model.probabilities(scores)[0]
         if unfamiliar:
-            # no known word, mostly unknown n-grams: the ranking stays, no intent may claim it (calibration.py)
+            # no known word, at least half of the n-grams unknown: the ranking stays, no intent may claim it (calibration.py)
             return self._annotate(result, probabilities, factor=0.0)
         factor, best = 1.0, int(probabilities.argmax())
         if self._classes[best] == OUT_OF_SCOPE:

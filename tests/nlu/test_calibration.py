@@ -13,6 +13,7 @@ def test_familiarity_counts_known_words_and_ngrams() -> None:
     words, grams = familiarity(["where", "blorp", "123"], ["whe", "her", "xyz"], {"where": 0}, {"whe": 0, "her": 1})
     assert words == pytest.approx(0.5) and grams == pytest.approx(2 / 3)
     assert is_unfamiliar(0.0, 0.3) and not is_unfamiliar(0.0, 0.8) and not is_unfamiliar(0.5, 0.0)
+    assert is_unfamiliar(0.0, 0.5)  # "foo": half its n-grams known from "for" and "too" is no reason to pick an intent
 
 
 def test_class_vectors_scale_confidence_by_distance_to_the_intents_examples() -> None:
