@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from dialog import __version__
 from dialog.config.models import BotConfig
-from dialog.errors import ModelError
+from dialog.errors import DialogError, ModelError
 from dialog.nlu.component import ComponentContext
 from dialog.nlu.pipeline import PIPELINE_FILE, NLUPipeline
 
@@ -138,13 +138,24 @@ def train_model(config: BotConfig, force: bool = False, progress: Progress | Non
 
 
 def load_model(config: BotConfig, train_if_stale: bool = True, progress: Progress | None = None) -> NLUPipeline:
-    """The pipeline trained on the bot's current data; trains first if it is missing."""
+    """The pipeline trained on the bot's current data; trains first if it is missing.
+
+    A model folder that cannot be read (a file missing or damaged, or written by a
+    development build of the same model generation) is trained again rather than
+    stopping the bot: the bot's data, which the model is made from, is all there."""
     target = model_dir(config)
     if not _is_model(target):
         if not train_if_stale:
             raise ModelError(f"no trained model for the current data of {config.root}; run `dialog train {config.root}`")
         train_model(config, progress=progress)
-    return NLUPipeline.load(target, component_context(config))
+    try:
+        return NLUPipeline.load(target, component_context(config))
+    except (DialogError, OSError, ValueError, KeyError) as exc:
+        if not train_if_stale:
+            raise ModelError(f"the model in {target} cannot be read ({exc}); run `dialog train --force {config.root}`") from exc
+        logger.warning("the model in %s cannot be read (%s); training it again", target, exc)
+        train_model(config, force=True, progress=progress)
+        return NLUPipeline.load(target, component_context(config))
 
 
 def _is_model(path: Path) -> bool:

@@ -94,3 +94,12 @@ def test_load_model_trains_when_missing_unless_told_not_to(tmp_path) -> None:
     assert steps and model_dir(config).is_dir()
     assert pipeline.parse("order 123456").entities[0].value == "123456"
     assert load_model(config, train_if_stale=False).parse("order 123456") == pipeline.parse("order 123456")
+
+
+def test_an_unreadable_model_is_trained_again_unless_told_not_to(tmp_path) -> None:
+    config = bot(tmp_path)
+    load_model(config)
+    (model_dir(config) / "01_regex_entities" / "regexes.json").write_text("{", encoding="utf-8")  # damaged (or written by another build of this generation)
+    with pytest.raises(ModelError, match="cannot be read .*dialog train --force"):
+        load_model(config, train_if_stale=False)
+    assert load_model(config).parse("order 123456").entities[0].value == "123456"
