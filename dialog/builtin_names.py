@@ -14,6 +14,7 @@ __all__ = [
     "DEFAULT_RESPONSES",
     "DENY_INTENT",
     "HANDOFF_INTENT",
+    "HESITATION_INTENT",
     "OUT_OF_SCOPE_INTENT",
     "PATTERN_SEARCH",
     "REPEAT_INTENT",
@@ -82,5 +83,6 @@ OUT_OF_SCOPE_INTENT = "out_of_scope"
 # yes and no, as Rasa projects name them: a typed "yes" presses an offer's button (flows/button_replies.py)
 AFFIRM_INTENT = "affirm"
 DENY_INTENT = "deny"
+HESITATION_INTENT = "unsure"  # "hmm", "hang on, let me check": the question is asked again, no failed attempt
 PATTERN_SEARCH = "pattern_search"  # the flow that answers from the documents; flows.yml may override it
 SEARCH_ACTION = "action_trigger_search"

@@ -30,7 +30,8 @@ becomes that button's click (``flows/button_replies.py``).
 5. A collect is open: a filled slot is validated and advances the flow. A turn
    that fills nothing is chit-chat (an out-of-scope intent or a question:
    ``pattern_chitchat`` answers it with the fallback, then the question again)
-   or a failed attempt (re-ask, give up at ``max_attempts``); keyboard mashing
+   or a failed attempt (re-ask, give up at ``max_attempts``; a hesitation,
+   "hang on, let me check", re-asks without counting); keyboard mashing
    is always a failed attempt (``dialog/flows/collect_classifier.py``).
 6. Otherwise the bot's documents when they answer (``pattern_search``,
    ``flows/search.py``; a question during a collect too), else the LLM fallback
@@ -75,7 +76,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
-from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DEFAULT_RESPONSES, DENY_INTENT, RESTART_INTENT, STOP_INTENT
+from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DEFAULT_RESPONSES, DENY_INTENT, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep, Rejection
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
@@ -286,7 +287,8 @@ class DialogueEngine:
         if requested not in filled and trigger is None and is_chitchat(parse, self.config.settings.trigger_threshold):
             await self._run_pattern(turn, patterns.CHITCHAT)  # a reply, then the question again
             return False
-        await self._answer(turn, requested in filled, retrigger=trigger is not None)
+        hesitates = parse.intent == HESITATION_INTENT and parse.confidence >= self.config.settings.trigger_threshold
+        await self._answer(turn, requested in filled, retrigger=trigger is not None or hesitates)
         return False
 
     def _typed_button_choice(self, turn: Turn, parse: ParseResult) -> ParseResult:
@@ -385,7 +387,7 @@ class DialogueEngine:
         elif not isinstance(step, CollectStep):
             await run_flows(turn, step.id)
         elif retrigger:
-            ask(turn, flow, step, top.attempts)  # "the same flow again": just re-ask
+            ask(turn, flow, step, top.attempts)  # "the same flow again", "hang on": just re-ask
         else:
             failed_attempt(turn, flow, step, top.attempts + 1)
 

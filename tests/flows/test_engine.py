@@ -515,3 +515,11 @@ def test_a_digression_does_not_change_the_order_the_interrupted_flow_is_about(co
     assert convo.send("payment_methods", "how did I pay for 123456?", order_id="123456") == ["We take cards.", "Cancel order 234567?"]
     assert convo.state.slots["order_id"] == "234567"
     assert convo.send("affirm", "yes") == ["Done.", "Cancelled."]
+
+
+def test_hesitation_re_asks_without_counting_an_attempt(convo: Convo) -> None:
+    convo.send("cancel_order")
+    for text in ("hang on", "let me check", "hmm"):  # max_attempts is 2
+        assert convo.send("unsure", text) == ["What is your order number?"]
+    assert convo.state.top.attempts == 0
+    assert convo.send("inform", "234567", order_id="234567") == ["Cancel order 234567?"]
