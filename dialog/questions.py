@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["looks_like_question"]
+__all__ = ["asks_about_the_offering", "looks_like_question"]
 
 _FILLERS = r"(?:(?:ok|okay|so|and|but|also|hey|hi|hello|well|oh|um|uh|hmm|sorry|actually|btw|yes|yeah|no|please)\b[,.!\s]*)*"
 _QUESTION_WORDS = r"what|what's|whats|what're|who|who's|whos|whom|whose|where|where's|wheres|when|when's|why|why's|how|how's|hows|which"
@@ -35,3 +35,33 @@ _OPENING = re.compile(
 def looks_like_question(text: str) -> bool:
     """A question mark, or an opening that asks (see the module docstring)."""
     return "?" in text or bool(_OPENING.match(text))
+
+
+# "do you sell gift cards?", "can I bring a friend?", "are dogs allowed?", "is parking free?":
+# what the business offers, allows or charges. "do you like music?" and "can you tell me
+# a joke?" are small talk; "do you have a name?" is about the bot itself.
+_OFFERS = (
+    r"have|has|sell|offer|provide|stock|carry|accept|take|allow|support|ship|deliver|open|close|rent|lend|host|serve|"
+    r"match|price\s+match|give|repair|fix|install|charge|require|run|operate|do\s+(?:discounts?|refunds?|deliver(?:y|ies)|repairs?)"
+)
+_ABOUT_THE_BOT = r"(?:a\s+)?(?:name|feelings?|emotions?|friends?|family|hobb(?:y|ies)|favou?rites?|soul|body|heart|brain|mind|consciousness|girlfriend|boyfriend|life|fun|time|dreams?)\b"
+_PERMITS = (
+    r"bring|get|use|pay|park|book|reserve|rent|buy|order|return|exchange|cancel|change|pause|freeze|upgrade|downgrade|"
+    r"transfer|share|join|visit|come|try|keep|smoke|eat|drink|pick|collect|ship|send|smoke|stay|leave|sign"
+)
+_OFFERING = re.compile(
+    rf"^\s*{_FILLERS}(?:"
+    rf"(?:do|does|did|will|would)\s+(?:you|u|y'?all|ya|you\s+guys|they|we)\s+(?:{_OFFERS})\b(?!\s+{_ABOUT_THE_BOT})"
+    rf"|can\s+(?:i|we|my\s+\w+|you|u)\s+(?:{_PERMITS})\b"
+    r"|(?:is|are)\s+there\s+(?:a|an|any|some)\b"
+    r"|(?:is|are)\s+(?:[\w']+\s+){0,3}?(?:allowed|permitted|available|included|free|open|closed|required|refundable|accepted|possible)\b"
+    ")",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_offering(text: str) -> bool:
+    """A question about what the business offers, allows or charges ("do you sell gift
+    cards?", "can I bring my dog?", "is parking free?"): only the bot's own data may
+    answer it, never a language model's guess."""
+    return looks_like_question(text) and bool(_OFFERING.match(text))

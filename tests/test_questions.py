@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.questions import looks_like_question
+from dialog.questions import asks_about_the_offering, looks_like_question
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,41 @@ def test_questions(text: str) -> None:
 )
 def test_not_questions(text: str) -> None:
     assert not looks_like_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you have a swimming pool?",
+        "can I bring a friend?",
+        "can i pause my membership while i travel?",
+        "are dogs allowed?",
+        "is parking free?",
+        "do you guys ship to canada?",
+        "is there a student discount?",
+        "hi, do you accept paypal?",
+        "do you price match?",
+        "is it open on sundays?",
+    ],
+)
+def test_a_question_about_the_offering(text: str) -> None:
+    assert asks_about_the_offering(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you like music?",
+        "can you tell me a joke?",
+        "can you recommend a good book",
+        "what's the capital of france?",
+        "do you have a name?",
+        "do you have feelings?",
+        "are you a robot?",
+        "is the sky blue?",
+        "i want to return my shoes",
+        "we have a swimming pool",
+    ],
+)
+def test_small_talk_and_world_questions_are_not_about_the_offering(text: str) -> None:
+    assert not asks_about_the_offering(text)

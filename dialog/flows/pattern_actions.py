@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
-from dialog.flows.search import about_the_business, grounded_reply, say_no_answer
+from dialog.flows.search import about_the_business, business_question, grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
 from dialog.types import Button
@@ -58,13 +58,21 @@ async def run_pattern_action(turn: Turn, flow: Flow, name: str) -> None:
 
 
 async def answer_with_fallback(turn: Turn) -> None:
-    """The LLM fallback's reply to the latest message; ``utter_default`` when there is none or it fails."""
+    """The LLM fallback's reply to the latest message; ``utter_default`` when there is none or it fails.
+
+    A question about the business that nothing of the bot answered ("do you have a
+    swimming pool?", "who is the manager?") gets "I don't have information about that":
+    whatever a small model says there ("you can find one at the beach") is a guess
+    presented as the business's word."""
+    text = str(turn.state.latest_message.get("text") or "")
+    if business_question(turn, text):
+        say_no_answer(turn, None)
+        return
     fallback = turn.fallback
     if fallback is None:
         turn.emit(events.llm_fallback(turn.now(), outcome="unavailable"))
         turn.say("utter_default")
         return
-    text = str(turn.state.latest_message.get("text") or "")
     # a business question's reply may be replaced by "I don't know" (grounded_reply): it is
     # shown only once it passed, so no invented word reaches a streaming client first
     held_back = turn.runtime.knowledge is not None and about_the_business(turn, text)

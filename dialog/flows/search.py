@@ -23,12 +23,13 @@ from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.turn import Turn
 from dialog.llm.facts import business_names, speaks_of_business
-from dialog.questions import looks_like_question
+from dialog.questions import asks_about_the_offering, looks_like_question
 
 __all__ = [
     "about_the_business",
     "answer_for_turn",
     "answer_from_knowledge",
+    "business_question",
     "grounded_reply",
     "no_answer_text",
     "run_search_pattern",
@@ -112,6 +113,16 @@ def about_the_business(turn: Turn, text: str, reply: str = "") -> bool:
         return False
     answer = searched[1]
     return bool(answer.relevance >= NEAR_MISS_RELEVANCE or answer.similarity >= NEAR_MISS_SIMILARITY)
+
+
+def business_question(turn: Turn, text: str) -> bool:
+    """For a bot with documents, a question about what the business is, offers, allows or charges: one with a word
+    of the business's own facts or names ("who is the manager?", "is ACME hiring?") or
+    one about its offering ("do you sell gift cards?", "can I bring a friend?")."""
+    if turn.runtime.knowledge is None or not looks_like_question(text):
+        return False  # a bot without documents keeps its utter_default, as its author wrote it
+    domain = turn.runtime.config.domain
+    return asks_about_the_offering(text) or speaks_of_business(text, business_names(domain.assistant_name, domain.persona))
 
 
 def grounded_reply(turn: Turn, text: str) -> bool:

@@ -135,6 +135,20 @@ def test_a_question_or_reply_about_the_business_is_held_to_its_data(config: BotC
     assert answer.text.startswith("Sorry, I don't have information about that.")
 
 
+@pytest.mark.parametrize("question", ["do you have a swimming pool?", "can I bring my dog?", "who is the manager?", "is parking free?"])
+def test_a_business_question_nothing_answers_never_reaches_the_llm(config: BotConfig, question: str) -> None:
+    # a reply with no number or name to check, that would still be the model's guess
+    [turn], _ = _talk(config, question, reply="No, but you can find one at the beach.")
+    assert turn.replies[0].text.startswith("Sorry, I don't have information about that.")
+    assert not any(e["event"] == "llm_fallback" for e in turn.events)
+
+
+@pytest.mark.parametrize("text", ["do you like music?", "can you tell me a joke?", "do you have a name?"])
+def test_small_talk_questions_to_the_bot_still_go_to_the_llm(config: BotConfig, text: str) -> None:
+    [turn], _ = _talk(config, text, reply="I'm just a shop assistant, but I like a good tune!")
+    assert [r.text for r in turn.replies] == ["I'm just a shop assistant, but I like a good tune!"]
+
+
 def test_a_flow_step_searches_on_purpose(config: BotConfig) -> None:
     [turn], _ = _talk(config, "how much does shipping cost?")
     assert [e["flow_id"] for e in turn.events if e["event"] == "flow_started"] == ["shipping"]
