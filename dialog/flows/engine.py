@@ -361,7 +361,7 @@ class DialogueEngine:
 
     async def _run_again(self, turn: Turn, parse: ParseResult, flow_id: str, values: Mapping[str, Any]) -> None:
         """Run the flow that just ended again with the corrected slots; a correction says so first."""
-        if parse.intent == CORRECT_INTENT:
+        if parse.intent == CORRECT_INTENT and parse.confidence >= self.config.settings.trigger_threshold:
             shown = ", ".join(str(value) for value in values.values())
             turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(values)})
         cursor = start_flow(turn, flow_id)

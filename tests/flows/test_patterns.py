@@ -251,3 +251,9 @@ def test_a_request_of_its_own_is_no_correction(config: BotConfig) -> None:
     convo = Convo(config)
     convo.send("cancel_order", order_id="999999")
     assert convo.send("payment_methods", "how can I pay for 234567?", order_id="234567") == ["We take cards."]
+
+
+def test_a_correction_the_nlu_is_unsure_of_runs_the_flow_again_without_saying_so(config: BotConfig) -> None:
+    convo = Convo(config)
+    convo.send("cancel_order", order_id="999999")
+    assert convo.send("correct", "and 234567?", confidence=0.3, order_id="234567") == ["Cancel order 234567?"]
