@@ -178,5 +178,8 @@ def _block_examples(block: str, mark: Mark, document: Document, report: FileRepo
             report.warn(line_mark, f"{what}: skipped {stripped!r}: each example line must start with '- '")
             continue
         text = stripped[1:].strip()
+        if len(text) > 2 and text[0] == text[-1] and text[0] in "\"'" and text[0] not in text[1:-1]:
+            # a block is not YAML: the quotes are part of the example, as in Rasa
+            report.warn(line_mark, f"{what}: the quotes of {text} are part of the example's text here (no YAML in a '|' block); drop them")
         if text:
             yield text, line_mark

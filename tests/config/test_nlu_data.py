@@ -199,6 +199,16 @@ def test_a_block_line_without_a_dash_is_skipped_with_a_warning_as_in_rasa(nlu_bo
     assert config.warnings == ("bot/nlu.yml:6:7: intent 'greet': skipped 'hello': each example line must start with '- '",)
 
 
+def test_quotes_around_a_block_example_are_kept_with_a_warning(nlu_bot) -> None:
+    nlu_bot.write("domain.yml", "intents: [affirm]\n")
+    nlu_bot.write("nlu.yml", "nlu:\n  - intent: affirm\n    examples: |\n      - \"ok\"\n      - it's 'fine'\n")
+    config = nlu_bot.load()
+    assert [example.text for example in config.nlu.examples] == ['"ok"', "it's 'fine'"]
+    assert config.warnings == (
+        "bot/nlu.yml:4:7: intent 'affirm': the quotes of \"ok\" are part of the example's text here (no YAML in a '|' block); drop them",
+    )
+
+
 def test_an_undeclared_entity_is_a_warning_as_in_rasa(bot) -> None:
     bot.write("nlu.yml", "nlu:\n  - intent: greet\n    examples: |\n      - hi\n\n      - from [Paris](town)\n")
     assert "bot/nlu.yml:6:7: entity 'town' is annotated but not declared in the domain's entities, so no slot can use it; " in "".join(bot.load().warnings)
