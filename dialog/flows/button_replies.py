@@ -27,16 +27,22 @@ A "no" to an offer, like any bare yes or no that answers nothing, gets
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from dialog.builtin_names import AFFIRM_INTENT, DENY_INTENT
+from dialog.config.flow_model import CollectStep
+from dialog.flows.repair import flow_for
+from dialog.flows.turn import Turn
 from dialog.intent_payload import parse_payload
 from dialog.types import ParseResult
 
-__all__ = ["TITLE_SIMILARITY", "chosen_button", "offered_buttons"]
+__all__ = ["TITLE_SIMILARITY", "chosen_button", "offered_buttons", "typed_button_choice"]
+
+logger = logging.getLogger(__name__)
 
 TITLE_SIMILARITY = 90  # rapidfuzz ratio (0-100) of a typed title with a typo: "strat a return"
 _MAX_WORDS = 6  # longer messages say more than which button
@@ -62,6 +68,45 @@ def offered_buttons(stored: Sequence[Mapping[str, Any]]) -> list[Mapping[str, An
         if kind == "bot":
             buttons[:0] = [button for button in (event.get("data") or {}).get("buttons") or () if isinstance(button, Mapping)]
     return buttons
+
+
+def typed_button_choice(turn: Turn, parse: ParseResult, intents: Collection[str], fills: Callable[[ParseResult], Mapping[str, Any]]) -> ParseResult:
+    """``parse`` as the click of the button the message chooses among the bot's last
+    buttons, or as is. ``fills``: the slots a parse would fill (the engine's preview)."""
+    buttons = offered_buttons(turn.stored)
+    if not buttons:
+        return parse
+    config = turn.runtime.config
+    chosen = chosen_button(
+        parse,
+        buttons,
+        intents=intents,
+        question_open=turn.state.requested_slot is not None,
+        affirm_handled=flow_for(config, AFFIRM_INTENT) is not None,
+        threshold=config.settings.trigger_threshold,
+    )
+    if chosen is None and turn.state.requested_slot is None:
+        chosen = _answers_offered_flow(turn, parse, buttons, intents, fills)
+    if chosen is not None:
+        logger.info("%r chooses the button %r", parse.text, chosen.intent)
+    return chosen or parse
+
+
+def _answers_offered_flow(
+    turn: Turn, parse: ParseResult, buttons: Sequence[Mapping[str, Any]], intents: Collection[str], fills: Callable[[ParseResult], Mapping[str, Any]]
+) -> ParseResult | None:
+    """The single offered flow's click, with the message's entities, when the message
+    answers that flow's first question ("123456" after the offer to track an order)."""
+    if len(buttons) != 1 or not parse.entities:
+        return None
+    offered = parse_payload(str(buttons[0].get("payload") or ""), intents)
+    flow_id = flow_for(turn.runtime.config, offered.intent) if offered is not None else None
+    if offered is None or flow_id is None:
+        return None
+    first = next((step.collect for step in turn.runtime.flow(flow_id).steps if isinstance(step, CollectStep)), None)
+    if first is None or first not in fills(parse.replace(intent=offered.intent)):
+        return None
+    return offered.replace(text=parse.text, entities=offered.entities + parse.entities)
 
 
 def chosen_button(

@@ -77,23 +77,23 @@ from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
 from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DEFAULT_RESPONSES, DENY_INTENT, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
-from dialog.config.flow_model import CollectStep, Rejection
+from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
-from dialog.flows.button_replies import chosen_button, offered_buttons
-from dialog.flows.collect_classifier import is_chitchat, is_nonsense, reads_as_answer
+from dialog.flows.button_replies import typed_button_choice
+from dialog.flows.collect_classifier import is_chitchat, is_nonsense, is_payload, reads_as_answer
 from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instead_of_flows
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.question_form import asks_for_information
-from dialog.flows.repair import find_repair, finished_flow_correction
+from dialog.flows.rejections import refusing_rejection, reject
+from dialog.flows.repair import find_repair, finished_flow_correction, flow_for
 from dialog.flows.search import answer_from_knowledge
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active, cancel_stack
 from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
 from dialog.flows.steps import failed_attempt, restart, run_flows, run_pending_asks, start_flow
 from dialog.flows.turn import FlowRuntime, Turn, evaluate
-from dialog.intent_payload import parse_payload
 from dialog.protocols import FallbackAnswer
 from dialog.types import ParseResult
 
@@ -268,10 +268,10 @@ class DialogueEngine:
                 return False
             return True
         filled = self._preview(turn, parse, requested)
-        rejection = self._rejection(turn, filled) if requested in filled else None
+        rejection = refusing_rejection(turn, filled) if requested in filled else None
         if rejection is not None:  # refused before it is set: a rejected value never lands in the tracker
             self._fill(turn, {name: value for name, value in filled.items() if name != requested}, None)
-            await self._reject(turn, rejection)
+            reject(turn, rejection)
             return False
         self._fill(turn, filled, requested)
         # a question the documents answer: pattern_search, then the question again; also one
@@ -293,40 +293,7 @@ class DialogueEngine:
 
     def _typed_button_choice(self, turn: Turn, parse: ParseResult) -> ParseResult:
         """``parse`` as the click of the button its text chooses, if any (``flows/button_replies.py``)."""
-        buttons = offered_buttons(turn.stored)
-        if not buttons:
-            return parse
-        chosen = chosen_button(
-            parse,
-            buttons,
-            intents=self._intents,
-            question_open=turn.state.requested_slot is not None,
-            affirm_handled=self._triggers_a_flow(AFFIRM_INTENT),
-            threshold=self.config.settings.trigger_threshold,
-        )
-        if chosen is None:
-            chosen = self._answers_offered_flow(turn, parse, buttons)
-        if chosen is None:
-            return parse
-        logger.info("%r chooses the button %r", parse.text, chosen.intent)
-        return chosen
-
-    def _answers_offered_flow(self, turn: Turn, parse: ParseResult, buttons: Sequence[Mapping[str, Any]]) -> ParseResult | None:
-        """The single offered flow's click, with the message's entities, when the message
-        answers that flow's first question ("123456" after the offer to track an order)."""
-        if len(buttons) != 1 or turn.state.requested_slot is not None or not parse.entities:
-            return None
-        offered = parse_payload(str(buttons[0].get("payload") or ""), self._intents)
-        flow_id = self._flow_for(offered.intent) if offered is not None and offered.intent else None
-        if offered is None or flow_id is None:
-            return None
-        first = next((step.collect for step in self.runtime.flow(flow_id).steps if isinstance(step, CollectStep)), None)
-        if first is None or first not in self._preview(turn, parse.replace(intent=offered.intent), None):
-            return None
-        return offered.replace(text=parse.text, entities=offered.entities + parse.entities)
-
-    def _flow_for(self, intent: str) -> str | None:
-        return next((flow.id for flow in self.config.flows.values() if any(t.intent == intent for t in flow.nlu_trigger)), None)
+        return typed_button_choice(turn, parse, self._intents, lambda candidate: self._preview(turn, candidate, None))
 
     def _acknowledgement(self, parse: ParseResult) -> str | None:
         """``utter_acknowledge_yes``/``_no`` for a bare, confident yes or no that no flow handles
@@ -338,7 +305,7 @@ class DialogueEngine:
         return "utter_acknowledge_yes" if parse.intent == AFFIRM_INTENT else "utter_acknowledge_no"
 
     def _triggers_a_flow(self, intent: str) -> bool:
-        return self._flow_for(intent) is not None
+        return flow_for(self.config, intent) is not None
 
     def fills_open_question(self, state: ConversationState, parse: ParseResult) -> bool:
         """Whether ``parse`` answers the question the active flow waits on (nothing is emitted)."""
@@ -404,41 +371,12 @@ class DialogueEngine:
         (and is not a button payload), else 0: the usual thresholds apply alone.
         """
         requested = turn.state.requested_slot
-        if requested is None or _is_payload(parse):
+        if requested is None or is_payload(parse):
             return 0.0
         filled = self._preview(turn, parse, requested)
-        if requested not in filled or not self._passes_rejections(turn, filled):
+        if requested not in filled or refusing_rejection(turn, filled) is not None:
             return 0.0
         return self.config.settings.digression_threshold
-
-    def _passes_rejections(self, turn: Turn, filled: Mapping[str, Any]) -> bool:
-        """Whether the open collect would accept the slots this turn fills (nothing is emitted)."""
-        return self._rejection(turn, filled) is None
-
-    def _rejection(self, turn: Turn, filled: Mapping[str, Any]) -> Rejection | None:
-        """The first of the open collect's rejections that refuses the slots this turn fills."""
-        top = turn.state.top
-        if top is None or top.step_id is None:
-            return None
-        flow = self.runtime.flow(top.flow_id)
-        step = flow.step(top.step_id)
-        if not isinstance(step, CollectStep):
-            return None
-        variables = turn.variables(flow.id, step.id)
-        variables["slots"] = {**variables["slots"], **filled}
-        where = f"{flow.path or 'flows.yml'}: flow '{flow.id}' step '{step.id}' rejection"
-        return next((rejection for rejection in step.rejections if evaluate(rejection.condition, variables, where)), None)
-
-    async def _reject(self, turn: Turn, rejection: Rejection) -> None:
-        """The rejection's message, then a failed attempt (re-ask, or give up)."""
-        top = turn.state.top
-        assert top is not None and top.step_id is not None
-        flow = self.runtime.flow(top.flow_id)
-        step = flow.step(top.step_id)
-        assert isinstance(step, CollectStep)
-        if rejection.utter:
-            turn.say(rejection.utter)
-        failed_attempt(turn, flow, step, top.attempts + 1)
 
     def _is_cancel(self, parse: ParseResult, bar: float = 0.0) -> bool:
         """A cancel intent as sure as a trigger must be (and >= ``bar``): a doubtful "stop" does not end a flow."""
@@ -465,7 +403,3 @@ class DialogueEngine:
                     return flow.id
         return None
 
-
-def _is_payload(parse: ParseResult) -> bool:
-    """A button payload or ``trigger_intent`` (``/intent...``): the user chose the intent explicitly."""
-    return parse.intent is not None and parse.text.lstrip().startswith(f"/{parse.intent}")

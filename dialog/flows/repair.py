@@ -39,7 +39,7 @@ from dialog.flows.state import ConversationState
 from dialog.flows.turn import FlowRuntime
 from dialog.types import ParseResult
 
-__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "find_repair", "finished_flow_correction"]
+__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "find_repair", "finished_flow_correction", "flow_for"]
 
 CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
@@ -114,7 +114,7 @@ def _finished_flow(stored: Sequence[Mapping[str, Any]]) -> str | None:
 
 
 def _handled_by_a_flow(config: BotConfig, intent: str | None) -> bool:
-    return any(trigger.intent == intent for flow in config.flows.values() for trigger in flow.nlu_trigger)
+    return flow_for(config, intent) is not None
 
 
 def _correction(
@@ -128,7 +128,7 @@ def _correction(
     if answers and not said_correct:
         return None  # "345678" while the order number is asked is the answer, not a correction
     flow = runtime.flow(top.flow_id)
-    starts = _flow_for(config, parse.intent) if parse.intent and parse.confidence >= config.settings.trigger_threshold else None
+    starts = flow_for(config, parse.intent) if parse.intent and parse.confidence >= config.settings.trigger_threshold else None
     if not said_correct and starts is not None and starts != flow.id:
         return None  # "track 123456" while a cancellation waits: a request of its own, not a new order to cancel
     try:
@@ -182,7 +182,7 @@ def _clarification(config: BotConfig, state: ConversationState, parse: ParseResu
         return None
     choices = []
     for score in (first, second):
-        flow_id = _flow_for(config, score.name)
+        flow_id = flow_for(config, score.name)
         if flow_id is None or flow_id in state.flow_ids():
             return None
         choices.append((score.name, flow_id))
@@ -191,7 +191,8 @@ def _clarification(config: BotConfig, state: ConversationState, parse: ParseResu
     return Repair(patterns.CLARIFICATION, {"choices": choices})
 
 
-def _flow_for(config: BotConfig, intent: str) -> str | None:
+def flow_for(config: BotConfig, intent: str | None) -> str | None:
+    """The bot's flow that ``intent`` triggers (the first in flows.yml), if any."""
     for flow in config.flows.values():
         if any(trigger.intent == intent for trigger in flow.nlu_trigger):
             return flow.id
