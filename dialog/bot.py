@@ -28,12 +28,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
-from dialog.builtin_names import AFFIRM_INTENT, DENY_INTENT, STOP_INTENT
+from dialog.builtin_names import STOP_INTENT
 from dialog.config.models import BotConfig
 from dialog.dates import bot_timezone
 from dialog.errors import StoreError
 from dialog.events import Event, to_reply
 from dialog.events import resume as resume_event
+from dialog.flows.collect_classifier import is_bare_yes_or_no
 from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.state import ConversationState
 from dialog.nlu.segments import handle_separately, split_clauses
@@ -109,12 +110,9 @@ class _StageClock:
         return {**self._laps, "total_ms": round((self._last - self._started) * 1000, 2)}
 
 
-ACKNOWLEDGEMENT_INTENTS = frozenset({AFFIRM_INTENT, DENY_INTENT})
-
-
 def _acknowledges(part: ParseResult, threshold: float) -> bool:
     """A bare "yes"/"no" clause in front of a request."""
-    return part.intent in ACKNOWLEDGEMENT_INTENTS and part.confidence >= threshold and len(part.text.split()) <= 3
+    return is_bare_yes_or_no(part, threshold, max_words=3)
 
 
 class Bot:

@@ -19,11 +19,11 @@ still fills it, through the ``from_entity`` mapping.
 
 from __future__ import annotations
 
-from dialog.builtin_names import CORRECT_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DENY_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
 from dialog.questions import looks_like_question
 from dialog.types import NONSENSE_FEATURE, ParseResult
 
-__all__ = ["NON_ANSWER_INTENTS", "is_chitchat", "is_nonsense", "reads_as_answer"]
+__all__ = ["NON_ANSWER_INTENTS", "is_bare_yes_or_no", "is_chitchat", "is_nonsense", "reads_as_answer"]
 
 NON_ANSWER_INTENTS = frozenset({REPEAT_INTENT, SKIP_INTENT, CORRECT_INTENT, OUT_OF_SCOPE_INTENT})
 ANSWER_INTENT = "inform"
@@ -63,3 +63,8 @@ def is_chitchat(parse: ParseResult, trigger_threshold: float) -> bool:
     if parse.intent == OUT_OF_SCOPE_INTENT and _confident(parse, trigger_threshold):
         return True
     return parse.intent != ANSWER_INTENT and looks_like_question(parse.text)
+
+
+def is_bare_yes_or_no(parse: ParseResult, threshold: float, max_words: int) -> bool:
+    """A confident ``affirm`` or ``deny`` of at most ``max_words`` words ("ok", "no thanks")."""
+    return parse.intent in (AFFIRM_INTENT, DENY_INTENT) and parse.confidence >= threshold and len(parse.text.split()) <= max_words

@@ -76,13 +76,13 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
-from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DEFAULT_RESPONSES, DENY_INTENT, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
+from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DEFAULT_RESPONSES, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
 from dialog.flows.button_replies import typed_button_choice
-from dialog.flows.collect_classifier import is_chitchat, is_nonsense, is_payload, reads_as_answer
+from dialog.flows.collect_classifier import is_bare_yes_or_no, is_chitchat, is_nonsense, is_payload, reads_as_answer
 from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instead_of_flows
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.question_form import asks_for_information
@@ -298,14 +298,9 @@ class DialogueEngine:
     def _acknowledgement(self, parse: ParseResult) -> str | None:
         """``utter_acknowledge_yes``/``_no`` for a bare, confident yes or no that no flow handles
         and no question waits for ("ok" after "it has already shipped"); the LLM would guess."""
-        if parse.confidence < self.config.settings.trigger_threshold or len(parse.text.split()) > ACKNOWLEDGEMENT_WORDS:
-            return None
-        if parse.intent not in (AFFIRM_INTENT, DENY_INTENT) or self._triggers_a_flow(parse.intent):
+        if not is_bare_yes_or_no(parse, self.config.settings.trigger_threshold, ACKNOWLEDGEMENT_WORDS) or flow_for(self.config, parse.intent):
             return None
         return "utter_acknowledge_yes" if parse.intent == AFFIRM_INTENT else "utter_acknowledge_no"
-
-    def _triggers_a_flow(self, intent: str) -> bool:
-        return flow_for(self.config, intent) is not None
 
     def fills_open_question(self, state: ConversationState, parse: ParseResult) -> bool:
         """Whether ``parse`` answers the question the active flow waits on (nothing is emitted)."""
