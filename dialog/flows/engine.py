@@ -21,7 +21,7 @@ becomes that button's click (``flows/button_replies.py``).
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
    no flow active -> start it; another flow active -> digression (interrupt,
    run the new one, resume and re-ask after, with the slots the interrupted flow
-   had set given back: ``stack.resume``); the same flow (or one already on
+   had set given back: ``stack.resume_frame``); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
    A bot with documents answers an information question about the flow's topic
    from them instead ("how long do I have to return something?"), and offers the

@@ -116,9 +116,10 @@ def about_the_business(turn: Turn, text: str, reply: str = "") -> bool:
 
 
 def business_question(turn: Turn, text: str) -> bool:
-    """For a bot with documents, a question about what the business is, offers, allows or charges: one with a word
-    of the business's own facts or names ("who is the manager?", "is ACME hiring?") or
-    one about its offering ("do you sell gift cards?", "can I bring a friend?")."""
+    """For a bot with documents, a question about what the business is, offers, allows or
+    charges: one with a word of the business's own facts or names ("who is the manager?",
+    "is ACME hiring?") or one about its offering ("do you sell gift cards?", "can I bring
+    a friend?")."""
     if turn.runtime.knowledge is None or not looks_like_question(text):
         return False  # a bot without documents keeps its utter_default, as its author wrote it
     domain = turn.runtime.config.domain

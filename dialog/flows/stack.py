@@ -20,7 +20,7 @@ from dialog.config.flow_model import CollectStep, Flow
 from dialog.flows.state import INTERRUPTED
 from dialog.flows.turn import Turn
 
-__all__ = ["ask", "cancel_active", "cancel_stack", "close_flow", "resume", "resume_interrupted"]
+__all__ = ["ask", "cancel_active", "cancel_stack", "close_flow", "resume_frame", "resume_interrupted"]
 
 
 def ask(turn: Turn, flow: Flow, step: CollectStep, attempts: int = 0) -> None:
@@ -63,7 +63,7 @@ def resume_interrupted(turn: Turn) -> bool:
     top = turn.state.top
     if top is None or top.status != INTERRUPTED:
         return False
-    resume(turn)
+    resume_frame(turn)
     flow = turn.runtime.flow(top.flow_id)
     step = flow.step(top.step_id) if top.step_id else None
     if isinstance(step, CollectStep):
@@ -71,7 +71,7 @@ def resume_interrupted(turn: Turn) -> bool:
     return True
 
 
-def resume(turn: Turn) -> None:
+def resume_frame(turn: Turn) -> None:
     """Resume the interrupted top frame, with the slots it had set back as they were.
 
     "where is order 123456?" while a cancellation of 234567 waits for its yes: tracking

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from dialog.flows.patterns import is_pattern
+
 __all__ = [
     "ACTIVE",
     "CALLING",
@@ -185,9 +187,8 @@ class _Fold:
             index = self._index(event["flow_id"])
             if index >= 0:
                 frame = self.stack[index]
-                by = str(event.get("by") or "")
                 # a repair pattern (a correction) changes the flow's slots on purpose: nothing to keep
-                kept = () if by.startswith("pattern_") else tuple((name, self.slots.get(name)) for name in frame.slots_set)
+                kept = () if is_pattern(str(event.get("by") or "")) else tuple((name, self.slots.get(name)) for name in frame.slots_set)
                 self.stack[index] = replace(frame, status=INTERRUPTED, kept_slots=kept)
         elif kind == "flow_resumed":
             self._change(event["flow_id"], status=ACTIVE)

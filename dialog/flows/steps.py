@@ -24,7 +24,7 @@ from dialog.flows.patterns import COMPLETED, CONTINUE_INTERRUPTED, is_pattern
 from dialog.flows.search import trigger_search
 from dialog.flows.slot_filling import INVALID, coerce
 from dialog.flows.slot_validation import validation_call
-from dialog.flows.stack import ask, cancel_stack, close_flow, resume, resume_interrupted
+from dialog.flows.stack import ask, cancel_stack, close_flow, resume_frame, resume_interrupted
 from dialog.flows.state import CALLING, INTERRUPTED
 from dialog.flows.turn import Turn, evaluate
 
@@ -87,7 +87,7 @@ def _finish(turn: Turn, flow: Flow) -> str:
     close_flow(turn, flow, completed=True)
     parent = turn.state.top
     if parent is not None and parent.status == INTERRUPTED and _answered_meanwhile(turn):
-        resume(turn)
+        resume_frame(turn)
         return parent.step_id or END  # its collect finds the slot filled: checked, then on
     opt_in = turn.runtime.config.flows  # these two patterns run only when flows.yml defines them
     if not is_pattern(flow.id):
