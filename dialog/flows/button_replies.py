@@ -15,7 +15,9 @@ chooses one when:
   buttons; a bare number only while no question is open (it may be the answer);
 * it is a confident ``affirm``, the message had a single button whose payload is no
   yes or no itself (an offer), no question is open and no flow of the bot is
-  triggered by ``affirm`` (the bot's own handling comes first).
+  triggered by ``affirm`` (the bot's own handling comes first);
+* it answers the first question of the single offered flow ("123456" after the offer
+  to choose a delivery day): that flow starts with the message's entities.
 
 The chosen button's payload is parsed as the click's would be, and the user's own
 words stay the message's text. Only ``/intent`` payloads are followed: a plain-text
