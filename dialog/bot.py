@@ -263,12 +263,13 @@ class Bot:
         triggers = {
             trigger.intent for flow in self.config.flows.values() if flow.id not in running for trigger in flow.nlu_trigger
         } - cancels
+        running_triggers = {trigger.intent for flow_id in running if flow_id in self.config.flows for trigger in self.config.flows[flow_id].nlu_trigger}
         def answers(part: ParseResult) -> bool:
             return self.engine.fills_open_question(state, part)
 
         # each clause must be as sure as a digression: a split is the bolder reading
         bar = self.config.settings.digression_threshold
-        if handle_separately(parts, bar, triggers.__contains__, answers):
+        if handle_separately(parts, bar, triggers.__contains__, answers, running_triggers.__contains__):
             return parse, parts
         if _acknowledges(parts[0], bar) and not answers(parts[0]):
             # "yes, and what is your return policy?" with no question open: the "yes" only

@@ -48,3 +48,21 @@ def test_and_before_a_request_verb_starts_a_clause_but_not_inside_a_phrase() -> 
     assert split_clauses("track 123456 and also cancel 234567") == ["track 123456", "cancel 234567"]
     assert split_clauses("check order 123456 and cancel 234567") == ["check order 123456", "cancel 234567"]
     assert split_clauses("black and white running shoes") == ["black and white running shoes"]
+
+
+def test_an_answer_of_any_intent_may_come_before_a_question_but_not_before_a_follow_up() -> None:
+    number = ParseResult("123456", "inform", 0.99)
+    returns = ParseResult("how long do returns take?", "return_item", 0.85)
+    assert handle_separately([number, returns], 0.8, lambda intent: intent == "return_item", lambda part: part is number)
+    where = ParseResult("where is it?", NLU_FALLBACK, 0.37)
+    assert not handle_separately([number, where], 0.8, lambda intent: False, lambda part: part is number)
+    yes = ParseResult("yes", "affirm", 0.99)
+    tracked = ParseResult("where is my order?", "check_order_status", 0.9)
+    running = "check_order_status".__eq__
+    assert not handle_separately([yes, tracked], 0.8, lambda intent: False, lambda part: part is yes, running)
+
+
+def test_a_cut_that_leaves_only_the_start_of_a_clause_is_undone() -> None:
+    assert split_clauses("yes please, and can i also change the delivery day?") == ["yes please", "can i also change the delivery day?"]
+    assert split_clauses("could you also track 123456") == ["could you also track 123456"]
+    assert split_clauses("track 123456 and also cancel 234567") == ["track 123456", "cancel 234567"]
