@@ -110,6 +110,25 @@ class _StageClock:
         return {**self._laps, "total_ms": round((self._last - self._started) * 1000, 2)}
 
 
+def _asked_once(events: list[Event]) -> list[Event]:
+    """A turn of several requests without the earlier copies of its last bot message.
+
+    "headphones, and do you have gift cards?" at "which item?": the answer moves the flow
+    on to "why are you returning them?", the question about gift cards is answered, and
+    the flow asks again; asking it before the answer too would be asking twice."""
+    bots = [index for index, event in enumerate(events) if event.get("event") == "bot"]
+    if len(bots) < 2:
+        return events
+    last = events[bots[-1]]
+    name = (last.get("metadata") or {}).get("utter_action")
+
+    def same(event: Event) -> bool:
+        return (event.get("metadata") or {}).get("utter_action") == name if name else event.get("text") == last.get("text")
+
+    earlier = {index for index in bots[:-1] if same(events[index])}
+    return [event for index, event in enumerate(events) if index not in earlier]
+
+
 def _acknowledges(part: ParseResult, threshold: float) -> bool:
     """A bare "yes"/"no" clause in front of a request."""
     return is_bare_yes_or_no(part, threshold, max_words=3)
@@ -244,6 +263,8 @@ class Bot:
             )
             new_events.extend(result.events)
             used_fallback = used_fallback or result.fallback
+        if parts:
+            new_events = _asked_once(new_events)
         clock.lap("engine_ms")
         await self.store.append(sender, new_events)
         clock.lap("store_append_ms")
