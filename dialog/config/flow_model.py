@@ -120,3 +120,7 @@ class Flow:
 
     def collected_slots(self) -> tuple[str, ...]:
         return tuple(step.collect for step in self.steps if isinstance(step, CollectStep))
+
+    def first_question(self) -> str | None:
+        """The slot its first ``collect`` step asks for, if it has one."""
+        return next((step.collect for step in self.steps if isinstance(step, CollectStep)), None)

@@ -36,7 +36,6 @@ from dataclasses import replace
 from typing import Any
 
 from dialog.builtin_names import AFFIRM_INTENT, DENY_INTENT
-from dialog.config.flow_model import CollectStep
 from dialog.flows.repair import flow_for
 from dialog.flows.turn import Turn
 from dialog.intent_payload import parse_payload
@@ -105,7 +104,7 @@ def _answers_offered_flow(
     flow_id = flow_for(turn.runtime.config, offered.intent) if offered is not None else None
     if offered is None or flow_id is None:
         return None
-    first = next((step.collect for step in turn.runtime.flow(flow_id).steps if isinstance(step, CollectStep)), None)
+    first = turn.runtime.flow(flow_id).first_question()
     if first is None or first not in fills(parse.replace(intent=offered.intent)):
         return None
     return offered.replace(text=parse.text, entities=offered.entities + parse.entities)

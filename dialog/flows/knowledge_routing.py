@@ -61,7 +61,7 @@ async def answer_instead_of_flows(
     if not _searches(turn.runtime.flow(PATTERN_SEARCH)):
         return False  # the bot's own pattern_search does not answer from the documents
     flows = [turn.runtime.flow(flow_id) for _, flow_id in choices]
-    if any(not _does_something(flow) or _searches(flow) or _first_question(flow) in filled for flow in flows):
+    if any(not _does_something(flow) or _searches(flow) or flow.first_question() in filled for flow in flows):
         return False
     if not asks_for_information(parse.text):
         return False
@@ -106,6 +106,3 @@ def _does_something(flow: Flow) -> bool:
 def _searches(flow: Flow) -> bool:
     return any(isinstance(step, ActionStep) and step.action == SEARCH_ACTION for step in flow.steps)
 
-
-def _first_question(flow: Flow) -> str | None:
-    return next((step.collect for step in flow.steps if isinstance(step, CollectStep)), None)

@@ -31,7 +31,7 @@ from typing import Any, Mapping, Sequence
 
 from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
 from dialog.config.flow_model import CollectStep, Step
-from dialog.config.models import BotConfig
+from dialog.config.models import BotConfig, Slot
 from dialog.flows import patterns
 from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
 from dialog.flows.slot_filling import fill_slots
@@ -97,8 +97,7 @@ def finished_flow_correction(
     values = {}
     for name in flow.collected_slots():
         slot = config.domain.slots.get(name)
-        free_text = slot is None or not slot.mappings or all(mapping.type == "from_text" for mapping in slot.mappings)
-        if name in preview and not free_text:
+        if name in preview and slot is not None and slot.mappings and not _only_free_text(slot):
             values[name] = preview[name]
     return (finished, values) if values else None
 
@@ -166,11 +165,16 @@ def _free_text_correction(config: BotConfig, state: ConversationState, before: S
             continue
         slot = config.domain.slots.get(step.collect)
         old = state.slots.get(step.collect)
-        if slot is not None and old is not None and slot.mappings and all(mapping.type == "from_text" for mapping in slot.mappings):
+        if slot is not None and old is not None and slot.mappings and _only_free_text(slot):
             if value and value != old:
                 return Repair(patterns.CORRECTION, {"corrections": {step.collect: value}, "step_id": step.id, "slot": step.collect})
             return None
     return None
+
+
+def _only_free_text(slot: Slot) -> bool:
+    """Only ``from_text`` mappings fill the slot: any words could be its value."""
+    return all(mapping.type == "from_text" for mapping in slot.mappings)
 
 
 def _clarification(config: BotConfig, state: ConversationState, parse: ParseResult) -> Repair | None:
