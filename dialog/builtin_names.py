@@ -66,6 +66,8 @@ DEFAULT_RESPONSES: dict[str, str] = {
     # a bare yes or no that answers no question and that no flow handles ("ok" after "it has shipped")
     "utter_acknowledge_yes": "Okay! What else can I help you with?",
     "utter_acknowledge_no": "No problem. If there's anything else, just ask.",
+    # "hold on", "let me check" with no question open
+    "utter_take_your_time": "Sure, take your time. I'm here when you're ready.",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart

@@ -17,9 +17,12 @@ becomes that button's click (``flows/button_replies.py``).
    likely. Its pattern (``dialog/flows/patterns.py``) runs above the active flow,
    which then resumes and asks again; no failed attempt is counted. Right after
    a flow ended, a new value for one of its slots ("actually order 234567") runs
-   it again with that value (``repair.finished_flow_correction``).
+   it again with that value and the answers given before it
+   (``repair.finished_flow_correction``).
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
-   no flow active -> start it; another flow active -> digression (interrupt,
+   no flow active -> start it (a message that refers back, "cancel it" after
+   order 123456 was tracked, gives its first question that earlier value:
+   ``flows/carry_over.py``); another flow active -> digression (interrupt,
    run the new one, resume and re-ask after, with the slots the interrupted flow
    had set given back: ``stack.resume_frame``); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
@@ -36,8 +39,8 @@ becomes that button's click (``flows/button_replies.py``).
 6. Otherwise the bot's documents when they answer (``pattern_search``,
    ``flows/search.py``; a question during a collect too), else the LLM fallback
    (``utter_default`` when there is none or it fails);
-   keyboard mashing gets ``pattern_cannot_handle`` instead, and a bare yes or no
-   that answers nothing ``utter_acknowledge_yes`` / ``utter_acknowledge_no``.
+   keyboard mashing gets ``pattern_cannot_handle`` instead, and a bare yes, no or
+   "hang on" that answers nothing an acknowledgement (``flows/acknowledgements.py``).
 
 A step that fails (a bad regex or template, a broken action) never poisons the
 conversation: the turn's events are dropped, every flow is cancelled and
@@ -76,18 +79,20 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
-from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DEFAULT_RESPONSES, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
+from dialog.builtin_names import CORRECT_INTENT, DEFAULT_RESPONSES, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
+from dialog.flows.acknowledgements import acknowledgement as acknowledgement_of
 from dialog.flows.button_replies import typed_button_choice
-from dialog.flows.collect_classifier import is_bare_yes_or_no, is_chitchat, is_nonsense, is_payload, reads_as_answer
+from dialog.flows.carry_over import referred_values
+from dialog.flows.collect_classifier import is_chitchat, is_nonsense, is_payload, reads_as_answer
 from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instead_of_flows
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.question_form import asks_for_information
 from dialog.flows.rejections import refusing_rejection, reject
-from dialog.flows.repair import find_repair, finished_flow_correction, flow_for
+from dialog.flows.repair import Rerun, find_repair, finished_flow_correction
 from dialog.flows.search import answer_from_knowledge
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active, cancel_stack
@@ -100,9 +105,6 @@ from dialog.types import ParseResult
 __all__ = ["DialogueEngine", "FallbackFn", "TurnResult"]
 
 logger = logging.getLogger(__name__)
-
-ACKNOWLEDGEMENT_WORDS = 4  # "ok", "no thanks", "yes that's fine": longer messages say more
-
 
 class FallbackFn(Protocol):
     """The LLM fallback as the engine calls it: the history, the user's text, and whether the
@@ -243,12 +245,13 @@ class DialogueEngine:
             turn.repair = dict(repair.context)
             await self._run_pattern(turn, repair.pattern)
             return False
-        redo = finished_flow_correction(self.config, self.runtime, turn.stored, state, parse) if trigger is None else None
+        redo = finished_flow_correction(self.config, self.runtime, turn.stored, state, parse, trigger)
         if redo is not None:
-            await self._run_again(turn, parse, *redo)
+            await self._run_again(turn, parse, redo)
             return False
         if trigger is not None and trigger not in state.flow_ids():
-            preview = self._preview(turn, parse, None)
+            filled = self._preview(turn, parse, None)  # and the earlier value "cancel it" means (carry_over.py)
+            preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.history(), state.slots, filled), **filled}
             if await answer_instead_of_flow(turn, parse, trigger, preview):
                 return False  # a question about the flow's topic, answered from the documents
             if state.top is not None:
@@ -262,7 +265,7 @@ class DialogueEngine:
             if is_nonsense(parse):
                 await self._run_pattern(turn, patterns.CANNOT_HANDLE)
                 return False
-            acknowledgement = self._acknowledgement(parse)
+            acknowledgement = acknowledgement_of(self.config, parse)
             if acknowledgement is not None:
                 turn.say(acknowledgement)
                 return False
@@ -295,13 +298,6 @@ class DialogueEngine:
         """``parse`` as the click of the button its text chooses, if any (``flows/button_replies.py``)."""
         return typed_button_choice(turn, parse, self._intents, lambda candidate: self._preview(turn, candidate, None))
 
-    def _acknowledgement(self, parse: ParseResult) -> str | None:
-        """``utter_acknowledge_yes``/``_no`` for a bare, confident yes or no that no flow handles
-        and no question waits for ("ok" after "it has already shipped"); the LLM would guess."""
-        if not is_bare_yes_or_no(parse, self.config.settings.trigger_threshold, ACKNOWLEDGEMENT_WORDS) or flow_for(self.config, parse.intent):
-            return None
-        return "utter_acknowledge_yes" if parse.intent == AFFIRM_INTENT else "utter_acknowledge_no"
-
     def fills_open_question(self, state: ConversationState, parse: ParseResult) -> bool:
         """Whether ``parse`` answers the question the active flow waits on (nothing is emitted)."""
         requested = state.requested_slot
@@ -321,13 +317,13 @@ class DialogueEngine:
             reads_as_answer=lambda candidate: reads_as_answer(candidate, threshold),
         )
 
-    async def _run_again(self, turn: Turn, parse: ParseResult, flow_id: str, values: Mapping[str, Any]) -> None:
+    async def _run_again(self, turn: Turn, parse: ParseResult, rerun: Rerun) -> None:
         """Run the flow that just ended again with the corrected slots; a correction says so first."""
         if parse.intent == CORRECT_INTENT and parse.confidence >= self.config.settings.trigger_threshold:
-            shown = ", ".join(str(value) for value in values.values())
-            turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(values)})
-        cursor = start_flow(turn, flow_id)
-        self._fill(turn, dict(values), None)
+            shown = ", ".join(str(value) for value in rerun.corrections.values())
+            turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(rerun.corrections)})
+        cursor = start_flow(turn, rerun.flow_id)
+        self._fill(turn, {**rerun.kept, **rerun.corrections}, None)
         await run_flows(turn, cursor)
 
     async def _run_pattern(self, turn: Turn, pattern_id: str) -> None:

@@ -17,7 +17,8 @@ Checked by the engine after ``/restart`` and a cancel, before flow triggers:
 
 ``finished_flow_correction``: right after a flow ended, a new value for a slot it
 collected ("actually order 234567" after "order 123456 has shipped, so it can't be
-cancelled"; or just "234567" after an order's status) runs that flow again with it.
+cancelled"; or just "234567" after an order's status) runs that flow again with it,
+keeping the answers given before that question (``carry_over.answers_before``).
 
 Repair intents need the trigger threshold, or the digression threshold when the
 message validly answers the open question (``bar``), as a digression would.
@@ -33,13 +34,14 @@ from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, 
 from dialog.config.flow_model import CollectStep, Step
 from dialog.config.models import BotConfig, Slot
 from dialog.flows import patterns
+from dialog.flows.carry_over import answers_before
 from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.state import ConversationState
 from dialog.flows.turn import FlowRuntime
 from dialog.types import ParseResult
 
-__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "find_repair", "finished_flow_correction", "flow_for"]
+__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "Rerun", "find_repair", "finished_flow_correction", "flow_for"]
 
 CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
@@ -51,6 +53,15 @@ _REPLACEMENT = re.compile(
     r"should be|i meant|i mean|set it to|use|it's|it is|not that,? (?:but|it's))\b[\s,:]*(?P<value>.+?)[\s.!]*$",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """The flow that just ended, to run again with ``corrections`` and the ``kept`` earlier answers."""
+
+    flow_id: str
+    corrections: Mapping[str, Any]
+    kept: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -81,16 +92,22 @@ def find_repair(
 
 
 def finished_flow_correction(
-    config: BotConfig, runtime: FlowRuntime, stored: Sequence[Mapping[str, Any]], state: ConversationState, parse: ParseResult
-) -> tuple[str, dict[str, Any]] | None:
-    """The flow that ended since the user last wrote and the new values this message gives
-    the slots it collected (from entities: a free text could be anything); None otherwise."""
+    config: BotConfig,
+    runtime: FlowRuntime,
+    stored: Sequence[Mapping[str, Any]],
+    state: ConversationState,
+    parse: ParseResult,
+    trigger: str | None = None,
+) -> Rerun | None:
+    """The flow that ended since the user last wrote, with the new values this message gives
+    the slots it collected (from entities: a free text could be anything); None otherwise.
+    A message that starts another flow (``trigger``) is a request of its own; one that
+    starts the same flow again runs it again only when it keeps earlier answers ("no,
+    Saturday instead" keeps the order whose delivery day it changes)."""
     if state.top is not None or not parse.entities:
         return None
-    if parse.intent not in (CORRECT_INTENT, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold:
-        return None  # a request of its own ("and where is my refund for 234567?")
     finished = _finished_flow(stored)
-    if finished is None or finished not in config.flows:
+    if finished is None or finished not in config.flows or trigger not in (None, finished):
         return None
     flow = runtime.flow(finished)
     preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
@@ -99,7 +116,13 @@ def finished_flow_correction(
         slot = config.domain.slots.get(name)
         if name in preview and slot is not None and slot.mappings and not _only_free_text(slot):
             values[name] = preview[name]
-    return (finished, values) if values else None
+    if not values:
+        return None
+    kept = answers_before(flow, stored, values)
+    request = parse.intent not in (CORRECT_INTENT, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold
+    if request and (trigger != finished or not kept):
+        return None  # a request of its own ("and where is my refund for 234567?")
+    return Rerun(finished, values, kept)
 
 
 def _finished_flow(stored: Sequence[Mapping[str, Any]]) -> str | None:

@@ -111,6 +111,10 @@ class Turn:
         self.events.append(event)
         self.state = apply_event(self.state, event)
 
+    def history(self) -> list[Mapping[str, Any]]:
+        """The whole conversation so far: the stored events, then this turn's."""
+        return [*self.stored, *self.events]
+
     def set_slot(self, name: str, value: Any) -> None:
         self.emit(events.slot(name, value, self.now()))
 

@@ -523,3 +523,7 @@ def test_hesitation_re_asks_without_counting_an_attempt(convo: Convo) -> None:
         assert convo.send("unsure", text) == ["What is your order number?"]
     assert convo.state.top.attempts == 0
     assert convo.send("inform", "234567", order_id="234567") == ["Cancel order 234567?"]
+
+
+def test_hesitation_with_no_question_open_is_acknowledged(convo: Convo) -> None:
+    assert convo.send("unsure", "hold on") == ["Sure, take your time. I'm here when you're ready."]
