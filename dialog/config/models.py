@@ -161,7 +161,7 @@ class KnowledgeSettings:
     Defaults measured in bench/RESULTS.md "knowledge"."""
 
     mode: str = "extractive"  # extractive | generative (the LLM, checked against the documents)
-    threshold: float = 0.42  # below this relevance the bot says it does not know
+    threshold: float = 0.40  # below this relevance the bot says it does not know (bench/RESULTS.md, "knowledge-choices")
     top_k: int = 3  # chunks retrieved (and given to the LLM in generative mode)
     mark: SourceMark = NO_MARK
 

@@ -1,7 +1,11 @@
 """Turning retrieved chunks into a reply that cannot invent anything.
 
-Extractive: the sentences of the best chunk that are closest to the question,
-verbatim, in document order (at most ``MAX_SENTENCES``). Generative: the LLM writes
+Extractive: the best chunk, verbatim. A short section (up to ``WHOLE_SECTION_CHARS``,
+two or three sentences) is said whole: its sentences qualify each other ("Free: $0
+for up to 3 people" is no answer to "what's the cheapest paid plan?" without the
+next line), and picking one of them lost the answer for 12 of 117 DEV questions
+whose section held it (bench/RESULTS.md, "knowledge-choices"). Of a longer one, the
+sentences closest to the question, in document order (at most ``MAX_SENTENCES``). Generative: the LLM writes
 the answer from the retrieved chunks only; the answer is kept only when every number,
 address and name in it is in those chunks (``grounding``), else the extractive
 answer is used. The question only ever appears as the user message, cleaned of chat
@@ -23,18 +27,32 @@ from dialog.knowledge.text import search_terms
 from dialog.llm.base import ChatMessage
 from dialog.llm.prompt import sanitize_user_text
 
-__all__ = ["MAX_SENTENCES", "answer_prompt", "answers_the_kind", "extractive_answer", "sources_text"]
+__all__ = ["MAX_SENTENCES", "WHOLE_SECTION_CHARS", "answer_prompt", "answers_the_kind", "closest_sentences", "extractive_answer", "sources_text"]
 
 logger = logging.getLogger(__name__)
 
 MAX_SENTENCES = 2
+WHOLE_SECTION_CHARS = 350  # 350 / 500 tried on DEV: 500 answered one question more at 10% longer answers
 # a second sentence joins the best one when it is nearly as close to the question
 SECOND_SENTENCE_MARGIN = 0.08
 MAX_CONTEXT_CHARS = 1500  # the small model's attention: more context answers worse
 
 
 def extractive_answer(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarray, question: str) -> str:
-    """The best sentences of the hit's chunk, verbatim and in their order in the document."""
+    """The hit's chunk when it is short, else its closest sentences, verbatim."""
+    sentences = index.sentences[hit.position]
+    whole = " ".join(sentences)
+    if len(sentences) > 1 and len(whole) <= WHOLE_SECTION_CHARS:
+        return whole
+    return closest_sentences(index, hit, question_vector, question)
+
+
+def closest_sentences(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarray, question: str) -> str:
+    """The chunk's sentences closest to the question, verbatim and in their order in the document.
+
+    ``answers_the_kind`` reads these, not the whole short section: "how much does an
+    implant cost?" must not pass because the emergency section, about something
+    else, names a price in another sentence."""
     sentences = index.sentences[hit.position]
     if len(sentences) <= 1:
         return sentences[0] if sentences else hit.chunk.text

@@ -23,6 +23,7 @@ from dialog.errors import LLMError
 from dialog.knowledge.answers import (
     answer_prompt,
     answers_the_kind,
+    closest_sentences,
     extractive_answer,
     sources_text,
 )
@@ -142,7 +143,7 @@ class KnowledgeBase:
         assert self._retriever is not None
         best = hits[0]
         extractive = extractive_answer(self._retriever.index, best, vector, question)
-        if not answers_the_kind(question, extractive):
+        if not answers_the_kind(question, closest_sentences(self._retriever.index, best, vector, question)):
             return KnowledgeAnswer(None, relevance=score, similarity=similarity, latency_ms=_ms(started), note="no quantity")
         sources = [{"file": best.chunk.file, "heading": " > ".join(best.chunk.headings)}]
         if self.settings.mode != "generative" or self.generator is None:

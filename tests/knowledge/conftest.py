@@ -20,6 +20,12 @@ DOCUMENTS = {
         "## Refunds\n\nRefunds reach your original payment method within 5 business days.\n"
     ),
     "knowledge/contact.md": "# Contact\n\n## Phone\n\nCall us on 1-800-555-0199, Monday to Friday from 9 am to 6 pm.\n",
+    "knowledge/warranty.md": (  # one section longer than WHOLE_SECTION_CHARS: answered with its best sentences
+        "# Warranty\n\n## What the warranty covers\n\nEvery product comes with a warranty against defects in materials and "
+        "workmanship. Electronics are covered for 2 years from the delivery date, furniture for 5 years. The warranty does "
+        "not cover accidental damage, such as drops or spills, or normal wear of batteries. Keep your order confirmation: "
+        "it is your proof of purchase. To make a claim, send a photo of the defect to warranty@example.com.\n"
+    ),
 }
 
 

@@ -32,12 +32,20 @@ def test_a_bot_without_documents_has_no_knowledge_base(tmp_path: Path) -> None:
     assert KnowledgeBase.from_config(make_bot(tmp_path / "bot", documents={})) is None
 
 
-def test_extractive_answers_are_verbatim_sentences_with_their_source(config: BotConfig, encoder) -> None:  # type: ignore[no-untyped-def]
+CANADA_SECTION = "Parcels to Canada arrive in 5 to 8 business days. Parcels within the United States arrive in 3 to 5 business days."
+
+
+def test_extractive_answers_are_the_short_section_verbatim_with_its_source(config: BotConfig, encoder) -> None:  # type: ignore[no-untyped-def]
     answer = asyncio.run(_kb(config, encoder).answer("how long does shipping to Canada take?"))
-    assert answer.text == "Parcels to Canada arrive in 5 to 8 business days."
+    assert answer.text == CANADA_SECTION
     assert answer.sources == [{"file": "shipping.md", "heading": "Shipping > Delivery times"}]
     assert answer.mode == "extractive" and answer.relevance >= config.settings.knowledge.threshold
     assert answer.metadata()["sources"] == answer.sources
+
+
+def test_a_long_section_is_answered_with_its_closest_sentences(config: BotConfig, encoder) -> None:  # type: ignore[no-untyped-def]
+    answer = asyncio.run(_kb(config, encoder).answer("how long is the warranty on electronics?"))
+    assert answer.text == "Electronics are covered for 2 years from the delivery date, furniture for 5 years."
 
 
 @pytest.mark.parametrize("question", ["what is the name of your CEO?", "do you sell cars?", "who won the world cup?"])
@@ -88,7 +96,7 @@ def test_generative_answer_is_kept_when_the_documents_back_it(config: BotConfig,
 def test_an_invented_fact_falls_back_to_the_extractive_answer(config: BotConfig, encoder, invented: str) -> None:  # type: ignore[no-untyped-def]
     kb = _kb(config, encoder, "generative", FakeGenerator(reply=invented))
     answer = asyncio.run(kb.answer("how long does shipping to Canada take?"))
-    assert answer.mode == "extractive" and answer.text == "Parcels to Canada arrive in 5 to 8 business days."
+    assert answer.mode == "extractive" and answer.text == CANADA_SECTION
     assert answer.note
 
 

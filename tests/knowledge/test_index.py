@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from dialog.knowledge.index import KnowledgeIndex, ensure_index, index_dir
-from tests.knowledge.conftest import make_bot
+from tests.knowledge.conftest import DOCUMENTS, make_bot
+
+SECTIONS = [line for text in DOCUMENTS.values() for line in text.splitlines() if line.startswith("## ")]
 
 
 def test_indexing_stores_the_index_and_reuses_it_until_a_document_changes(tmp_path: Path, encoder) -> None:  # type: ignore[no-untyped-def]
     config = make_bot(tmp_path / "bot")
     first = ensure_index(config, encoder)
-    assert not first.skipped and len(first.index) == 5
+    assert not first.skipped and len(first.index) == len(SECTIONS)
     assert first.index.path == index_dir(config) and first.index.path.parent.parent == tmp_path / "bot" / ".dialog" / "models"
     assert ensure_index(config, encoder).skipped
     loaded = KnowledgeIndex.load(first.index.path)
@@ -28,4 +30,4 @@ def test_an_unreadable_document_is_left_out_and_the_rest_indexed(tmp_path: Path,
     (tmp_path / "bot" / "knowledge" / "broken.md").write_bytes(b"\x00\x01binary")
     result = ensure_index(config, encoder)
     assert result.documents is not None and [Path(p.path).name for p in result.documents.errors] == ["broken.md"]
-    assert len(result.index) == 5
+    assert len(result.index) == len(SECTIONS)
