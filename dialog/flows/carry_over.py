@@ -24,7 +24,7 @@ from typing import Any
 
 from dialog.config.flow_model import CollectStep, Flow
 
-__all__ = ["RECENT_USER_TURNS", "answers_before", "earlier_value", "referred_values", "refers_back"]
+__all__ = ["RECENT_USER_TURNS", "answers_before", "earlier_value", "last_run_values", "referred_values", "refers_back"]
 
 RECENT_USER_TURNS = 5  # how far back "it" may reach, counted in the user's messages
 
@@ -100,11 +100,11 @@ def answers_before(flow: Flow, events: Sequence[Mapping[str, Any]], corrected: I
             before.append(step.collect)
     if not before:
         return {}
-    return {name: value for name, value in _values_at_end(flow.id, events).items() if name in before}
+    return {name: value for name, value in last_run_values(flow.id, events).items() if name in before}
 
 
-def _values_at_end(flow_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """Each slot's last non-empty value during the last run of ``flow_id``."""
+def last_run_values(flow_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Each slot's last non-empty value during the last run of ``flow_id`` (its end resets them)."""
     values: dict[str, Any] = {}
     ended = False
     for event in reversed(events):

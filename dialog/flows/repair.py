@@ -34,11 +34,12 @@ from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, 
 from dialog.config.flow_model import CollectStep, Step
 from dialog.config.models import BotConfig, Slot
 from dialog.flows import patterns
-from dialog.flows.carry_over import answers_before
+from dialog.flows.carry_over import answers_before, last_run_values
 from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.state import ConversationState
 from dialog.flows.turn import FlowRuntime
+from dialog.questions import looks_like_question
 from dialog.types import ParseResult
 
 __all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "Rerun", "find_repair", "finished_flow_correction", "flow_for"]
@@ -100,7 +101,7 @@ def finished_flow_correction(
     trigger: str | None = None,
 ) -> Rerun | None:
     """The flow that ended since the user last wrote, with the new values this message gives
-    the slots it collected (from entities: a free text could be anything); None otherwise.
+    the slots it had collected (from entities: a free text could be anything); None otherwise.
     A message that starts another flow (``trigger``) is a request of its own; one that
     starts the same flow again runs it again only when it keeps earlier answers ("no,
     Saturday instead" keeps the order whose delivery day it changes)."""
@@ -111,10 +112,17 @@ def finished_flow_correction(
         return None
     flow = runtime.flow(finished)
     preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
+    # only a slot the flow had filled: "high" after "we already know about the VPN outage"
+    # answers a question it never asked; the same value again in a question ("what's the
+    # vpn address?") asks about the topic, not for the flow again
+    before = last_run_values(finished, stored)
+    asks = looks_like_question(parse.text)
     values = {}
     for name in flow.collected_slots():
         slot = config.domain.slots.get(name)
-        if name in preview and slot is not None and slot.mappings and not _only_free_text(slot):
+        if name not in preview or name not in before or (asks and preview[name] == before[name]):
+            continue
+        if slot is not None and slot.mappings and not _only_free_text(slot):
             values[name] = preview[name]
     if not values:
         return None

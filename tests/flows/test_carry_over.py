@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dialog.config.flow_model import ActionStep, CollectStep, Flow, Trigger
+from dialog.config.flow_model import END, ActionStep, Branch, CollectStep, Flow, Trigger
 from dialog.config.models import BotConfig, ResponseVariation, Slot, SlotMapping
 from dialog.flows.carry_over import answers_before, earlier_value, refers_back
 from tests.flows.test_engine import Convo, _steps, make_config
@@ -84,14 +84,16 @@ def test_answers_before_the_corrected_question_come_from_the_flows_last_run() ->
 def config(tmp_path: Path) -> BotConfig:
     """The engine tests' bot, with a tracking flow and a delivery-day flow that also collect the order."""
     base = make_config(tmp_path)
-    slots = {**base.domain.slots, "day": Slot("day", "text", (SlotMapping("from_entity", entity="day"),))}
+    slots = {**base.domain.slots, **{name: Slot(name, "text", (SlotMapping("from_entity", entity=name),)) for name in ("day", "system", "urgency")}}
     texts = {
         "utter_status": "Order {{ slots.order_id }} is {{ slots.order_status }}.",
         "utter_ask_day": "Which day?",
         "utter_day_set": "Order {{ slots.order_id }} comes on {{ slots.day }}.",
+        "utter_known_outage": "We know {{ slots.system }} is down.",
+        "utter_ask_system": "Which system?",
     }
     responses = {**base.domain.responses, **{name: (ResponseVariation(text=text),) for name, text in texts.items()}}
-    domain = type(base.domain)(**{**base.domain.__dict__, "slots": slots, "responses": responses, "entities": ("order_id", "day")})
+    domain = type(base.domain)(**{**base.domain.__dict__, "slots": slots, "responses": responses, "entities": ("order_id", "day", "system", "urgency")})
     flows = {
         **base.flows,
         "track": Flow(
@@ -103,6 +105,15 @@ def config(tmp_path: Path) -> BotConfig:
             "deliver",
             _steps(CollectStep("ask_id", collect="order_id"), CollectStep("ask_day", collect="day"), ActionStep("say", action="utter_day_set")),
             nlu_trigger=(Trigger("deliver"),),
+        ),
+        "outage": Flow(  # a known outage ends the flow before it asks how urgent it is
+            "outage",
+            _steps(
+                CollectStep("ask_system", collect="system"),
+                ActionStep("known", action="utter_known_outage", next=(Branch(END),)),
+                CollectStep("ask_urgency", collect="urgency"),
+            ),
+            nlu_trigger=(Trigger("outage"),),
         ),
     }
     return BotConfig(base.root, domain, base.nlu, flows, base.settings)
@@ -141,3 +152,18 @@ def test_a_new_order_right_after_the_flow_ended_asks_the_later_questions_again(c
     convo.send("deliver", order_id="234567")
     convo.send("inform", "friday", day="friday")
     assert convo.send("inform", "and 123456?", confidence=0.3, order_id="123456") == ["Which day?"]
+
+
+def test_the_same_value_again_runs_the_flow_again_but_a_question_with_it_does_not(config: BotConfig) -> None:
+    convo = Convo(config)
+    assert convo.send("outage", system="email") == ["We know email is down."]
+    assert convo.send("inform", "it's outlook", system="email") == ["We know email is down."]
+    assert convo.send("inform", "what's the email server's address?", system="email") == ["Sorry, I didn't get that. Could you rephrase?"]
+
+
+def test_a_value_for_a_question_the_flow_never_reached_is_no_correction(config: BotConfig) -> None:
+    convo = Convo(config)
+    convo.send("outage", system="email")
+    assert convo.send("inform", "pretty urgent", urgency="high") == ["Sorry, I didn't get that. Could you rephrase?"]
+    convo.send("outage", system="email")
+    assert convo.send("inform", "no, the vpn", system="vpn") == ["We know vpn is down."]  # one it had: run again
