@@ -13,6 +13,7 @@ __all__ = [
     "CORRECT_INTENT",
     "DEFAULT_RESPONSES",
     "DENY_INTENT",
+    "GOODBYE_INTENT",
     "HANDOFF_INTENT",
     "HESITATION_INTENT",
     "OUT_OF_SCOPE_INTENT",
@@ -85,6 +86,7 @@ OUT_OF_SCOPE_INTENT = "out_of_scope"
 # yes and no, as Rasa projects name them: a typed "yes" presses an offer's button (flows/button_replies.py)
 AFFIRM_INTENT = "affirm"
 DENY_INTENT = "deny"
+GOODBYE_INTENT = "goodbye"  # as a digression, it cancels the flows instead of interrupting them
 HESITATION_INTENT = "unsure"  # "hmm", "hang on, let me check": the question is asked again, no failed attempt
 PATTERN_SEARCH = "pattern_search"  # the flow that answers from the documents; flows.yml may override it
 SEARCH_ACTION = "action_trigger_search"

@@ -24,7 +24,8 @@ becomes that button's click (``flows/button_replies.py``).
    order 123456 was tracked, gives its first question that earlier value:
    ``flows/carry_over.py``); another flow active -> digression (interrupt,
    run the new one, resume and re-ask after, with the slots the interrupted flow
-   had set given back: ``stack.resume_frame``); the same flow (or one already on
+   had set given back: ``stack.resume_frame``; a ``goodbye`` cancels the flows
+   instead: nobody is left to answer); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
    A bot with documents answers an information question about the flow's topic
    from them instead ("how long do I have to return something?"), and offers the
@@ -79,7 +80,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
-from dialog.builtin_names import CORRECT_INTENT, DEFAULT_RESPONSES, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
+from dialog.builtin_names import CORRECT_INTENT, DEFAULT_RESPONSES, GOODBYE_INTENT, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
@@ -254,7 +255,9 @@ class DialogueEngine:
             preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.history(), state.slots, filled), **filled}
             if await answer_instead_of_flow(turn, parse, trigger, preview):
                 return False  # a question about the flow's topic, answered from the documents
-            if state.top is not None:
+            if state.top is not None and parse.intent == GOODBYE_INTENT:
+                cancel_stack(turn, reason=f"intent {GOODBYE_INTENT}")  # the user is leaving: no question to come back to
+            elif state.top is not None:
                 turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
             cursor = start_flow(turn, trigger)
             self._fill(turn, preview, requested)  # after the start: these slots are the new flow's (state.Frame.slots_set)

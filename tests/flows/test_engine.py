@@ -527,3 +527,14 @@ def test_hesitation_re_asks_without_counting_an_attempt(convo: Convo) -> None:
 
 def test_hesitation_with_no_question_open_is_acknowledged(convo: Convo) -> None:
     assert convo.send("unsure", "hold on") == ["Sure, take your time. I'm here when you're ready."]
+
+
+def test_goodbye_while_a_question_is_open_cancels_the_flow_instead_of_asking_again(tmp_path: Path) -> None:
+    import dataclasses
+
+    config = make_config(tmp_path)
+    goodbye = Flow("goodbye", _steps(ActionStep("bye", action="utter_kept")), nlu_trigger=(Trigger("goodbye"),))
+    convo = Convo(dataclasses.replace(config, flows={**config.flows, "goodbye": goodbye}))
+    convo.send("cancel_order")
+    assert convo.send("goodbye", "bye") == ["Okay, I kept it."]
+    assert convo.state.stack == () and "flow_cancelled" in convo.kinds()
