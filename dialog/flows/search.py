@@ -21,6 +21,7 @@ from typing import Any
 
 from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
+from dialog.flows.follow_ups import follow_up_text
 from dialog.flows.turn import Turn
 from dialog.llm.facts import business_names, speaks_of_business
 from dialog.questions import asks_about_the_offering, looks_like_question
@@ -191,6 +192,9 @@ async def answer_for_turn(turn: Turn, text: str, topic: str | None = None) -> An
     knowledge = turn.runtime.knowledge
     threshold = knowledge.settings.threshold - EXPLICIT_SEARCH_MARGIN if topic is not None else None
     answer = await knowledge.answer(text, threshold=threshold)
+    follow_up = follow_up_text(turn.stored, text) if answer.text is None else None
+    if follow_up is not None:  # "and the cheapest one?" right after an answer: with that question
+        answer = await knowledge.answer(follow_up, threshold=threshold, focus=text)
     if topic is not None and answer.text is not None and answer.relevance < knowledge.settings.threshold:
         about = await asyncio.to_thread(knowledge.sections_about, topic) if topic.strip() else frozenset()
         if not any(" > ".join(filter(None, (source["file"], source["heading"]))) in about for source in answer.sources[:1]):

@@ -129,13 +129,19 @@ class KnowledgeBase:
         hits = self._retriever.search(question, top_k or self.settings.top_k, vector=vector)
         return hits, vector, relevance(self._retriever.index, hits, vector, question)
 
-    async def answer(self, question: str, threshold: float | None = None) -> KnowledgeAnswer:
+    async def answer(self, question: str, threshold: float | None = None, focus: str | None = None) -> KnowledgeAnswer:
         """The answer from the documents, or ``text=None`` when none is relevant enough.
 
-        ``threshold``: instead of ``knowledge.threshold`` (a flow that searches on purpose)."""
+        ``threshold``: instead of ``knowledge.threshold`` (a flow that searches on purpose).
+        ``focus``: the words that choose the answer's sentences, when ``question`` carries
+        context for the search ("how much is Premium? and the cheapest one?": the cheapest)."""
         started = time.monotonic()
         question = question[:MAX_QUESTION_CHARS]
         hits, vector, score = await asyncio.to_thread(self.search, question)
+        if focus is not None and self._retriever is not None:
+            question = normalise_question(focus[:MAX_QUESTION_CHARS])
+            vector = await asyncio.to_thread(self._retriever.encode, question)
+            hits = _refocused(self._retriever.index, hits, vector)
         similarity = hits[0].similarity if hits else 0.0
         bar = self.settings.threshold if threshold is None else threshold
         if not hits or score < bar:
@@ -202,6 +208,19 @@ class KnowledgeBase:
 
     def status(self) -> dict[str, Any]:
         return {"loaded": self.loaded, "chunks": len(self._retriever.index) if self._retriever else None, "mode": self.settings.mode}
+
+
+def _refocused(index: Any, hits: list[Hit], focus: np.ndarray) -> list[Hit]:
+    """``hits`` ranked by their search score plus their closest sentence's cosine with the
+    ``focus`` words: "how long is the warranty on electronics? and on shoes?" finds the
+    extended warranty for electronics first, the warranty periods (shoes among them) with
+    the follow-up's own words."""
+
+    def closeness(hit: Hit) -> float:
+        vectors = index.sentence_vectors[hit.position]
+        return hit.score + (float((vectors @ focus).max()) if len(vectors) else 0.0)
+
+    return sorted(hits, key=closeness, reverse=True)
 
 
 def _says_unknown(text: str) -> bool:

@@ -216,3 +216,10 @@ def test_small_talk_still_streams(config: BotConfig) -> None:
     pieces, replies = _streamed(config, "I like turtles", "Nice! I can help with orders.")
     assert "".join(pieces).strip() == "Nice! I can help with orders."
     assert replies == ["Nice! I can help with orders."]
+
+
+def test_a_follow_up_to_an_answer_is_searched_with_the_question_it_follows(config: BotConfig) -> None:
+    turns, _ = _talk(config, "how long does shipping to Canada take?", "and within the US?")
+    assert "3 to 5 business days" in (turns[1].replies[0].text or "")
+    turns, _ = _talk(config, "and within the US?")  # alone, nothing answers it
+    assert "3 to 5 business days" not in (turns[0].replies[0].text or "")
