@@ -67,6 +67,9 @@ DEFAULT_RESPONSES: dict[str, str] = {
     # a bare yes or no that answers no question and that no flow handles ("ok" after "it has shipped")
     "utter_acknowledge_yes": "Okay! What else can I help you with?",
     "utter_acknowledge_no": "No problem. If there's anything else, just ask.",
+    # questions about the world right now that nothing else answered (dialog/flows/live_information.py)
+    "utter_no_live_information": "Sorry, I can't look up live information such as the weather, the news or match results.",
+    "utter_current_time": "It's {{ now | time_of_day }} on {{ now | weekday | capitalize }}, {{ today }}.",
     # "hold on", "let me check" with no question open
     "utter_take_your_time": "Sure, take your time. I'm here when you're ready.",
 }

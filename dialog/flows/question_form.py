@@ -69,7 +69,7 @@ _STATUS = re.compile(
     r"|when (?:will|did|does|do) (?:my|our)"
     r"|when (?:is|are) (?:my|our) \w+ \w+ing"
     r"|what (?:happened|is happening|is going on) (?:to|with) (?:my|our))\b"
-    r"|\bstatus of (?:my|our)\b"
+    r"|\bstatus of (?:my|our)\b|\bany (?:news|updates?) (?:on|about|regarding|for) (?:my|our)\b"
     # asked indirectly: "I want to know where my order is", "tell me when my refund arrives"
     r"|\b(?:where|when|whether) (?:my|our) \w+(?: \w+)? (?:is|are|was|were|will|has|have|did|arrives?|ships?|went|gets?|got)\b"
 )

@@ -22,6 +22,7 @@ from typing import Any
 from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.follow_ups import follow_up_text
+from dialog.flows.live_information import live_information_response
 from dialog.flows.turn import Turn
 from dialog.llm.facts import business_names, speaks_of_business
 from dialog.questions import asks_about_the_offering, looks_like_question
@@ -58,8 +59,8 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     ``during_collect``: a flow waits for an answer; only a question the documents
     answer interrupts it (anything else is a failed attempt, as before)."""
     knowledge = turn.runtime.knowledge
-    if knowledge is None or not text.strip() or text.lstrip().startswith("/"):
-        return False
+    if knowledge is None or not text.strip() or text.lstrip().startswith("/") or live_information_response(text):
+        return False  # "what time is it?" is not for the opening hours (flows/live_information.py)
     question = looks_like_question(text)
     if during_collect and not question:
         return False

@@ -49,6 +49,7 @@ def test_questions_about_a_policy_ask_for_information(text: str) -> None:
         "help me reset my password",
         "cancel my order",
         "what's my order status?",
+        "any news on my refund?",
         "when is my order arriving?",
         "how is my order doing?",
         "could you help me with a return?",

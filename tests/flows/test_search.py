@@ -223,3 +223,9 @@ def test_a_follow_up_to_an_answer_is_searched_with_the_question_it_follows(confi
     assert "3 to 5 business days" in (turns[1].replies[0].text or "")
     turns, _ = _talk(config, "and within the US?")  # alone, nothing answers it
     assert "3 to 5 business days" not in (turns[0].replies[0].text or "")
+
+
+def test_the_time_is_told_from_the_clock_not_the_documents_or_the_model(config: BotConfig) -> None:
+    turns, _ = _talk(config, "what time is it?", "what's the weather like today?", reply="It is 9 am and sunny.")
+    assert (turns[0].replies[0].text or "").startswith("It's ") and not _knowledge(turns[0])
+    assert turns[1].replies[0].text == "Sorry, I can't look up live information such as the weather, the news or match results."
