@@ -31,7 +31,7 @@ def tiny_bot(tmp_path: Path) -> Path:
     shutil.copytree(CUSTOMER_SERVICE, bot, ignore=shutil.ignore_patterns(".dialog"))
     (bot / "replies.yml").write_text(REPLIES, encoding="utf-8")
     flows = (bot / "flows.yml").read_text(encoding="utf-8")
-    (bot / "flows.yml").write_text(re.sub(r"nlu_trigger: \[(greet|goodbye|thanks|bot_challenge|stop|ask_capabilities|how_are_you)\]", "nlu_trigger: []", flows), encoding="utf-8")
+    (bot / "flows.yml").write_text(re.sub(r"nlu_trigger: \[(greet|goodbye|thanks|bot_challenge|stop|ask_capabilities|how_are_you|compliment|tell_joke)\]", "nlu_trigger: []", flows), encoding="utf-8")
     return bot
 
 

@@ -50,7 +50,7 @@ SCRIPT = [
     "how long does shipping to germany take",
     "yes",
     "thanks",
-    "tell me a joke about cats",
+    "what is a good name for a cat?",
     "bye",
 ]
 LLM_REPLY = "I am a streaming test model. I answer in two sentences."
@@ -252,7 +252,7 @@ def check_two_processes_share_a_conversation(first: Server, second: Server, send
 def check_streaming(server: Server) -> None:
     arrivals: list[tuple[float, str, object]] = []
     started = time.monotonic()
-    body = {"sender": "streamer", "message": "tell me a joke about cats"}
+    body = {"sender": "streamer", "message": "what is a good name for a cat?"}
     with httpx.stream("POST", f"{server.url}/webhooks/rest/stream", json=body, timeout=30) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
