@@ -123,4 +123,9 @@ class Flow:
 
     def first_question(self) -> str | None:
         """The slot its first ``collect`` step asks for, if it has one."""
-        return next((step.collect for step in self.steps if isinstance(step, CollectStep)), None)
+        step = self.first_collect()
+        return step.collect if step is not None else None
+
+    def first_collect(self) -> CollectStep | None:
+        """Its first ``collect`` step, if it has one."""
+        return next((step for step in self.steps if isinstance(step, CollectStep)), None)

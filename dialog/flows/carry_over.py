@@ -76,7 +76,7 @@ def referred_values(
 ) -> dict[str, Any]:
     """The earlier value of ``flow``'s first question, when ``text`` refers back and neither
     the message (``filled``) nor the conversation (``slots``) gives that slot a value."""
-    step = _first_collect(flow)
+    step = flow.first_collect()
     if step is None or step.ask_before_filling or step.collect in set(filled) or slots.get(step.collect) is not None:
         return {}
     if not refers_back(text):
@@ -85,10 +85,10 @@ def referred_values(
     return {} if value is None or isinstance(value, bool) else {step.collect: value}
 
 
-def answers_before(flow: Flow, events: Sequence[Mapping[str, Any]], corrected: Iterable[str]) -> dict[str, Any]:
-    """What the last run of ``flow`` had collected before the first of the ``corrected``
-    questions, as it was when the flow ended (its end reset them); confirmations
-    (``ask_before_filling``) are left out: they are asked again."""
+def answers_before(flow: Flow, last_run: Mapping[str, Any], corrected: Iterable[str]) -> dict[str, Any]:
+    """What the last run of ``flow`` (``last_run_values``) had collected before the first of
+    the ``corrected`` questions; confirmations (``ask_before_filling``) are left out: they
+    are asked again."""
     corrected = set(corrected)
     before: list[str] = []
     for step in flow.steps:
@@ -100,7 +100,7 @@ def answers_before(flow: Flow, events: Sequence[Mapping[str, Any]], corrected: I
             before.append(step.collect)
     if not before:
         return {}
-    return {name: value for name, value in last_run_values(flow.id, events).items() if name in before}
+    return {name: value for name, value in last_run.items() if name in before}
 
 
 def last_run_values(flow_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -117,6 +117,3 @@ def last_run_values(flow_id: str, events: Sequence[Mapping[str, Any]]) -> dict[s
             values.setdefault(str(event.get("name")), event["value"])
     return values
 
-
-def _first_collect(flow: Flow) -> CollectStep | None:
-    return next((step for step in flow.steps if isinstance(step, CollectStep)), None)

@@ -126,7 +126,7 @@ def finished_flow_correction(
             values[name] = preview[name]
     if not values:
         return None
-    kept = answers_before(flow, stored, values)
+    kept = answers_before(flow, before, values)
     request = parse.intent not in (CORRECT_INTENT, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold
     if request and (trigger != finished or not kept):
         return None  # a request of its own ("and where is my refund for 234567?")

@@ -9,7 +9,7 @@ import pytest
 
 from dialog.config.flow_model import END, ActionStep, Branch, CollectStep, Flow, Trigger
 from dialog.config.models import BotConfig, ResponseVariation, Slot, SlotMapping
-from dialog.flows.carry_over import answers_before, earlier_value, refers_back
+from dialog.flows.carry_over import answers_before, earlier_value, last_run_values, refers_back
 from tests.flows.test_engine import Convo, _steps, make_config
 
 
@@ -73,8 +73,10 @@ def test_answers_before_the_corrected_question_come_from_the_flows_last_run() ->
         _slot("order_id", None),
         {"event": "flow_completed", "flow_id": "deliver"},
     ]
-    assert answers_before(flow, events, ["day"]) == {"order_id": "123456"}  # the confirmation is asked again
-    assert answers_before(flow, events, ["order_id"]) == {}
+    last_run = last_run_values("deliver", events)
+    assert last_run == {"order_id": "123456", "confirmed": True, "day": "friday"}
+    assert answers_before(flow, last_run, ["day"]) == {"order_id": "123456"}  # the confirmation is asked again
+    assert answers_before(flow, last_run, ["order_id"]) == {}
 
 
 # --- in conversations ----------------------------------------------------------
