@@ -24,8 +24,8 @@ becomes that button's click (``flows/button_replies.py``).
    order 123456 was tracked, gives its first question that earlier value:
    ``flows/carry_over.py``); another flow active -> digression (interrupt,
    run the new one, resume and re-ask after, with the slots the interrupted flow
-   had set given back: ``stack.resume_frame``; a ``goodbye`` cancels the flows
-   instead: nobody is left to answer); the same flow (or one already on
+   had set given back: ``stack.resume_frame``; a ``goodbye`` as sure as the
+   digression threshold cancels the flows instead: nobody is left to answer); the same flow (or one already on
    the stack) -> treated as an answer if it fills the open question, else re-ask.
    A bot with documents answers an information question about the flow's topic
    from them instead ("how long do I have to return something?"), and offers the
@@ -255,8 +255,8 @@ class DialogueEngine:
             preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.history(), state.slots, filled), **filled}
             if await answer_instead_of_flow(turn, parse, trigger, preview):
                 return False  # a question about the flow's topic, answered from the documents
-            if state.top is not None and parse.intent == GOODBYE_INTENT:
-                cancel_stack(turn, reason=f"intent {GOODBYE_INTENT}")  # the user is leaving: no question to come back to
+            if state.top is not None and parse.intent == GOODBYE_INTENT and parse.confidence >= self.config.settings.digression_threshold:
+                cancel_stack(turn, reason=f"intent {GOODBYE_INTENT}")  # a sure goodbye: no question to come back to
             elif state.top is not None:
                 turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
             cursor = start_flow(turn, trigger)

@@ -538,3 +538,6 @@ def test_goodbye_while_a_question_is_open_cancels_the_flow_instead_of_asking_aga
     convo.send("cancel_order")
     assert convo.send("goodbye", "bye") == ["Okay, I kept it."]
     assert convo.state.stack == () and "flow_cancelled" in convo.kinds()
+    convo.send("cancel_order")
+    # a doubtful goodbye ("go back" at 0.6) is a digression: the question comes back
+    assert convo.send("goodbye", "go back", confidence=0.6) == ["Okay, I kept it.", "What is your order number?"]
