@@ -126,7 +126,23 @@ def _asked_once(events: list[Event]) -> list[Event]:
         return (event.get("metadata") or {}).get("utter_action") == name if name else event.get("text") == last.get("text")
 
     earlier = {index for index in bots[:-1] if same(events[index])}
-    return [event for index, event in enumerate(events) if index not in earlier]
+    return [event for index, event in enumerate(events) if index not in earlier and index not in _moot_questions(events)]
+
+
+def _moot_questions(events: list[Event]) -> set[int]:
+    """The bot messages of a turn of several requests that ask a question of a flow a later
+    request of the same turn ended: "thank you, bye now" at "which country?" thanks, asks
+    again, then says goodbye, which cancels the flow; the question in between is dropped."""
+    ended = {event.get("flow_id"): index for index, event in enumerate(events) if event.get("event") in ("flow_cancelled", "flow_completed")}
+    moot: set[int] = set()
+    asking: str | None = None
+    for index, event in enumerate(events):
+        if event.get("event") == "action":
+            asking = event.get("flow_id") if event.get("requested_slot") else None
+        elif event.get("event") == "bot" and asking is not None and ended.get(asking, -1) > index:
+            moot.add(index)
+            asking = None
+    return moot
 
 
 def _acknowledges(part: ParseResult, threshold: float) -> bool:
