@@ -56,6 +56,7 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_corrected_previous_input": "Okay, I've changed that to {{ context.new_values }}.",
     "utter_can_do_something_else": "Is there anything else I can help you with?",
     "utter_clarification_options": "Sorry, I'm not sure what you meant. Did you mean one of these?",
+    "utter_ask_what_to_do_with": "What would you like me to do with {{ context.value }}?",
     "utter_ask_rephrase": "Sorry, I didn't understand that. Could you say it in other words?",
     "utter_skip_question": "No problem. I need this to go on, so tell me when you have it, or say \"stop\" to do something else.",
     "utter_flow_continue_interrupted": "Let's get back to where we were.",

@@ -13,6 +13,9 @@ chooses one when:
   (rapidfuzz ratio >= ``TITLE_SIMILARITY``);
 * it names a position ("the first one", "option 2", "the last one"), among two or more
   buttons; a bare number only while no question is open (it may be the answer);
+* it confidently has the intent of a button whose payload carries entities ("cancel
+  it" after "What would you like me to do with 234567? [Track] [Cancel]"): that
+  button, so the entities come along;
 * it is a confident ``affirm``, the message had a single button whose payload is no
   yes or no itself (an offer), no question is open and no flow of the bot is
   triggered by ``affirm`` (the bot's own handling comes first);
@@ -125,7 +128,7 @@ def chosen_button(
     text = parse.text.strip()
     if not buttons or not text or text.startswith("/") or len(text.split()) > _MAX_WORDS:
         return None
-    button = _by_title(text, buttons) or _by_position(text, buttons, question_open)
+    button = _by_title(text, buttons) or _by_position(text, buttons, question_open) or _by_intent(parse, buttons, intents, threshold)
     says_yes = parse.intent == AFFIRM_INTENT and parse.confidence >= threshold
     if button is None and says_yes and _is_offer(buttons, intents) and not question_open and not affirm_handled:
         button = buttons[0]
@@ -181,6 +184,18 @@ def _by_position(text: str, buttons: Sequence[Mapping[str, Any]], question_open:
     else:
         index = int(str(number)) - 1
     return buttons[index] if 0 <= index < len(buttons) else None
+
+
+def _by_intent(parse: ParseResult, buttons: Sequence[Mapping[str, Any]], intents: Collection[str], threshold: float) -> Mapping[str, Any] | None:
+    """The button whose payload carries entities for the intent the message confidently has:
+    "cancel it" after "What would you like me to do with 234567? [Track] [Cancel]"."""
+    if parse.intent is None or parse.confidence < threshold:
+        return None
+    for button in buttons:
+        payload = parse_payload(str(button.get("payload") or ""), intents)
+        if payload is not None and payload.intent == parse.intent and payload.entities:
+            return button
+    return None
 
 
 def _is_offer(buttons: Sequence[Mapping[str, Any]], intents: Collection[str]) -> bool:

@@ -19,10 +19,11 @@ Both read the slot events the conversation already stores: nothing new is kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from dialog.config.flow_model import CollectStep, Flow
+from dialog.config.models import Slot
 
 __all__ = ["RECENT_USER_TURNS", "answers_before", "earlier_value", "last_run_values", "referred_values", "refers_back"]
 
@@ -55,8 +56,12 @@ def refers_back(text: str) -> bool:
     return sum(1 for _ in _IT.finditer(text)) > len(_EMPTY_IT.findall(text))
 
 
-def earlier_value(events: Sequence[Mapping[str, Any]], slot: str, user_turns: int = RECENT_USER_TURNS) -> Any:
-    """The last value ``slot`` had in this session, set at most ``user_turns`` user messages ago (this one included)."""
+def earlier_value(
+    events: Sequence[Mapping[str, Any]], slot: str, user_turns: int = RECENT_USER_TURNS, entities: Collection[str] = ()
+) -> Any:
+    """The last value ``slot`` had in this session, set at most ``user_turns`` user messages
+    ago (this one included), or named by an earlier message as one of ``entities`` (the
+    entities that fill the slot: "234567", then "cancel it", with no flow in between)."""
     seen_users = 0
     for event in reversed(events):
         kind = event.get("event")
@@ -66,13 +71,16 @@ def earlier_value(events: Sequence[Mapping[str, Any]], slot: str, user_turns: in
             seen_users += 1
             if seen_users >= user_turns:
                 return None
+            named = [entity.get("value") for entity in (event.get("parse_data") or {}).get("entities") or () if entity.get("entity") in entities]
+            if seen_users > 1 and named and named[0] is not None:
+                return named[0]
         elif kind == "slot" and event.get("name") == slot and event.get("value") is not None:
             return event["value"]
     return None
 
 
 def referred_values(
-    flow: Flow, text: str, events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any], filled: Iterable[str]
+    flow: Flow, text: str, events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any], filled: Iterable[str], domain_slots: Mapping[str, Slot]
 ) -> dict[str, Any]:
     """The earlier value of ``flow``'s first question, when ``text`` refers back and neither
     the message (``filled``) nor the conversation (``slots``) gives that slot a value."""
@@ -81,7 +89,9 @@ def referred_values(
         return {}
     if not refers_back(text):
         return {}
-    value = earlier_value(events, step.collect)
+    slot = domain_slots.get(step.collect)
+    entities = {mapping.entity for mapping in slot.mappings if mapping.type == "from_entity" and mapping.entity} if slot else set()
+    value = earlier_value(events, step.collect, entities=entities)
     return {} if value is None or isinstance(value, bool) else {step.collect: value}
 
 

@@ -238,7 +238,7 @@ class DialogueEngine:
             cancel_active(turn, reason=f"intent {parse.intent}", resume=False)
             await self._run_pattern(turn, patterns.CANCEL_FLOW)
             return False
-        repair = find_repair(self.config, self.runtime, state, parse, bar)
+        repair = find_repair(self.config, self.runtime, state, parse, bar, turn.stored)
         if repair is not None:
             choices = repair.context.get("choices") if repair.pattern == patterns.CLARIFICATION else None
             if choices and await answer_instead_of_flows(turn, parse, choices, self._preview(turn, parse, None)):
@@ -252,7 +252,7 @@ class DialogueEngine:
             return False
         if trigger is not None and trigger not in state.flow_ids():
             filled = self._preview(turn, parse, None)  # and the earlier value "cancel it" means (carry_over.py)
-            preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.history(), state.slots, filled), **filled}
+            preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.history(), state.slots, filled, self.config.domain.slots), **filled}
             if await answer_instead_of_flow(turn, parse, trigger, preview):
                 return False  # a question about the flow's topic, answered from the documents
             if state.top is not None and parse.intent == GOODBYE_INTENT and parse.confidence >= self.config.settings.digression_threshold:

@@ -8,6 +8,7 @@ on top of the interrupted user flow (``Turn.state.stack[-2]``).
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Mapping
 
@@ -113,10 +114,16 @@ def _correct(turn: Turn) -> None:
 
 
 def _clarify(turn: Turn) -> None:
-    """"Did you mean ...?" with one button per candidate flow; a button starts that flow."""
+    """"Did you mean ...?" (or "What would you like me to do with 234567?") with one button
+    per candidate flow; a button starts that flow with the message's entities."""
     choices: list[tuple[str, str]] = turn.repair.get("choices") or []
-    buttons = tuple(Button(_flow_title(turn, flow_id), f"/{intent}") for intent, flow_id in choices)
-    turn.say("utter_clarification_options", buttons=buttons)
+    entities = turn.repair.get("entities") or {}
+    payload = json.dumps(entities, ensure_ascii=False) if entities else ""
+    buttons = tuple(Button(_flow_title(turn, flow_id), f"/{intent}{payload}") for intent, flow_id in choices)
+    if turn.repair.get("value") is not None:
+        turn.say("utter_ask_what_to_do_with", context={"value": turn.repair["value"]}, buttons=buttons)
+    else:
+        turn.say("utter_clarification_options", buttons=buttons)
 
 
 def _flow_title(turn: Turn, flow_id: str) -> str:

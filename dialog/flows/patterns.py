@@ -56,7 +56,7 @@ PATTERN_FLOWS: dict[str, Flow] = {
         _pattern(CORRECTION, "The user changed an answer they gave earlier", "action_correct_flow_slot"),
         _pattern(CANCEL_FLOW, "The user stopped the current flow", "action_cancel_flow", "utter_flow_cancelled"),
         _pattern(CHITCHAT, "Small talk or a question no flow handles, while a flow waits", "action_trigger_chitchat"),
-        _pattern(CLARIFICATION, "Two flows fit the message about equally well: ask which", "action_clarify_flows"),
+        _pattern(CLARIFICATION, "Two flows fit the message about equally well, or a value came with no request: ask which", "action_clarify_flows"),
         _pattern(CANNOT_HANDLE, "A message the bot cannot read at all", "utter_ask_rephrase"),
         _pattern(SKIP_QUESTION, "The user cannot or will not answer the open question", "action_skip_question"),
         _pattern(REPEAT_BOT_MESSAGES, "The user asked the bot to say it again", "action_repeat_bot_messages"),

@@ -13,7 +13,9 @@ Checked by the engine after ``/restart`` and a cancel, before flow triggers:
   value after a replacement phrase ("actually make it 14 Oak Street", "I meant
   Jane Smith") corrects the free-text slot the flow collected last.
 * The top two intents within ``CLARIFY_MARGIN`` of each other, each starting a
-  different flow -> ``pattern_clarification`` ("Did you mean ...?").
+  different flow -> ``pattern_clarification`` ("Did you mean ...?"). So does a value
+  nothing asked for ("234567" with nothing going on): "What would you like me to do
+  with 234567?", a button for each flow whose first question it answers.
 
 ``finished_flow_correction``: right after a flow ended, a new value for a slot it
 collected ("actually order 234567" after "order 123456 has shipped, so it can't be
@@ -46,6 +48,7 @@ __all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "Rerun", "find_repair", "f
 
 CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
+MAX_VALUE_CHOICES = 3  # "What would you like me to do with 234567?": buttons for the likeliest flows
 
 # "actually, make it 14 Oak Street": fillers, then a phrase that announces the new value
 _REPLACEMENT = re.compile(
@@ -72,9 +75,9 @@ class Repair:
 
 
 def find_repair(
-    config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult, bar: float
+    config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult, bar: float, stored: Sequence[Mapping[str, Any]] = ()
 ) -> Repair | None:
-    """The repair this turn needs, or None for the usual rules."""
+    """The repair this turn needs, or None for the usual rules (``stored``: the conversation's events)."""
     threshold = max(config.settings.trigger_threshold, bar)
     confident = parse.intent is not None and parse.confidence >= threshold
     if confident and not _handled_by_a_flow(config, parse.intent):
@@ -88,7 +91,7 @@ def find_repair(
     if correction is not None:
         return correction
     if bar == 0 and not is_payload(parse):
-        return _clarification(config, state, parse)
+        return _clarification(config, state, parse) or _which_flow_for_value(config, runtime, state, parse, stored)
     return None
 
 
@@ -223,7 +226,42 @@ def _clarification(config: BotConfig, state: ConversationState, parse: ParseResu
         choices.append((score.name, flow_id))
     if choices[0][1] == choices[1][1]:
         return None
-    return Repair(patterns.CLARIFICATION, {"choices": choices})
+    return Repair(patterns.CLARIFICATION, {"choices": choices, "entities": _entities(parse)})
+
+
+def _which_flow_for_value(
+    config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult, stored: Sequence[Mapping[str, Any]]
+) -> Repair | None:
+    """A value with no question open and no confident request ("234567", "I need help with
+    order 234567"): "What would you like me to do with 234567?" and a button for each of
+    the likeliest flows (at most ``MAX_VALUE_CHOICES``) whose first question it answers.
+    Right after a flow ended, the value is that flow's again (``finished_flow_correction``)."""
+    if state.top is not None or not parse.entities or _finished_flow(stored) is not None or looks_like_question(parse.text):
+        return None  # a question naming a value ("how do I connect to the VPN?") is for the documents
+    if parse.intent not in (None, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold:
+        return None  # a request of its own ("where is 234567?"), or thanks, a greeting...
+    preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
+    likelihood = {score.name: score.confidence for score in parse.ranking}
+    candidates = []
+    for flow in config.flows.values():
+        first = flow.first_question()
+        intent = next((trigger.intent for trigger in flow.nlu_trigger), None)
+        if first in preview and intent is not None and not patterns.is_pattern(flow.id):
+            candidates.append((likelihood.get(intent, 0.0), intent, flow.id))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda candidate: -candidate[0])
+    choices = [(intent, flow_id) for _, intent, flow_id in candidates[:MAX_VALUE_CHOICES]]
+    shown = ", ".join(str(entity.value) for entity in parse.entities)
+    return Repair(patterns.CLARIFICATION, {"choices": choices, "entities": _entities(parse), "value": shown})
+
+
+def _entities(parse: ParseResult) -> dict[str, Any]:
+    """The message's entities, for the buttons' payloads (the first value of each)."""
+    found: dict[str, Any] = {}
+    for entity in parse.entities:
+        found.setdefault(entity.entity, entity.value)
+    return found
 
 
 def flow_for(config: BotConfig, intent: str | None) -> str | None:

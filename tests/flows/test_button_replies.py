@@ -53,6 +53,14 @@ def test_a_position_presses_that_button(text: str, intent: str) -> None:
     assert _choose(text, CHOICES) == intent
 
 
+def test_the_intent_of_a_button_with_entities_presses_it_and_brings_them() -> None:
+    buttons = [{"title": "Track", "payload": '/payment_methods{"order_id": "234567"}'}, {"title": "Cancel", "payload": '/cancel_order{"order_id": "234567"}'}]
+    parse = ParseResult("cancel it", "cancel_order", 0.95)
+    chosen = chosen_button(parse, buttons, intents=INTENTS, question_open=False, affirm_handled=False, threshold=0.5)
+    assert chosen is not None and chosen.intent == "cancel_order" and [(e.entity, e.value) for e in chosen.entities] == [("order_id", "234567")]
+    assert _choose("cancel it", CHOICES, "cancel_order") is None  # no entities to bring: the NLU's reading is the click
+
+
 def test_a_bare_number_is_the_answer_while_a_question_is_open() -> None:
     assert _choose("2", CHOICES, question_open=True) is None
     assert _choose("the second one", CHOICES, question_open=True) == "payment_methods"

@@ -12,7 +12,7 @@ import pytest
 from dialog.config.flow_model import END, ActionStep, Branch, CollectStep, Flow, Rejection, Trigger
 from dialog.config.models import BotConfig, ResponseVariation
 from dialog.flows import patterns
-from dialog.types import NONSENSE_FEATURE, IntentScore, ParseResult
+from dialog.types import NONSENSE_FEATURE, Entity, IntentScore, ParseResult
 from tests.flows.test_engine import Convo, make_config
 
 ASK = "What is your order number?"
@@ -147,6 +147,18 @@ def test_two_close_intents_ask_which_flow_with_buttons(config: BotConfig) -> Non
     assert buttons == [{"title": "Cancel order", "payload": "/cancel_order"}, {"title": "Payment", "payload": "/payment_methods"}]
     chosen = ParseResult("/payment_methods", "payment_methods", 1.0, ranking=(IntentScore("payment_methods", 1.0),))
     assert _send(convo, chosen) == ["We take cards."]
+
+
+def test_a_value_nothing_asked_for_asks_what_to_do_with_it(config: BotConfig) -> None:
+    convo = Convo(config)
+    parse = ParseResult(
+        "234567", "inform", 0.9, (Entity("order_id", "234567", 0, 6),), ranking=(IntentScore("inform", 0.9), IntentScore("cancel_order", 0.05))
+    )
+    assert _send(convo, parse) == ["What would you like me to do with 234567?"]
+    buttons = convo.last.bot_events()[0]["data"]["buttons"]
+    assert buttons == [{"title": "Cancel order", "payload": '/cancel_order{"order_id": "234567"}'}]
+    question = ParseResult("is 234567 valid?", "inform", 0.9, (Entity("order_id", "234567", 3, 9),))
+    assert _send(Convo(config), question) == ["Sorry, I didn't get that. Could you rephrase?"]  # a question: not a bare value
 
 
 def test_a_person_asked_for_with_no_flow_for_it_hands_off(config: BotConfig) -> None:
