@@ -11,8 +11,8 @@ chooses one when:
 
 * it is the button's title, ignoring case, punctuation and spacing, or with a typo
   (rapidfuzz ratio >= ``TITLE_SIMILARITY``);
-* it names a position ("the first one", "option 2", "the last one"), among two or more
-  buttons; a bare number only while no question is open (it may be the answer);
+* it names a position ("the first one", "option 2", "the last one"); a bare number
+  only while no question is open (it may be the answer);
 * it confidently has the intent of a button whose payload carries entities ("cancel
   it" after "What would you like me to do with 234567? [Track] [Cancel]"): that
   button, so the entities come along;
@@ -169,8 +169,6 @@ def _by_title(text: str, buttons: Sequence[Mapping[str, Any]]) -> Mapping[str, A
 
 
 def _by_position(text: str, buttons: Sequence[Mapping[str, Any]], question_open: bool) -> Mapping[str, Any] | None:
-    if len(buttons) < 2:
-        return None
     stripped = text.strip().rstrip(".!")
     match = _POSITION.fullmatch(stripped)
     if match is None and not question_open:

@@ -61,6 +61,10 @@ def test_the_intent_of_a_button_with_entities_presses_it_and_brings_them() -> No
     assert _choose("cancel it", CHOICES, "cancel_order") is None  # no entities to bring: the NLU's reading is the click
 
 
+def test_a_position_presses_a_single_button_too() -> None:
+    assert _choose("the first one", OFFER, "unsure") == "cancel_order"  # the NLU read it as hesitation
+
+
 def test_a_bare_number_is_the_answer_while_a_question_is_open() -> None:
     assert _choose("2", CHOICES, question_open=True) is None
     assert _choose("the second one", CHOICES, question_open=True) == "payment_methods"
