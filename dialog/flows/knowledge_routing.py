@@ -11,10 +11,7 @@ triggered when all of these hold:
   not search the documents itself (``payment_methods: action_trigger_search``
   already answers from them),
 * the message does not give what the flow asks first ("do you deliver to Canada?"
-  fills ``country`` for ``shipping_info``: the flow answers that best), nor, unless
-  it is a wh-question, what it asks later ("can I change the delivery day to Friday?"
-  is a request with its answer; "how long do I have to return the headphones?" still
-  asks about the policy),
+  fills ``country`` for ``shipping_info``: the flow answers that best),
 * the documents answer it (relevance >= ``knowledge.threshold``),
 * and ``pattern_search`` searches them (a flows.yml one that does not keeps the flows).
 
@@ -35,7 +32,7 @@ from typing import Any
 
 from dialog.builtin_names import PATTERN_SEARCH, SEARCH_ACTION
 from dialog.config.flow_model import ActionStep, CallStep, CollectStep, Flow, LinkStep
-from dialog.flows.question_form import asks_for_information, is_wh_question
+from dialog.flows.question_form import asks_for_information
 from dialog.flows.search import answer_for_turn, run_search_pattern
 from dialog.flows.turn import Turn
 from dialog.types import Button, ParseResult
@@ -64,7 +61,7 @@ async def answer_instead_of_flows(
     if not _searches(turn.runtime.flow(PATTERN_SEARCH)):
         return False  # the bot's own pattern_search does not answer from the documents
     flows = [turn.runtime.flow(flow_id) for _, flow_id in choices]
-    if any(not _does_something(flow) or _searches(flow) or _gives_an_answer(flow, filled, parse.text) for flow in flows):
+    if any(not _does_something(flow) or _searches(flow) or flow.first_question() in filled for flow in flows):
         return False
     if not asks_for_information(parse.text):
         return False
@@ -94,13 +91,6 @@ def offer_title(flow: Flow) -> str:
     if not text:
         return flow.id.replace("_", " ").capitalize()
     return text[:1].upper() + text[1:]
-
-
-def _gives_an_answer(flow: Flow, filled: Mapping[str, Any], text: str) -> bool:
-    """The message answers the flow's first question, or (not asking what/how/when...) a later one."""
-    if flow.first_question() in filled:
-        return True
-    return not is_wh_question(text) and any(slot in filled for slot in flow.collected_slots())
 
 
 def _does_something(flow: Flow) -> bool:

@@ -23,7 +23,7 @@ import re
 
 from dialog.questions import looks_like_question
 
-__all__ = ["MAX_CHARS", "asks_for_information", "is_wh_question"]
+__all__ = ["MAX_CHARS", "asks_for_information"]
 
 MAX_CHARS = 1000  # what a question reads like shows in its opening; a 1 MB message costs no more
 
@@ -82,12 +82,6 @@ def asks_for_information(text: str) -> bool:
         return False
     # one clause asks: "the shoes don't fit, can I return them?" (dialog/questions.py reads each)
     return "?" in text[:MAX_CHARS] or any(looks_like_question(clause) or _WANTS_TO_KNOW.match(clause) for clause in clauses)
-
-
-def is_wh_question(text: str) -> bool:
-    """A clause opens with what/when/where/which/who/why/how: "how long do I have to return
-    the headphones?" asks about the policy, "can I return the headphones?" asks to."""
-    return any(_WH.match(clause) for clause in _clauses(text))
 
 
 def _clauses(text: str) -> list[str]:
