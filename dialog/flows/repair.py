@@ -49,6 +49,7 @@ __all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "Rerun", "find_repair", "f
 CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
 MAX_VALUE_CHOICES = 3  # "What would you like me to do with 234567?": buttons for the likeliest flows
+MAX_WORDS_BESIDE_VALUE = 3  # "order 234567", "it's ticket INC-1003": a value; longer messages say more
 
 # "actually, make it 14 Oak Street": fillers, then a phrase that announces the new value
 _REPLACEMENT = re.compile(
@@ -232,12 +233,14 @@ def _clarification(config: BotConfig, state: ConversationState, parse: ParseResu
 def _which_flow_for_value(
     config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult, stored: Sequence[Mapping[str, Any]]
 ) -> Repair | None:
-    """A value with no question open and no confident request ("234567", "I need help with
-    order 234567"): "What would you like me to do with 234567?" and a button for each of
+    """A bare value with no question open and no confident request ("234567", "order
+    234567"): "What would you like me to do with 234567?" and a button for each of
     the likeliest flows (at most ``MAX_VALUE_CHOICES``) whose first question it answers.
     Right after a flow ended, the value is that flow's again (``finished_flow_correction``)."""
     if state.top is not None or not parse.entities or _finished_flow(stored) is not None or looks_like_question(parse.text):
         return None  # a question naming a value ("how do I connect to the VPN?") is for the documents
+    if len(_words_beside_entities(parse)) > MAX_WORDS_BESIDE_VALUE:
+        return None  # "the printer has a paper jam" says more than a value: the documents may answer it
     if parse.intent not in (None, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold:
         return None  # a request of its own ("where is 234567?"), or thanks, a greeting...
     preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
@@ -254,6 +257,15 @@ def _which_flow_for_value(
     choices = [(intent, flow_id) for _, intent, flow_id in candidates[:MAX_VALUE_CHOICES]]
     shown = ", ".join(str(entity.value) for entity in parse.entities)
     return Repair(patterns.CLARIFICATION, {"choices": choices, "entities": _entities(parse), "value": shown})
+
+
+def _words_beside_entities(parse: ParseResult) -> list[str]:
+    """The message's words outside its entities' spans ("order 234567": ["order"])."""
+    text = parse.text
+    for entity in sorted(parse.entities, key=lambda entity: -entity.start):
+        if 0 <= entity.start < entity.end <= len(text):
+            text = text[: entity.start] + " " + text[entity.end :]
+    return re.findall(r"\w+", text)
 
 
 def _entities(parse: ParseResult) -> dict[str, Any]:
