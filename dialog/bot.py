@@ -36,6 +36,7 @@ from dialog.events import Event, to_reply
 from dialog.events import resume as resume_event
 from dialog.flows.collect_classifier import is_bare_yes_or_no
 from dialog.flows.engine import DialogueEngine, FallbackFn
+from dialog.flows.several_requests import without_repeated_questions
 from dialog.flows.state import ConversationState
 from dialog.nlu.segments import handle_separately, split_clauses
 from dialog.protocols import Fallback, FallbackAnswer, Parser, TokenCallback, WarmingParser
@@ -108,41 +109,6 @@ class _StageClock:
 
     def timings(self) -> dict[str, float]:
         return {**self._laps, "total_ms": round((self._last - self._started) * 1000, 2)}
-
-
-def _asked_once(events: list[Event]) -> list[Event]:
-    """A turn of several requests without the earlier copies of its last bot message.
-
-    "headphones, and do you have gift cards?" at "which item?": the answer moves the flow
-    on to "why are you returning them?", the question about gift cards is answered, and
-    the flow asks again; asking it before the answer too would be asking twice."""
-    bots = [index for index, event in enumerate(events) if event.get("event") == "bot"]
-    if len(bots) < 2:
-        return events
-    last = events[bots[-1]]
-    name = (last.get("metadata") or {}).get("utter_action")
-
-    def same(event: Event) -> bool:
-        return (event.get("metadata") or {}).get("utter_action") == name if name else event.get("text") == last.get("text")
-
-    earlier = {index for index in bots[:-1] if same(events[index])}
-    return [event for index, event in enumerate(events) if index not in earlier and index not in _moot_questions(events)]
-
-
-def _moot_questions(events: list[Event]) -> set[int]:
-    """The bot messages of a turn of several requests that ask a question of a flow a later
-    request of the same turn ended: "thank you, bye now" at "which country?" thanks, asks
-    again, then says goodbye, which cancels the flow; the question in between is dropped."""
-    ended = {event.get("flow_id"): index for index, event in enumerate(events) if event.get("event") in ("flow_cancelled", "flow_completed")}
-    moot: set[int] = set()
-    asking: str | None = None
-    for index, event in enumerate(events):
-        if event.get("event") == "action":
-            asking = event.get("flow_id") if event.get("requested_slot") else None
-        elif event.get("event") == "bot" and asking is not None and ended.get(asking, -1) > index:
-            moot.add(index)
-            asking = None
-    return moot
 
 
 def _acknowledges(part: ParseResult, threshold: float) -> bool:
@@ -280,7 +246,7 @@ class Bot:
             new_events.extend(result.events)
             used_fallback = used_fallback or result.fallback
         if parts:
-            new_events = _asked_once(new_events)
+            new_events = without_repeated_questions(new_events)
         clock.lap("engine_ms")
         await self.store.append(sender, new_events)
         clock.lap("store_append_ms")

@@ -1,0 +1,33 @@
+"""The bot messages of a turn of several requests: each question asked once, none a later request made moot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dialog.flows.several_requests import without_repeated_questions
+
+
+def _ask(flow_id: str, text: str) -> list[dict[str, Any]]:
+    return [
+        {"event": "action", "name": "utter_ask_x", "flow_id": flow_id, "requested_slot": "x"},
+        {"event": "bot", "text": text, "metadata": {"utter_action": "utter_ask_x"}},
+    ]
+
+
+def _texts(events: list[dict[str, Any]]) -> list[str]:
+    return [event["text"] for event in without_repeated_questions(events) if event["event"] == "bot"]
+
+
+def test_the_last_question_is_asked_once_at_the_end() -> None:
+    events = [*_ask("return", "Why?"), {"event": "bot", "text": "Gift cards: yes."}, *_ask("return", "Why?")]
+    assert _texts(events) == ["Gift cards: yes.", "Why?"]
+
+
+def test_a_question_of_a_flow_a_later_request_ended_is_dropped() -> None:
+    events = [{"event": "bot", "text": "You're welcome!"}, *_ask("shipping", "Which country?"), {"event": "flow_cancelled", "flow_id": "shipping"}, {"event": "bot", "text": "Bye!"}]
+    assert _texts(events) == ["You're welcome!", "Bye!"]
+
+
+def test_a_single_request_is_left_as_it_is() -> None:
+    events = _ask("shipping", "Which country?")
+    assert without_repeated_questions(events) == events
