@@ -237,13 +237,16 @@ def _which_flow_for_value(
     234567"): "What would you like me to do with 234567?" and a button for each of
     the likeliest flows (at most ``MAX_VALUE_CHOICES``) whose first question it answers.
     Right after a flow ended, the value is that flow's again (``finished_flow_correction``)."""
-    if state.top is not None or not parse.entities or _finished_flow(stored) is not None or looks_like_question(parse.text):
+    if state.top is not None or not parse.entities or looks_like_question(parse.text):
         return None  # a question naming a value ("how do I connect to the VPN?") is for the documents
     if len(_words_beside_entities(parse)) > MAX_WORDS_BESIDE_VALUE:
         return None  # "the printer has a paper jam" says more than a value: the documents may answer it
     if parse.intent not in (None, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold:
         return None  # a request of its own ("where is 234567?"), or thanks, a greeting...
     preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
+    finished = _finished_flow(stored)
+    if finished is not None and finished in config.flows and any(name in preview for name in runtime.flow(finished).collected_slots()):
+        return None  # the flow that just ended takes it (finished_flow_correction), not a greeting's
     likelihood = {score.name: score.confidence for score in parse.ranking}
     candidates = []
     for flow in config.flows.values():

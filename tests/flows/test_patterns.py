@@ -157,6 +157,9 @@ def test_a_value_nothing_asked_for_asks_what_to_do_with_it(config: BotConfig) ->
     assert _send(convo, parse) == ["What would you like me to do with 234567?"]
     buttons = convo.last.bot_events()[0]["data"]["buttons"]
     assert buttons == [{"title": "Cancel order", "payload": '/cancel_order{"order_id": "234567"}'}]
+    after_a_greeting = Convo(config)
+    after_a_greeting.send("payment_methods")  # a flow that collects nothing just ended
+    assert _send(after_a_greeting, parse) == ["What would you like me to do with 234567?"]
     question = ParseResult("is 234567 valid?", "inform", 0.9, (Entity("order_id", "234567", 3, 9),))
     assert _send(Convo(config), question) == ["Sorry, I didn't get that. Could you rephrase?"]  # a question: not a bare value
 
