@@ -57,13 +57,14 @@ def refers_back(text: str) -> bool:
 
 
 def earlier_value(
-    events: Sequence[Mapping[str, Any]], slot: str, user_turns: int = RECENT_USER_TURNS, entities: Collection[str] = ()
+    newest_first: Iterable[Mapping[str, Any]], slot: str, user_turns: int = RECENT_USER_TURNS, entities: Collection[str] = ()
 ) -> Any:
     """The last value ``slot`` had in this session, set at most ``user_turns`` user messages
     ago (this one included), or named by an earlier message as one of ``entities`` (the
-    entities that fill the slot: "234567", then "cancel it", with no flow in between)."""
+    entities that fill the slot: "234567", then "cancel it", with no flow in between).
+    ``newest_first``: the conversation's events, the latest first (``Turn.newest_first``)."""
     seen_users = 0
-    for event in reversed(events):
+    for event in newest_first:
         kind = event.get("event")
         if kind in ("session_started", "restart"):
             return None
@@ -80,7 +81,7 @@ def earlier_value(
 
 
 def referred_values(
-    flow: Flow, text: str, events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any], filled: Iterable[str], domain_slots: Mapping[str, Slot]
+    flow: Flow, text: str, newest_first: Iterable[Mapping[str, Any]], slots: Mapping[str, Any], filled: Iterable[str], domain_slots: Mapping[str, Slot]
 ) -> dict[str, Any]:
     """The earlier value of ``flow``'s first question, when ``text`` refers back and neither
     the message (``filled``) nor the conversation (``slots``) gives that slot a value."""
@@ -91,7 +92,7 @@ def referred_values(
         return {}
     slot = domain_slots.get(step.collect)
     entities = {mapping.entity for mapping in slot.mappings if mapping.type == "from_entity" and mapping.entity} if slot else set()
-    value = earlier_value(events, step.collect, entities=entities)
+    value = earlier_value(newest_first, step.collect, entities=entities)
     return {} if value is None or isinstance(value, bool) else {step.collect: value}
 
 

@@ -252,7 +252,7 @@ class DialogueEngine:
             return False
         if trigger is not None and trigger not in state.flow_ids():
             filled = self._preview(turn, parse, None)  # and the earlier value "cancel it" means (carry_over.py)
-            preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.history(), state.slots, filled, self.config.domain.slots), **filled}
+            preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.newest_first(), state.slots, filled, self.config.domain.slots), **filled}
             if await answer_instead_of_flow(turn, parse, trigger, preview):
                 return False  # a question about the flow's topic, answered from the documents
             if state.top is not None and parse.intent == GOODBYE_INTENT and parse.confidence >= self.config.settings.digression_threshold:

@@ -10,8 +10,10 @@ between turns: the bot's config, the response renderer and the action runner.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Callable, Mapping
 
 from dialog import events
@@ -111,9 +113,10 @@ class Turn:
         self.events.append(event)
         self.state = apply_event(self.state, event)
 
-    def history(self) -> list[Mapping[str, Any]]:
-        """The whole conversation so far: the stored events, then this turn's."""
-        return [*self.stored, *self.events]
+    def newest_first(self) -> Iterator[Mapping[str, Any]]:
+        """The conversation so far, newest event first: this turn's, then the stored ones
+        (lazily: a reader that stops a few messages back does not copy a long conversation)."""
+        return chain(reversed(self.events), reversed(self.stored))
 
     def set_slot(self, name: str, value: Any) -> None:
         self.emit(events.slot(name, value, self.now()))

@@ -55,9 +55,9 @@ def _slot(name: str, value: object) -> dict[str, object]:
 
 def test_the_earlier_value_is_the_last_one_set_in_the_last_user_turns() -> None:
     events = [{"event": "user"}, _slot("order_id", "111111"), {"event": "user"}, _slot("order_id", "123456"), _slot("order_id", None)]
-    assert earlier_value(events, "order_id") == "123456"
-    assert earlier_value(events + [{"event": "user"}] * 5, "order_id") is None  # too long ago
-    assert earlier_value(events + [{"event": "session_started"}, {"event": "user"}], "order_id") is None  # another session
+    assert earlier_value(reversed(events), "order_id") == "123456"
+    assert earlier_value(reversed(events + [{"event": "user"}] * 5), "order_id") is None  # too long ago
+    assert earlier_value(reversed(events + [{"event": "session_started"}, {"event": "user"}]), "order_id") is None  # another session
 
 
 def test_answers_before_the_corrected_question_come_from_the_flows_last_run() -> None:
