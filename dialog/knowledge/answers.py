@@ -38,13 +38,12 @@ SECOND_SENTENCE_MARGIN = 0.08
 MAX_CONTEXT_CHARS = 1500  # the small model's attention: more context answers worse
 
 
-def extractive_answer(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarray, question: str) -> str:
-    """The hit's chunk when it is short, else its closest sentences, verbatim."""
+def extractive_answer(index: KnowledgeIndex, hit: Hit, closest: str) -> str:
+    """The hit's chunk when it is short, else ``closest``, its sentences closest to the
+    question (``closest_sentences``), verbatim."""
     sentences = index.sentences[hit.position]
     whole = " ".join(sentences)
-    if len(sentences) > 1 and len(whole) <= WHOLE_SECTION_CHARS:
-        return whole
-    return closest_sentences(index, hit, question_vector, question)
+    return whole if len(sentences) > 1 and len(whole) <= WHOLE_SECTION_CHARS else closest
 
 
 def closest_sentences(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarray, question: str) -> str:

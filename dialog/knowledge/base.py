@@ -148,8 +148,9 @@ class KnowledgeBase:
             return KnowledgeAnswer(None, relevance=score, similarity=similarity, latency_ms=_ms(started))
         assert self._retriever is not None
         best = hits[0]
-        extractive = extractive_answer(self._retriever.index, best, vector, question)
-        if not answers_the_kind(question, closest_sentences(self._retriever.index, best, vector, question)):
+        closest = closest_sentences(self._retriever.index, best, vector, question)
+        extractive = extractive_answer(self._retriever.index, best, closest)
+        if not answers_the_kind(question, closest):
             return KnowledgeAnswer(None, relevance=score, similarity=similarity, latency_ms=_ms(started), note="no quantity")
         sources = [{"file": best.chunk.file, "heading": " > ".join(best.chunk.headings)}]
         if self.settings.mode != "generative" or self.generator is None:
