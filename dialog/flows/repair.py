@@ -14,13 +14,15 @@ Checked by the engine after ``/restart`` and a cancel, before flow triggers:
   Jane Smith") corrects the free-text slot the flow collected last.
 * The top two intents within ``CLARIFY_MARGIN`` of each other, each starting a
   different flow -> ``pattern_clarification`` ("Did you mean ...?"). So does a value
-  nothing asked for ("234567" with nothing going on): "What would you like me to do
-  with 234567?", a button for each flow whose first question it answers.
+  nothing asked for ("234567" with nothing going on, or a number in a request the NLU is
+  unsure of): "What would you like me to do with 234567?", a button for each flow whose
+  first question it answers.
 
 ``finished_flow_correction``: right after a flow ended, a new value for a slot it
 collected ("actually order 234567" after "order 123456 has shipped, so it can't be
 cancelled"; or just "234567" after an order's status) runs that flow again with it,
-keeping the answers given before that question (``carry_over.answers_before``).
+keeping the answers given before that question (``carry_over.answers_before``). So does
+a "no" taken back ("actually yes, cancel it" right after "no" to the cancellation).
 
 Repair intents need the trigger threshold, or the digression threshold when the
 message validly answers the open question (``bar``), as a digression would.
@@ -50,6 +52,7 @@ CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
 MAX_VALUE_CHOICES = 3  # "What would you like me to do with 234567?": buttons for the likeliest flows
 MAX_WORDS_BESIDE_VALUE = 3  # "order 234567", "it's ticket INC-1003": a value; longer messages say more
+_CHANGE_OF_MIND = re.compile(r"\b(?:actually|on second thoughts?|changed? my mind|come to think of it|wait)\b", re.IGNORECASE)
 
 # "actually, make it 14 Oak Street": fillers, then a phrase that announces the new value
 _REPLACEMENT = re.compile(
@@ -109,8 +112,10 @@ def finished_flow_correction(
     A message that starts another flow (``trigger``) is a request of its own; one that
     starts the same flow again runs it again only when it keeps earlier answers ("no,
     Saturday instead" keeps the order whose delivery day it changes)."""
-    if state.top is not None or not parse.entities:
+    if state.top is not None:
         return None
+    if not parse.entities:
+        return _changed_mind(config, runtime, stored, state, parse)
     finished = _finished_flow(stored)
     if finished is None or finished not in config.flows or trigger not in (None, finished):
         return None
@@ -135,6 +140,30 @@ def finished_flow_correction(
     if request and (trigger != finished or not kept):
         return None  # a request of its own ("and where is my refund for 234567?")
     return Rerun(finished, values, kept)
+
+
+def _changed_mind(
+    config: BotConfig, runtime: FlowRuntime, stored: Sequence[Mapping[str, Any]], state: ConversationState, parse: ParseResult
+) -> Rerun | None:
+    """"actually yes, cancel it" right after a "no" ended the flow: it runs again from that
+    yes/no question, with the answers given before it. Only a "no" is taken back: the flow
+    did nothing on it, while a "yes" may have acted (a cancellation, a ticket) and running
+    the flow again would not undo that."""
+    finished = _finished_flow(stored)
+    if finished is None or finished not in config.flows or not _CHANGE_OF_MIND.search(parse.text):
+        return None
+    if parse.intent is None or parse.confidence < config.settings.trigger_threshold:
+        return None
+    flow = runtime.flow(finished)
+    before = last_run_values(finished, stored)
+    for name in flow.collected_slots():
+        slot = config.domain.slots.get(name)
+        if slot is None or before.get(name) is not False or not slot.mappings or any(m.type != "from_intent" for m in slot.mappings):
+            continue
+        answer = fill_slots({name: slot}, parse, state.slots, name).get(name)
+        if answer is True:
+            return Rerun(finished, {name: True}, answers_before(flow, before, [name]))
+    return None
 
 
 def _finished_flow(stored: Sequence[Mapping[str, Any]]) -> str | None:
@@ -239,7 +268,7 @@ def _which_flow_for_value(
     Right after a flow ended, the value is that flow's again (``finished_flow_correction``)."""
     if state.top is not None or not parse.entities or looks_like_question(parse.text):
         return None  # a question naming a value ("how do I connect to the VPN?") is for the documents
-    if len(_words_beside_entities(parse)) > MAX_WORDS_BESIDE_VALUE:
+    if len(_words_beside_entities(parse)) > MAX_WORDS_BESIDE_VALUE and not _names_an_identifier(parse):
         return None  # "the printer has a paper jam" says more than a value: the documents may answer it
     if parse.intent not in (None, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold:
         return None  # a request of its own ("where is 234567?"), or thanks, a greeting...
@@ -260,6 +289,12 @@ def _which_flow_for_value(
     choices = [(intent, flow_id) for _, intent, flow_id in candidates[:MAX_VALUE_CHOICES]]
     shown = ", ".join(str(entity.value) for entity in parse.entities)
     return Repair(patterns.CLARIFICATION, {"choices": choices, "entities": _entities(parse), "value": shown})
+
+
+def _names_an_identifier(parse: ParseResult) -> bool:
+    """A value with a digit in it (an order or ticket number): no document answers "I need
+    help with order 234567", however many words come with it; a name or a device may."""
+    return any(any(character.isdigit() for character in str(entity.value)) for entity in parse.entities)
 
 
 def _words_beside_entities(parse: ParseResult) -> list[str]:

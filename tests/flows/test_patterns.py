@@ -164,6 +164,14 @@ def test_a_value_nothing_asked_for_asks_what_to_do_with_it(config: BotConfig) ->
     assert _send(Convo(config), question) == ["Sorry, I didn't get that. Could you rephrase?"]  # a question: not a bare value
 
 
+def test_a_number_in_a_vague_request_asks_what_to_do_with_it(config: BotConfig) -> None:
+    text = "hello, I need help with order 234567"
+    vague = ParseResult(text, "cancel_order", 0.41, (Entity("order_id", "234567", 30, 36),), ranking=(IntentScore("cancel_order", 0.41),))
+    assert _send(Convo(config), vague) == ["What would you like me to do with 234567?"]
+    statement = ParseResult("the printer in room 4 has a paper jam", None, 0.2, (Entity("device", "printer", 4, 11),))
+    assert _send(Convo(config), statement) == ["Sorry, I didn't get that. Could you rephrase?"]  # no number: the documents' to answer
+
+
 def test_a_person_asked_for_with_no_flow_for_it_hands_off(config: BotConfig) -> None:
     convo = Convo(_with(config, drop=("handoff",)))
     convo.send("cancel_order")
@@ -272,3 +280,22 @@ def test_a_correction_the_nlu_is_unsure_of_runs_the_flow_again_without_saying_so
     convo = Convo(config)
     convo.send("cancel_order", order_id="999999")
     assert convo.send("correct", "and 234567?", confidence=0.3, order_id="234567") == ["Cancel order 234567?"]
+
+
+def test_a_no_taken_back_right_after_the_flow_ended_asks_the_question_again(config: BotConfig) -> None:
+    convo = Convo(config)
+    convo.send("cancel_order", order_id="234567")
+    assert convo.send("deny", "no") == ["Okay, I kept it."]
+    assert convo.send("affirm", "actually yes cancel it") == ["Cancel order 234567?"]
+    assert convo.send("affirm", "yes") == ["Done.", "Cancelled."]
+
+
+def test_a_plain_yes_or_a_yes_taken_back_runs_nothing_again(config: BotConfig) -> None:
+    declined = Convo(config)
+    declined.send("cancel_order", order_id="234567")
+    declined.send("deny", "no")
+    assert "Cancel order 234567?" not in declined.send("affirm", "yes")  # no change of mind: an acknowledgement
+    cancelled = Convo(config)
+    cancelled.send("cancel_order", order_id="234567")
+    cancelled.send("affirm", "yes")
+    assert "Cancel order 234567?" not in cancelled.send("deny", "actually no")  # done is done: running it again would not undo it
