@@ -185,15 +185,27 @@ def _by_position(text: str, buttons: Sequence[Mapping[str, Any]], question_open:
 
 
 def _by_intent(parse: ParseResult, buttons: Sequence[Mapping[str, Any]], intents: Collection[str], threshold: float) -> Mapping[str, Any] | None:
-    """The button whose payload carries entities for the intent the message confidently has:
-    "cancel it" after "What would you like me to do with 234567? [Track] [Cancel]"."""
+    """The button whose payload carries the entities the message names ("medium please" after
+    [High] [Medium] [Low], each ``/inform{"urgency": ...}``); else the only button whose
+    payload carries entities for the intent the message confidently has ("cancel it" after
+    "What would you like me to do with 234567? [Track] [Cancel]"). A message naming another
+    value of a button's entity does not choose it, and neither does an intent that several
+    buttons share: "what do the levels mean?" read as ``inform`` chose [High] before."""
+    named = {(entity.entity, str(entity.value).lower()) for entity in parse.entities}
+    named_types = {entity for entity, _ in named}
+    carrying = [(button, payload) for button in buttons if (payload := parse_payload(str(button.get("payload") or ""), intents)) is not None and payload.entities]
+    for button, payload in carrying:
+        if named and all((entity.entity, str(entity.value).lower()) in named for entity in payload.entities):
+            return button
     if parse.intent is None or parse.confidence < threshold:
         return None
-    for button in buttons:
-        payload = parse_payload(str(button.get("payload") or ""), intents)
-        if payload is not None and payload.intent == parse.intent and payload.entities:
-            return button
-    return None
+    same_intent = [(button, payload) for button, payload in carrying if payload.intent == parse.intent]
+    if len(same_intent) != 1:
+        return None
+    button, payload = same_intent[0]
+    if any(entity.entity in named_types for entity in payload.entities):
+        return None  # it names a value of its own (the button's would have matched above)
+    return button
 
 
 def _is_offer(buttons: Sequence[Mapping[str, Any]], intents: Collection[str]) -> bool:

@@ -61,6 +61,22 @@ def test_the_intent_of_a_button_with_entities_presses_it_and_brings_them() -> No
     assert _choose("cancel it", CHOICES, "cancel_order") is None  # no entities to bring: the NLU's reading is the click
 
 
+LEVELS = [{"title": f"{level.title()}", "payload": f'/inform{{"urgency": "{level}"}}'} for level in ("high", "medium", "low")]
+
+
+def _urgency(text: str, intent: str, *levels: str) -> str | None:
+    parse = ParseResult(text, intent, 0.9, tuple(Entity("urgency", level, 0, len(text)) for level in levels))
+    chosen = chosen_button(parse, LEVELS, intents=INTENTS, question_open=True, affirm_handled=False, threshold=0.5) or parse
+    return str(chosen.entities[0].value) if chosen.entities else None  # the urgency the turn goes on with
+
+
+def test_buttons_sharing_an_intent_are_told_apart_by_the_value_the_message_names() -> None:
+    assert _urgency("medium priority", "inform", "medium") == "medium"
+    assert _urgency("low please", "inform", "low") == "low"
+    assert _urgency("what do the levels mean?", "inform") is None  # before: the first button, High
+    assert _urgency("urgent-ish", "inform", "critical") == "critical"  # a value no button has: the NLU's, for the rejections
+
+
 def test_a_position_presses_a_single_button_too() -> None:
     assert _choose("the first one", OFFER, "unsure") == "cancel_order"  # the NLU read it as hesitation
 
