@@ -5,7 +5,8 @@ Rasa 3 semantics with one deliberate restriction:
 * ``from_entity`` fills any slot whose mapping matches (entity, optional role,
   group, intent / not_intent), so "where is order 123456" sets ``order_id``
   before the order-status flow even asks. An entity that the *requested* slot
-  can take fills only that slot (requested slot first).
+  can take fills only that slot (requested slot first). A value the message
+  rules out ("not tuesday", "any day except friday") fills nothing (``ruled_out.py``).
 * ``from_intent`` and ``from_text`` answer a question: they fill a slot only
   while a ``collect`` asks for it. A slot that no flow collects is a free flag,
   and its ``from_intent`` mappings apply on any turn (as in Rasa 3). This keeps
@@ -24,6 +25,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from dialog.config.models import Slot, SlotMapping
 from dialog.dates import to_date, to_time
+from dialog.flows.ruled_out import is_ruled_out
 from dialog.types import Entity, ParseResult
 
 __all__ = ["INVALID", "coerce", "fill_slots"]
@@ -132,7 +134,7 @@ def _mapped_value(
         if not _intent_allowed(mapping, parse.intent, requested):
             continue
         if mapping.type == "from_entity":
-            entities = [e for e in _from_entities(slot, mapping, parse.entities) if _span(e) not in taken]
+            entities = [e for e in _from_entities(slot, mapping, parse.entities) if _span(e) not in taken and not is_ruled_out(parse.text, e.start, e.end)]
             if entities:
                 if slot.type == "list":
                     return [e.value for e in entities], entities

@@ -4,8 +4,8 @@ is your return policy?".
 The classifier gives one intent per message, so the second request used to be
 lost. ``split_clauses`` cuts a message at punctuation and at "and"/"also"
 between clauses; ``handle_separately`` keeps the cut only when every clause
-reads as its own request (a confident intent that starts a flow or is out of
-scope; the first may answer the open question) and they are different requests. Then each clause is handled as a turn of
+reads as its own request (a confident intent that starts a flow, or an out-of-scope
+question; the first may answer the open question) and they are different requests. Then each clause is handled as a turn of
 its own, in order (``dialog/bot.py``). "I want to return the shoes, they're too
 small" stays one message: its second clause is an answer (``inform``), not a
 request.
@@ -73,7 +73,7 @@ def handle_separately(
     running_flow: Callable[[str], bool] = lambda intent: False,
 ) -> bool:
     """Whether each clause is a request of its own: a confident intent that starts a
-    flow that is not already running (or is out of scope), except that the first
+    flow that is not already running (or an out-of-scope question), except that the first
     clause may answer the open question ("yes, and ..."), and then a later clause may be
     any question after a bare yes ("yes, and how can I pay?": the documents or the
     fallback answer it) except one about a flow already running (``running_flow``), and
@@ -97,6 +97,6 @@ def handle_separately(
             continue
         if intent in (None, NLU_FALLBACK, _ANSWER_INTENT) or part.confidence < threshold:
             return False
-        if not (new_flow(intent) or intent == OUT_OF_SCOPE):
-            return False
+        if not (new_flow(intent) or (intent == OUT_OF_SCOPE and looks_like_question(part.text))):
+            return False  # an out-of-scope statement ("I won't be home tomorrow, can it come later?") is context
     return len({part.intent for part in parts}) == len(parts)

@@ -66,3 +66,11 @@ def test_a_cut_that_leaves_only_the_start_of_a_clause_is_undone() -> None:
     assert split_clauses("yes please, and can i also change the delivery day?") == ["yes please", "can i also change the delivery day?"]
     assert split_clauses("could you also track 123456") == ["could you also track 123456"]
     assert split_clauses("track 123456 and also cancel 234567") == ["track 123456", "cancel 234567"]
+
+
+def test_an_out_of_scope_question_is_a_request_but_an_out_of_scope_statement_is_context() -> None:
+    no_question = lambda part: False  # noqa: E731
+    question = ParseResult("who is your CEO?", "out_of_scope", 0.9)
+    assert handle_separately([_p("check_order_status"), question], 0.8, FLOWS, no_question)
+    statement = ParseResult("i won't be home tomorrow", "out_of_scope", 0.9)
+    assert not handle_separately([statement, _p("check_order_status")], 0.8, FLOWS, no_question)
