@@ -20,6 +20,7 @@ still fills it, through the ``from_entity`` mapping.
 from __future__ import annotations
 
 from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DENY_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.flows.ruled_out import is_ruled_out
 from dialog.questions import looks_like_question
 from dialog.types import NONSENSE_FEATURE, ParseResult
 
@@ -57,8 +58,12 @@ def reads_as_answer(parse: ParseResult, trigger_threshold: float) -> bool:
 
 def is_chitchat(parse: ParseResult, trigger_threshold: float) -> bool:
     """A message that did not answer and deserves a reply rather than a re-ask:
-    an out-of-scope intent or a question (an order number is never a question)."""
+    an out-of-scope intent or a question (an order number is never a question). A value
+    named only to rule it out ("not friday, I'm at work" at "which day?") is about the
+    question: it is asked again, not answered by the LLM."""
     if is_payload(parse) or is_nonsense(parse):
+        return False
+    if any(is_ruled_out(parse.text, entity.start, entity.end) for entity in parse.entities):
         return False
     if parse.intent == OUT_OF_SCOPE_INTENT and _confident(parse, trigger_threshold):
         return True

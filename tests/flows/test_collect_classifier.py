@@ -46,6 +46,11 @@ def test_chitchat_is_an_out_of_scope_intent_or_a_question_never_nonsense() -> No
     assert not is_chitchat(_parse("qwpoe zzxv?", None, 0.0), 0.5)
 
 
+def test_a_value_ruled_out_is_about_the_question_not_chitchat() -> None:
+    ruled_out = ParseResult("not friday, I'm at work", "out_of_scope", 0.9, (Entity("time", "2030-05-10", 4, 10),))
+    assert not is_chitchat(ruled_out, 0.5)
+
+
 def test_questions() -> None:
     assert looks_like_question("how long does shipping take")
     assert looks_like_question("the red one?")
