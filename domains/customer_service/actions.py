@@ -110,18 +110,19 @@ _COUNTRY_ALIASES = {
 }
 
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
-_ORDER_ID = re.compile(r"#?\s*(\d{6})")
+_ORDER_ID = re.compile(r"#?\s*(\d{3})[\s-]?(\d{3})")
 
 
 def normalise_order_id(value: Any) -> str | None:
-    """The six digits of ``#234567``, ``234567`` or ``order 234567``; None if there are none."""
+    """The six digits of ``#234567``, ``234567``, ``order 234567``, ``234 567`` or
+    ``234-567``; None if there are none."""
     if value is None:
         return None
     text = str(value).strip()
     match = _ORDER_ID.search(text)
     if match is None or len(re.sub(r"\D", "", text)) != 6:
         return None
-    return match.group(1)
+    return match.group(1) + match.group(2)
 
 
 def is_valid_email(value: Any) -> bool:
@@ -176,6 +177,11 @@ def reference_number(prefix: str, *parts: Any) -> str:
 
 
 # --- the actions (each takes an ActionContext and returns slot updates) ---
+
+
+def validate_order_id(ctx) -> dict[str, Any]:
+    """The order number as six digits: "482 910" and "482-910" are typed too."""
+    return {"order_id": normalise_order_id(ctx.slots.get("order_id"))}
 
 
 def lookup_order(ctx) -> dict[str, Any]:

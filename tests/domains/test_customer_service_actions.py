@@ -29,10 +29,17 @@ def ctx(sender_id: str = "u1", text: str = "", **slots: object) -> ActionContext
         ("abc", None),
         (None, None),
         (234567, "234567"),
+        ("482 910", "482910"),
+        ("#234-567", "234567"),
+        ("12 3456", None),
     ],
 )
 def test_normalise_order_id(raw: object, expected: str | None) -> None:
     assert actions.normalise_order_id(raw) == expected
+
+
+def test_validate_order_id_stores_the_six_digits() -> None:
+    assert actions.validate_order_id(ctx(order_id="482 910")) == {"order_id": "482910"}
 
 
 @pytest.mark.parametrize(
