@@ -32,11 +32,11 @@ from dialog.builtin_names import STOP_INTENT
 from dialog.config.models import BotConfig
 from dialog.dates import bot_timezone
 from dialog.errors import StoreError
-from dialog.events import Event, to_reply
+from dialog.events import Event, request_queued, request_taken_up, to_reply
 from dialog.events import resume as resume_event
 from dialog.flows.collect_classifier import is_bare_yes_or_no
 from dialog.flows.engine import DialogueEngine, FallbackFn
-from dialog.flows.several_requests import without_repeated_questions
+from dialog.flows.several_requests import requests_to_queue, without_repeated_questions
 from dialog.flows.state import ConversationState
 from dialog.nlu.segments import handle_separately, split_clauses
 from dialog.protocols import Fallback, FallbackAnswer, Parser, TokenCallback, WarmingParser
@@ -234,24 +234,34 @@ class Bot:
         clock.lap("parse_ms")
         new_events: list[Event] = []
         used_fallback = False
-        for part in parts or [whole]:  # "hi, where is my order?": one turn per request
-            result = await self.engine.handle(
-                list(stored) + new_events,
-                part,
-                sender,
-                metadata=message.metadata,
-                fallback=self._fallback_fn(on_token, prompt),
-                input_channel=message.channel,
-            )
-            new_events.extend(result.events)
+        pending = list(parts or [whole])  # "hi, where is my order?": one turn per request
+        while pending:
+            result = await self._handle_part(stored, new_events, pending.pop(0), message, on_token, prompt)
             used_fallback = used_fallback or result.fallback
-        if parts:
+            if pending and result.state.requested_slot is not None:
+                pending, waiting = requests_to_queue(self.config, pending)  # one task's questions at a time
+                new_events.extend(request_queued(part.text, self.engine.runtime.clock()) for part in waiting)
+        while result.state.top is None and result.state.queued_requests:  # the task before it ended
+            text = result.state.queued_requests[0]
+            new_events.append(request_taken_up(text, self.engine.runtime.clock()))
+            result = await self._handle_part(stored, new_events, await asyncio.to_thread(self.parse, text), message, on_token, prompt)
+        if parts or len([event for event in new_events if event.get("event") == "user"]) > 1:
             new_events = without_repeated_questions(new_events)
         clock.lap("engine_ms")
         await self.store.append(sender, new_events)
         clock.lap("store_append_ms")
         replies = [to_reply(event) for event in new_events if event.get("event") == "bot"]
         return BotTurn(replies, new_events, result.state, whole, used_fallback, clock.timings(), prompt[0] if prompt else ())
+
+    async def _handle_part(
+        self, stored: Sequence[Event], new_events: list[Event], part: ParseResult, message: Message, on_token: TokenCallback | None, prompt: list[Any]
+    ) -> Any:
+        """One request through the engine; its events are added to ``new_events``."""
+        result = await self.engine.handle(
+            list(stored) + new_events, part, message.sender_id, metadata=message.metadata, fallback=self._fallback_fn(on_token, prompt), input_channel=message.channel
+        )
+        new_events.extend(result.events)
+        return result
 
     def _parse_parts(self, text: str, state: ConversationState) -> tuple[ParseResult, list[ParseResult] | None]:
         """The parse of ``text``, and of each of its clauses when they are separate requests

@@ -170,6 +170,16 @@ def session_started(timestamp: float) -> Event:
     return {"event": "session_started", "timestamp": timestamp}
 
 
+def request_queued(text: str, timestamp: float) -> Event:
+    """A request of a several-request message that waits for the flow asking now to end."""
+    return {"event": "request_queued", "text": text, "timestamp": timestamp}
+
+
+def request_taken_up(text: str, timestamp: float) -> Event:
+    """The oldest queued request is handled now (the flow before it ended)."""
+    return {"event": "request_taken_up", "text": text, "timestamp": timestamp}
+
+
 def to_reply(event: Mapping[str, Any]) -> Reply:
     """The ``Reply`` a channel sends for a ``bot`` event."""
     data = event.get("data") or {}

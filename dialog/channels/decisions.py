@@ -24,7 +24,7 @@ _SOURCE_KEYS = ("sources", "passages", "knowledge", "retrieved")
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str  # session, slot, flow, digression, resume, repair, cancel, handoff, fallback, knowledge, action, paused
+    kind: str  # session, slot, flow, digression, resume, repair, cancel, handoff, fallback, knowledge, action, paused, queue
     what: str
     why: str = ""
 
@@ -73,6 +73,10 @@ def explain(
             decisions.extend(_action_decision(event, said))
         elif kind == "handoff":
             decisions.append(Decision("handoff", "handed off to a human", "the bot stays silent until /restart"))
+        elif kind == "request_queued":
+            decisions.append(Decision("queue", f"'{event.get('text')}' waits", "a question of the request before it is open: one task at a time"))
+        elif kind == "request_taken_up":
+            decisions.append(Decision("queue", f"took up '{event.get('text')}'", "the task before it ended"))
         elif kind == "llm_fallback":
             decisions.append(_fallback_decision(event, said, before))
         elif kind == "bot":

@@ -1,17 +1,51 @@
-"""The bot messages of a turn of several requests ("hi, where is my order?"), read together.
+"""A turn of several requests ("hi, where is my order?"): their order, and their messages read together.
 
 ``bot.Bot`` runs each request of such a turn through the engine in turn, and each run
 ends as it would alone: with the open question asked again. Together that asks a
 question twice, or asks one a later request made moot. ``without_repeated_questions``
 keeps the last asking of the turn's last message and drops questions of flows a later
 request of the same turn ended.
+
+Two tasks cannot be asked about at once: "cancel 234567 and change the delivery address
+on it" asked "Do you want me to cancel it?" and "What's the new address?" in one turn,
+and the "yes" that followed went to the address. Once a request leaves a question open,
+the later requests that start a flow with questions of its own wait (``requests_to_queue``,
+the ``request_queued`` event) and are taken up, in order, when no flow runs any more
+(``bot.Bot``); "stop", a goodbye or a restart drops them. Later requests that ask nothing
+back (a question, thanks) are still handled at once.
 """
 
 from __future__ import annotations
 
-from dialog.events import Event
+from collections.abc import Sequence
 
-__all__ = ["without_repeated_questions"]
+from dialog.config.models import BotConfig
+from dialog.events import Event
+from dialog.flows.patterns import is_pattern
+from dialog.flows.question_form import asks_for_information
+from dialog.types import ParseResult
+
+__all__ = ["requests_to_queue", "without_repeated_questions"]
+
+
+def requests_to_queue(config: BotConfig, later: Sequence[ParseResult]) -> tuple[list[ParseResult], list[ParseResult]]:
+    """``later`` (the requests after one that left a question open) split into those to
+    handle now and those that wait: the ones that start a flow that asks questions, unless
+    they only ask for information ("and what is your return policy?": the documents answer
+    it now, and the open question is asked again)."""
+    now: list[ParseResult] = []
+    waiting: list[ParseResult] = []
+    for part in later:
+        waits = _starts_a_flow_with_questions(config, part.intent) and not asks_for_information(part.text)
+        (waiting if waits else now).append(part)
+    return now, waiting
+
+
+def _starts_a_flow_with_questions(config: BotConfig, intent: str | None) -> bool:
+    for flow in config.flows.values():
+        if not is_pattern(flow.id) and any(trigger.intent == intent for trigger in flow.nlu_trigger):
+            return flow.first_collect() is not None
+    return False
 
 
 def without_repeated_questions(events: list[Event]) -> list[Event]:

@@ -65,6 +65,7 @@ class ConversationState:
     last_event_at: float | None = None
     bot_messages: int = 0
     latest_action: str | None = None
+    queued_requests: tuple[str, ...] = ()  # later requests of a several-request message (bot.py)
 
     @property
     def top(self) -> Frame | None:
@@ -119,6 +120,7 @@ class _Fold:
         self.last_event_at = state.last_event_at
         self.bot_messages = state.bot_messages
         self.latest_action = state.latest_action
+        self.queued_requests = list(state.queued_requests)
 
     def freeze(self) -> ConversationState:
         return ConversationState(
@@ -131,6 +133,7 @@ class _Fold:
             last_event_at=self.last_event_at,
             bot_messages=self.bot_messages,
             latest_action=self.latest_action,
+            queued_requests=tuple(self.queued_requests),
         )
 
     def _index(self, flow_id: str) -> int:
@@ -149,6 +152,7 @@ class _Fold:
         self.slots = dict(self.initial_slots)
         self.stack = []
         self.paused = False
+        self.queued_requests = []
 
     def apply(self, event: Mapping[str, Any]) -> None:
         kind = event.get("event")
@@ -183,6 +187,12 @@ class _Fold:
             index = self._index(event["flow_id"])
             if index >= 0:
                 del self.stack[index]
+            if kind == "flow_cancelled" and not is_pattern(str(event["flow_id"])):
+                self.queued_requests = []  # "stop", a goodbye, giving up: the user's list is off too
+        elif kind == "request_queued":
+            self.queued_requests.append(str(event.get("text") or ""))
+        elif kind == "request_taken_up":
+            self.queued_requests = self.queued_requests[1:]
         elif kind == "flow_interrupted":
             index = self._index(event["flow_id"])
             if index >= 0:

@@ -60,3 +60,10 @@ def test_a_session_start_belongs_to_the_turn_it_opens() -> None:
     turns = split_turns(events)
     assert [[e["event"] for e in turn] for turn in turns] == [
         ["session_started", "user", "bot"], ["user"], ["session_started", "user"]]
+
+
+def test_a_waiting_request_and_its_turn_are_named() -> None:
+    events = [user("cancel 234567 and change the address", "cancel_order"), {"event": "request_queued", "text": "change the address"}]
+    assert [(d.kind, d.what) for d in explain(events, initial_state())] == [("queue", "'change the address' waits")]
+    later = [user("yes", "affirm"), {"event": "request_taken_up", "text": "change the address"}]
+    assert [d.kind for d in explain(later, initial_state())] == ["queue"]

@@ -1,10 +1,14 @@
-"""The bot messages of a turn of several requests: each question asked once, none a later request made moot."""
+"""A turn of several requests: each question asked once, none a later request made moot,
+and a later task's questions only once the earlier task is done."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from dialog.flows.several_requests import without_repeated_questions
+from dialog.flows.several_requests import requests_to_queue, without_repeated_questions
+from dialog.types import ParseResult
+from tests.flows.test_engine import make_config
 
 
 def _ask(flow_id: str, text: str) -> list[dict[str, Any]]:
@@ -31,3 +35,12 @@ def test_a_question_of_a_flow_a_later_request_ended_is_dropped() -> None:
 def test_a_single_request_is_left_as_it_is() -> None:
     events = _ask("shipping", "Which country?")
     assert without_repeated_questions(events) == events
+
+
+def test_later_requests_that_would_ask_questions_wait_and_questions_do_not(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    cancel = ParseResult("and cancel 234567", "cancel_order", 0.95)
+    payment = ParseResult("and how can I pay?", "payment_methods", 0.95)  # a flow that asks nothing
+    policy_question = ParseResult("what is your cancellation policy?", "cancel_order", 0.95)
+    now, waiting = requests_to_queue(config, [cancel, payment, policy_question])
+    assert waiting == [cancel] and now == [payment, policy_question]

@@ -63,3 +63,14 @@ def test_bot_messages_are_counted_and_unknown_events_ignored() -> None:
     state = replay([ev.bot("x", 1.0), ev.bot("y", 2.0), {"event": "something_new", "timestamp": 3.0}])
     assert state.bot_messages == 2 and state.last_event_at == 3.0
     assert initial_state().top is None
+
+
+def test_queued_requests_wait_in_order_and_stop_or_restart_drops_them() -> None:
+    queued = replay([ev.request_queued("change the address", 1.0), ev.request_queued("track 123456", 1.0)])
+    assert queued.queued_requests == ("change the address", "track 123456")
+    assert apply_event(queued, ev.request_taken_up("change the address", 2.0)).queued_requests == ("track 123456",)
+    completed = replay([ev.flow_started("cancel", 1.0), ev.request_queued("track 123456", 1.0), ev.flow_completed("cancel", 2.0)])
+    assert completed.queued_requests == ("track 123456",)
+    stopped = replay([ev.flow_started("cancel", 1.0), ev.request_queued("track 123456", 1.0), ev.flow_cancelled("cancel", 2.0, "intent stop")])
+    assert stopped.queued_requests == ()
+    assert apply_event(queued, ev.restart(3.0)).queued_requests == ()
