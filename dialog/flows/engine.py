@@ -22,7 +22,8 @@ becomes that button's click (``flows/button_replies.py``).
 4. An intent that triggers a flow (confidence >= threshold, guard holds):
    no flow active -> start it (a message that refers back, "cancel it" after
    order 123456 was tracked, gives its first question that earlier value:
-   ``flows/carry_over.py``); another flow active -> digression (interrupt,
+   ``flows/carry_over.py``; further values of that question wait their turn:
+   ``flows/several_requests.py``); another flow active -> digression (interrupt,
    run the new one, resume and re-ask after, with the slots the interrupted flow
    had set given back: ``stack.resume_frame``; a ``goodbye`` as sure as the
    digression threshold cancels the flows instead: nobody is left to answer); the same flow (or one already on
@@ -47,8 +48,7 @@ A step that fails (a bad regex or template, a broken action) never poisons the
 conversation: the turn's events are dropped, every flow is cancelled and
 ``pattern_internal_error`` says ``utter_internal_error``.
 
-A turn after ``session_expiration_time`` minutes of silence (and the first turn)
-starts with ``session_started``, which resets slots, flows and a handoff.
+A turn after ``session_expiration_time`` minutes of silence (and the first turn) starts with ``session_started``, which resets slots, flows and a handoff.
 
 Slots are filled first (``slot_filling``); when a turn is a digression only
 ``from_entity`` fills apply, so the words of a digression never become the
@@ -95,6 +95,7 @@ from dialog.flows.question_form import asks_for_information
 from dialog.flows.rejections import refusing_rejection, reject
 from dialog.flows.repair import Rerun, find_repair, finished_flow_correction
 from dialog.flows.search import answer_from_knowledge
+from dialog.flows.several_requests import queue_other_values
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.stack import ask, cancel_active, cancel_stack
 from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
@@ -261,6 +262,7 @@ class DialogueEngine:
                 turn.emit(events.flow_interrupted(state.top.flow_id, turn.now(), by=trigger))
             cursor = start_flow(turn, trigger)
             self._fill(turn, preview, requested)  # after the start: these slots are the new flow's (state.Frame.slots_set)
+            queue_other_values(turn, self.runtime.flow(trigger), parse, preview)  # "check INC-1001 and REQ-2002": one run per ticket
             await run_flows(turn, cursor)
             return False
         if requested is None:

@@ -17,15 +17,19 @@ back (a question, thanks) are still handled at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
-from dialog.config.models import BotConfig
-from dialog.events import Event
+from dialog.config.flow_model import Flow
+from dialog.config.models import BotConfig, Slot
+from dialog.events import Event, request_queued
 from dialog.flows.patterns import is_pattern
 from dialog.flows.question_form import asks_for_information
+from dialog.flows.ruled_out import is_ruled_out
+from dialog.flows.turn import Turn
 from dialog.types import ParseResult
 
-__all__ = ["requests_to_queue", "without_repeated_questions"]
+__all__ = ["other_values_to_queue", "queue_other_values", "requests_to_queue", "without_repeated_questions"]
 
 
 def requests_to_queue(config: BotConfig, later: Sequence[ParseResult]) -> tuple[list[ParseResult], list[ParseResult]]:
@@ -39,6 +43,32 @@ def requests_to_queue(config: BotConfig, later: Sequence[ParseResult]) -> tuple[
         waits = _starts_a_flow_with_questions(config, part.intent) and not asks_for_information(part.text)
         (waiting if waits else now).append(part)
     return now, waiting
+
+
+def other_values_to_queue(flow: Flow, parse: ParseResult, slots: Mapping[str, Slot], filled: Mapping[str, object]) -> list[str]:
+    """One request per further value of the flow's first question, as payloads that wait:
+    "check INC-1001 and REQ-2002" checks INC-1001, then REQ-2002 (a slot holds one value;
+    the second was dropped). Only for a slot that is no list and took one of the values."""
+    step = flow.first_collect()
+    slot = slots.get(step.collect) if step is not None else None
+    if step is None or slot is None or slot.type == "list" or parse.intent is None or step.collect not in filled:
+        return []
+    names = {mapping.entity for mapping in slot.mappings if mapping.type == "from_entity" and mapping.entity}
+    values: list[object] = []
+    for entity in sorted(parse.entities, key=lambda entity: entity.start):
+        if entity.entity in names and entity.value not in values and not is_ruled_out(parse.text, entity.start, entity.end):
+            values.append(entity.value)
+    if len(values) < 2 or filled[step.collect] not in values:
+        return []
+    others = [value for value in values if value != filled[step.collect]]
+    entity_name = next(entity.entity for entity in parse.entities if entity.value == others[0])
+    return [f"/{parse.intent}{json.dumps({entity_name: value})}" for value in others]
+
+
+def queue_other_values(turn: Turn, flow: Flow, parse: ParseResult, filled: Mapping[str, object]) -> None:
+    """Queue ``other_values_to_queue`` as the flow starts (``bot.Bot`` takes them up in turn)."""
+    for text in other_values_to_queue(flow, parse, turn.runtime.config.domain.slots, filled):
+        turn.emit(request_queued(text, turn.now()))
 
 
 def _starts_a_flow_with_questions(config: BotConfig, intent: str | None) -> bool:
@@ -63,9 +93,23 @@ def without_repeated_questions(events: list[Event]) -> list[Event]:
     def same(event: Event) -> bool:
         return (event.get("metadata") or {}).get("utter_action") == name if name else event.get("text") == last.get("text")
 
-    earlier = {index for index in bots[:-1] if same(events[index])}
+    asking = _questions(events)
+    earlier = {index for index in bots[:-1] if index in asking and same(events[index])}
     moot = _moot_questions(events)
     return [event for index, event in enumerate(events) if index not in earlier and index not in moot]
+
+
+def _questions(events: list[Event]) -> set[int]:
+    """The bot messages that ask a flow's question; two answers from the same response
+    ("Ticket INC-1001 is in progress", "Ticket REQ-2002 is completed") are both kept."""
+    asking: set[int] = set()
+    question = False
+    for index, event in enumerate(events):
+        if event.get("event") == "action":
+            question = bool(event.get("requested_slot"))
+        elif event.get("event") == "bot" and question:
+            asking.add(index)
+    return asking
 
 
 def _moot_questions(events: list[Event]) -> set[int]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dialog.flows.several_requests import requests_to_queue, without_repeated_questions
-from dialog.types import ParseResult
+from dialog.flows.several_requests import other_values_to_queue, requests_to_queue, without_repeated_questions
+from dialog.types import Entity, ParseResult
 from tests.flows.test_engine import make_config
 
 
@@ -44,3 +44,21 @@ def test_later_requests_that_would_ask_questions_wait_and_questions_do_not(tmp_p
     policy_question = ParseResult("what is your cancellation policy?", "cancel_order", 0.95)
     now, waiting = requests_to_queue(config, [cancel, payment, policy_question])
     assert waiting == [cancel] and now == [payment, policy_question]
+
+
+def test_two_answers_from_the_same_response_are_both_kept() -> None:
+    answer = [{"event": "action", "name": "utter_status"}]
+    events = [*answer, {"event": "bot", "text": "Order 1 shipped.", "metadata": {"utter_action": "utter_status"}},
+              *answer, {"event": "bot", "text": "Order 2 shipped.", "metadata": {"utter_action": "utter_status"}}]
+    assert _texts(events) == ["Order 1 shipped.", "Order 2 shipped."]
+
+
+def test_further_values_of_the_first_question_wait_as_payloads(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    flow = config.flows["cancel_order"]
+    text = "cancel 234567 and 345678, not 123456"
+    entities = tuple(Entity("order_id", value, text.index(value), text.index(value) + 6) for value in ("234567", "345678", "123456"))
+    parse = ParseResult(text, "cancel_order", 0.95, entities)
+    assert other_values_to_queue(flow, parse, config.domain.slots, {"order_id": "234567"}) == ['/cancel_order{"order_id": "345678"}']
+    one = ParseResult("cancel 234567", "cancel_order", 0.95, entities[:1])
+    assert other_values_to_queue(flow, one, config.domain.slots, {"order_id": "234567"}) == []
