@@ -94,14 +94,15 @@ def without_repeated_questions(events: list[Event]) -> list[Event]:
         return (event.get("metadata") or {}).get("utter_action") == name if name else event.get("text") == last.get("text")
 
     asking = _questions(events)
-    earlier = {index for index in bots[:-1] if index in asking and same(events[index])}
+    earlier = {index for index in bots[:-1] if (index in asking and same(events[index])) or events[index].get("text") == last.get("text")}
     moot = _moot_questions(events)
     return [event for index, event in enumerate(events) if index not in earlier and index not in moot]
 
 
 def _questions(events: list[Event]) -> set[int]:
-    """The bot messages that ask a flow's question; two answers from the same response
-    ("Ticket INC-1001 is in progress", "Ticket REQ-2002 is completed") are both kept."""
+    """The bot messages that ask a flow's question. Other messages are dropped only as the
+    very same text ("Bye!" twice); two answers from the same response ("Ticket INC-1001 is
+    in progress", "Ticket REQ-2002 is completed") are both kept."""
     asking: set[int] = set()
     question = False
     for index, event in enumerate(events):
