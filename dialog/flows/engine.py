@@ -1,10 +1,9 @@
 """The dialogue rules: what one parsed user turn does to a conversation (docs/reference.md).
 
-``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never
-text: the NLU is not its business) and returns the new events of the turn.
-The order of the rules, first match wins. Before them, a typed reply to the
-buttons the bot just showed ("yes" to a single offer, "the second one", a title)
-becomes that button's click (``flows/button_replies.py``).
+``DialogueEngine.handle`` takes the stored events and a ``ParseResult`` (never text: the NLU is not its business)
+and returns the new events of the turn. The order of the rules, first match wins. Before them, a typed reply to
+the buttons the bot just showed ("yes" to a single offer, "the second one", a title) becomes that button's click
+(``flows/button_replies.py``).
 
 1. ``/restart``: forget everything, new session, ``utter_restart``.
 2. Handed off to a human: stay silent (only the user event is recorded).
@@ -34,9 +33,8 @@ becomes that button's click (``flows/button_replies.py``).
    runs, the answer comes before the re-ask.
 5. A collect is open: a filled slot is validated and advances the flow. A turn
    that fills nothing is chit-chat (an out-of-scope intent or a question:
-   ``pattern_chitchat`` answers it with the fallback, then the question again)
-   or a failed attempt (re-ask, give up at ``max_attempts``; a hesitation,
-   "hang on, let me check", re-asks without counting); keyboard mashing
+   ``pattern_chitchat`` answers it with the fallback, then the question again) or a failed attempt (re-ask,
+   give up at ``max_attempts``; a hesitation does not count: ``flows/acknowledgements.py``); keyboard mashing
    is always a failed attempt (``dialog/flows/collect_classifier.py``).
 6. Otherwise the bot's documents when they answer (``pattern_search``,
    ``flows/search.py``; a question during a collect too), else the LLM fallback
@@ -44,15 +42,13 @@ becomes that button's click (``flows/button_replies.py``).
    keyboard mashing gets ``pattern_cannot_handle`` instead, and a bare yes, no or
    "hang on" that answers nothing an acknowledgement (``flows/acknowledgements.py``).
 
-A step that fails (a bad regex or template, a broken action) never poisons the
-conversation: the turn's events are dropped, every flow is cancelled and
-``pattern_internal_error`` says ``utter_internal_error``.
+A step that fails (a bad regex or template, a broken action) never poisons the conversation: the turn's events
+are dropped, every flow is cancelled and ``pattern_internal_error`` says ``utter_internal_error``.
 
 A turn after ``session_expiration_time`` minutes of silence (and the first turn) starts with ``session_started``, which resets slots, flows and a handoff.
 
-Slots are filled first (``slot_filling``); when a turn is a digression only
-``from_entity`` fills apply, so the words of a digression never become the
-answer to the interrupted question.
+Slots are filled first (``slot_filling``); when a turn is a digression only ``from_entity`` fills apply,
+so the words of a digression never become the answer to the interrupted question.
 
 The open question comes first. While a ``collect`` waits, a turn that is a
 valid answer to it (its slot mappings fill the requested slot and none of the
@@ -80,12 +76,12 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Protocol, Sequence
 
 from dialog import events
-from dialog.builtin_names import CORRECT_INTENT, DEFAULT_RESPONSES, GOODBYE_INTENT, HESITATION_INTENT, RESTART_INTENT, STOP_INTENT
+from dialog.builtin_names import CORRECT_INTENT, DEFAULT_RESPONSES, GOODBYE_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
-from dialog.flows.acknowledgements import acknowledgement as acknowledgement_of
+from dialog.flows.acknowledgements import acknowledgement, hesitation_reply
 from dialog.flows.button_replies import typed_button_choice
 from dialog.flows.carry_over import referred_values
 from dialog.flows.collect_classifier import is_chitchat, is_nonsense, is_payload, reads_as_answer
@@ -270,9 +266,9 @@ class DialogueEngine:
             if is_nonsense(parse):
                 await self._run_pattern(turn, patterns.CANNOT_HANDLE)
                 return False
-            acknowledgement = acknowledgement_of(self.config, parse)
-            if acknowledgement is not None:
-                turn.say(acknowledgement)
+            reply = acknowledgement(self.config, parse)
+            if reply is not None:
+                turn.say(reply)
                 return False
             return True
         filled = self._preview(turn, parse, requested)
@@ -295,8 +291,11 @@ class DialogueEngine:
         if requested not in filled and trigger is None and is_chitchat(parse, self.config.settings.trigger_threshold):
             await self._run_pattern(turn, patterns.CHITCHAT)  # a reply, then the question again
             return False
-        hesitates = parse.intent == HESITATION_INTENT and parse.confidence >= self.config.settings.trigger_threshold
-        await self._answer(turn, requested in filled, retrigger=trigger is not None or hesitates)
+        hesitation = hesitation_reply(self.config, parse)  # "hang on, let me check": take your time; "hmm": asked again
+        if hesitation and requested not in filled:
+            turn.say(hesitation)
+            return False
+        await self._answer(turn, requested in filled, retrigger=trigger is not None or hesitation is not None)
         return False
 
     def _typed_button_choice(self, turn: Turn, parse: ParseResult) -> ParseResult:

@@ -517,11 +517,12 @@ def test_a_digression_does_not_change_the_order_the_interrupted_flow_is_about(co
     assert convo.send("affirm", "yes") == ["Done.", "Cancelled."]
 
 
-def test_hesitation_re_asks_without_counting_an_attempt(convo: Convo) -> None:
+def test_hesitation_counts_no_attempt_and_asking_for_time_is_not_rushed(convo: Convo) -> None:
     convo.send("cancel_order")
-    for text in ("hang on", "let me check", "hmm"):  # max_attempts is 2
-        assert convo.send("unsure", text) == ["What is your order number?"]
-    assert convo.state.top.attempts == 0
+    for text in ("hang on", "let me check my email", "one sec"):  # max_attempts is 2
+        assert convo.send("unsure", text) == ["Sure, take your time. I'm here when you're ready."]
+    assert convo.send("unsure", "hmm") == ["What is your order number?"]  # a doubt: the question again
+    assert convo.state.top.attempts == 0 and convo.state.requested_slot == "order_id"
     assert convo.send("inform", "234567", order_id="234567") == ["Cancel order 234567?"]
 
 
