@@ -37,14 +37,20 @@ def looks_like_question(text: str) -> bool:
     return "?" in text or bool(_OPENING.match(text))
 
 
-# "do you sell gift cards?", "can I bring a friend?", "are dogs allowed?", "is parking free?":
-# what the business offers, allows or charges. "do you like music?" and "can you tell me
+# "do you sell gift cards?", "can I bring a friend?", "are dogs allowed?", "is parking free?",
+# "what payment methods do you accept?", "what's your phone number?", "where are you located?",
+# "how much is shipping?": what the business offers, allows or charges, and its own details. "do you like music?" and "can you tell me
 # a joke?" are small talk; "do you have a name?" is about the bot itself.
 _OFFERS = (
     r"have|has|sell|offer|provide|stock|carry|accept|take|allow|support|ship|deliver|open|close|rent|lend|host|serve|"
     r"match|price\s+match|give|repair|fix|install|charge|require|run|operate|do\s+(?:discounts?|refunds?|deliver(?:y|ies)|repairs?)"
 )
 _ABOUT_THE_BOT = r"(?:a\s+)?(?:name|feelings?|emotions?|friends?|family|hobb(?:y|ies)|favou?rites?|soul|body|heart|brain|mind|consciousness|girlfriend|boyfriend|life|fun|time|dreams?)\b"
+# "what's your phone number?", "where is your store?": the business's own details
+_DETAILS = (
+    r"phone|number|address|email|e-mail|location|store|shop|office|branch|hours|opening|website|policy|policies|price|prices|"
+    r"fees?|rates?|costs?|ceo|owner|founder|manager|boss|discounts?|warranty|guarantee|headquarters|hq"
+)
 _PERMITS = (
     r"bring|get|use|pay|park|book|reserve|rent|buy|order|return|exchange|cancel|change|pause|freeze|upgrade|downgrade|"
     r"transfer|share|join|visit|come|try|keep|smoke|eat|drink|pick|collect|ship|send|smoke|stay|leave|sign"
@@ -55,6 +61,10 @@ _OFFERING = re.compile(
     rf"|can\s+(?:i|we|my\s+\w+|you|u)\s+(?:{_PERMITS})\b"
     r"|(?:is|are)\s+there\s+(?:a|an|any|some)\b"
     r"|(?:is|are)\s+(?:[\w']+\s+){0,3}?(?:allowed|permitted|available|included|free|open|closed|required|refundable|accepted|possible)\b"
+    rf"|(?:what|which)\s+(?:[\w']+\s+){{1,3}}?(?:do|does)\s+(?:you|u|y'?all|ya|you\s+guys|they|we)\s+(?:{_OFFERS})\b"
+    rf"|(?:what|where|which|who)(?:'s|’s|s|\s+is|\s+are)\s+(?:your|ur|the)\s+(?:[\w']+\s+)?(?:{_DETAILS})\b"
+    r"|where\s+(?:are|r)\s+(?:you|u|y'?all|you\s+guys)\s+(?:located|based)\b"
+    r"|how\s+much\s+(?:is|are|does|do|for|to)\b"
     ")",
     re.IGNORECASE,
 )

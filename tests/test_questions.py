@@ -48,6 +48,13 @@ def test_not_questions(text: str) -> None:
         "hi, do you accept paypal?",
         "do you price match?",
         "is it open on sundays?",
+        "what payment methods do you accept?",
+        "which countries do you ship to?",
+        "what's your phone number",
+        "where is your store?",
+        "where are you located?",
+        "who is the manager?",
+        "how much is shipping?",
     ],
 )
 def test_a_question_about_the_offering(text: str) -> None:
@@ -67,6 +74,10 @@ def test_a_question_about_the_offering(text: str) -> None:
         "is the sky blue?",
         "i want to return my shoes",
         "we have a swimming pool",
+        "what's your name?",
+        "what's your favourite colour?",
+        "what do you think of cats?",
+        "how much wood would a woodchuck chuck",
     ],
 )
 def test_small_talk_and_world_questions_are_not_about_the_offering(text: str) -> None:

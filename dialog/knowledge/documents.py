@@ -4,7 +4,8 @@ Markdown headings (``#`` .. ``######``) split a file into sections; a section lo
 than ``MAX_CHUNK_WORDS`` is split again at paragraph, then sentence, boundaries.
 Every chunk remembers its file (relative to its knowledge folder) and its heading path,
 which the bot shows as the answer's source. Plain-text files have no headings:
-their sections are their paragraphs' chunks under the file's name.
+their sections are their paragraphs' chunks under the file's name. Markdown comments
+(``<!-- ... -->``) are notes for the author, not content.
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def document_texts(root: Path | None) -> list[str]:
     texts = []
     for path in document_files(Path(root)):
         try:
-            texts.append(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            texts.append(text if path.suffix.lower() == ".txt" else _COMMENT.sub("", text))
         except (OSError, UnicodeDecodeError):
             continue  # the index and dialog validate report it
     return texts
@@ -153,8 +155,12 @@ def _read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
 
 
 def split_document(file: str, text: str, markdown: bool = True) -> list[Chunk]:
-    """The chunks of one document, in order; an empty document has none."""
+    """The chunks of one document, in order; an empty document has none. A Markdown
+    comment (``<!-- a note for the author -->``) is not shown when rendered, so it is
+    no answer either."""
     chunks = []
+    if markdown:
+        text = _COMMENT.sub("", text)
     for headings, body in _sections(text, markdown):
         for piece in _pieces(body):
             chunks.append(Chunk(file, headings, piece))
@@ -177,6 +183,9 @@ def _sections(text: str, markdown: bool) -> Iterator[tuple[tuple[str, ...], str]
         level = len(match.group(1))
         path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, _plain(match.group(2)))]
     yield tuple(title for _, title in path), "\n".join(lines)
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def _plain(text: str) -> str:

@@ -52,6 +52,13 @@ def test_headings_inside_code_blocks_do_not_split() -> None:
     assert [c.headings for c in chunks] == [("A",)]
 
 
+def test_a_markdown_comment_is_a_note_for_the_author_not_content() -> None:
+    text = "# Shipping\n\n<!-- Put your help texts here;\nthe bot answers from them. -->\n\nOrders ship in a day.\n"
+    chunks = split_document("shipping.md", text)
+    assert [chunk.text for chunk in chunks] == ["Orders ship in a day."]
+    assert "<!--" in split_document("notes.txt", "<!-- kept -->", markdown=False)[0].text  # plain text has no comments
+
+
 def test_knowledge_and_docs_folders_are_read_with_sub_folders(tmp_path: Path) -> None:
     _write(tmp_path, "knowledge/policies/returns.md", "# Returns\n\n30 days.\n")
     _write(tmp_path, "docs/faq.txt", "Plain text has no headings.\n\nA second paragraph.\n")
