@@ -20,7 +20,6 @@ the console's ``--debug`` and for tests) and ``resume`` (end a human handoff).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from contextlib import asynccontextmanager
@@ -38,6 +37,7 @@ from dialog.flows.collect_classifier import is_bare_yes_or_no
 from dialog.flows.engine import DialogueEngine, FallbackFn
 from dialog.flows.several_requests import requests_to_queue, without_repeated_questions
 from dialog.flows.state import ConversationState
+from dialog.intent_payload import payload_text
 from dialog.nlu.segments import handle_separately, split_clauses
 from dialog.protocols import Fallback, FallbackAnswer, Parser, TokenCallback, WarmingParser
 from dialog.reference_time import use_reference_time
@@ -314,7 +314,7 @@ class Bot:
     async def trigger_intent(self, sender_id: str, intent: str, entities: Mapping[str, Any] | None = None) -> list[Reply]:
         """Act as if the user sent ``/intent{entities}`` (confidence 1.0, no NLU)."""
         entities = dict(entities or {})
-        text = f"/{intent}{json.dumps(entities) if entities else ''}"
+        text = payload_text(intent, entities)
         parse = ParseResult(
             text,
             intent,

@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Collection
+from typing import Any, Collection, Mapping
 
 from dialog.builtin_names import BUILTIN_INTENTS
 from dialog.types import NLU_FALLBACK, Entity, IntentScore, ParseResult
 
-__all__ = ["BUILTIN_INTENTS", "parse_payload", "without_stray_quote"]  # BUILTIN_INTENTS re-exported from builtin_names
+__all__ = ["BUILTIN_INTENTS", "parse_payload", "payload_text", "without_stray_quote"]  # BUILTIN_INTENTS re-exported from builtin_names
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,11 @@ _PAYLOAD = re.compile(
     r"/(?P<intent>[^\s{@/][^\s{@]*)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",
     re.DOTALL,
 )
+
+
+def payload_text(intent: str, entities: Mapping[str, Any] | None = None) -> str:
+    """The payload ``parse_payload`` reads back: ``/intent`` or ``/intent{"entity": "value"}``."""
+    return f"/{intent}{json.dumps(dict(entities), ensure_ascii=False) if entities else ''}"
 
 
 def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.intent_payload import parse_payload
+from dialog.intent_payload import parse_payload, payload_text
 
 INTENTS = ("greet", "inform")
 
@@ -78,3 +78,9 @@ def test_rasa_s_nlu_fallback_is_a_payload_as_rasa_test_stories_send_it(caplog) -
     parsed = parse_payload("/nlu_fallback", intents=("greet",))
     assert parsed is not None and parsed.intent == "nlu_fallback"
     assert "unknown intent" not in caplog.text
+
+
+def test_payload_text_is_read_back_as_written() -> None:
+    assert payload_text("greet") == "/greet"
+    parsed = parse_payload(payload_text("inform", {"city": "Zürich"}), ("inform",))
+    assert parsed is not None and parsed.intent == "inform" and [(e.entity, e.value) for e in parsed.entities] == [("city", "Zürich")]

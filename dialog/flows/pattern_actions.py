@@ -8,7 +8,6 @@ on top of the interrupted user flow (``Turn.state.stack[-2]``).
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Mapping
 
@@ -18,6 +17,7 @@ from dialog.flows.live_information import live_information_response
 from dialog.flows.search import about_the_business, business_question, grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
+from dialog.intent_payload import payload_text
 from dialog.types import Button
 
 __all__ = ["PATTERN_ACTIONS", "answer_with_fallback", "interrupted_frame", "run_pattern_action"]
@@ -118,8 +118,7 @@ def _clarify(turn: Turn) -> None:
     per candidate flow; a button starts that flow with the message's entities."""
     choices: list[tuple[str, str]] = turn.repair.get("choices") or []
     entities = turn.repair.get("entities") or {}
-    payload = json.dumps(entities, ensure_ascii=False) if entities else ""
-    buttons = tuple(Button(_flow_title(turn, flow_id), f"/{intent}{payload}") for intent, flow_id in choices)
+    buttons = tuple(Button(_flow_title(turn, flow_id), payload_text(intent, entities)) for intent, flow_id in choices)
     if turn.repair.get("value") is not None:
         turn.say("utter_ask_what_to_do_with", context={"value": turn.repair["value"]}, buttons=buttons)
     else:

@@ -17,7 +17,6 @@ back (a question, thanks) are still handled at once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 
 from dialog.config.flow_model import Flow
@@ -25,8 +24,10 @@ from dialog.config.models import BotConfig, Slot
 from dialog.events import Event, request_queued
 from dialog.flows.patterns import is_pattern
 from dialog.flows.question_form import asks_for_information
+from dialog.flows.repair import flow_for
 from dialog.flows.ruled_out import is_ruled_out
 from dialog.flows.turn import Turn
+from dialog.intent_payload import payload_text
 from dialog.types import ParseResult
 
 __all__ = ["other_values_to_queue", "queue_other_values", "requests_to_queue", "without_repeated_questions"]
@@ -62,7 +63,7 @@ def other_values_to_queue(flow: Flow, parse: ParseResult, slots: Mapping[str, Sl
         return []
     others = [value for value in values if value != filled[step.collect]]
     entity_name = next(entity.entity for entity in parse.entities if entity.value == others[0])
-    return [f"/{parse.intent}{json.dumps({entity_name: value})}" for value in others]
+    return [payload_text(parse.intent, {entity_name: value}) for value in others]
 
 
 def queue_other_values(turn: Turn, flow: Flow, parse: ParseResult, filled: Mapping[str, object]) -> None:
@@ -72,10 +73,8 @@ def queue_other_values(turn: Turn, flow: Flow, parse: ParseResult, filled: Mappi
 
 
 def _starts_a_flow_with_questions(config: BotConfig, intent: str | None) -> bool:
-    for flow in config.flows.values():
-        if not is_pattern(flow.id) and any(trigger.intent == intent for trigger in flow.nlu_trigger):
-            return flow.first_collect() is not None
-    return False
+    flow_id = flow_for(config, intent)
+    return flow_id is not None and not is_pattern(flow_id) and config.flows[flow_id].first_collect() is not None
 
 
 def without_repeated_questions(events: list[Event]) -> list[Event]:
