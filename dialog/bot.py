@@ -245,6 +245,7 @@ class Bot:
             text = result.state.queued_requests[0]
             new_events.append(request_taken_up(text, self.engine.runtime.clock()))
             result = await self._handle_part(stored, new_events, await asyncio.to_thread(self.parse, text), message, on_token, prompt)
+            used_fallback = used_fallback or result.fallback
         if parts or len([event for event in new_events if event.get("event") == "user"]) > 1:
             new_events = without_repeated_questions(new_events)
         clock.lap("engine_ms")
