@@ -24,6 +24,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Mapping, Sequence
 
@@ -35,7 +36,7 @@ from dialog.events import Event, request_queued, request_taken_up, to_reply
 from dialog.events import resume as resume_event
 from dialog.flows.collect_classifier import is_bare_yes_or_no
 from dialog.flows.engine import DialogueEngine, FallbackFn
-from dialog.flows.several_requests import requests_to_queue, without_repeated_questions
+from dialog.flows.several_requests import requests_to_queue, taken_up, without_repeated_questions
 from dialog.flows.state import ConversationState
 from dialog.intent_payload import payload_text
 from dialog.nlu.segments import handle_separately, split_clauses
@@ -244,7 +245,8 @@ class Bot:
         while result.state.top is None and result.state.queued_requests:  # the task before it ended
             text = result.state.queued_requests[0]
             new_events.append(request_taken_up(text, self.engine.runtime.clock()))
-            result = await self._handle_part(stored, new_events, await asyncio.to_thread(self.parse, text), message, on_token, prompt)
+            queued = taken_up(self.config, await asyncio.to_thread(self.parse, text), chain(reversed(new_events), reversed(stored)))
+            result = await self._handle_part(stored, new_events, queued, message, on_token, prompt)
             used_fallback = used_fallback or result.fallback
         if parts or len([event for event in new_events if event.get("event") == "user"]) > 1:
             new_events = without_repeated_questions(new_events)

@@ -17,20 +17,22 @@ back (a question, thanks) are still handled at once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from dialog.config.flow_model import Flow
 from dialog.config.models import BotConfig, Slot
 from dialog.events import Event, request_queued
+from dialog.flows.carry_over import earlier_value
 from dialog.flows.patterns import is_pattern
 from dialog.flows.question_form import asks_for_information
 from dialog.flows.repair import flow_for
 from dialog.flows.ruled_out import is_ruled_out
 from dialog.flows.turn import Turn
 from dialog.intent_payload import payload_text
-from dialog.types import ParseResult
+from dialog.types import Entity, ParseResult
 
-__all__ = ["other_values_to_queue", "queue_other_values", "requests_to_queue", "without_repeated_questions"]
+__all__ = ["other_values_to_queue", "queue_other_values", "requests_to_queue", "taken_up", "without_repeated_questions"]
 
 
 def requests_to_queue(config: BotConfig, later: Sequence[ParseResult]) -> tuple[list[ParseResult], list[ParseResult]]:
@@ -70,6 +72,26 @@ def queue_other_values(turn: Turn, flow: Flow, parse: ParseResult, filled: Mappi
     """Queue ``other_values_to_queue`` as the flow starts (``bot.Bot`` takes them up in turn)."""
     for text in other_values_to_queue(flow, parse, turn.runtime.config.domain.slots, filled):
         turn.emit(request_queued(text, turn.now()))
+
+
+def taken_up(config: BotConfig, parse: ParseResult, newest_first: Iterable[Mapping[str, Any]]) -> ParseResult:
+    """A queued request as it is taken up: when it names no value for its flow's first
+    question, it gets the value that slot had in the request before it. Both came in one
+    message, so they are about the same thing: "i never got my refund and i returned the
+    yoga mat" asks for the order once, for the refund, and the return is about that order.
+    ``newest_first``: the conversation's events, the latest first."""
+    flow_id = flow_for(config, parse.intent)
+    step = config.flows[flow_id].first_collect() if flow_id is not None else None
+    slot = config.domain.slots.get(step.collect) if step is not None else None
+    if step is None or slot is None:
+        return parse
+    names = [mapping.entity for mapping in slot.mappings if mapping.type == "from_entity" and mapping.entity]
+    if not names or any(entity.entity in names for entity in parse.entities):
+        return parse
+    value = earlier_value(newest_first, step.collect, entities=names)
+    if value is None or isinstance(value, (bool, dict, list)):
+        return parse
+    return parse.replace(entities=(*parse.entities, Entity(names[0], value, 0, 0, extractor="queued_request")))
 
 
 def _starts_a_flow_with_questions(config: BotConfig, intent: str | None) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dialog.flows.several_requests import other_values_to_queue, requests_to_queue, without_repeated_questions
+from dialog.flows.several_requests import other_values_to_queue, requests_to_queue, taken_up, without_repeated_questions
 from dialog.types import Entity, ParseResult
 from tests.flows.test_engine import make_config
 
@@ -62,3 +62,17 @@ def test_further_values_of_the_first_question_wait_as_payloads(tmp_path: Path) -
     assert other_values_to_queue(flow, parse, config.domain.slots, {"order_id": "234567"}) == ['/cancel_order{"order_id": "345678"}']
     one = ParseResult("cancel 234567", "cancel_order", 0.95, entities[:1])
     assert other_values_to_queue(flow, one, config.domain.slots, {"order_id": "234567"}) == []
+
+
+def test_a_request_taken_up_gets_the_value_the_request_before_it_was_about(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    before = [
+        {"event": "user", "text": "where's my refund and I want to cancel"},
+        {"event": "slot", "name": "order_id", "value": "234567"},
+        {"event": "slot", "name": "order_id", "value": None},  # reset when that flow ended
+    ]
+    request = ParseResult("I want to cancel", "cancel_order", 0.95)
+    taken = taken_up(config, request, list(reversed(before)))
+    assert [(entity.entity, entity.value) for entity in taken.entities] == [("order_id", "234567")]
+    own = ParseResult("cancel 345678", "cancel_order", 0.95, (Entity("order_id", "345678", 7, 13),))
+    assert taken_up(config, own, list(reversed(before))) == own  # its own value wins
