@@ -12,8 +12,8 @@ slot (``dialog/flows/engine.py`` runs the repair pattern):
   an answer, a failed attempt.
 
 A ``from_text`` slot takes only messages that read as answers (``reads_as_answer``):
-the text is neither a question nor nonsense, and the parse is ``inform`` or no repair
-intent is confident. A question that names the slot's entity ("is it 123456?")
+the text is neither a question nor nonsense nor a bare yes or no, and the parse is
+``inform`` or no repair intent is confident. A question that names the slot's entity ("is it 123456?")
 still fills it, through the ``from_entity`` mapping.
 """
 
@@ -28,6 +28,7 @@ __all__ = ["NON_ANSWER_INTENTS", "is_bare_yes_or_no", "is_chitchat", "is_nonsens
 
 NON_ANSWER_INTENTS = frozenset({REPEAT_INTENT, SKIP_INTENT, CORRECT_INTENT, OUT_OF_SCOPE_INTENT})
 ANSWER_INTENT = "inform"
+BARE_REPLY_WORDS = 2  # "yes", "no thanks": a bare yes or no answers no free-text question
 
 
 
@@ -53,6 +54,8 @@ def reads_as_answer(parse: ParseResult, trigger_threshold: float) -> bool:
         return False  # a question is no free-text answer; one with the slot's entity fills it through from_entity
     if parse.intent == ANSWER_INTENT:
         return True
+    if is_bare_yes_or_no(parse, trigger_threshold, BARE_REPLY_WORDS):
+        return False  # "yes" to "What do you need it for?" is no reason, description or name
     return not (parse.intent in NON_ANSWER_INTENTS and _confident(parse, trigger_threshold))
 
 

@@ -55,3 +55,9 @@ def test_questions() -> None:
     assert looks_like_question("how long does shipping take")
     assert looks_like_question("the red one?")
     assert not looks_like_question("it broke after a week")
+
+
+def test_a_bare_yes_or_no_is_no_free_text_answer() -> None:
+    assert not reads_as_answer(_parse("yes", "affirm", 0.99), 0.5)
+    assert not reads_as_answer(_parse("no thanks", "deny", 0.95), 0.5)
+    assert reads_as_answer(_parse("no, it broke after a day", "deny", 0.6), 0.5)  # says more than no
