@@ -73,6 +73,8 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_current_time": "It's {{ now | time_of_day }} on {{ now | weekday | capitalize }}, {{ today }}.",
     # "hold on", "let me check" with no question open
     "utter_take_your_time": "Sure, take your time. I'm here when you're ready.",
+    # "what's your name?", "who are you?" that no flow handles (dialog/flows/bot_identity.py)
+    "utter_bot_name": "I'm {{ context.name }}, {{ context.persona }}. How can I help?",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart

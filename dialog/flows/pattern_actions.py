@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
+from dialog.flows.bot_identity import NAME_RESPONSE, asks_who_the_bot_is, name_context
 from dialog.flows.live_information import live_information_response
 from dialog.flows.search import about_the_business, business_question, grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
@@ -66,11 +67,15 @@ async def answer_with_fallback(turn: Turn) -> None:
     swimming pool?", "who is the manager?") gets "I don't have information about that":
     whatever a small model says there ("you can find one at the beach") is a guess
     presented as the business's word. So does a question about the world right now
-    (the weather, the news; the time is told from the clock): ``live_information``."""
+    (the weather, the news; the time is told from the clock): ``live_information``. The
+    bot's name is told from domain.yml (``bot_identity``)."""
     text = str(turn.state.latest_message.get("text") or "")
     live = live_information_response(text)  # "what's the weather like?": no model can know
     if live is not None:
         turn.say(live)
+        return
+    if asks_who_the_bot_is(text):  # "what's your name?": the bot knows, a small model invents one
+        turn.say(NAME_RESPONSE, context=name_context(turn.runtime.config.domain))
         return
     if business_question(turn, text):
         say_no_answer(turn, None)
