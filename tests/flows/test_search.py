@@ -143,10 +143,16 @@ def test_a_business_question_nothing_answers_never_reaches_the_llm(config: BotCo
     assert not any(e["event"] == "llm_fallback" for e in turn.events)
 
 
-@pytest.mark.parametrize("text", ["do you like music?", "can you tell me a joke?", "do you have a name?"])
+@pytest.mark.parametrize("text", ["do you like music?", "can you tell me a joke?", "do you have any hobbies?"])
 def test_small_talk_questions_to_the_bot_still_go_to_the_llm(config: BotConfig, text: str) -> None:
     [turn], _ = _talk(config, text, reply="I'm just a shop assistant, but I like a good tune!")
     assert [r.text for r in turn.replies] == ["I'm just a shop assistant, but I like a good tune!"]
+
+
+def test_the_bots_name_is_told_from_the_domain_not_by_the_llm(config: BotConfig) -> None:
+    [turn], _ = _talk(config, "do you have a name?", reply="I'm a-amazing, I am.")
+    assert turn.replies[0].text.startswith(f"I'm {config.domain.assistant_name}, ")
+    assert not any(e["event"] == "llm_fallback" for e in turn.events)
 
 
 def test_a_flow_step_searches_on_purpose(config: BotConfig) -> None:
