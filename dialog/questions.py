@@ -45,7 +45,7 @@ _OFFERS = (
     r"have|has|sell|offer|provide|stock|carry|accept|take|allow|support|ship|deliver|open|close|rent|lend|host|serve|"
     r"match|price\s+match|give|repair|fix|install|charge|require|run|operate|do\s+(?:discounts?|refunds?|deliver(?:y|ies)|repairs?)"
 )
-_ABOUT_THE_BOT = r"(?:a\s+)?(?:name|feelings?|emotions?|friends?|family|hobb(?:y|ies)|favou?rites?|soul|body|heart|brain|mind|consciousness|girlfriend|boyfriend|life|fun|time|dreams?)\b"
+_ABOUT_THE_BOT = r"(?:(?:a|any)\s+)?(?:name|feelings?|emotions?|friends?|family|hobb(?:y|ies)|favou?rites?|soul|body|heart|brain|mind|consciousness|girlfriend|boyfriend|life|fun|time|dreams?)\b"
 # "what's your phone number?", "where is your store?": the business's own details
 _DETAILS = (
     r"phone|number|address|email|e-mail|location|store|shop|office|branch|hours|opening|website|policy|policies|price|prices|"

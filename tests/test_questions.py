@@ -76,6 +76,7 @@ def test_a_question_about_the_offering(text: str) -> None:
         "we have a swimming pool",
         "what's your name?",
         "what's your favourite colour?",
+        "do you have any hobbies?",
         "what do you think of cats?",
         "how much wood would a woodchuck chuck",
     ],
