@@ -133,6 +133,7 @@ class Turn:
                 "sender_id": self.sender_id,
                 "latest_action": self.state.latest_action,  # the bot's last action (Rasa stories' turns key on it)
                 "active_flow": self.state.top.flow_id if self.state.top is not None else None,
+                "queued_requests": len(self.state.queued_requests),  # later requests of the same message (flows/several_requests.py)
             },
             **moment_variables(self.now()),
         }

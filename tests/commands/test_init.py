@@ -43,7 +43,7 @@ def test_the_new_project_s_story_tests_pass(in_tmp: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "PASS stories.yml::hesitation at a yes/no question asks it again" in result.stdout
     assert "PASS stories.yml::a question about a policy is answered from knowledge/" in result.stdout
-    assert "11 passed in " in result.stdout
+    assert "12 passed in " in result.stdout
 
 
 def test_config_has_the_default_pipeline(in_tmp: Path) -> None:

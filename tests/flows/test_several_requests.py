@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dialog import events as ev
 from dialog.flows.several_requests import other_values_to_queue, requests_to_queue, taken_up, without_repeated_questions
+from dialog.flows.state import replay
+from dialog.flows.turn import FlowRuntime, Turn
 from dialog.types import Entity, ParseResult
 from tests.flows.test_engine import make_config
 
@@ -76,3 +79,10 @@ def test_a_request_taken_up_gets_the_value_the_request_before_it_was_about(tmp_p
     assert [(entity.entity, entity.value) for entity in taken.entities] == [("order_id", "234567")]
     own = ParseResult("cancel 345678", "cancel_order", 0.95, (Entity("order_id", "345678", 7, 13),))
     assert taken_up(config, own, list(reversed(before))) == own  # its own value wins
+
+
+def test_a_flow_sees_how_many_requests_wait(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    state = replay([ev.request_queued('/cancel_order{"order_id": "345678"}', 1.0)])
+    turn = Turn(FlowRuntime.from_config(config), state, "u1")
+    assert turn.variables()["context"]["queued_requests"] == 1
