@@ -35,7 +35,7 @@ from dialog.errors import StoreError
 from dialog.events import Event, request_queued, request_taken_up, to_reply
 from dialog.events import resume as resume_event
 from dialog.flows.collect_classifier import is_bare_yes_or_no
-from dialog.flows.engine import DialogueEngine, FallbackFn
+from dialog.flows.engine import DialogueEngine, FallbackFn, TurnResult
 from dialog.flows.several_requests import requests_to_queue, taken_up, without_repeated_questions
 from dialog.flows.state import ConversationState
 from dialog.intent_payload import payload_text
@@ -242,7 +242,7 @@ class Bot:
             if pending and result.state.requested_slot is not None:
                 pending, waiting = requests_to_queue(self.config, pending)  # one task's questions at a time
                 new_events.extend(request_queued(part.text, self.engine.runtime.clock()) for part in waiting)
-        while result.state.top is None and result.state.queued_requests:  # the task before it ended
+        while result.state.top is None and result.state.queued_requests and not result.state.paused:  # the task before it ended
             text = result.state.queued_requests[0]
             new_events.append(request_taken_up(text, self.engine.runtime.clock()))
             queued = taken_up(self.config, await asyncio.to_thread(self.parse, text), chain(reversed(new_events), reversed(stored)))
@@ -258,7 +258,7 @@ class Bot:
 
     async def _handle_part(
         self, stored: Sequence[Event], new_events: list[Event], part: ParseResult, message: Message, on_token: TokenCallback | None, prompt: list[Any]
-    ) -> Any:
+    ) -> TurnResult:
         """One request through the engine; its events are added to ``new_events``."""
         result = await self.engine.handle(
             list(stored) + new_events, part, message.sender_id, metadata=message.metadata, fallback=self._fallback_fn(on_token, prompt), input_channel=message.channel

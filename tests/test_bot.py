@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 from datetime import UTC
 from pathlib import Path
 
@@ -310,3 +311,16 @@ def test_an_intent_the_domain_does_not_declare_gets_the_fallback(config) -> None
     bot = Bot.from_config(config, store=MemoryStore(), generator=FakeGenerator("I am a fake model."), nlu=TableParser({"ciao": "farewell"}), llm=True)
     turn = run(bot.handle_turn(Message("u", "ciao")))
     assert texts(turn.replies) == ["I am a fake model."] and turn.fallback
+
+
+def test_each_order_of_one_message_gets_its_status_and_a_handoff_drops_what_waits(config) -> None:
+    bot = make_bot(config, llm=False)
+    replies = run(bot.handle(Message("u1", "where is my order 123456 234567")))
+    assert texts(replies) == ["Order 123456 has shipped.", "Order 234567 is processing."]
+    events = run(bot.tracker("u1"))["events"]
+    assert [e["event"] for e in events if e["event"].startswith("request_")] == ["request_queued", "request_taken_up"]
+    handed_off = make_bot(config, llm=False)
+    run(handed_off.handle(Message("u2", "human please")))
+    run(handed_off.store.append("u2", [{"event": "request_queued", "text": "how can i pay", "timestamp": time.time()}]))
+    assert texts(run(handed_off.handle(Message("u2", "hi")))) == []  # silent while a human has it, and nothing waiting is taken up
+    assert not any(e["event"] == "request_taken_up" for e in run(handed_off.tracker("u2"))["events"])
