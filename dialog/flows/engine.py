@@ -89,7 +89,7 @@ from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instea
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.question_form import asks_for_information
 from dialog.flows.rejections import refusing_rejection, reject
-from dialog.flows.repair import Rerun, find_repair, finished_flow_correction
+from dialog.flows.repair import Rerun, find_repair, finished_flow_correction, flow_for_value
 from dialog.flows.search import answer_from_knowledge
 from dialog.flows.several_requests import queue_other_values
 from dialog.flows.slot_filling import fill_slots
@@ -227,7 +227,7 @@ class DialogueEngine:
             return False
         requested = state.requested_slot
         bar = self._override_threshold(turn, parse)
-        trigger = self._trigger(turn, parse, self._preview(turn, parse, None), bar)
+        trigger = self._trigger(turn, parse, self._preview(turn, parse, None), bar) or flow_for_value(self.config, self.runtime, state, parse)
         # A flow written for this very intent with a guard, which holds, wins over cancelling
         # (a Rasa form's "stop" question); one without a guard is for when nothing runs.
         guarded = trigger is not None and self.runtime.flow(trigger).guard is not None

@@ -16,7 +16,8 @@ Checked by the engine after ``/restart`` and a cancel, before flow triggers:
   different flow -> ``pattern_clarification`` ("Did you mean ...?"). So does a value
   nothing asked for ("234567" with nothing going on, or a number in a request the NLU is
   unsure of): "What would you like me to do with 234567?", a button for each flow whose
-  first question it answers.
+  first question it answers. When only one flow takes it and the NLU's best guess is that
+  flow too, the flow starts instead (``flow_for_value``, engine rule 4).
 
 ``finished_flow_correction``: right after a flow ended, a new value for a slot it
 collected ("actually order 234567" after "order 123456 has shipped, so it can't be
@@ -46,7 +47,7 @@ from dialog.flows.turn import FlowRuntime
 from dialog.questions import looks_like_question
 from dialog.types import ParseResult
 
-__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "Rerun", "find_repair", "finished_flow_correction", "flow_for"]
+__all__ = ["CLARIFY_MARGIN", "CLARIFY_MIN", "Repair", "Rerun", "find_repair", "finished_flow_correction", "flow_for", "flow_for_value"]
 
 CLARIFY_MARGIN = 0.15  # top two intents this close: ask which one
 CLARIFY_MIN = 0.25  # ...and the second at least this likely
@@ -276,16 +277,9 @@ def _which_flow_for_value(
     finished = _finished_flow(stored)
     if finished is not None and finished in config.flows and any(name in preview for name in runtime.flow(finished).collected_slots()):
         return None  # the flow that just ended takes it (finished_flow_correction), not a greeting's
-    likelihood = {score.name: score.confidence for score in parse.ranking}
-    candidates = []
-    for flow in config.flows.values():
-        first = flow.first_question()
-        intent = next((trigger.intent for trigger in flow.nlu_trigger), None)
-        if first in preview and intent is not None and not patterns.is_pattern(flow.id):
-            candidates.append((likelihood.get(intent, 0.0), intent, flow.id))
-    if not candidates:
-        return None
-    candidates.sort(key=lambda candidate: -candidate[0])
+    candidates = _flows_taking_the_value(config, parse, preview)
+    if not candidates or flow_for_value(config, runtime, state, parse) is not None:
+        return None  # none, or the one flow the NLU leans to as well: it starts (engine rule 4)
     choices = [(intent, flow_id) for _, intent, flow_id in candidates[:MAX_VALUE_CHOICES]]
     shown = ", ".join(str(entity.value) for entity in parse.entities)
     return Repair(patterns.CLARIFICATION, {"choices": choices, "entities": _entities(parse), "value": shown})
@@ -295,6 +289,35 @@ def _names_an_identifier(parse: ParseResult) -> bool:
     """A value with a digit in it (an order or ticket number): no document answers "I need
     help with order 234567", however many words come with it; a name or a device may."""
     return any(any(character.isdigit() for character in str(entity.value)) for entity in parse.entities)
+
+
+def flow_for_value(config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult) -> str | None:
+    """The one flow whose first question the message's value answers, when the NLU's best
+    guess (under the trigger threshold, at least ``CLARIFY_MIN``) starts that flow too:
+    "order number 345678, what's going on?" with one order flow. The two agree, so the flow
+    starts instead of "What would you like me to do with 345678?" and a single button."""
+    if state.top is not None or not parse.entities or not parse.ranking or is_payload(parse):
+        return None
+    preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
+    candidates = _flows_taking_the_value(config, parse, preview)
+    if len(candidates) != 1:
+        return None
+    _, intent, flow_id = candidates[0]
+    top = parse.ranking[0]
+    agrees = top.name == intent and top.confidence >= CLARIFY_MIN
+    return flow_id if agrees and config.flows[flow_id].guard is None else None
+
+
+def _flows_taking_the_value(config: BotConfig, parse: ParseResult, preview: Mapping[str, Any]) -> list[tuple[float, str, str]]:
+    """(likelihood, trigger intent, flow id) of each flow whose first question ``preview`` fills, likeliest first."""
+    likelihood = {score.name: score.confidence for score in parse.ranking}
+    candidates = []
+    for flow in config.flows.values():
+        first = flow.first_question()
+        intent = next((trigger.intent for trigger in flow.nlu_trigger), None)
+        if first in preview and intent is not None and not patterns.is_pattern(flow.id):
+            candidates.append((likelihood.get(intent, 0.0), intent, flow.id))
+    return sorted(candidates, key=lambda candidate: -candidate[0])
 
 
 def _words_beside_entities(parse: ParseResult) -> list[str]:

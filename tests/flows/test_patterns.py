@@ -166,7 +166,7 @@ def test_a_value_nothing_asked_for_asks_what_to_do_with_it(config: BotConfig) ->
 
 def test_a_number_in_a_vague_request_asks_what_to_do_with_it(config: BotConfig) -> None:
     text = "hello, I need help with order 234567"
-    vague = ParseResult(text, "cancel_order", 0.41, (Entity("order_id", "234567", 30, 36),), ranking=(IntentScore("cancel_order", 0.41),))
+    vague = ParseResult(text, "greet", 0.41, (Entity("order_id", "234567", 30, 36),), ranking=(IntentScore("greet", 0.41),))
     assert _send(Convo(config), vague) == ["What would you like me to do with 234567?"]
     statement = ParseResult("the printer in room 4 has a paper jam", None, 0.2, (Entity("device", "printer", 4, 11),))
     assert _send(Convo(config), statement) == ["Sorry, I didn't get that. Could you rephrase?"]  # no number: the documents' to answer
@@ -280,6 +280,14 @@ def test_a_correction_the_nlu_is_unsure_of_runs_the_flow_again_without_saying_so
     convo = Convo(config)
     convo.send("cancel_order", order_id="999999")
     assert convo.send("correct", "and 234567?", confidence=0.3, order_id="234567") == ["Cancel order 234567?"]
+
+
+def test_a_value_only_one_flow_takes_starts_it_when_the_nlu_leans_to_that_flow_too(config: BotConfig) -> None:
+    text = "order 234567, what's going on"
+    unsure = ParseResult(text, "cancel_order", 0.41, (Entity("order_id", "234567", 6, 12),), ranking=(IntentScore("cancel_order", 0.41),))
+    assert _send(Convo(config), unsure) == ["Cancel order 234567?"]  # not "What would you like me to do with 234567?" and one button
+    doubtful = ParseResult(text, "cancel_order", 0.2, (Entity("order_id", "234567", 6, 12),), ranking=(IntentScore("cancel_order", 0.2),))
+    assert _send(Convo(config), doubtful) == ["What would you like me to do with 234567?"]  # under CLARIFY_MIN: asked
 
 
 def test_a_no_taken_back_right_after_the_flow_ended_asks_the_question_again(config: BotConfig) -> None:
