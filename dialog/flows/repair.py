@@ -278,7 +278,7 @@ def _which_flow_for_value(
     if finished is not None and finished in config.flows and any(name in preview for name in runtime.flow(finished).collected_slots()):
         return None  # the flow that just ended takes it (finished_flow_correction), not a greeting's
     candidates = _flows_taking_the_value(config, parse, preview)
-    if not candidates or flow_for_value(config, runtime, state, parse) is not None:
+    if not candidates or _the_one_the_nlu_leans_to(config, parse, candidates) is not None:
         return None  # none, or the one flow the NLU leans to as well: it starts (engine rule 4)
     choices = [(intent, flow_id) for _, intent, flow_id in candidates[:MAX_VALUE_CHOICES]]
     shown = ", ".join(str(entity.value) for entity in parse.entities)
@@ -299,8 +299,12 @@ def flow_for_value(config: BotConfig, runtime: FlowRuntime, state: ConversationS
     if state.top is not None or not parse.entities or not parse.ranking or is_payload(parse):
         return None
     preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
-    candidates = _flows_taking_the_value(config, parse, preview)
-    if len(candidates) != 1:
+    return _the_one_the_nlu_leans_to(config, parse, _flows_taking_the_value(config, parse, preview))
+
+
+def _the_one_the_nlu_leans_to(config: BotConfig, parse: ParseResult, candidates: Sequence[tuple[float, str, str]]) -> str | None:
+    """The only candidate flow, when the NLU's best guess (at least ``CLARIFY_MIN``) triggers it and it has no guard."""
+    if len(candidates) != 1 or not parse.ranking:
         return None
     _, intent, flow_id = candidates[0]
     top = parse.ranking[0]
