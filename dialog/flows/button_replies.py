@@ -13,9 +13,10 @@ chooses one when:
   (rapidfuzz ratio >= ``TITLE_SIMILARITY``);
 * it names a position ("the first one", "option 2", "the last one"); a bare number
   only while no question is open (it may be the answer);
-* it confidently has the intent of a button whose payload carries entities ("cancel
-  it" after "What would you like me to do with 234567? [Track] [Cancel]"): that
-  button, so the entities come along;
+* it names the entities of a button's payload ("medium" after [High] [Medium] [Low],
+  each ``/inform{"urgency": ...}``), or confidently has the intent of the only button
+  whose payload carries entities for it ("cancel it" after "What would you like me to
+  do with 234567? [Track] [Cancel]"): that button, so the entities come along;
 * it is a confident ``affirm``, the message had a single button whose payload is no
   yes or no itself (an offer), no question is open and no flow of the bot is
   triggered by ``affirm`` (the bot's own handling comes first);
