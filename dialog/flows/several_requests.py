@@ -12,7 +12,9 @@ and the "yes" that followed went to the address. Once a request leaves a questio
 the later requests that start a flow with questions of its own wait (``requests_to_queue``,
 the ``request_queued`` event) and are taken up, in order, when no flow runs any more
 (``bot.Bot``); "stop", a goodbye or a restart drops them. Later requests that ask nothing
-back (a question, thanks) are still handled at once.
+back (a question, thanks) are still handled at once. Several values for one question
+("check INC-1001 and REQ-2002") wait the same way, one run each (``queue_other_values``),
+and a request taken up is about the value the one before it used (``taken_up``).
 """
 
 from __future__ import annotations
