@@ -75,6 +75,8 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_take_your_time": "Sure, take your time. I'm here when you're ready.",
     # "what's your name?", "who are you?" that no flow handles (dialog/flows/bot_identity.py)
     "utter_bot_name": "I'm {{ context.name }}, {{ context.persona }}. How can I help?",
+    # "why do you need that?" at an open question (dialog/flows/why_asked.py)
+    "utter_why_asked": "I need it to go on with your request: {{ context.request }}.",
 }
 
 RESTART_INTENT = "restart"  # the payload /restart

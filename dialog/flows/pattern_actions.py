@@ -18,6 +18,7 @@ from dialog.flows.live_information import live_information_response
 from dialog.flows.search import about_the_business, business_question, grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
+from dialog.flows.why_asked import WHY_RESPONSE, asks_why_it_is_asked, why_context
 from dialog.intent_payload import payload_text
 from dialog.types import Button
 
@@ -68,7 +69,8 @@ async def answer_with_fallback(turn: Turn) -> None:
     whatever a small model says there ("you can find one at the beach") is a guess
     presented as the business's word. So does a question about the world right now
     (the weather, the news; the time is told from the clock): ``live_information``. The
-    bot's name is told from domain.yml (``bot_identity``)."""
+    bot's name is told from domain.yml (``bot_identity``), and why a question is asked
+    from the flow that asks it (``why_asked``)."""
     text = str(turn.state.latest_message.get("text") or "")
     live = live_information_response(text)  # "what's the weather like?": no model can know
     if live is not None:
@@ -76,6 +78,12 @@ async def answer_with_fallback(turn: Turn) -> None:
         return
     if asks_who_the_bot_is(text):  # "what's your name?": the bot knows, a small model invents one
         turn.say(NAME_RESPONSE, context=name_context(turn.runtime.config.domain))
+        return
+    frame = interrupted_frame(turn)
+    if frame is not None and asks_why_it_is_asked(text):  # "why do you need my email?": for the flow that asks
+        flow = turn.runtime.flow(frame.flow_id)
+        step = flow.step(frame.step_id) if frame.step_id else None
+        turn.say(WHY_RESPONSE, context=why_context(flow, step if isinstance(step, CollectStep) else None))
         return
     if business_question(turn, text):
         say_no_answer(turn, None)

@@ -2,6 +2,8 @@
 
 Checked by the engine after ``/restart`` and a cancel, before flow triggers:
 
+* "why do you need that?" while a question is open -> ``pattern_chitchat``, which
+  says why the flow asks (``flows/why_asked.py``), whatever intent the NLU read.
 * ``repeat`` -> ``pattern_repeat_bot_messages``; ``skip`` while a question is
   open -> ``pattern_skip_question``; ``human_handoff`` that no flow of the bot
   handles -> ``pattern_human_handoff``. A flow in flows.yml triggered by the
@@ -44,6 +46,7 @@ from dialog.flows.collect_classifier import ANSWER_INTENT, is_payload
 from dialog.flows.slot_filling import fill_slots
 from dialog.flows.state import ConversationState
 from dialog.flows.turn import FlowRuntime
+from dialog.flows.why_asked import asks_why_it_is_asked
 from dialog.questions import looks_like_question
 from dialog.types import ParseResult
 
@@ -83,6 +86,9 @@ def find_repair(
     config: BotConfig, runtime: FlowRuntime, state: ConversationState, parse: ParseResult, bar: float, stored: Sequence[Mapping[str, Any]] = ()
 ) -> Repair | None:
     """The repair this turn needs, or None for the usual rules (``stored``: the conversation's events)."""
+    requested = config.domain.slots.get(state.requested_slot or "")
+    if requested is not None and not _names_a_value_for(requested, parse) and asks_why_it_is_asked(parse.text):
+        return Repair(patterns.CHITCHAT)  # "why do you need that?": the flow's reason, then the question again
     threshold = max(config.settings.trigger_threshold, bar)
     confident = parse.intent is not None and parse.confidence >= threshold
     if confident and not _handled_by_a_flow(config, parse.intent):
@@ -98,6 +104,12 @@ def find_repair(
     if bar == 0 and not is_payload(parse):
         return _clarification(config, state, parse) or _which_flow_for_value(config, runtime, state, parse, stored)
     return None
+
+
+def _names_a_value_for(slot: Slot, parse: ParseResult) -> bool:
+    """Whether ``parse`` carries an entity ``slot`` is filled from ("why? it's 234567")."""
+    wanted = {mapping.entity for mapping in slot.mappings if mapping.type == "from_entity"}
+    return any(entity.entity in wanted for entity in parse.entities)
 
 
 def finished_flow_correction(

@@ -213,7 +213,7 @@ def _flow(steps: str) -> str:
             "utter_can_do_something_else, utter_cannot_cancel, utter_clarification_options, utter_corrected_previous_input, "
             "utter_current_time, utter_default, utter_done, utter_flow_cancelled, utter_flow_continue_interrupted, utter_give_up, utter_greet, "
             "utter_handoff, utter_internal_error, utter_invalid_order_id, utter_no_live_information, utter_no_previous_message, utter_no_relevant_answer_found, utter_offer_flow, utter_order_not_found, "
-            "utter_restart, utter_skip_question, utter_take_your_time",
+            "utter_restart, utter_skip_question, utter_take_your_time, utter_why_asked",
         ),
         (
             _flow('- collect: order_id\n  rejections:\n    - if: not (slots.order_id is matching "([0-9")\n      utter: utter_greet'),
