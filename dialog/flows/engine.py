@@ -381,20 +381,20 @@ class DialogueEngine:
         return parse.intent == STOP_INTENT or parse.intent in settings.cancel_intents
 
     def _trigger(self, turn: Turn, parse: ParseResult, preview: Mapping[str, Any], bar: float = 0.0) -> str | None:
-        """The first flow this parse triggers (confidence >= ``bar`` too), guards evaluated over the slots it would fill."""
+        """The flow this parse triggers (confidence >= ``bar`` too), guards evaluated over the slots it would
+        fill: the first whose guard holds, else the first with none (a guard makes a flow the more specific)."""
         if parse.intent is None:
             return None
         variables = turn.variables()
         variables["slots"] = {**variables["slots"], **preview}
-        default_threshold = self.config.settings.trigger_threshold
+        default, unguarded = self.config.settings.trigger_threshold, None
         for flow in self.config.flows.values():
-            for trigger in flow.nlu_trigger:
-                threshold = trigger.min_confidence if trigger.min_confidence is not None else default_threshold
-                threshold = max(threshold, bar)
-                if trigger.intent != parse.intent or parse.confidence < threshold:
-                    continue
-                where = f"{flow.path or 'flows.yml'}: flow '{flow.id}' guard"
-                if flow.guard is None or evaluate(flow.guard, variables, where):
-                    return flow.id
-        return None
+            triggers = [t for t in flow.nlu_trigger if t.intent == parse.intent]
+            if not any(parse.confidence >= max(default if t.min_confidence is None else t.min_confidence, bar) for t in triggers):
+                continue
+            if flow.guard is None:
+                unguarded = unguarded or flow.id
+            elif evaluate(flow.guard, variables, f"{flow.path or 'flows.yml'}: flow '{flow.id}' guard"):
+                return flow.id
+        return unguarded
 

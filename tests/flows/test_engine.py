@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +296,16 @@ def test_set_slots_coerces_and_noop_passes(convo: Convo) -> None:
 def test_flow_guard(convo: Convo) -> None:
     assert convo.send("guarded") == ["Sorry, I didn't get that. Could you rephrase?"]
     assert "llm_fallback" in convo.kinds()
+
+
+def test_a_flow_whose_guard_holds_wins_over_an_unguarded_one_for_the_same_intent(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    flows = {"payment": config.flows["payment"], "setter": config.flows["setter"]}  # unguarded, listed first
+    flows["specific"] = Flow("specific", _steps(ActionStep("say", action="utter_set")), nlu_trigger=(Trigger("payment_methods"),), guard="slots.level == 3")
+    convo = Convo(replace(config, flows=flows))
+    assert convo.send("payment_methods") == ["We take cards."]  # its guard does not hold yet
+    convo.send("setter")
+    assert convo.send("payment_methods") == ["Level 3."]
 
 
 def test_low_confidence_trigger_goes_to_fallback(convo: Convo) -> None:

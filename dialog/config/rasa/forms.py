@@ -4,7 +4,10 @@ The form's rules and stories say when it starts and what follows it:
 
 - the intent whose turn runs the form (``- action: restaurant_form`` then
   ``- active_loop: restaurant_form``) triggers it;
-- the actions after ``- active_loop: null`` (Rasa's "submit" rule) end it.
+- the actions after ``- active_loop: null`` (Rasa's "submit" rule) end it;
+- an intent answered by ``action_deactivate_loop`` (Rasa's "stop the form" rule) stops
+  it: a flow guarded by the form's, which runs the actions after ``active_loop: null``
+  and cancels the form (``_stop_flows``), instead of being taken for the submit rule.
 
 The flow ``form_<name>`` collects ``required_slots`` in order, asking with the first
 of ``action_ask_<form>_<slot>`` (a custom action, e.g. on the action server),
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dialog.config.files import Document
-from dialog.config.rasa.flow_yaml import Step, flow_document, intents_of, name_at
+from dialog.config.rasa.flow_yaml import Step, flow_document, intents_of, name_at, slug
 from dialog.config.rasa.form_questions import FormQuestions
 from dialog.config.rasa.trigger_fills import (
     FIRST_QUESTION,
@@ -42,7 +45,8 @@ __all__ = ["FORM_FLOW_PREFIX", "RasaForms"]
 
 FORM_FLOW_PREFIX = "form_"  # the flow of form X is form_X; a Rasa story's `action: X` is its turn
 
-_NOT_AFTER = {"action_listen", "action_deactivate_loop"}
+_DEACTIVATE = "action_deactivate_loop"
+_NOT_AFTER = {"action_listen", _DEACTIVATE}
 
 
 @dataclass
@@ -54,6 +58,7 @@ class _Form:
     required_slots: list[str]
     triggers: list[str] = field(default_factory=list)  # intents that start it
     after: list[str] = field(default_factory=list)  # actions once it is filled
+    stops: dict[str, tuple[Mark, list[str]]] = field(default_factory=dict)  # intent that deactivates it -> (where, actions after)
 
 
 class RasaForms:
@@ -102,14 +107,25 @@ class RasaForms:
         intents: tuple[str, ...] = ()
         closed: str | None = None  # the form just completed: the next actions follow it
         after: dict[str, list[str]] = {}
+        previous: str | None = None  # the last action before the current intent
+        last: str | None = None  # the last action so far
+        acted = False  # an action since the current intent
+        stopping: tuple[str, Mark] | None = None  # the form this turn deactivates, and where
+        stopped: list[str] | None = None  # the actions after that, as they come
         digressions = _interruptions(_steps(item.get("steps")), set(self.forms), active)
         for step in _steps(item.get("steps")):
             if intents_of(step):
-                intents, closed = intents_of(step), None
-                if active is not None and id(step) not in digressions:
+                intents, closed, previous, stopping, stopped, acted = intents_of(step), None, last, None, None, False
+                if active is not None and id(step) not in digressions and not _deactivates_at_once(item, step):
                     self.answer_intents.update(intents)
+            elif name_at(step, "action") == _DEACTIVATE and active is not None and not acted and previous in (None, active):
+                stopping = (active, step.mark)  # "stop" answered by deactivating the form it interrupted
             elif "active_loop" in step:
-                if step["active_loop"] is None and active is not None:
+                if step["active_loop"] is None and stopping is not None:
+                    active, stopped = None, []
+                    for intent in intents:
+                        self.forms[stopping[0]].stops.setdefault(intent, (stopping[1], stopped))
+                elif step["active_loop"] is None and active is not None:
                     closed, active = active, None
                     after.setdefault(closed, [])
                 elif name_at(step, "active_loop") in self.forms:
@@ -119,8 +135,12 @@ class RasaForms:
                 if active != form and closed is None:  # not a turn inside the running form
                     self.forms[form].triggers.extend(intent for intent in intents if intent not in self.forms[form].triggers)
                 active = form
+            elif name_at(step, "action") and stopped is not None and name_at(step, "action") not in _NOT_AFTER:
+                stopped.append(name_at(step, "action"))
             elif name_at(step, "action") and closed is not None and name_at(step, "action") not in _NOT_AFTER:
                 after[closed].append(name_at(step, "action"))
+            last = name_at(step, "action") or last
+            acted = acted or bool(name_at(step, "action"))
         for name, actions in after.items():
             if actions and not self.forms[name].after:
                 self.forms[name].after = actions
@@ -189,18 +209,40 @@ class RasaForms:
             told = f"form '{name}' runs as the flow {flow_id}: collect {', '.join(form.required_slots)}"
             told += f", then {', '.join(form.after)}" if form.after else ""
             told += f"; started by {', '.join(form.triggers)}"
+            stops = [intent for intent in form.stops if intent not in self.questions.answering.get(name, set())]
+            told += f"; stopped by {', '.join(stops)}" if stops else ""
             if f"validate_{name}" in self._validators:
                 told += f"; validate_{name} checks each answer when the action server or actions.py has it"
             report.warn(form.mark, told)
             # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
             yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
         running = {name for name, form in self.forms.items() if form.triggers and form.required_slots}
+        yield from self._stop_flows(running, reporter)
         yield from self.questions.flows(FORM_FLOW_PREFIX, running, reporter)
         for fill in unused_fills(self._trigger_fills, {name: form.triggers for name, form in self.forms.items() if form.required_slots}):
             starts = ", ".join(fill.intents) or "an intent"
             reporter.file(fill.path).warn(
                 fill.mark, f"slot '{fill.slot}': from_trigger_intent mapping sets nothing: no form it applies to is started by {starts}"
             )
+
+    def _stop_flows(self, running: set[str], reporter: Reporter) -> Iterator[Document]:
+        """Rasa's "stop the form" rule (``condition: active_loop: F``, the intent,
+        ``action_deactivate_loop``, ``active_loop: null``, then its actions): a flow the
+        intent triggers while the form's flow runs (its guard), which says those actions and
+        cancels the form. An intent that also fills one of the form's slots answers it instead."""
+        for name in sorted(running):
+            form = self.forms[name]
+            for intent, (mark, actions) in form.stops.items():
+                if intent in self.questions.answering.get(name, set()):
+                    reporter.file(form.document.path).warn(
+                        mark, f"'{intent}' deactivates form '{name}' in a rule or story, but it also fills one of its slots, which wins here"
+                    )
+                    continue
+                steps: list[Step] = [({"action": action}, mark) for action in actions]
+                steps.append(({"action": _DEACTIVATE}, mark))
+                guard = f"context.active_flow == {FORM_FLOW_PREFIX + name!r}"
+                description = f"Rasa rules: '{intent}' while {name} runs deactivates it"
+                yield flow_document(form.document, f"stop_{name}_on_{slug(intent)}", description, [intent], mark, steps, mark, guard=guard)
 
     def _question(self, form: str, slot: str) -> str:
         """What asks for ``slot``, searched in Rasa's order: a custom action or a response for
@@ -222,6 +264,13 @@ def _from_intent_answers(slots: Any) -> dict[str, set[str]]:
             intents = [intents] if isinstance(intents, str) else intents if isinstance(intents, list) else []
             found.setdefault(str(name), set()).update(str(intent) for intent in intents)
     return found
+
+
+def _deactivates_at_once(item: LocatedMap, intent_step: Any) -> bool:
+    """Whether the step after ``intent_step`` in ``item`` deactivates the form ("stop" -> stopped)."""
+    steps = _steps(item.get("steps"))
+    index = next((i for i, step in enumerate(steps) if step is intent_step), len(steps))
+    return index + 1 < len(steps) and name_at(steps[index + 1], "action") == _DEACTIVATE
 
 
 def _interruptions(steps: list[LocatedMap], forms: set[str], active: str | None) -> set[int]:

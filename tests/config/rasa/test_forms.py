@@ -260,3 +260,38 @@ def test_a_rasa_2_form_with_its_slot_mappings_inside_says_they_are_not_used(bot)
         "bot/domain.yml:10:3: form 'survey_form' maps its slots inside the form, as Rasa 2 did: those mappings are not used; "
         "Rasa 3 reads `mappings` under each slot and `required_slots` in the form (`rasa data migrate` converts them)"
     ) in bot.load().warnings
+
+
+STOP_RULE = """\
+- rule: stop the form
+  condition:
+  - active_loop: restaurant_form
+  steps:
+  - intent: stop
+  - action: action_deactivate_loop
+  - active_loop: null
+  - action: utter_cancelled
+"""
+
+
+def test_a_rule_that_deactivates_the_form_stops_it_and_is_not_its_submit_rule(bot) -> None:
+    from tests.flows.test_engine import Convo
+
+    _write(bot, rules=RULES.replace("rules:\n", "rules:\n" + STOP_RULE))  # before the submit rule, as real projects have it
+    bot.write(
+        "domain.yml",
+        DOMAIN.replace("affirm]", "affirm, stop]").replace("  utter_submit:", "  utter_cancelled: [{text: Cancelled.}]\n  utter_submit:"),
+    )
+    config = bot.load()
+    assert [step.action for step in config.flows["form_restaurant_form"].steps[2:]] == ["utter_submit", "utter_slots_values"]
+    stop = config.flows["stop_restaurant_form_on_stop"]
+    assert stop.guard == "context.active_flow == 'form_restaurant_form'"
+    assert [step.action for step in stop.steps] == ["utter_cancelled", "action_deactivate_loop"]
+    assert any(w.endswith("started by request_restaurant; stopped by stop; validate_restaurant_form checks each answer when the action server or actions.py has it") for w in config.warnings)
+    convo = Convo(config)
+    assert convo.send("request_restaurant") == ["Which cuisine?"]
+    assert convo.send("stop") == ["Cancelled."]  # the project's words, not the built-in cancel's
+    assert convo.state.stack == ()
+    assert convo.send("request_restaurant") == ["Which cuisine?"]
+    assert convo.send("inform", cuisine="thai") == ["For how many people?"]
+    assert convo.send("inform", num_people="2") == ["Booked.", "thai for 2.0"]  # completing it never says "Cancelled."
