@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from dialog.config.schema import suggest
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, load_yaml
 from dialog.errors import ConfigError, Problem
 from dialog.testing.assertions import read_assertions
@@ -37,8 +38,8 @@ __all__ = [
 ]
 
 _E2E_STEP_KEYS = (
-    "user", "utter", "bot", "slot_was_set", "slot_was_not_set", "intent",
-    "flow_started", "flow_completed", "flow_cancelled", "llm_fallback", "bot_knowledge",
+    "user", "utter", "bot", "action", "slot_was_set", "slot_was_not_set", "intent", "entity",
+    "flow_started", "flow_completed", "flow_cancelled", "llm_fallback", "bot_uttered", "bot_knowledge",
 )
 _E2E_CASE_KEYS = ("test_case", "steps", "fixtures", "metadata", "now")
 _TOP_KEYS = ("version", "test_cases", "stories", "fixtures", "metadata", "now")
@@ -172,7 +173,8 @@ class _Reader(RasaStoryReader):
     def _read_e2e_step(self, step: LocatedMap) -> list[Step]:
         kinds = [key for key in step if key in _E2E_STEP_KEYS]
         if len(kinds) != 1:
-            what = "no step kind" if not kinds else f"several step kinds ({', '.join(kinds)})"
+            unknown = [str(key) for key in step if key not in ("metadata", "assertions")]
+            what = f"several step kinds ({', '.join(kinds)})" if kinds else f"unknown step kind '{unknown[0]}'{suggest(unknown[0], _E2E_STEP_KEYS)}" if unknown else "no step kind"
             self.problem(step.mark, f"a step needs exactly one of: {', '.join(_E2E_STEP_KEYS)}; found {what}")
             return []
         kind = kinds[0]
@@ -183,6 +185,14 @@ class _Reader(RasaStoryReader):
             return [Step(kind, pair, *pair_mark) for pair, pair_mark in self._slot_pairs(value, mark)]
         if kind == "bot_knowledge":
             return self._knowledge_step(value, mark)
+        if kind == "bot_uttered":  # as under a user step's assertions (Rasa Pro)
+            listed = LocatedList([step])
+            listed.mark = step.mark
+            assertions, problems = read_assertions(listed, step.mark, self.path)
+            self.problems.extend(problems)
+            return assertions
+        if kind == "entity":
+            return self._entity_step(value, mark)
         if kind == "llm_fallback":
             if not isinstance(value, bool):
                 self.problem(mark, "'llm_fallback' must be true or false")
@@ -199,6 +209,16 @@ class _Reader(RasaStoryReader):
             self.problems.extend(problems)
             steps.extend(assertions)
         return steps
+
+    def _entity_step(self, value: Any, mark: Mark) -> list[Step]:
+        """``entity: {name: value}`` (that value), or ``entity: name`` (any value)."""
+        if isinstance(value, str) and value.strip():
+            return [Step("entity", (value.strip(), ANY_VALUE), *mark)]
+        if isinstance(value, dict) and len(value) == 1:
+            [(name, expected)] = value.items()
+            return [Step("entity", (str(name), ANY_VALUE if expected is None else str(expected)), *mark)]
+        self.problem(mark, "'entity' must be an entity name, or one {name: value}")
+        return []
 
     def _knowledge_step(self, value: Any, mark: Mark) -> list[Step]:
         """``bot_knowledge: FILE``, ``{source: FILE > HEADING, contains: TEXT}`` or ``none`` ("I don't know")."""

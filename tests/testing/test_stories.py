@@ -87,6 +87,29 @@ test_cases:
     ]
 
 
+def test_action_entity_and_bot_uttered_are_steps_too(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+test_cases:
+  - test_case: the table of step kinds
+    steps:
+      - user: is SC-1042 done?
+      - entity: {ticket_id: SC-1042}
+      - entity: ticket_id
+      - action: lookup_repair
+      - bot_uttered: {utter_name: utter_status, text_matches: "ready"}
+""",
+    )
+    [case] = load_story_file(path)
+    assert kinds(case)[1:] == [
+        ("entity", ("ticket_id", "SC-1042")),
+        ("entity", ("ticket_id", ANY_VALUE)),
+        ("action", "lookup_repair"),
+        ("bot_uttered", ("utter_status", "ready")),
+    ]
+
+
 def test_unquoted_number_user_text_is_sent_as_text(tmp_path: Path) -> None:
     path = write(tmp_path, "test_cases:\n  - test_case: n\n    steps:\n      - user: 234567\n")
     [case] = load_story_file(path)
@@ -116,7 +139,8 @@ test_cases:
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        ("test_cases:\n  - test_case: a\n    steps:\n      - usr: hi\n", "4:9", "a step needs exactly one of: user, utter"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - usr: hi\n", "4:9", "found unknown step kind 'usr' (did you mean 'user'?)"),
+        ("test_cases:\n  - test_case: a\n    steps:\n      - user: hi\n      - entity: [a, b]\n", "5:17", "'entity' must be an entity name, or one {name: value}"),
         ("test_cases:\n  - test_case: a\n    steps:\n      - user: hi\n        utter: x\n", "4:9", "several step kinds (user, utter)"),
         ("test_cases:\n  - test_case: a\n    steps:\n      - utter: utter_greet\n", "4:16", "'utter' must follow a user step"),
         ("test_cases:\n  - test_case: a\n    steps: []\n", "3:12", "'steps' must be a non-empty list"),
