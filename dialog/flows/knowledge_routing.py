@@ -26,18 +26,18 @@ flow's question the answer is a digression: that question is asked again after i
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dialog.builtin_names import PATTERN_SEARCH, SEARCH_ACTION
 from dialog.config.flow_model import ActionStep, CallStep, CollectStep, Flow, LinkStep
+from dialog.config.flow_titles import flow_title
 from dialog.flows.question_form import asks_for_information
 from dialog.flows.search import answer_for_turn, run_search_pattern
 from dialog.flows.turn import Turn
 from dialog.types import Button, ParseResult
 
-__all__ = ["OFFER_RESPONSE", "answer_instead_of_flow", "answer_instead_of_flows", "offer_title"]
+__all__ = ["OFFER_RESPONSE", "answer_instead_of_flow", "answer_instead_of_flows"]
 
 logger = logging.getLogger(__name__)
 
@@ -72,25 +72,9 @@ async def answer_instead_of_flows(
     interrupting = turn.state.top is not None
     await run_search_pattern(turn)
     if not interrupting and turn.state.top is None:
-        buttons = tuple(Button(offer_title(flow), f"/{intent}") for (intent, _), flow in zip(choices, flows))
+        buttons = tuple(Button(flow_title(flow), f"/{intent}") for (intent, _), flow in zip(choices, flows))
         turn.say(OFFER_RESPONSE, buttons=buttons)
     return True
-
-
-def offer_title(flow: Flow) -> str:
-    """The button that starts ``flow``: its name, else its description's first clause, said
-    to the user ("Tell the user where their order is (carrier, tracking)" -> "Tell you where
-    your order is"), else its id."""
-    if flow.name and flow.name != flow.id:
-        return flow.name
-    text = re.sub(r"\([^)]*\)", "", " ".join(flow.description.split()))
-    text = re.split(r"[.;:]\s|, after\b|, then\b", text)[0].strip(" .,")
-    # a description speaks of "the user"; the button speaks to them
-    text = re.sub(r"\b(?:the user's|the customer's|the employee's|their)\b", "your", text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(?:the user|the customer|the employee)\b", "you", text, flags=re.IGNORECASE)
-    if not text:
-        return flow.id.replace("_", " ").capitalize()
-    return text[:1].upper() + text[1:]
 
 
 def _does_something(flow: Flow) -> bool:

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
+from dialog.config.flow_titles import flow_title
 from dialog.flows.bot_identity import NAME_RESPONSE, asks_who_the_bot_is, name_context
 from dialog.flows.live_information import live_information_response
 from dialog.flows.search import about_the_business, business_question, grounded_reply, say_no_answer
@@ -131,18 +132,11 @@ def _clarify(turn: Turn) -> None:
     per candidate flow; a button starts that flow with the message's entities."""
     choices: list[tuple[str, str]] = turn.repair.get("choices") or []
     entities = turn.repair.get("entities") or {}
-    buttons = tuple(Button(_flow_title(turn, flow_id), payload_text(intent, entities)) for intent, flow_id in choices)
+    buttons = tuple(Button(flow_title(turn.runtime.flow(flow_id)), payload_text(intent, entities)) for intent, flow_id in choices)
     if turn.repair.get("value") is not None:
         turn.say("utter_ask_what_to_do_with", context={"value": turn.repair["value"]}, buttons=buttons)
     else:
         turn.say("utter_clarification_options", buttons=buttons)
-
-
-def _flow_title(turn: Turn, flow_id: str) -> str:
-    flow = turn.runtime.flow(flow_id)
-    if flow.name and flow.name != flow.id:
-        return flow.name
-    return flow.id.replace("_", " ").capitalize()
 
 
 def _skip(turn: Turn) -> None:

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from dialog.config.flow_model import CollectStep, Flow
+from dialog.config.flow_titles import flow_title
 
 __all__ = ["WHY_RESPONSE", "asks_why_it_is_asked", "why_context"]
 
@@ -40,12 +41,10 @@ def asks_why_it_is_asked(text: str) -> bool:
 
 
 def why_context(flow: Flow, step: CollectStep | None) -> dict[str, Any]:
-    """What ``utter_why_asked`` renders: ``context.request`` (the flow's name, else its
-    description), ``context.slot`` and ``context.slot_description`` (the collect step's)."""
-    named = flow.name and flow.name != flow.id
-    request = flow.name if named else (flow.description or flow.id.replace("_", " "))
+    """What ``utter_why_asked`` renders: ``context.request`` (the flow's title: its name, else
+    its description said to the user), ``context.slot`` and ``context.slot_description``."""
     return {
-        "request": request,
+        "request": flow_title(flow),
         "slot": step.collect if step is not None else None,
         "slot_description": step.description if step is not None else "",
     }

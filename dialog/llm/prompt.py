@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from dialog.config.flow_titles import said_to_the_user
 from dialog.llm.base import ChatMessage
 
 __all__ = ["PromptBuilder", "prompt_hash", "sanitize_user_text"]
@@ -156,10 +157,5 @@ def _is_task(flow: Any) -> bool:
 
 def _as_skill(description: str) -> str:
     """"Tell the user where their order is (status, carrier)" -> "tell you where your order is"."""
-    text = re.sub(r"\([^)]*\)", "", " ".join(description.split()))
-    text = re.split(r"[.;:]\s|, after\b|, then\b", text)[0]
-    text = re.sub(r"\bthe user's\b", "your", text, flags=re.IGNORECASE)
-    text = re.sub(r"\bthe user\b", "you", text, flags=re.IGNORECASE)
-    text = re.sub(r"\btheir\b", "your", text)
-    text = " ".join(text.split()).strip(" .,")
-    return text[:1].lower() + text[1:] if text else ""
+    text = said_to_the_user(description)
+    return text[:1].lower() + text[1:]

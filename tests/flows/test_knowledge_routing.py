@@ -127,9 +127,9 @@ def test_a_policy_question_during_another_flow_is_answered_then_its_question_ask
 )
 def test_the_offer_button_is_the_flow_s_name_or_its_description_said_to_the_user(name: str, description: str, title: str) -> None:
     from dialog.config.flow_model import Flow
-    from dialog.flows.knowledge_routing import offer_title
+    from dialog.config.flow_titles import flow_title
 
-    assert offer_title(Flow("check_order", (), description=description, name=name)) == title
+    assert flow_title(Flow("check_order", (), description=description, name=name)) == title
 
 
 def test_a_question_about_the_running_flow_s_topic_is_answered_then_its_question_asked_again(config: BotConfig) -> None:

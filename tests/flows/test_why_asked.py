@@ -31,7 +31,7 @@ def test_the_reason_is_the_flow_and_the_question_stays_open(tmp_path: Path) -> N
     convo = Convo(make_config(tmp_path))
     convo.send("cancel_order")
     # whatever the NLU reads ("skip" here, which would say where to find the value)
-    assert convo.send("skip", "why do you need my order number?") == ["I need it to go on with your request: cancel order.", "What is your order number?"]
+    assert convo.send("skip", "why do you need my order number?") == ["I need it to go on with your request: Cancel order.", "What is your order number?"]
     assert convo.state.requested_slot == "order_id"
     # not a failed attempt: with max_attempts 2, one wrong answer later the flow still asks
     assert convo.send("inform", order_id="12") == ["An order number has 6 digits.", "What is your order number?"]
@@ -41,7 +41,7 @@ def test_the_reason_is_the_flow_and_the_question_stays_open(tmp_path: Path) -> N
 def test_a_free_text_question_is_not_filled_with_it(tmp_path: Path) -> None:
     convo = Convo(make_config(tmp_path))
     convo.send("get_email")
-    assert convo.send(None, "what do you need my email for?", confidence=0.1)[0] == "I need it to go on with your request: email."
+    assert convo.send(None, "what do you need my email for?", confidence=0.1)[0] == "I need it to go on with your request: Email."
     assert convo.state.slots["email"] is None and convo.state.requested_slot == "email"
 
 
