@@ -19,12 +19,15 @@ still fills it, through the ``from_entity`` mapping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DENY_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
 from dialog.flows.ruled_out import is_ruled_out
 from dialog.questions import looks_like_question
 from dialog.types import NONSENSE_FEATURE, ParseResult
 
-__all__ = ["NON_ANSWER_INTENTS", "is_bare_yes_or_no", "is_chitchat", "is_nonsense", "reads_as_answer"]
+__all__ = ["NON_ANSWER_INTENTS", "asks_about_the_task", "is_bare_yes_or_no", "is_chitchat", "is_nonsense", "reads_as_answer"]
 
 NON_ANSWER_INTENTS = frozenset({REPEAT_INTENT, SKIP_INTENT, CORRECT_INTENT, OUT_OF_SCOPE_INTENT})
 ANSWER_INTENT = "inform"
@@ -61,16 +64,26 @@ def reads_as_answer(parse: ParseResult, trigger_threshold: float) -> bool:
 
 def is_chitchat(parse: ParseResult, trigger_threshold: float) -> bool:
     """A message that did not answer and deserves a reply rather than a re-ask:
-    an out-of-scope intent or a question (an order number is never a question). A value
-    named only to rule it out ("not friday, I'm at work" at "which day?") is about the
-    question: it is asked again, not answered by the LLM."""
+    an out-of-scope intent or a question (an order number is never a question). A question
+    read as ``inform`` ("how much does that cost?" while booking) is one too: it is about
+    the task, and ``pattern_chitchat`` says the bot does not know rather than ask the LLM
+    (``asks_about_the_task``). A value named only to rule it out ("not friday, I'm at
+    work" at "which day?") is about the question: it is asked again."""
     if is_payload(parse) or is_nonsense(parse):
         return False
     if any(is_ruled_out(parse.text, entity.start, entity.end) for entity in parse.entities):
         return False
     if parse.intent == OUT_OF_SCOPE_INTENT and _confident(parse, trigger_threshold):
         return True
-    return parse.intent != ANSWER_INTENT and looks_like_question(parse.text)
+    return looks_like_question(parse.text)
+
+
+def asks_about_the_task(parse_data: Mapping[str, Any]) -> bool:
+    """Whether a message that went to ``pattern_chitchat`` was read as ``inform``: a
+    question about the bot's own task, which the LLM must not answer for it."""
+    intent = parse_data.get("intent")
+    name = intent.get("name") if isinstance(intent, Mapping) else intent
+    return name == ANSWER_INTENT
 
 
 def is_bare_yes_or_no(parse: ParseResult, threshold: float, max_words: int) -> bool:

@@ -15,6 +15,7 @@ from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
 from dialog.config.flow_titles import flow_title
 from dialog.flows.bot_identity import NAME_RESPONSE, asks_who_the_bot_is, name_context
+from dialog.flows.collect_classifier import asks_about_the_task
 from dialog.flows.live_information import live_information_response
 from dialog.flows.search import about_the_business, business_question, grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
@@ -86,8 +87,8 @@ async def answer_with_fallback(turn: Turn) -> None:
         step = flow.step(frame.step_id) if frame.step_id else None
         turn.say(WHY_RESPONSE, context=why_context(flow, step if isinstance(step, CollectStep) else None))
         return
-    if business_question(turn, text):
-        say_no_answer(turn, None)
+    if business_question(turn, text) or (frame is not None and asks_about_the_task(turn.state.latest_message)):
+        say_no_answer(turn, None)  # "how much does that cost?" while booking: the model would guess
         return
     fallback = turn.fallback
     if fallback is None:

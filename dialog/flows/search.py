@@ -22,7 +22,7 @@ from typing import Any
 from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.bot_identity import asks_who_the_bot_is
-from dialog.flows.follow_ups import follow_up_text
+from dialog.flows.follow_ups import follow_up_text, with_the_task
 from dialog.flows.live_information import live_information_response
 from dialog.flows.turn import Turn
 from dialog.llm.facts import business_names, speaks_of_business
@@ -197,6 +197,9 @@ async def answer_for_turn(turn: Turn, text: str, topic: str | None = None) -> An
     follow_up = follow_up_text(turn.stored, text) if answer.text is None else None
     if follow_up is not None:  # "and the cheapest one?" right after an answer: with that question
         answer = await knowledge.answer(follow_up, threshold=threshold, focus=text)
+    about_task = with_the_task(turn.state, text) if answer.text is None else None
+    if about_task is not None:  # "how much does that cost?" while booking a full service: with its values
+        answer = await knowledge.answer(about_task, threshold=threshold, focus=text)
     if topic is not None and answer.text is not None and answer.relevance < knowledge.settings.threshold:
         about = await asyncio.to_thread(knowledge.sections_about, topic) if topic.strip() else frozenset()
         if not any(" > ".join(filter(None, (source["file"], source["heading"]))) in about for source in answer.sources[:1]):

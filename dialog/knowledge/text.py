@@ -34,9 +34,14 @@ def stem(word: str) -> str:
     return word
 
 
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
+
+
 def content_words(text: str) -> list[str]:
-    """The words of ``text`` that carry meaning (no stop words), lower-cased, not stemmed."""
-    return [word for word in _WORD.findall(text.lower().replace("’", "'")) if word not in STOP_WORDS]
+    """The words of ``text`` that carry meaning (no stop words), lower-cased, not stemmed.
+    A hyphenated word counts joined too: "e-mail" is also "email", "no-show" "noshow"."""
+    lowered = _HYPHENATED.sub(r"\1-\2 \1\2", text.lower().replace("’", "'"))
+    return [word for word in _WORD.findall(lowered) if word not in STOP_WORDS]
 
 
 def search_terms(text: str) -> list[str]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 
-from dialog.flows.collect_classifier import is_chitchat, reads_as_answer
+from dialog.flows.collect_classifier import asks_about_the_task, is_chitchat, reads_as_answer
 from dialog.nlu.nonsense import with_nonsense_flag
 from dialog.questions import looks_like_question
 from dialog.types import Entity, ParseResult
+from tests.flows.test_engine import Convo, make_config
 
 
 def _parse(text: str, intent: str | None = None, confidence: float = 0.9, entities: tuple[Entity, ...] = ()) -> ParseResult:
@@ -46,6 +50,13 @@ def test_chitchat_is_an_out_of_scope_intent_or_a_question_never_nonsense() -> No
     assert not is_chitchat(_parse("qwpoe zzxv?", None, 0.0), 0.5)
 
 
+def test_a_question_read_as_inform_gets_a_reply_about_the_task() -> None:
+    question = _parse("how much does that cost?", "inform", 0.4)
+    assert is_chitchat(question, 0.5)
+    assert asks_about_the_task(question.as_json())
+    assert not asks_about_the_task(_parse("tell me a joke", "out_of_scope", 0.9).as_json())
+
+
 def test_a_value_ruled_out_is_about_the_question_not_chitchat() -> None:
     ruled_out = ParseResult("not friday, I'm at work", "out_of_scope", 0.9, (Entity("time", "2030-05-10", 4, 10),))
     assert not is_chitchat(ruled_out, 0.5)
@@ -61,3 +72,24 @@ def test_a_bare_yes_or_no_is_no_free_text_answer() -> None:
     assert not reads_as_answer(_parse("yes", "affirm", 0.99), 0.5)
     assert not reads_as_answer(_parse("no thanks", "deny", 0.95), 0.5)
     assert reads_as_answer(_parse("no, it broke after a day", "deny", 0.6), 0.5)  # says more than no
+
+
+def test_a_question_about_the_task_gets_i_do_not_know_never_the_llm(tmp_path: Path) -> None:
+    convo = Convo(make_config(tmp_path))
+    asked: list[str] = []
+
+    async def llm(events, text, stream=True):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        raise AssertionError("the LLM must not answer for the bot's task")
+
+    convo.send("cancel_order")
+    parse = ParseResult("how long does that take?", "inform", 0.4)
+    result = asyncio.run(convo.engine.handle(convo.events, parse, "u1", fallback=llm))
+    replies = [event["text"] for event in result.bot_events()]
+    assert replies[0].startswith("Sorry, I don't have information about that.") and replies[-1] == "What is your order number?"
+    assert asked == []
+    # small talk at the same question may still go to the LLM
+    convo.events.extend(result.events)
+    with pytest.raises(AssertionError, match="must not answer"):
+        asyncio.run(convo.engine.handle(convo.events, ParseResult("how are you?", "how_are_you", 0.2), "u1", fallback=llm))
+    assert asked == ["how are you?"]

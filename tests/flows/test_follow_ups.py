@@ -33,3 +33,16 @@ def test_only_right_after_an_answer_from_the_documents() -> None:
     assert follow_up_text(_answered("hi", []), "and the cheapest one?") is None  # a greeting, not an answer
     assert follow_up_text([*ANSWERED, {"event": "user", "text": "thanks"}, {"event": "bot", "text": "You're welcome!"}], "and for kids?") is None
     assert follow_up_text([], "and the cheapest one?") is None
+
+
+def test_inside_a_task_a_question_that_points_back_is_searched_with_its_values() -> None:
+    from dialog.flows.follow_ups import with_the_task
+    from dialog.flows.state import ConversationState, Frame
+
+    booking = ConversationState(
+        slots={"service_type": "full service", "confirmed": True, "bike_type": None},
+        stack=(Frame("book_service", "ask_bike", slots_set=("service_type", "confirmed")),),
+    )
+    assert with_the_task(booking, "how much does that cost?") == "full service how much does that cost?"
+    assert with_the_task(booking, "do you sell helmets?") is None  # a question of its own
+    assert with_the_task(ConversationState(), "how much does that cost?") is None  # no task running

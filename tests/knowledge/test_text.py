@@ -19,3 +19,10 @@ def test_chat_spellings_are_written_out_for_the_search() -> None:
     assert normalise_question("whats ur return policy") == "what is your return policy"
     assert normalise_question("Hows shipping to the US, pls?") == "how is shipping to the US, please?"
     assert normalise_question("do you accept Amex") == "do you accept Amex"
+
+
+def test_a_hyphenated_word_is_also_matched_joined() -> None:
+    from dialog.knowledge.text import search_terms
+
+    assert "email" in search_terms("We answer e-mails within a day")
+    assert "noshow" in search_terms("a EUR 10 no-show fee")
