@@ -12,7 +12,8 @@ slot (``dialog/flows/engine.py`` runs the repair pattern):
   an answer, a failed attempt.
 
 A ``from_text`` slot takes only messages that read as answers (``reads_as_answer``):
-the text is neither a question nor nonsense nor a bare yes or no, and the parse is
+the text is neither a question nor nonsense nor a bare yes or no, rules no value out
+("not tuesday", ``flows/ruled_out.py``), and the parse is
 ``inform`` or no repair intent is confident. A question that names the slot's entity ("is it 123456?")
 still fills it, through the ``from_entity`` mapping.
 """
@@ -55,6 +56,8 @@ def reads_as_answer(parse: ParseResult, trigger_threshold: float) -> bool:
         return True
     if is_nonsense(parse) or looks_like_question(parse.text):
         return False  # a question is no free-text answer; one with the slot's entity fills it through from_entity
+    if any(is_ruled_out(parse.text, entity.start, entity.end) for entity in parse.entities):
+        return False  # "not tuesday, I'm at work", "friday doesn't work for me": no day, and no name
     if parse.intent == ANSWER_INTENT:
         return True
     if is_bare_yes_or_no(parse, trigger_threshold, BARE_REPLY_WORDS):

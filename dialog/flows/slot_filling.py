@@ -12,6 +12,8 @@ Rasa 3 semantics with one deliberate restriction:
   and its ``from_intent`` mappings apply on any turn (as in Rasa 3). This keeps
   a stray "yes" from confirming something that has not been asked yet.
 * ``custom`` mappings are only ever set by actions.
+* A ``from_text`` answer that names the slot ("my name is Johan de Boer" for
+  ``customer_name``) fills it with the value alone (``stated_value.py``).
 
 Values are coerced to the slot type; a value that does not fit (a categorical
 value not in ``values``, "abc" for an int, "soon" for a date) fills nothing. Date
@@ -26,6 +28,7 @@ from typing import Any, Callable, Iterable, Mapping
 from dialog.config.models import Slot, SlotMapping
 from dialog.dates import to_date, to_time
 from dialog.flows.ruled_out import is_ruled_out
+from dialog.flows.stated_value import stated_value
 from dialog.types import Entity, ParseResult
 
 __all__ = ["INVALID", "coerce", "fill_slots"]
@@ -144,8 +147,10 @@ def _mapped_value(
         elif mapping.type == "from_intent" and (requested or free_flag):
             if mapping.intent or requested:
                 return mapping.value, []
-        elif mapping.type == "from_text" and requested and parse.text and (reads_as_answer is None or reads_as_answer(parse)):
-            return parse.text, []
+        elif mapping.type == "from_text" and requested and parse.text:
+            stated = stated_value(parse.text, slot.name)  # "my name is Johan de Boer": the name, whatever the intent
+            if stated is not None or reads_as_answer is None or reads_as_answer(parse):
+                return stated or parse.text, []
     return INVALID, []
 
 

@@ -57,6 +57,12 @@ def test_a_question_read_as_inform_gets_a_reply_about_the_task() -> None:
     assert not asks_about_the_task(_parse("tell me a joke", "out_of_scope", 0.9).as_json())
 
 
+def test_a_message_that_rules_a_value_out_is_no_free_text_answer() -> None:
+    ruled_out = ParseResult("friday doesn't work for me", "inform", 0.9, (Entity("time", "2030-05-10", 0, 6),))
+    assert not reads_as_answer(ruled_out, 0.5)
+    assert reads_as_answer(ParseResult("friday after work", "inform", 0.9, (Entity("time", "2030-05-10", 0, 6),)), 0.5)
+
+
 def test_a_value_ruled_out_is_about_the_question_not_chitchat() -> None:
     ruled_out = ParseResult("not friday, I'm at work", "out_of_scope", 0.9, (Entity("time", "2030-05-10", 4, 10),))
     assert not is_chitchat(ruled_out, 0.5)
