@@ -47,8 +47,7 @@ are dropped, every flow is cancelled and ``pattern_internal_error`` says ``utter
 
 A turn after ``session_expiration_time`` minutes of silence (and the first turn) starts with ``session_started``, which resets slots, flows and a handoff.
 
-Slots are filled first (``slot_filling``); when a turn is a digression only ``from_entity`` fills apply,
-so the words of a digression never become the answer to the interrupted question.
+Slots are filled first (``slot_filling``); a digression's words never answer the interrupted question, a question fills no other flow's slot.
 
 The open question comes first. While a ``collect`` waits, a turn that is a
 valid answer to it (its slot mappings fill the requested slot and none of the
@@ -92,7 +91,7 @@ from dialog.flows.rejections import refusing_rejection, reject
 from dialog.flows.repair import Rerun, find_repair, finished_flow_correction, flow_for_value
 from dialog.flows.search import answer_from_knowledge
 from dialog.flows.several_requests import queue_other_values
-from dialog.flows.slot_filling import fill_slots
+from dialog.flows.slot_filling import fill_slots, given_not_asked
 from dialog.flows.stack import ask, cancel_active, cancel_stack
 from dialog.flows.state import ACTIVE, ConversationState, replay, replay_from
 from dialog.flows.steps import failed_attempt, restart, run_flows, run_pending_asks, start_flow
@@ -248,7 +247,8 @@ class DialogueEngine:
             await self._run_again(turn, parse, redo)
             return False
         if trigger is not None and trigger not in state.flow_ids():
-            filled = self._preview(turn, parse, None)  # and the earlier value "cancel it" means (carry_over.py)
+            others = self.runtime.collected - set(self.runtime.flow(trigger).collected_slots())  # "are you open on saturday?" books no day
+            filled = given_not_asked(self._preview(turn, parse, None), parse.text, requested, others)  # and the value "cancel it" means (carry_over.py)
             preview = {**referred_values(self.runtime.flow(trigger), parse.text, turn.newest_first(), state.slots, filled, self.config.domain.slots), **filled}
             if await answer_instead_of_flow(turn, parse, trigger, preview):
                 return False  # a question about the flow's topic, answered from the documents
@@ -262,7 +262,7 @@ class DialogueEngine:
             await run_flows(turn, cursor)
             return False
         if requested is None:
-            self._fill(turn, self._preview(turn, parse, None), None)
+            self._fill(turn, given_not_asked(self._preview(turn, parse, None), parse.text, None, self.runtime.collected), None)
             if is_nonsense(parse):
                 await self._run_pattern(turn, patterns.CANNOT_HANDLE)
                 return False
@@ -277,7 +277,7 @@ class DialogueEngine:
             self._fill(turn, {name: value for name, value in filled.items() if name != requested}, None)
             reject(turn, rejection)
             return False
-        self._fill(turn, filled, requested)
+        self._fill(turn, given_not_asked(filled, parse.text, requested, self.runtime.collected), requested)
         # a question the documents answer: pattern_search, then the question again; also one
         # about the running flow's own topic ("how long do I have to return it?" while a return
         # asks for the order), which would otherwise only re-ask

@@ -12,6 +12,8 @@ Rasa 3 semantics with one deliberate restriction:
   and its ``from_intent`` mappings apply on any turn (as in Rasa 3). This keeps
   a stray "yes" from confirming something that has not been asked yet.
 * ``custom`` mappings are only ever set by actions.
+* A question that starts no flow ("are you open on saturday?") fills no slot a flow
+  collects, except the open question's own (``given_not_asked``).
 * A ``from_text`` answer that names the slot ("my name is Johan de Boer" for
   ``customer_name``) fills it with the value alone (``stated_value.py``).
 
@@ -29,9 +31,10 @@ from dialog.config.models import Slot, SlotMapping
 from dialog.dates import to_date, to_time
 from dialog.flows.ruled_out import is_ruled_out
 from dialog.flows.stated_value import stated_value
+from dialog.questions import looks_like_question
 from dialog.types import Entity, ParseResult
 
-__all__ = ["INVALID", "coerce", "fill_slots"]
+__all__ = ["INVALID", "coerce", "fill_slots", "given_not_asked"]
 
 
 class _Invalid:
@@ -182,3 +185,13 @@ def fill_slots(
             taken.update(_span(entity) for entity in used)
         updates[name] = value
     return updates
+
+
+def given_not_asked(updates: Mapping[str, Any], text: str, requested: str | None, collected: Iterable[str]) -> dict[str, Any]:
+    """``updates`` without the slots a flow collects when ``text`` is a question that starts
+    nothing: "are you open on saturday?" asks about a day, it does not choose one for a
+    booking later (which would skip its question). The open question's own slot stays."""
+    if not looks_like_question(text):
+        return dict(updates)
+    collected = set(collected)
+    return {name: value for name, value in updates.items() if name == requested or name not in collected}

@@ -93,3 +93,24 @@ def test_an_intent_limited_entity_mapping_fills_unasked_only_on_its_intents_but_
     assert fill_slots(SLOTS, parse("chitchat", "urgent", tag), {}, None, COLLECTED) == {}
     assert fill_slots(SLOTS, parse("tag_it", "urgent", tag), {}, None, COLLECTED) == {"tags": ["urgent"]}
     assert fill_slots(SLOTS, parse("nlu_fallback", "urgent", tag), {}, "tags", COLLECTED) == {"tags": ["urgent"]}
+
+
+def test_a_question_that_starts_nothing_fills_no_slot_a_flow_collects() -> None:
+    from dialog.flows.slot_filling import given_not_asked
+
+    updates = {"appointment_date": "2030-05-11", "mood": "happy"}
+    collected = {"appointment_date", "customer_name"}
+    assert given_not_asked(updates, "are you open on saturday?", None, collected) == {"mood": "happy"}
+    assert given_not_asked(updates, "saturday please", None, collected) == updates  # no question: a value given
+    assert given_not_asked(updates, "is saturday ok?", "appointment_date", collected) == updates  # the open question's own
+
+
+def test_a_question_about_a_day_does_not_choose_the_day_of_a_later_booking(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.flows.test_engine import Convo, make_config
+
+    convo = Convo(make_config(tmp_path))
+    convo.send(None, "is order 234567 still processing?", confidence=0.1, order_id="234567")
+    assert convo.state.slots["order_id"] is None
+    assert convo.send("cancel_order") == ["What is your order number?"]
+    # a digression that also answers the open question: that answer is kept
+    assert convo.send("payment_methods", "can I pay order 234567 by card?", order_id="234567") == ["We take cards.", "Cancel order 234567?"]
