@@ -43,7 +43,7 @@ def looks_like_question(text: str) -> bool:
 # a joke?" are small talk; "do you have a name?" is about the bot itself.
 _OFFERS = (
     r"have|has|sell|offer|provide|stock|carry|accept|take|allow|support|ship|deliver|open|close|rent|lend|host|serve|"
-    r"match|price\s+match|give|repair|fix|install|charge|require|run|operate|do\s+(?:discounts?|refunds?|deliver(?:y|ies)|repairs?)"
+    r"match|price\s+match|give|repair|fix|install|charge|require|run|operate|use|recommend|employ|do\s+(?:discounts?|refunds?|deliver(?:y|ies)|repairs?)"
 )
 _ABOUT_THE_BOT = r"(?:(?:a|any)\s+)?(?:name|feelings?|emotions?|friends?|family|hobb(?:y|ies)|favou?rites?|soul|body|heart|brain|mind|consciousness|girlfriend|boyfriend|life|fun|time|dreams?)\b"
 # "what's your phone number?", "where is your store?": the business's own details
@@ -65,6 +65,9 @@ _OFFERING = re.compile(
     rf"|(?:what|where|which|who)(?:'s|’s|s|\s+is|\s+are)\s+(?:your|ur|the)\s+(?:[\w']+\s+)?(?:{_DETAILS})\b"
     r"|where\s+(?:are|r)\s+(?:you|u|y'?all|you\s+guys)\s+(?:located|based)\b"
     r"|how\s+much\s+(?:is|are|does|do|for|to)\b"
+    r"|(?:what|who)(?:'s|’s|s|\s+is|\s+are)\s+(?:the\s+)?names?\s+of\s+(?:the|your|ur)\s+(?:[\w']+\s+)?[\w']+\s*\??\s*$"  # "...of the head mechanic?"
+    r"|who\s+(?:owns|runs|manages|founded|started)\b"
+    r"|.*\b(?:you|u|y'?all|you\s+guys)\s+(?:have|employ|use|offer|sell|stock)\s*\??\s*$"  # "who is the best mechanic you have?"
     ")",
     re.IGNORECASE,
 )

@@ -55,6 +55,10 @@ def test_not_questions(text: str) -> None:
         "where are you located?",
         "who is the manager?",
         "how much is shipping?",
+        "who is the best mechanic you have?",
+        "what's the name of the head mechanic?",
+        "what brand of tyres do you use?",
+        "who owns the shop?",
     ],
 )
 def test_a_question_about_the_offering(text: str) -> None:
@@ -79,6 +83,8 @@ def test_a_question_about_the_offering(text: str) -> None:
         "do you have any hobbies?",
         "what do you think of cats?",
         "how much wood would a woodchuck chuck",
+        "what is the name of the president of france?",
+        "what music do you like?",
     ],
 )
 def test_small_talk_and_world_questions_are_not_about_the_offering(text: str) -> None:
