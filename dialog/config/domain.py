@@ -169,7 +169,7 @@ def _named_items(report: FileReport, data: LocatedMap, key: str, what: str) -> I
 def _parse_intents(data: LocatedMap, report: FileReport, parts: _Parts, sources: DomainSources) -> None:
     for name, properties, mark in _named_items(report, data, "intents", "intent"):
         if properties is not None:
-            report.keys(properties, ("is_retrieval_intent",), f"intent '{name}'", ignored=_INTENT_IGNORED)
+            report.keys(properties, ("is_retrieval_intent",), f"intent '{name}'", ignored=_INTENT_IGNORED, lenient=True)
         if name in parts.intents:
             report.warn(mark, f"intent '{name}' is listed twice")
             continue

@@ -123,18 +123,18 @@ class FileReport:
         what: str,
         ignored: Mapping[str, str] | None = None,
         required: Iterable[str] = (),
+        lenient: bool = False,
     ) -> None:
-        """Unknown keys are errors listing the valid ones; ``ignored`` keys are warnings."""
+        """Unknown keys are errors listing the valid ones (warnings when ``lenient``: where Rasa
+        itself accepts any key); ``ignored`` keys are warnings."""
         ignored = ignored or {}
         allowed = sorted(set(valid) | set(ignored))
         for key in data:
             if key in ignored:
                 self.warn(data.key_mark(key), f"'{key}' in {what} is accepted but ignored: {ignored[key]}")
             elif key not in allowed:
-                self.error(
-                    data.key_mark(key),
-                    f"unknown key '{key}' in {what}{suggest(str(key), allowed)}; valid keys: {', '.join(allowed)}",
-                )
+                told = f"unknown key '{key}' in {what}{suggest(str(key), allowed)}; valid keys: {', '.join(allowed)}"
+                (self.warn if lenient else self.error)(data.key_mark(key), told + ("; ignored, as Rasa does" if lenient else ""))
         for key in required:
             if key not in data:
                 self.error(data.mark, f"{what}: missing required key '{key}'")
