@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialog.builtin_names import BUILTIN_ACTIONS, DEFAULT_RESPONSES
+from dialog.builtin_names import BUILTIN_ACTIONS, BUILTIN_INTENTS, DEFAULT_RESPONSES
 from dialog.config.flow_model import ActionStep, CallStep, CollectStep, Flow, LinkStep, SetSlotsStep
 from dialog.config.flows import FlowSources, StepSource
 from dialog.config.jinja_checks import check_condition
@@ -25,7 +25,7 @@ def check_flows(domain: Domain, flows: dict[str, Flow], sources: FlowSources) ->
         if "if" in data and flow.guard is not None:
             check_condition(report, data.value_mark("if"), what, flow.guard, slots)
         for trigger, mark in zip(flow.nlu_trigger, _item_marks(data, "nlu_trigger")):
-            if trigger.intent not in domain.intents and trigger.intent not in (NLU_FALLBACK, OUT_OF_SCOPE):
+            if trigger.intent not in domain.intents and trigger.intent not in (NLU_FALLBACK, OUT_OF_SCOPE, *BUILTIN_INTENTS):
                 report.error(
                     mark,
                     f"{what}: nlu_trigger intent '{trigger.intent}' is not in the domain{suggest(trigger.intent, domain.intents)}; "

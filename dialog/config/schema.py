@@ -133,8 +133,8 @@ class FileReport:
             if key in ignored:
                 self.warn(data.key_mark(key), f"'{key}' in {what} is accepted but ignored: {ignored[key]}")
             elif key not in allowed:
-                told = f"unknown key '{key}' in {what}{suggest(str(key), allowed)}; valid keys: {', '.join(allowed)}"
-                (self.warn if lenient else self.error)(data.key_mark(key), told + ("; ignored, as Rasa does" if lenient else ""))
+                told = f"unknown key '{key}' in {what}{suggest(str(key), allowed)}{' is ignored, as Rasa does' if lenient else ''}"
+                (self.warn if lenient else self.error)(data.key_mark(key), f"{told}; valid keys: {', '.join(allowed)}")
         for key in required:
             if key not in data:
                 self.error(data.mark, f"{what}: missing required key '{key}'")

@@ -45,7 +45,7 @@ the buttons the bot just showed ("yes" to a single offer, "the second one", a ti
 A step that fails (a bad regex or template, a broken action) never poisons the conversation: the turn's events
 are dropped, every flow is cancelled and ``pattern_internal_error`` says ``utter_internal_error``.
 
-A turn after ``session_expiration_time`` minutes of silence (and the first turn) starts with ``session_started``, which resets slots, flows and a handoff.
+A turn after ``session_expiration_time`` minutes of silence (and the first turn) starts a session (``flows/session_start.py``).
 
 Slots are filled first (``slot_filling``); a digression's words never answer the interrupted question, a question fills no other flow's slot.
 
@@ -90,6 +90,7 @@ from dialog.flows.question_form import asks_for_information
 from dialog.flows.rejections import refusing_rejection, reject
 from dialog.flows.repair import Rerun, find_repair, finished_flow_correction, flow_for_value
 from dialog.flows.search import answer_from_knowledge
+from dialog.flows.session_start import begins_session, session_flow
 from dialog.flows.several_requests import queue_other_values
 from dialog.flows.slot_filling import fill_slots, given_not_asked
 from dialog.flows.stack import ask, cancel_active, cancel_stack
@@ -167,11 +168,13 @@ class DialogueEngine:
         """The events one user turn adds to ``stored`` (which is not modified)."""
         turn = Turn(self.runtime, self.state(stored, sender_id), sender_id, metadata, input_channel)
         turn.stored, turn.fallback = list(stored), fallback
-        self._maybe_start_session(turn)
+        new_session = begins_session(turn, self.config.domain.session_expiration_minutes)
         parse = self._typed_button_choice(turn, parse)
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         mark, before = len(turn.events), turn.state
         try:
+            if new_session and session_flow(self.config, parse):  # a greeting first (pattern_session_start)
+                await run_flows(turn, start_flow(turn, str(session_flow(self.config, parse))))
             used_fallback = await self._respond(turn, parse)
             await run_pending_asks(turn)
             if used_fallback and await answer_from_knowledge(turn, parse.text):
@@ -204,17 +207,6 @@ class DialogueEngine:
             while turn.state.top is not None:  # the flows' own events, without their slot resets
                 turn.emit(events.flow_cancelled(turn.state.top.flow_id, turn.now(), "internal_error"))
             turn.say_text(DEFAULT_RESPONSES["utter_internal_error"])
-
-    def _maybe_start_session(self, turn: Turn) -> None:
-        state = turn.state
-        minutes = self.config.domain.session_expiration_minutes
-        expired = (
-            minutes > 0
-            and state.last_event_at is not None
-            and turn.now() - state.last_event_at > minutes * 60
-        )
-        if state.session_started_at is None or expired:
-            turn.emit(events.session_started(turn.now()))
 
     async def _respond(self, turn: Turn, parse: ParseResult) -> bool:
         """Apply the rules; True when the turn needs the fallback."""

@@ -279,8 +279,8 @@ def test_an_unknown_key_of_an_intent_is_a_warning_as_rasa_accepts_it(bot) -> Non
     # Abhijeet-14/hotelBot: a typo Rasa's schema lets through (intent maps allow any key)
     bot.write("domain.yml", 'version: "3.1"\nintents:\n  - greet:\n      use_entities_key: [people]\n')
     assert bot.load().warnings == (
-        "bot/domain.yml:4:7: unknown key 'use_entities_key' in intent 'greet' (did you mean 'use_entities'?); valid keys: ignore_entities, "
-        "is_retrieval_intent, triggers, use_entities; ignored, as Rasa does",
+        "bot/domain.yml:4:7: unknown key 'use_entities_key' in intent 'greet' (did you mean 'use_entities'?) is ignored, as Rasa does; "
+        "valid keys: ignore_entities, is_retrieval_intent, triggers, use_entities",
     )
 
 

@@ -365,3 +365,9 @@ def test_builtin_actions_and_default_responses_need_no_declaration(flow_bot) -> 
 def test_flow_guard_may_be_a_yaml_boolean(flow_bot) -> None:
     flow_bot.write("flows.yml", "flows:\n  f:\n    if: False\n    steps:\n      - action: utter_greet\n")
     assert flow_bot.load().flows["f"].guard == "False"
+
+
+def test_the_payload_intents_need_no_declaration_as_triggers(flow_bot) -> None:
+    # RasaHQ/rasa-learn-live-banking: pattern_session_start triggered by session_start
+    flow_bot.write("flows.yml", "flows:\n  pattern_session_start:\n    nlu_trigger: [{intent: session_start}]\n    steps:\n      - action: utter_greet\n")
+    assert [t.intent for t in flow_bot.load().flows["pattern_session_start"].nlu_trigger] == ["session_start"]
