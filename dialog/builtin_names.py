@@ -38,6 +38,7 @@ BUILTIN_ACTIONS: dict[str, str] = {
     "action_cancel_flow": "nothing more: the engine cancelled the flow before pattern_cancel_flow started",
     "action_correct_flow_slot": "say what a correction changed and re-run the steps after the corrected slot",
     "action_trigger_chitchat": "answer the message with the LLM fallback (or a knowledge hook)",
+    "utter_free_chitchat_response": "Rasa Pro's free chit-chat reply: the LLM fallback answers (its text in domain.yml, a placeholder for Rasa's rephraser, is not said)",
     "action_clarify_flows": "ask which of the close flows the user meant, one button each",
     "action_skip_question": "say utter_skip_<slot> (or utter_skip_question) for the question the user cannot answer",
     "action_repeat_bot_messages": "say the bot's previous messages again",
@@ -78,6 +79,18 @@ DEFAULT_RESPONSES: dict[str, str] = {
     # "why do you need that?" at an open question (dialog/flows/why_asked.py)
     "utter_why_asked": "I need it to go on with your request: {{ context.request }}.",
 }
+# Rasa Pro's own names for the same default responses, which its projects' patterns name
+DEFAULT_RESPONSES.update(
+    {
+        "utter_flow_cancelled_rasa": DEFAULT_RESPONSES["utter_flow_cancelled"],
+        "utter_internal_error_rasa": DEFAULT_RESPONSES["utter_internal_error"],
+        "utter_clarification_options_rasa": DEFAULT_RESPONSES["utter_clarification_options"],
+        "utter_cannot_handle": "Sorry, I can't help with that. Could you say it in other words?",
+        "utter_human_handoff_not_available": "Sorry, I can't connect you to a person right now.",
+        "utter_no_knowledge_base": "Sorry, I don't have information about that.",
+        "utter_skip_question_answer": "Okay, let's skip that question.",
+    }
+)
 
 RESTART_INTENT = "restart"  # the payload /restart
 STOP_INTENT = "stop"  # the payload /stop

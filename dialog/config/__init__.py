@@ -28,6 +28,7 @@ from dialog.config.files import Document, find_sources, load_documents
 from dialog.config.flows import parse_flows
 from dialog.config.models import BotConfig, Settings
 from dialog.config.nlu_data import parse_nlu
+from dialog.config.rasa.calm import with_description_triggers
 from dialog.config.rasa.dialogue import flows_from_rules_and_stories
 from dialog.config.rasa.intents import with_rasa_intents
 from dialog.config.rasa.retrieval import responses_documents
@@ -63,6 +64,7 @@ def load_bot(domain_dir: str | Path) -> BotConfig:
     nlu, nlu_sources = parse_nlu(documents["nlu"], reporter)
     domain = with_rasa_intents(domain, nlu_sources.intent_marks)
     flows, flow_sources = parse_flows(documents["flows"], reporter)
+    domain, nlu, flows = with_description_triggers(domain, domain_sources, nlu, flows, flow_sources)  # Rasa Pro CALM flows
     settings = _with_endpoints(parse_settings(documents["config"], reporter, root), endpoints, documents["config"])
     if all_read:
         check_all(root, domain, domain_sources, nlu, nlu_sources, flows, flow_sources, settings, reporter)

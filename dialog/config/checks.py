@@ -25,6 +25,7 @@ from dialog.config.flows import FlowSources
 from dialog.config.jinja_checks import check_template
 from dialog.config.models import ACTION_SERVER, Domain, NLUData, Settings
 from dialog.config.nlu_data import NLUSources
+from dialog.config.rasa.calm import BACKGROUND_INTENT, DESCRIPTION_INTENT_PREFIX
 from dialog.config.rasa.intents import RASA_DEFAULT_INTENTS, retrieval_base
 from dialog.config.schema import FileReport, Reporter, known, suggest
 from dialog.config.yaml_reader import Mark
@@ -108,12 +109,13 @@ def _check_intents(domain: Domain, domain_sources: DomainSources, nlu_sources: N
                 f"the NLU learns it, but nothing answers it: add {what} to domain.yml (known intents: {known(declared)})",
             )
     if not nlu_sources.intent_marks:
-        if domain.intents:
+        if domain.intents and not all(intent.startswith(DESCRIPTION_INTENT_PREFIX) or intent == BACKGROUND_INTENT for intent in domain.intents):
             reporter.file(domain.path).warn((0, 0), "there are no NLU examples (nlu.yml or nlu/); intents can only come from button payloads")
         return
     retrieval = {retrieval_base(intent) for intent in nlu_sources.example_counts}
     for intent in domain.intents:
-        if nlu_sources.example_counts.get(intent, 0) == 0 and intent not in _IMPLICIT_INTENTS and intent not in retrieval:
+        learnt = intent.startswith(DESCRIPTION_INTENT_PREFIX) or intent == BACKGROUND_INTENT  # from flow descriptions (rasa/calm.py)
+        if nlu_sources.example_counts.get(intent, 0) == 0 and intent not in _IMPLICIT_INTENTS and intent not in retrieval and not learnt:
             path, line, column = domain_sources.marks[("intent", intent)]
             reporter.file(path).warn(
                 (line, column), f"intent '{intent}' has no examples in the NLU data; only a button payload '/{intent}' can reach it"

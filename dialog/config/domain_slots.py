@@ -25,9 +25,9 @@ _MAPPING_KEYS = {
 }
 _MAPPING_IGNORED = {"conditions": "an entity fills its slot whenever the NLU finds it, the slot a flow asks for first"}
 # Rasa mapping types that have no effect here: accepted, dropped, with a warning.
-_DROPPED_MAPPINGS = {
-    "from_llm": "slots are filled by NLU entities and intents here, not by an LLM",
-}
+_DROPPED_MAPPINGS: dict[str, str] = {}
+# Rasa Pro's LLM-filled slots: the answer to the slot's own question fills them here
+_AS_FROM_TEXT = {"from_llm": "read as from_text: no LLM extracts values here, the answer to the slot's question fills it"}
 _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "text": (str,),
     "bool": (bool,),
@@ -131,6 +131,10 @@ def _parse_mappings(data: LocatedMap, report: FileReport, what: str) -> tuple[Sl
             continue  # a Rasa form's flow sets it when the intent starts the form: config/rasa/trigger_fills.py
         if kind in _DROPPED_MAPPINGS:
             report.warn(mapping.value_mark("type"), f"{what}: mapping type '{kind}' is accepted but ignored: {_DROPPED_MAPPINGS[kind]}")
+            continue
+        if kind in _AS_FROM_TEXT:
+            report.warn(mapping.value_mark("type"), f"{what}: mapping type '{kind}' is {_AS_FROM_TEXT[kind]}")
+            result.append(SlotMapping(type="from_text"))
             continue
         if kind not in MAPPING_TYPES:
             valid = ", ".join(MAPPING_TYPES)

@@ -17,7 +17,7 @@ from dialog.config.flow_model import Flow
 
 __all__ = ["flow_title", "said_to_the_user"]
 
-_SOMEONE = r"the user|the customer|the employee|the caller|the client|the patient|the guest|the member|the student"
+_SOMEONE = r"the user|the customer|the employee|the caller|the client|the patient|the guest|the member|the student|users|customers|clients"
 
 
 def said_to_the_user(description: str) -> str:

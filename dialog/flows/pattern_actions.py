@@ -33,6 +33,7 @@ PATTERN_ACTIONS = frozenset(
         "action_cancel_flow",
         "action_correct_flow_slot",
         "action_trigger_chitchat",
+        "utter_free_chitchat_response",  # Rasa Pro's pattern_chitchat: its text is for Rasa's rephraser
         "action_clarify_flows",
         "action_skip_question",
         "action_repeat_bot_messages",
@@ -52,7 +53,7 @@ async def run_pattern_action(turn: Turn, flow: Flow, name: str) -> None:
     """Run one pattern action; its ``action`` event is already emitted."""
     if name == "action_correct_flow_slot":
         _correct(turn)
-    elif name == "action_trigger_chitchat":
+    elif name in ("action_trigger_chitchat", "utter_free_chitchat_response"):
         await answer_with_fallback(turn)
     elif name == "action_clarify_flows":
         _clarify(turn)

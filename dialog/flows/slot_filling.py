@@ -25,6 +25,7 @@ and time slots read Duckling's value object when the entity has one, so "tomorro
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable, Mapping
 
 from dialog.config.models import Slot, SlotMapping
@@ -57,13 +58,19 @@ def _to_bool(value: Any) -> Any:
     return True if text in _TRUE else False if text in _FALSE else INVALID
 
 
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.])|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+
+
 def _to_number(value: Any, kind: type) -> Any:
     if isinstance(value, bool):
         return INVALID
     try:
         number = float(str(value).strip().replace(",", "")) if not isinstance(value, (int, float)) else float(value)
     except ValueError:
-        return INVALID
+        numbers = _NUMBER.findall(str(value))  # a typed answer: "$50", "2 people", "about 300 euros"
+        if len(numbers) != 1:
+            return INVALID
+        number = float(numbers[0].replace(",", ""))
     if kind is int:
         return int(number) if number.is_integer() else INVALID
     return number

@@ -41,9 +41,16 @@ MAX_CONTEXT_CHARS = 1500  # the small model's attention: more context answers wo
 def extractive_answer(index: KnowledgeIndex, hit: Hit, closest: str) -> str:
     """The hit's chunk when it is short, else ``closest``, its sentences closest to the
     question (``closest_sentences``), verbatim."""
-    sentences = index.sentences[hit.position]
+    sentences = _answers(index.sentences[hit.position])
     whole = " ".join(sentences)
     return whole if len(sentences) > 1 and len(whole) <= WHOLE_SECTION_CHARS else closest
+
+
+def _answers(sentences: Sequence[str]) -> list[str]:
+    """The sentences without the questions a FAQ asks before its answers ("How long does a
+    transfer take? Transfers take 1-2 business days."): the question is never the answer."""
+    statements = [sentence for sentence in sentences if not sentence.rstrip().endswith("?")]
+    return statements or list(sentences)
 
 
 def closest_sentences(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarray, question: str) -> str:
@@ -56,6 +63,8 @@ def closest_sentences(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarr
     if len(sentences) <= 1:
         return sentences[0] if sentences else hit.chunk.text
     similarity = index.sentence_vectors[hit.position] @ np.asarray(question_vector, dtype=np.float32)
+    answers = _answers(sentences)
+    similarity = np.where([sentence in answers for sentence in sentences], similarity, -1.0).astype(np.float32)
     terms = set(search_terms(question))
     if terms:  # shared words break near-ties ("Klarna", "PO boxes")
         overlap = np.array([len(terms & set(search_terms(s))) / len(terms) for s in sentences], dtype=np.float32)
@@ -63,6 +72,8 @@ def closest_sentences(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarr
     ranked = [int(i) for i in np.argsort(-similarity, kind="stable")]
     chosen = [ranked[0]]
     for candidate in ranked[1:MAX_SENTENCES]:
+        if similarity[candidate] < 0:
+            continue  # a question of the document's own
         if similarity[candidate] >= similarity[ranked[0]] - SECOND_SENTENCE_MARGIN or len(sentences[ranked[0]].split()) < 8:
             chosen.append(candidate)
     return " ".join(sentences[i] for i in sorted(chosen))

@@ -194,7 +194,7 @@ def _flow(steps: str) -> str:
             "bot/flows.yml:4:17: flow 'f': step '0_action_utter_gret': unknown action 'utter_gret' (did you mean 'utter_greet'?); "
             "it is neither a response nor an action in the domain (actions: action_cancel_flow, action_clarify_flows, "
             "action_correct_flow_slot, action_deactivate_loop, action_handoff, action_listen, action_repeat_bot_messages, action_restart, "
-            "action_skip_question, action_trigger_chitchat, action_trigger_search, cancel_order, handoff, lookup_order, restart; "
+            "action_skip_question, action_trigger_chitchat, action_trigger_search, cancel_order, handoff, lookup_order, restart, utter_free_chitchat_response; "
             "responses: utter_ask_confirmed, utter_ask_order_id, utter_cannot_cancel, "
             "utter_done, utter_greet, utter_invalid_order_id, utter_order_not_found)",
         ),
@@ -209,11 +209,12 @@ def _flow(steps: str) -> str:
             _flow("- collect: order_id\n  utter: utter_ask_order"),
             "bot/flows.yml:5:16: flow 'f': step '0_collect_order_id': unknown response 'utter_ask_order' (did you mean "
             "'utter_ask_order_id'?); known responses: utter_acknowledge_no, utter_acknowledge_yes, utter_ask_confirmed, utter_ask_order_id, utter_ask_rephrase, "
-            "utter_ask_what_to_do_with, utter_bot_name, "
-            "utter_can_do_something_else, utter_cannot_cancel, utter_clarification_options, utter_corrected_previous_input, "
-            "utter_current_time, utter_default, utter_done, utter_flow_cancelled, utter_flow_continue_interrupted, utter_give_up, utter_greet, "
-            "utter_handoff, utter_internal_error, utter_invalid_order_id, utter_no_live_information, utter_no_previous_message, utter_no_relevant_answer_found, utter_offer_flow, utter_order_not_found, "
-            "utter_restart, utter_skip_question, utter_take_your_time, utter_why_asked",
+            "utter_ask_what_to_do_with, utter_bot_name, utter_can_do_something_else, utter_cannot_cancel, utter_cannot_handle, "
+            "utter_clarification_options, utter_clarification_options_rasa, utter_corrected_previous_input, utter_current_time, utter_default, "
+            "utter_done, utter_flow_cancelled, utter_flow_cancelled_rasa, utter_flow_continue_interrupted, utter_give_up, utter_greet, utter_handoff, "
+            "utter_human_handoff_not_available, utter_internal_error, utter_internal_error_rasa, utter_invalid_order_id, utter_no_knowledge_base, "
+            "utter_no_live_information, utter_no_previous_message, utter_no_relevant_answer_found, utter_offer_flow, utter_order_not_found, "
+            "utter_restart, utter_skip_question, utter_skip_question_answer, utter_take_your_time, utter_why_asked",
         ),
         (
             _flow('- collect: order_id\n  rejections:\n    - if: not (slots.order_id is matching "([0-9")\n      utter: utter_greet'),

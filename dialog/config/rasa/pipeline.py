@@ -19,6 +19,11 @@ from dialog.config.defaults import DEFAULT_PIPELINE
 __all__ = ["RASA_COMPONENTS", "RasaTranslation", "is_rasa_component", "translate"]
 
 _TF_IDF_DOES_IT = "sklearn_intent computes its own TF-IDF word and character n-grams"
+_DEFAULT_NLU = ("spacy_tokenizer", "regex_entities", "lookup_entities", "crf_entities", "synonyms", "sentence_embeddings", "sklearn_intent")
+_NO_COMMAND_LLM = (
+    "the NLU pipeline; a flow without nlu_trigger starts from its description and name, which it learns as an intent, "
+    "and from_llm slots take the answer to their question"
+)
 
 # Rasa class -> (dialog components, why). An empty tuple: nothing is needed for it here.
 RASA_COMPONENTS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -52,6 +57,17 @@ RASA_COMPONENTS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "ResponseSelector": ((), "the intent classifier learns each retrieval sub-intent (faq/ask_name) as an intent"),
     "FallbackClassifier": ((), "sklearn_intent's `threshold` does its job: below it, the intent is nlu_fallback"),
+    # Rasa Pro (CALM): no LLM chooses the commands here (config/rasa/calm.py)
+    **{
+        name: (_DEFAULT_NLU, _NO_COMMAND_LLM)
+        for name in (
+            "SingleStepLLMCommandGenerator", "CompactLLMCommandGenerator", "LLMCommandGenerator",
+            "MultiStepLLMCommandGenerator", "SearchReadyLLMCommandGenerator",
+        )
+    },
+    "NLUCommandAdapter": ((), "flows start from their nlu_trigger intents through the intent classifier"),
+    "LLMBasedRouter": ((), "one engine runs flows and the rules and stories"),
+    "IntentBasedRouter": ((), "one engine runs flows and the rules and stories"),
 }
 _NOT_SUPPORTED = {
     "SpacyEntityExtractor": "pretrained spaCy entities are not used; annotate the entities in nlu.yml for crf_entities",
