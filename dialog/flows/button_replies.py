@@ -10,7 +10,8 @@ The buttons are those of the bot's messages since the user last wrote. A message
 chooses one when:
 
 * it is the button's title, ignoring case, punctuation and spacing, or with a typo
-  (rapidfuzz ratio >= ``TITLE_SIMILARITY``);
+  (rapidfuzz ratio >= ``TITLE_SIMILARITY``, or a one-word title with letters swapped:
+  "breaks" for [Brakes]), or words of only one title ("kids" for [Kids' bike]);
 * it names a position ("the first one", "option 2", "the last one"); a bare number
   only while no question is open (it may be the answer);
 * it names the entities of a button's payload ("medium" after [High] [Medium] [Low],
@@ -161,12 +162,21 @@ def _by_title(text: str, buttons: Sequence[Mapping[str, Any]]) -> Mapping[str, A
     for button, title in zip(buttons, titles):
         if title == typed:
             return button
+    words = typed.split()
+    holding = [index for index, title in enumerate(titles) if len(typed) >= 3 and set(words) <= set(title.split())]
+    if len(holding) == 1:
+        return buttons[holding[0]]  # "kids" for [Kids' bike], "hybrid" for [City / hybrid]
     if len(typed) < 5:
         return None  # "yes" is not a typo of "yes!", but "no" is two letters from many titles
     scored = [(fuzz.ratio(typed, title), index) for index, title in enumerate(titles) if title]
-    best = max(scored, default=(0.0, -1))
-    close = [score for score, _ in scored if score >= TITLE_SIMILARITY]
-    return buttons[best[1]] if best[0] >= TITLE_SIMILARITY and len(close) == 1 else None
+    close = [index for score, index in scored if score >= TITLE_SIMILARITY]
+    close = close or [index for index, title in enumerate(titles) if _letters_swapped(typed, title)]
+    return buttons[close[0]] if len(close) == 1 else None
+
+
+def _letters_swapped(typed: str, title: str) -> bool:
+    """A one-word title typed with letters in the wrong order: "breaks" for "brakes"."""
+    return " " not in typed + title and len(typed) == len(title) and typed[0] == title[0] and sorted(typed) == sorted(title)
 
 
 def _by_position(text: str, buttons: Sequence[Mapping[str, Any]], question_open: bool) -> Mapping[str, Any] | None:

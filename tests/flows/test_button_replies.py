@@ -41,6 +41,23 @@ def test_a_typed_title_presses_its_button(text: str) -> None:
     assert _choose(text, CHOICES) == "cancel_order"
 
 
+BIKES = [
+    {"title": title, "payload": f'/inform{{"bike_type": "{title}"}}'} for title in ("Road", "City / hybrid", "E-bike", "Kids' bike")
+]
+REPAIRS = [{"title": "Brakes", "payload": "/cancel_order"}, {"title": "Gears", "payload": "/payment_methods"}]
+
+
+def test_words_of_only_one_title_press_it() -> None:
+    assert _choose("kids", BIKES) == "inform"
+    assert _choose("hybrid", BIKES) == "inform"
+    assert _choose("bike", BIKES) is None  # two titles have it
+
+
+def test_a_one_word_title_with_letters_swapped_presses_it() -> None:
+    assert _choose("Breaks", REPAIRS) == "cancel_order"
+    assert _choose("skerab", REPAIRS) is None  # the same letters, another first one
+
+
 def test_a_typo_close_to_two_titles_presses_neither() -> None:
     assert _choose("pay it", [{"title": "pay it1", "payload": "/cancel_order"}, {"title": "pay it2", "payload": "/deny"}]) is None
 
