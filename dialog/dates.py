@@ -15,13 +15,14 @@ moments apart ("within opening hours": ``slots.at | time_of_day >= "09:00"``).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialog.reference_time import reference_now
 
-__all__ = ["FILTERS", "Moment", "bot_timezone", "moment_variables", "to_date", "to_time"]
+__all__ = ["FILTERS", "Moment", "bot_timezone", "moment_variables", "said_value", "to_date", "to_time"]
 
 _DAY_GRAINS = ("day", "week", "month", "year")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -180,6 +181,20 @@ def _hour(value: Any) -> int:
 def _days_after(value: Any, other: Any) -> int:
     """Whole days from ``other`` to ``value`` (negative when ``value`` is earlier)."""
     return (date.fromisoformat(_date_filter(value)) - date.fromisoformat(_date_filter(other))).days
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def said_value(value: Any) -> str:
+    """A slot value as a sentence says it: an ISO date or time as "Thursday 10 December 2026
+    (at 14:00)", anything else as its text."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return str(value)
+    moment = _moment(value)
+    day = f"{_WEEKDAYS[moment.weekday()].capitalize()} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return f"{day} at {moment:%H:%M}" if isinstance(moment, datetime) and "T" in value else day
 
 
 FILTERS = {"date": _date_filter, "time_of_day": _time_of_day, "weekday": _weekday, "hour": _hour, "days_after": _days_after}

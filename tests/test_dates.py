@@ -79,3 +79,11 @@ def test_the_bot_s_zone_is_the_duckling_component_s() -> None:
 def test_a_moment_and_a_non_date_compare_as_text() -> None:
     assert Moment("2030-05-06") < "zzz"
     assert Moment("2030-05-06") != "tomorrow"
+
+
+def test_a_corrected_date_is_said_as_a_sentence_says_it() -> None:
+    from dialog.dates import said_value
+
+    assert said_value("2026-12-10") == "Thursday 10 December 2026"
+    assert said_value("2026-12-10T14:30:00.000+01:00") == "Thursday 10 December 2026 at 14:30"
+    assert said_value("123456") == "123456" and said_value(2.0) == "2.0"

@@ -64,7 +64,7 @@ def _check_regexes(report: FileReport, mark: Mark, what: str, kind: str, tree: n
             try:
                 re.compile(pattern.value)
             except re.error as exc:
-                report.error(mark, f"{what}: invalid regular expression {pattern.value!r} in {kind}: {exc}")
+                report.error(mark, f"{what}: invalid regular expression '{pattern.value}' in {kind}: {exc}")
 
 
 def _pypred_hint(source: str) -> str:

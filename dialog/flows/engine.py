@@ -78,6 +78,7 @@ from dialog import events
 from dialog.builtin_names import CORRECT_INTENT, DEFAULT_RESPONSES, GOODBYE_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
+from dialog.dates import said_value
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
 from dialog.flows.acknowledgements import acknowledgement, hesitation_reply
@@ -316,7 +317,7 @@ class DialogueEngine:
     async def _run_again(self, turn: Turn, parse: ParseResult, rerun: Rerun) -> None:
         """Run the flow that just ended again with the corrected slots; a correction says so first."""
         if parse.intent == CORRECT_INTENT and parse.confidence >= self.config.settings.trigger_threshold:
-            shown = ", ".join(str(value) for value in rerun.corrections.values())
+            shown = ", ".join(said_value(value) for value in rerun.corrections.values())
             turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(rerun.corrections)})
         cursor = start_flow(turn, rerun.flow_id)
         self._fill(turn, {**rerun.kept, **rerun.corrections}, None)

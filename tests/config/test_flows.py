@@ -372,3 +372,8 @@ def test_the_payload_intents_need_no_declaration_as_triggers(flow_bot) -> None:
     # RasaHQ/rasa-learn-live-banking: pattern_session_start triggered by session_start
     flow_bot.write("flows.yml", "flows:\n  pattern_session_start:\n    nlu_trigger: [{intent: session_start}]\n    steps:\n      - action: utter_greet\n")
     assert [t.intent for t in flow_bot.load().flows["pattern_session_start"].nlu_trigger] == ["session_start"]
+
+
+def test_an_invalid_regex_is_shown_as_written(flow_bot) -> None:
+    flow_bot.write("flows.yml", _flow('- collect: order_id\n  rejections:\n    - if: not (slots.order_id is matching "^SC-?(\\\\d{4}$")\n      utter: utter_greet'))
+    assert any("invalid regular expression '^SC-?(\\d{4}$' in condition" in problem for problem in flow_bot.problems())
