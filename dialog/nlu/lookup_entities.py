@@ -4,7 +4,8 @@ Matching is case-insensitive and only on token boundaries ("mat" never matches
 inside "format"). Entries and candidate spans are compared after ``normalize``,
 so spacing and case do not matter. With ``fuzzy: true``, spans that match no entry
 exactly are compared to the entries with rapidfuzz's ratio; a score of at least
-``fuzzy_threshold`` is a match whose value is the table's spelling and whose
+``fuzzy_threshold``, with the same first letter (a typo keeps it: "bike" is no
+misspelt "ebike"), is a match whose value is the table's spelling and whose
 confidence is the score. Exact matches keep the text as written, as in Rasa.
 """
 
@@ -121,7 +122,9 @@ class LookupEntityExtractor:
             if not (tokens[first].text[0].isalnum() and tokens[last].text[-1].isalnum()):
                 continue
             for name, choices in self._choices.items():
-                best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+                # a typo keeps the first letter: "bike" is no misspelt "ebike"
+                close = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+                best = next((choice for choice in close if choice[0][:1] == key[:1]), None)
                 if best is not None:
                     matches.append(_Match(first, last, name, self._originals[(name, best[0])], best[1] / 100))
         return matches

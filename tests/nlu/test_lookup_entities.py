@@ -57,6 +57,13 @@ def test_fuzzy_threshold_and_short_words() -> None:
     assert found(extractor(fuzzy=True), "a mad day") == []  # "mad" is shorter than fuzzy_min_chars
 
 
+def test_a_fuzzy_match_keeps_the_first_letter() -> None:
+    component = LookupEntityExtractor.from_config({"fuzzy": True}, ComponentContext())
+    component.train((), [], NLUData(lookups={"bike_type": ("ebike", "road")}))
+    assert found(component, "a service for my bike") == []  # not a misspelt "ebike"
+    assert [value for _, value, *_ in found(component, "two ebikes")] == ["ebike"]
+
+
 def test_bad_threshold_is_a_component_error() -> None:
     with pytest.raises(ComponentError, match="fuzzy_threshold"):
         LookupEntityExtractor.from_config({"fuzzy_threshold": 2}, ComponentContext())
