@@ -14,8 +14,8 @@ without guessing is "this intent is answered by these actions":
   answers with the same actions becomes a flow ``story_<intent>``, unless it also
   answers a form's questions (a flow it triggered would interrupt the form). When
   stories answer it differently, the choice depends on the conversation so far, which
-  only a flow with a ``collect`` step can say: that intent is left out, with a warning
-  naming the stories.
+  only a flow with a ``collect`` step can say: the actions they all start with run (what
+  Rasa would predict first), and a warning names the stories.
 - Rules and stories that run a form go to ``forms``, which makes the form's flow.
 - A turn that answers a retrieval intent (``faq`` -> ``utter_faq``) becomes one flow
   per sub-intent (``retrieval``).
@@ -237,14 +237,18 @@ def _story_flows(
             continue
         keyed = len(answers) > 1 and keyed_answers([frozenset(answer.previous) for answer in answers])
         if len(answers) > 1 and not keyed:
-            for answer in answers:  # each story that is not run is named
+            shared = _shared_start(answers)
+            for answer in answers:  # each story that is not run whole is named
                 told = f"{', '.join(answer.actions)} in {', '.join(repr(name) for name in answer.story_names)}"
+                runs = f"only the actions they all start with run here ({', '.join(shared.actions)})" if shared else "not run here"
                 reporter.file(answer.document.path).warn(
                     answer.marks[0][1],
                     f"stories answer intent '{intent}' in different ways, and the bot's action before it does not tell "
-                    f"which ({told}); not run here: write a flow with a collect step",
+                    f"which ({told}); {runs}: write a flow with a collect step",
                 )
-            continue
+            if shared is None:
+                continue
+            answers = [shared]  # as Rasa would predict first: what every story does next
         # Answers guarded by the action before them first, so the default one is tried last.
         for reply in sorted(answers, key=lambda answer: NOTHING_BEFORE in answer.previous):
             guard = guard_for(frozenset(reply.previous)) if keyed else None
@@ -260,6 +264,19 @@ def _story_flows(
             document.data.key_mark("stories"),
             f"stories run as flows, one per intent they answer the same way (or per action before it): {', '.join(flow_ids)}",
         )
+
+
+def _shared_start(answers: list[_Reply]) -> _Reply | None:
+    """The actions every one of ``answers`` starts with ("utter_num_of_rooms" of [utter_num_of_rooms,
+    utter_room_type] and [utter_num_of_rooms]), as one reply; None when they start differently."""
+    count = 0
+    while all(len(answer.actions) > count for answer in answers) and len({answer.actions[count] for answer in answers}) == 1:
+        count += 1
+    if count == 0:
+        return None
+    first = answers[0]
+    names = [name for answer in answers for name in answer.story_names]
+    return _Reply(first.actions[:count], first.marks[:count], names, first.document, {p for answer in answers for p in answer.previous})
 
 
 def _guarded(document: Document) -> bool:

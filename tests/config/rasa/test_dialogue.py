@@ -228,6 +228,18 @@ def test_an_answer_the_action_before_cannot_tell_is_left_out_with_a_warning_per_
     ]
 
 
+def test_answers_that_start_alike_run_the_actions_they_share(bot) -> None:
+    # Abhijeet-14/hotelBot: book_room -> utter_num_of_rooms, utter_room_type in one story, utter_num_of_rooms in another
+    stories = STORIES + (
+        "- story: deny differently\n  steps:\n  - intent: mood_unhappy\n  - action: utter_did_that_help\n"
+        "  - intent: deny\n  - action: utter_goodbye\n  - action: utter_cheer_up\n"
+    )
+    _write_project(bot, stories=stories)
+    config = bot.load()
+    assert [step.action for step in config.flows["story_deny"].steps] == ["utter_goodbye"]
+    assert any("only the actions they all start with run here (utter_goodbye)" in warning for warning in config.warnings)
+
+
 def test_a_rule_wins_over_stories_and_the_stories_answer_is_named(bot) -> None:
     rules = "rules:\n- rule: greet\n  steps: [{intent: greet}, {action: utter_iamabot}]\n"
     _write_project(bot, rules=rules, stories=STORIES)
