@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_about_the_offering", "looks_like_question"]
+__all__ = ["asks_about_the_offering", "asks_vaguely", "looks_like_question"]
 
 _FILLERS = r"(?:(?:ok|okay|so|and|but|also|hey|hi|hello|well|oh|um|uh|hmm|sorry|actually|btw|yes|yeah|no|please)\b[,.!\s]*)*"
 _QUESTION_WORDS = r"what|what's|whats|what're|who|who's|whos|whom|whose|where|where's|wheres|when|when's|why|why's|how|how's|hows|which"
@@ -78,3 +78,17 @@ def asks_about_the_offering(text: str) -> bool:
     cards?", "can I bring my dog?", "is parking free?"): only the bot's own data may
     answer it, never a language model's guess."""
     return looks_like_question(text) and bool(_OFFERING.match(text))
+
+
+_FUNCTION_WORDS = frozenset(
+    "|".join((_QUESTION_WORDS, _AUXILIARIES, _SUBJECTS)).split("|")
+    + ["me", "us", "him", "them", "of", "to", "for", "in", "on", "at", "with", "about", "and", "or", "but", "so", "then", "else", "also", "just", "really", "exactly", "please", "get", "got", "do", "doing", "need", "want", "like", "know", "tell", "there's", "it's", "that's", "what's", "ya", "y'all", "guys"]
+)
+
+
+def asks_vaguely(text: str) -> bool:
+    """A question with at most one word that carries meaning ("what do you have?", "how
+    much is it?"): searched alone it matches nothing; the task at hand says what it is about."""
+    words = [word for word in re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")) if word not in _FUNCTION_WORDS]
+    return looks_like_question(text) and len(words) <= 1
+

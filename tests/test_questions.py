@@ -89,3 +89,10 @@ def test_a_question_about_the_offering(text: str) -> None:
 )
 def test_small_talk_and_world_questions_are_not_about_the_offering(text: str) -> None:
     assert not asks_about_the_offering(text)
+
+
+@pytest.mark.parametrize(("text", "vague"), [("what do you have?", True), ("how much is it?", True), ("do you sell helmets?", False), ("my bike", False)])
+def test_a_vague_question_has_at_most_one_word_that_carries_meaning(text: str, vague: bool) -> None:
+    from dialog.questions import asks_vaguely
+
+    assert asks_vaguely(text) is vague

@@ -2,11 +2,10 @@
 
 A flow's ``name`` is written as the user would tap it ("Track my order"): it is the
 title of the flow's button ("Would you like me to help with that?", "Did you mean
-...?") and what ``utter_why_asked`` calls the request. Its ``description`` is written
-about "the user" ("Tell the user where their order is (status, carrier)"); said to
-the user it becomes "Tell you where your order is": the button title of a flow with
-no name, and the skills the LLM prompt and the built-in "I don't have information
-about that" list.
+...?") and what ``utter_why_asked`` calls the request; without one, its id in words.
+Its ``description`` is written about "the user" ("Tell the user where their order is
+(status, carrier)"); said to the user it becomes "Tell you where your order is": the
+skills the LLM prompt and the built-in "I don't have information about that" list.
 """
 
 from __future__ import annotations
@@ -25,14 +24,16 @@ def said_to_the_user(description: str) -> str:
     their order is (carrier), after ..." -> "Tell you where your order is"."""
     text = re.sub(r"\([^)]*\)", "", " ".join(description.split()))
     text = re.split(r"[.;:]\s|, after\b|, then\b", text)[0]
-    text = re.sub(rf"\b(?:{_SOMEONE})'s\b|\btheir\b", "your", text, flags=re.IGNORECASE)
+    text = re.sub(rf"\b(?:an?\s+)?(?:{_SOMEONE.replace('the ', '')})'s\b|\b(?:{_SOMEONE})'s\b|\btheir\b", "your", text, flags=re.IGNORECASE)
     text = re.sub(rf"\b(?:{_SOMEONE})\b", "you", text, flags=re.IGNORECASE)
     return " ".join(text.split()).strip(" .,")
 
 
 def flow_title(flow: Flow) -> str:
-    """The flow's name, else its description said to the user, else its id, capitalised."""
+    """The flow's name, else its id in words ("report_outage" -> "Report outage"): a
+    description says what the bot does ("Apologise for a frustrating experience and
+    offer a technician"), which is no label a user would pick."""
     if flow.name and flow.name != flow.id:
         return flow.name
-    text = said_to_the_user(flow.description) or flow.id.replace("_", " ")
+    text = flow.id.replace("_", " ").strip() or said_to_the_user(flow.description)
     return text[:1].upper() + text[1:]

@@ -12,8 +12,9 @@ with a pronoun ("is it ...", "does that ...", ``carry_over.refers_back``). A new
 question of its own ("do you have a pool?") is searched alone, as before.
 
 The same holds inside a task (``with_the_task``): "how much does that cost?" while a
-booking for a full service asks for the bike is about the full service, so it is
-searched with the values the running flow has collected.
+booking for a full service asks for the bike is about the full service, and "what do
+you have?" while a software request asks which is about software, so such a question
+is searched with the running flow's title and the values it has collected.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dialog.config.flow_model import Flow
+from dialog.config.flow_titles import flow_title
 from dialog.flows.carry_over import refers_back
 from dialog.flows.state import ConversationState
+from dialog.questions import asks_vaguely
 
 __all__ = ["MAX_WORDS", "follow_up_text", "with_the_task"]
 
@@ -39,16 +43,16 @@ def follow_up_text(stored: Sequence[Mapping[str, Any]], text: str) -> str | None
     return None if previous is None else f"{previous} {text}"
 
 
-def with_the_task(state: ConversationState, text: str) -> str | None:
-    """The values the running flow has collected and ``text``, to search together; None
-    when ``text`` does not point back, or the flow has collected no text or number."""
-    if len(text.split()) > MAX_WORDS or not (_OPENS_LIKE_A_FOLLOW_UP.match(text) or refers_back(text)):
+def with_the_task(state: ConversationState, flow: Flow | None, text: str) -> str | None:
+    """The running ``flow``'s title and the values it has collected, with ``text``, to
+    search together; None when ``text`` neither points back nor is too vague to search
+    alone ("what do you have?" while a software request asks which: at most one word
+    that carries meaning)."""
+    if flow is None or len(text.split()) > MAX_WORDS or not (asks_vaguely(text) or _OPENS_LIKE_A_FOLLOW_UP.match(text) or refers_back(text)):
         return None
     frame = state.top
-    if frame is None:
-        return None
-    values = [str(state.slots.get(name)) for name in frame.slots_set if isinstance(state.slots.get(name), (str, int, float)) and not isinstance(state.slots.get(name), bool)]
-    return f"{' '.join(values)} {text}" if values else None
+    values = [str(state.slots.get(name)) for name in (frame.slots_set if frame else ()) if isinstance(state.slots.get(name), (str, int, float)) and not isinstance(state.slots.get(name), bool)]
+    return " ".join([flow_title(flow), *values, text])
 
 
 def _question_answered_last(stored: Sequence[Mapping[str, Any]]) -> str | None:

@@ -197,7 +197,8 @@ async def answer_for_turn(turn: Turn, text: str, topic: str | None = None) -> An
     follow_up = follow_up_text(turn.stored, text) if answer.text is None else None
     if follow_up is not None:  # "and the cheapest one?" right after an answer: with that question
         answer = await knowledge.answer(follow_up, threshold=threshold, focus=text)
-    about_task = with_the_task(turn.state, text) if answer.text is None else None
+    top = turn.state.top
+    about_task = with_the_task(turn.state, turn.runtime.flow(top.flow_id) if top else None, text) if answer.text is None else None
     if about_task is not None:  # "how much does that cost?" while booking a full service: with its values
         answer = await knowledge.answer(about_task, threshold=threshold, focus=text)
     if topic is not None and answer.text is not None and answer.relevance < knowledge.settings.threshold:

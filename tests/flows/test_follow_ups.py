@@ -36,6 +36,7 @@ def test_only_right_after_an_answer_from_the_documents() -> None:
 
 
 def test_inside_a_task_a_question_that_points_back_is_searched_with_its_values() -> None:
+    from dialog.config.flow_model import Flow
     from dialog.flows.follow_ups import with_the_task
     from dialog.flows.state import ConversationState, Frame
 
@@ -43,6 +44,8 @@ def test_inside_a_task_a_question_that_points_back_is_searched_with_its_values()
         slots={"service_type": "full service", "confirmed": True, "bike_type": None},
         stack=(Frame("book_service", "ask_bike", slots_set=("service_type", "confirmed")),),
     )
-    assert with_the_task(booking, "how much does that cost?") == "full service how much does that cost?"
-    assert with_the_task(booking, "do you sell helmets?") is None  # a question of its own
-    assert with_the_task(ConversationState(), "how much does that cost?") is None  # no task running
+    flow = Flow("book_service", (), name="Book a service")
+    assert with_the_task(booking, flow, "how much does that cost?") == "Book a service full service how much does that cost?"
+    assert with_the_task(booking, flow, "what do you have?") == "Book a service full service what do you have?"  # too vague alone
+    assert with_the_task(booking, flow, "do you sell helmets?") is None  # a question of its own
+    assert with_the_task(ConversationState(), None, "how much does that cost?") is None  # no task running
