@@ -27,7 +27,7 @@ from dialog.knowledge.text import search_terms
 from dialog.llm.base import ChatMessage
 from dialog.llm.prompt import sanitize_user_text
 
-__all__ = ["MAX_SENTENCES", "WHOLE_SECTION_CHARS", "answer_prompt", "answers_the_kind", "closest_sentences", "extractive_answer", "sources_text"]
+__all__ = ["MAX_SENTENCES", "WHOLE_SECTION_CHARS", "answer_prompt", "answers_the_kind", "closest_sentences", "extractive_answer", "sources_text", "statements"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +41,12 @@ MAX_CONTEXT_CHARS = 1500  # the small model's attention: more context answers wo
 def extractive_answer(index: KnowledgeIndex, hit: Hit, closest: str) -> str:
     """The hit's chunk when it is short, else ``closest``, its sentences closest to the
     question (``closest_sentences``), verbatim."""
-    sentences = _answers(index.sentences[hit.position])
+    sentences = statements(index.sentences[hit.position])
     whole = " ".join(sentences)
     return whole if len(sentences) > 1 and len(whole) <= WHOLE_SECTION_CHARS else closest
 
 
-def _answers(sentences: Sequence[str]) -> list[str]:
+def statements(sentences: Sequence[str]) -> list[str]:
     """The sentences without the questions a FAQ asks before its answers ("How long does a
     transfer take? Transfers take 1-2 business days."): the question is never the answer."""
     statements = [sentence for sentence in sentences if not sentence.rstrip().endswith("?")]
@@ -63,7 +63,7 @@ def closest_sentences(index: KnowledgeIndex, hit: Hit, question_vector: np.ndarr
     if len(sentences) <= 1:
         return sentences[0] if sentences else hit.chunk.text
     similarity = index.sentence_vectors[hit.position] @ np.asarray(question_vector, dtype=np.float32)
-    answers = _answers(sentences)
+    answers = statements(sentences)
     similarity = np.where([sentence in answers for sentence in sentences], similarity, -1.0).astype(np.float32)
     terms = set(search_terms(question))
     if terms:  # shared words break near-ties ("Klarna", "PO boxes")

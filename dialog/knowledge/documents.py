@@ -4,7 +4,9 @@ Markdown headings (``#`` .. ``######``) split a file into sections; a section lo
 than ``MAX_CHUNK_WORDS`` is split again at paragraph, then sentence, boundaries.
 Every chunk remembers its file (relative to its knowledge folder) and its heading path,
 which the bot shows as the answer's source. Plain-text files have no headings:
-their sections are their paragraphs' chunks under the file's name. Markdown comments
+their sections are their paragraphs' chunks under the file's name, except that a
+paragraph opening with a question line (a FAQ) is a section headed by that question.
+Markdown comments
 (``<!-- ... -->``) are notes for the author, not content.
 """
 
@@ -175,6 +177,8 @@ def _sections(text: str, markdown: bool) -> Iterator[tuple[tuple[str, ...], str]
         if line.lstrip().startswith("```"):
             in_code = not in_code
         match = _HEADING.match(line) if markdown and not in_code else None
+        if match is None and not markdown and _asks_first(line, lines):
+            match = re.match(r"(#)(.*)", "#" + line.strip())  # a plain-text FAQ: its question heads the answer
         if match is None:
             lines.append(line)
             continue
@@ -183,6 +187,14 @@ def _sections(text: str, markdown: bool) -> Iterator[tuple[tuple[str, ...], str]
         level = len(match.group(1))
         path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, _plain(match.group(2)))]
     yield tuple(title for _, title in path), "\n".join(lines)
+
+
+def _asks_first(line: str, before: list[str]) -> bool:
+    """A plain-text line that opens a paragraph with a short question ("How long does a
+    transfer take?"): in a FAQ, the heading of the answer below it."""
+    opens = not before or not before[-1].strip()
+    question = line.strip()
+    return opens and question.endswith("?") and len(question.split()) <= 25 and not re.search(r"[.!?]\s", question[:-1])
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

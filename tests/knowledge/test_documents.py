@@ -94,3 +94,14 @@ def test_other_file_types_are_skipped_with_a_warning(tmp_path: Path) -> None:
     documents = read_documents(tmp_path)
     assert documents.errors == []
     assert documents.skipped == ["knowledge: skipping 'logo.png': only Markdown (.md) and plain text (.txt) are read"]
+
+
+def test_a_plain_text_faq_is_a_section_per_question() -> None:
+    from dialog.knowledge.documents import split_document
+
+    text = "How long does a transfer take?\nOne to two business days.\n\nIs there a fee?\nYes, 5 dollars.\n\nA closing note. Any questions?\nCall us."
+    chunks = split_document("faq.txt", text, markdown=False)
+    assert [(c.headings, c.text) for c in chunks] == [
+        (("How long does a transfer take?",), "One to two business days."),
+        (("Is there a fee?",), "Yes, 5 dollars. A closing note. Any questions? Call us."),  # a question after a sentence heads nothing
+    ]

@@ -26,3 +26,11 @@ def test_a_hyphenated_word_is_also_matched_joined() -> None:
 
     assert "email" in search_terms("We answer e-mails within a day")
     assert "noshow" in search_terms("a EUR 10 no-show fee")
+
+
+def test_a_faq_s_own_question_is_never_the_answer() -> None:
+    from dialog.knowledge.answers import statements
+
+    assert statements(["How long does a transfer take?", "One to two business days."]) == ["One to two business days."]
+    assert statements(["Why?", "Because."]) == ["Because."]
+    assert statements(["Is it open?"]) == ["Is it open?"]  # nothing else to say
