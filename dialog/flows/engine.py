@@ -174,8 +174,9 @@ class DialogueEngine:
         turn.emit(events.user(parse.text, parse.as_json(), turn.now(), metadata, input_channel))
         mark, before = len(turn.events), turn.state
         try:
-            if new_session and session_flow(self.config, parse):  # a greeting first (pattern_session_start)
-                await run_flows(turn, start_flow(turn, str(session_flow(self.config, parse))))
+            greeting = session_flow(self.config, parse) if new_session else None  # pattern_session_start
+            if greeting is not None:
+                await run_flows(turn, start_flow(turn, greeting))
             used_fallback = await self._respond(turn, parse)
             await run_pending_asks(turn)
             if used_fallback and await answer_from_knowledge(turn, parse.text):

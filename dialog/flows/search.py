@@ -24,6 +24,7 @@ from dialog.builtin_names import PATTERN_SEARCH
 from dialog.flows.bot_identity import asks_who_the_bot_is
 from dialog.flows.follow_ups import follow_up_text, with_the_task
 from dialog.flows.live_information import live_information_response
+from dialog.flows.patterns import is_pattern
 from dialog.flows.turn import Turn
 from dialog.llm.facts import business_names, speaks_of_business
 from dialog.questions import asks_about_the_offering, looks_like_question
@@ -198,7 +199,8 @@ async def answer_for_turn(turn: Turn, text: str, topic: str | None = None) -> An
     if follow_up is not None:  # "and the cheapest one?" right after an answer: with that question
         answer = await knowledge.answer(follow_up, threshold=threshold, focus=text)
     top = turn.state.top
-    about_task = with_the_task(turn.state, turn.runtime.flow(top.flow_id) if top else None, text) if answer.text is None else None
+    task = turn.runtime.flow(top.flow_id) if top is not None and not is_pattern(top.flow_id) else None
+    about_task = with_the_task(turn.state, task, text) if answer.text is None else None
     if about_task is not None:  # "how much does that cost?" while booking a full service: with its values
         answer = await knowledge.answer(about_task, threshold=threshold, focus=text)
     if topic is not None and answer.text is not None and answer.relevance < knowledge.settings.threshold:
