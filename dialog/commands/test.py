@@ -30,7 +30,7 @@ from dialog.errors import ConfigError, DialogError, Problem
 from dialog.nlu.spacy_import import import_spacy_without_torch
 from dialog.testing.case_checks import check_cases
 from dialog.testing.report import case_line, failure_report, summary_line, write_junit
-from dialog.testing.results import CaseResult, SuiteResult
+from dialog.testing.results import CaseResult, Failure, SuiteResult
 from dialog.testing.stories import TestCase, load_cases
 
 __all__ = ["command", "default_story_dir", "select_cases"]
@@ -166,10 +166,14 @@ def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast
     cases = select_cases(load_cases(story_paths), patterns)
     if frozen is not None:
         cases = [case if case.now else dataclasses.replace(case, now=frozen) for case in cases]
-    problems = check_cases(cases, config)
-    if problems:
-        raise ConfigError(problems)
-    if not cases:
+    unrunnable = {case.id: found for case in cases if (found := check_cases([case], config))}
+    if unrunnable and len(unrunnable) == len(cases):
+        raise ConfigError([problem for found in unrunnable.values() for problem in found])
+    for problem in (problem for found in unrunnable.values() for problem in found):
+        click.echo(f"error: {problem}", err=True)  # that case fails; the others run, as in `rasa test`
+    broken = [_named_nothing(case, unrunnable[case.id]) for case in cases if case.id in unrunnable]
+    cases = [case for case in cases if case.id not in unrunnable]
+    if not cases and not broken:
         where = ", ".join(str(p) for p in story_paths)
         raise DialogError(f"no test cases to run in {where}" + (f" matching -k {' '.join(patterns)}" if patterns else ""))
     _train(config)
@@ -178,6 +182,7 @@ def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast
             suite = run_in_processes(str(domain), cases, count, llm, fail_fast, output)
         else:
             suite = asyncio.run(_run_serial(config, cases, llm, fail_fast, output))
+    suite.results.extend(broken)
     for result in suite.failed:
         click.echo("")
         click.echo(failure_report(result))
@@ -192,3 +197,12 @@ def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast
     click.echo(click.style(summary_line(suite), fg="green" if suite.passed else "red", bold=True))
     if not suite.passed:
         click.get_current_context().exit(1)
+
+
+def _named_nothing(case: TestCase, problems: list[Problem]) -> CaseResult:
+    """A case that names what the bot does not have ("utter_gret"), as a failed result: it
+    cannot pass, and running it would only show a mismatch that looks like a bot bug."""
+    first = problems[0]
+    failure = Failure("a step that names what the bot lacks", first.line, "a name the bot has", first.message, note="not run: fix the test case")
+    return CaseResult(case_id=case.id, name=case.name, path=case.path, line=case.line, duration_s=0.0, failure=failure)
+

@@ -1,9 +1,10 @@
-"""Check test cases against the bot before running them: a typo is a config error, not a failure.
+"""Check test cases against the bot before running them: a typo is named, not run.
 
 ``utter: utter_gret`` would otherwise fail at run time as a mismatch that looks like
 a bot bug. Every name a step mentions (response, action, intent, slot, entity, flow)
 must exist in the bot; problems point at the step's ``file:line:col`` and suggest
-the closest known name.
+the closest known name. ``dialog test`` fails such a case without running it and runs
+the others, as ``rasa test`` does; only when every case has one is it a usage error.
 """
 
 from __future__ import annotations

@@ -141,6 +141,21 @@ def test_a_bad_story_is_a_config_error_with_its_position(project: Path, tmp_path
     assert f"{story}:{where}: {message}" in result.output
 
 
+def test_a_case_that_names_what_the_bot_lacks_fails_and_the_others_run(project: Path, tmp_path: Path) -> None:
+    # Rasa runs the rest and fails that story (Abhijeet-14/hotelBot's tests have `faq/chcek_in`)
+    story = tmp_path / "story.yml"
+    story.write_text(
+        "test_cases:\n  - test_case: typo\n    steps:\n      - user: hi\n      - utter: utter_gret\n"
+        "  - test_case: fine\n    steps:\n      - user: hi\n      - utter: utter_greet\n",
+        encoding="utf-8",
+    )
+    result = dialog_test(project, str(story))
+    assert result.exit_code == 1
+    assert f"error: {story}:5:16: test case 'typo': unknown response 'utter_gret'; did you mean 'utter_greet'?" in result.output
+    assert "1 passed, 1 failed" in result.stdout
+    assert "not run: fix the test case" in result.stdout
+
+
 def test_parallel_gives_the_same_results_as_serial(project: Path) -> None:
     serial = dialog_test(project)
     parallel = dialog_test(project, "-n", "2")
