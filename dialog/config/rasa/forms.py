@@ -59,6 +59,7 @@ class _Form:
     triggers: list[str] = field(default_factory=list)  # intents that start it
     after: list[str] = field(default_factory=list)  # actions once it is filled
     stops: dict[str, tuple[Mark, list[str]]] = field(default_factory=dict)  # intent that deactivates it -> (where, actions after)
+    lead_ins: dict[str, tuple[list[str], bool, Mark]] = field(default_factory=dict)  # intent -> (actions before it, at conversation start only, where)
 
 
 class RasaForms:
@@ -110,12 +111,15 @@ class RasaForms:
         previous: str | None = None  # the last action before the current intent
         last: str | None = None  # the last action so far
         acted = False  # an action since the current intent
+        since: list[str] = []  # the actions since the current intent
+        first_turn = True
         stopping: tuple[str, Mark] | None = None  # the form this turn deactivates, and where
         stopped: list[str] | None = None  # the actions after that, as they come
         digressions = _interruptions(_steps(item.get("steps")), set(self.forms), active)
         for step in _steps(item.get("steps")):
             if intents_of(step):
-                intents, closed, previous, stopping, stopped, acted = intents_of(step), None, last, None, None, False
+                first_turn = not intents
+                intents, closed, previous, stopping, stopped, acted, since = intents_of(step), None, last, None, None, False, []
                 if active is not None and id(step) not in digressions and not _deactivates_at_once(item, step):
                     self.answer_intents.update(intents)
             elif name_at(step, "action") == _DEACTIVATE and active is not None and not acted and previous in (None, active):
@@ -133,7 +137,7 @@ class RasaForms:
             elif name_at(step, "action") in self.forms:
                 form = name_at(step, "action")
                 if active != form and closed is None:  # not a turn inside the running form
-                    self.forms[form].triggers.extend(intent for intent in intents if intent not in self.forms[form].triggers)
+                    self._started(self.forms[form], intents, since, bool(item.get("conversation_start")) and first_turn, step.mark)
                 active = form
             elif name_at(step, "action") and stopped is not None and name_at(step, "action") not in _NOT_AFTER:
                 stopped.append(name_at(step, "action"))
@@ -141,9 +145,21 @@ class RasaForms:
                 after[closed].append(name_at(step, "action"))
             last = name_at(step, "action") or last
             acted = acted or bool(name_at(step, "action"))
+            if name_at(step, "action") and name_at(step, "action") not in self.forms and name_at(step, "action") != "action_listen":
+                since.append(name_at(step, "action"))
         for name, actions in after.items():
             if actions and not self.forms[name].after:
                 self.forms[name].after = actions
+
+    @staticmethod
+    def _started(form: _Form, intents: tuple[str, ...], lead: list[str], at_start: bool, mark: Mark) -> None:
+        """``intents`` start ``form``: directly, or after ``lead`` actions ("order" -> ``utter_greet``
+        -> the form) or only at a conversation's start (``_starter_flows``)."""
+        for intent in intents:
+            if lead or at_start:
+                form.lead_ins.setdefault(intent, (list(lead), at_start, mark))
+            elif intent not in form.triggers:
+                form.triggers.append(intent)
 
     def interruption(self, rule: LocatedMap) -> list[LocatedMap] | None:
         """The steps "intent, then actions" of a rule that answers an intent while a form runs
@@ -189,8 +205,8 @@ class RasaForms:
         """One flow per form that some rule or story starts; a warning for each other form."""
         for name, form in self.forms.items():
             report = reporter.file(form.document.path)
-            if not form.triggers or not form.required_slots:
-                why = "no rule or story starts it" if not form.triggers else "it has no required_slots"
+            if not (form.triggers or form.lead_ins) or not form.required_slots:
+                why = "no rule or story starts it" if not (form.triggers or form.lead_ins) else "it has no required_slots"
                 report.warn(form.mark, f"form '{name}' is not run here: {why}; write a flow with collect steps in flows.yml")
                 continue
             fills = fill_steps(name, form.triggers, self._trigger_fills, form.mark)
@@ -208,7 +224,9 @@ class RasaForms:
             flow_id = f"{FORM_FLOW_PREFIX}{name}"
             told = f"form '{name}' runs as the flow {flow_id}: collect {', '.join(form.required_slots)}"
             told += f", then {', '.join(form.after)}" if form.after else ""
-            told += f"; started by {', '.join(form.triggers)}"
+            starts = [*form.triggers, *(f"{intent} (after {', '.join(lead) or 'nothing'}{', at a conversation start' if start else ''})"
+                                          for intent, (lead, start, _) in form.lead_ins.items() if intent not in form.triggers or start)]
+            told += f"; started by {', '.join(starts)}"
             stops = [intent for intent in form.stops if intent not in self.questions.answering.get(name, set())]
             told += f"; stopped by {', '.join(stops)}" if stops else ""
             if f"validate_{name}" in self._validators:
@@ -216,14 +234,30 @@ class RasaForms:
             report.warn(form.mark, told)
             # As in Rasa, a form's slots keep their values once it ends (or is cancelled).
             yield flow_document(form.document, flow_id, f"Rasa form: {name}", form.triggers, form.mark, steps, form.mark, form.required_slots)
-        running = {name for name, form in self.forms.items() if form.triggers and form.required_slots}
+        running = {name for name, form in self.forms.items() if (form.triggers or form.lead_ins) and form.required_slots}
         yield from self._stop_flows(running, reporter)
+        yield from self._starter_flows(running)
         yield from self.questions.flows(FORM_FLOW_PREFIX, running, reporter)
         for fill in unused_fills(self._trigger_fills, {name: form.triggers for name, form in self.forms.items() if form.required_slots}):
             starts = ", ".join(fill.intents) or "an intent"
             reporter.file(fill.path).warn(
                 fill.mark, f"slot '{fill.slot}': from_trigger_intent mapping sets nothing: no form it applies to is started by {starts}"
             )
+
+    def _starter_flows(self, running: set[str]) -> Iterator[Document]:
+        """A rule or story that says something before the form starts ("order" -> ``utter_greet``
+        -> ``pizza_form``), or starts it only at a conversation's start: a flow that says those
+        actions, then links to the form's flow."""
+        for name in sorted(running):
+            form = self.forms[name]
+            for intent, (lead, at_start, mark) in form.lead_ins.items():
+                if intent in form.triggers and not at_start:
+                    continue  # another rule or story starts the form on it directly
+                steps: list[Step] = [({"action": action}, mark) for action in lead]
+                steps.append(({"link": FORM_FLOW_PREFIX + name}, mark))
+                guard = "context.latest_action is none" if at_start else None
+                description = f"Rasa rules: '{intent}' starts {name}" + (f" after {', '.join(lead)}" if lead else "")
+                yield flow_document(form.document, f"start_{name}_on_{slug(intent)}", description, [intent], mark, steps, mark, guard=guard)
 
     def _stop_flows(self, running: set[str], reporter: Reporter) -> Iterator[Document]:
         """Rasa's "stop the form" rule (``condition: active_loop: F``, the intent,

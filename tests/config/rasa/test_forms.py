@@ -295,3 +295,25 @@ def test_a_rule_that_deactivates_the_form_stops_it_and_is_not_its_submit_rule(bo
     assert convo.send("request_restaurant") == ["Which cuisine?"]
     assert convo.send("inform", cuisine="thai") == ["For how many people?"]
     assert convo.send("inform", num_people="2") == ["Booked.", "thai for 2.0"]  # completing it never says "Cancelled."
+
+
+def test_actions_before_the_form_run_first_and_a_conversation_start_rule_only_then(bot) -> None:
+    from tests.flows.test_engine import Convo
+
+    # AlexSischin/PizzaBot: greet at a conversation's start, then the form
+    rules = RULES.replace(
+        "rules:\n",
+        "rules:\n- rule: greet and start the form\n  conversation_start: true\n  steps:\n  - intent: request_restaurant\n"
+        "  - action: utter_greet\n  - action: restaurant_form\n  - active_loop: restaurant_form\n",
+    )
+    _write(bot, rules=rules)
+    config = bot.load()
+    starter = config.flows["start_restaurant_form_on_request_restaurant"]
+    assert starter.guard == "context.latest_action is none"
+    assert [getattr(step, "action", None) or getattr(step, "link", None) for step in starter.steps] == ["utter_greet", "form_restaurant_form"]
+    assert any("started by request_restaurant, request_restaurant (after utter_greet, at a conversation start)" in w for w in config.warnings)
+    convo = Convo(config)
+    assert convo.send("request_restaurant") == ["Hi!", "Which cuisine?"]
+    convo.send("inform", cuisine="thai")
+    convo.send("inform", num_people="2")
+    assert "Hi!" not in convo.send("request_restaurant")  # later: the form alone (its slots kept, as in Rasa)
