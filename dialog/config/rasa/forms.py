@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from dialog.builtin_names import AFFIRM_INTENT, DENY_INTENT
 from dialog.config.files import Document
 from dialog.config.rasa.flow_yaml import Step, flow_document, intents_of, name_at, slug
 from dialog.config.rasa.form_questions import FormQuestions
@@ -59,7 +60,7 @@ class _Form:
     triggers: list[str] = field(default_factory=list)  # intents that start it
     after: list[str] = field(default_factory=list)  # actions once it is filled
     stops: dict[str, tuple[Mark, list[str]]] = field(default_factory=dict)  # intent that deactivates it -> (where, actions after)
-    lead_ins: dict[str, tuple[list[str], bool, Mark]] = field(default_factory=dict)  # intent -> (actions before it, at conversation start only, where)
+    lead_ins: dict[str, tuple[list[str], str | None, Mark]] = field(default_factory=dict)  # intent -> (actions first, guard, where)
 
 
 class RasaForms:
@@ -137,7 +138,8 @@ class RasaForms:
             elif name_at(step, "action") in self.forms:
                 form = name_at(step, "action")
                 if active != form and closed is None:  # not a turn inside the running form
-                    self._started(self.forms[form], intents, since, bool(item.get("conversation_start")) and first_turn, step.mark)
+                    at_start = bool(item.get("conversation_start")) and first_turn
+                    self._started(self.forms[form], intents, since, _start_guard(intents, previous, at_start), step.mark)
                 active = form
             elif name_at(step, "action") and stopped is not None and name_at(step, "action") not in _NOT_AFTER:
                 stopped.append(name_at(step, "action"))
@@ -152,12 +154,12 @@ class RasaForms:
                 self.forms[name].after = actions
 
     @staticmethod
-    def _started(form: _Form, intents: tuple[str, ...], lead: list[str], at_start: bool, mark: Mark) -> None:
+    def _started(form: _Form, intents: tuple[str, ...], lead: list[str], guard: str | None, mark: Mark) -> None:
         """``intents`` start ``form``: directly, or after ``lead`` actions ("order" -> ``utter_greet``
-        -> the form) or only at a conversation's start (``_starter_flows``)."""
+        -> the form), or only where ``guard`` holds (``_starter_flows``)."""
         for intent in intents:
-            if lead or at_start:
-                form.lead_ins.setdefault(intent, (list(lead), at_start, mark))
+            if lead or guard:
+                form.lead_ins.setdefault(intent, (list(lead), guard, mark))
             elif intent not in form.triggers:
                 form.triggers.append(intent)
 
@@ -224,8 +226,8 @@ class RasaForms:
             flow_id = f"{FORM_FLOW_PREFIX}{name}"
             told = f"form '{name}' runs as the flow {flow_id}: collect {', '.join(form.required_slots)}"
             told += f", then {', '.join(form.after)}" if form.after else ""
-            starts = [*form.triggers, *(f"{intent} (after {', '.join(lead) or 'nothing'}{', at a conversation start' if start else ''})"
-                                          for intent, (lead, start, _) in form.lead_ins.items() if intent not in form.triggers or start)]
+            starts = [*form.triggers, *(f"{intent} ({'; '.join(filter(None, [', '.join(lead) and 'saying ' + ', '.join(lead) + ' first', guard and 'if ' + guard]))})"
+                                          for intent, (lead, guard, _) in form.lead_ins.items() if intent not in form.triggers or guard)]
             told += f"; started by {', '.join(starts)}"
             stops = [intent for intent in form.stops if intent not in self.questions.answering.get(name, set())]
             told += f"; stopped by {', '.join(stops)}" if stops else ""
@@ -250,12 +252,11 @@ class RasaForms:
         actions, then links to the form's flow."""
         for name in sorted(running):
             form = self.forms[name]
-            for intent, (lead, at_start, mark) in form.lead_ins.items():
-                if intent in form.triggers and not at_start:
+            for intent, (lead, guard, mark) in form.lead_ins.items():
+                if intent in form.triggers and not guard:
                     continue  # another rule or story starts the form on it directly
                 steps: list[Step] = [({"action": action}, mark) for action in lead]
                 steps.append(({"link": FORM_FLOW_PREFIX + name}, mark))
-                guard = "context.latest_action is none" if at_start else None
                 description = f"Rasa rules: '{intent}' starts {name}" + (f" after {', '.join(lead)}" if lead else "")
                 yield flow_document(form.document, f"start_{name}_on_{slug(intent)}", description, [intent], mark, steps, mark, guard=guard)
 
@@ -298,6 +299,17 @@ def _from_intent_answers(slots: Any) -> dict[str, set[str]]:
             intents = [intents] if isinstance(intents, str) else intents if isinstance(intents, list) else []
             found.setdefault(str(name), set()).update(str(intent) for intent in intents)
     return found
+
+
+def _start_guard(intents: tuple[str, ...], previous: str | None, at_start: bool) -> str | None:
+    """When a form's start is limited: a ``conversation_start`` rule only before the bot has
+    acted; a yes or no only right after the bot action it answers ("affirm" after
+    ``utter_offer_booking``: a "yes" out of the blue starts nothing)."""
+    if at_start:
+        return "context.latest_action is none"
+    if previous and set(intents) & {AFFIRM_INTENT, DENY_INTENT}:
+        return f"context.latest_action == {previous!r}"
+    return None
 
 
 def _deactivates_at_once(item: LocatedMap, intent_step: Any) -> bool:

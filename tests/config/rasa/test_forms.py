@@ -311,9 +311,21 @@ def test_actions_before_the_form_run_first_and_a_conversation_start_rule_only_th
     starter = config.flows["start_restaurant_form_on_request_restaurant"]
     assert starter.guard == "context.latest_action is none"
     assert [getattr(step, "action", None) or getattr(step, "link", None) for step in starter.steps] == ["utter_greet", "form_restaurant_form"]
-    assert any("started by request_restaurant, request_restaurant (after utter_greet, at a conversation start)" in w for w in config.warnings)
+    assert any("started by request_restaurant, request_restaurant (saying utter_greet first; if context.latest_action is none)" in w for w in config.warnings)
     convo = Convo(config)
     assert convo.send("request_restaurant") == ["Hi!", "Which cuisine?"]
     convo.send("inform", cuisine="thai")
     convo.send("inform", num_people="2")
     assert "Hi!" not in convo.send("request_restaurant")  # later: the form alone (its slots kept, as in Rasa)
+
+
+def test_a_yes_starts_the_form_only_right_after_the_offer_it_answers(bot) -> None:
+    # CrossEyedCat/clinic-chatbot: "affirm" after utter_offer_booking starts the form; a "yes" out of the blue must not
+    stories = STORIES + (
+        "- story: offer accepted\n  steps:\n  - intent: greet\n  - action: utter_greet\n  - intent: affirm\n"
+        "  - action: restaurant_form\n  - active_loop: restaurant_form\n"
+    )
+    _write(bot, stories=stories)
+    config = bot.load()
+    assert "affirm" not in [t.intent for t in config.flows["form_restaurant_form"].nlu_trigger]
+    assert config.flows["start_restaurant_form_on_affirm"].guard == "context.latest_action == 'utter_greet'"
