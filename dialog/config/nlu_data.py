@@ -55,7 +55,7 @@ class _Parts:
 def parse_nlu(documents: list[Document], reporter: Reporter) -> tuple[NLUData, NLUSources]:
     """Merge Rasa 3 NLU files (intents, synonyms, regexes, lookups); problems go to ``reporter``."""
     parts, sources = _Parts(), NLUSources()
-    for report, data, document in reporter.top_mappings(documents, "an NLU file", _TOP_KEYS, ignored=_TOP_IGNORED, keys_what="NLU file"):
+    for report, data, document in reporter.top_mappings(documents, "an NLU file", _TOP_KEYS, ignored=_TOP_IGNORED, keys_what="NLU file", lenient=True):
         if "version" in data:
             report.typed(data, "version", (str, float), "NLU file")
         items = report.sequence(data.get("nlu"), data.value_mark("nlu") if "nlu" in data else data.mark, "'nlu'")

@@ -47,9 +47,16 @@ class Reporter:
         return FileReport(path, self)
 
     def top_mappings(
-        self, documents: Sequence[Document], what: str, valid: Iterable[str], ignored: Mapping[str, str] | None = None, keys_what: str = ""
+        self,
+        documents: Sequence[Document],
+        what: str,
+        valid: Iterable[str],
+        ignored: Mapping[str, str] | None = None,
+        keys_what: str = "",
+        lenient: bool = False,
     ) -> Iterator[tuple[FileReport, LocatedMap, Document]]:
-        """Each document whose top level is a mapping (``what``), its keys checked (as ``keys_what``).
+        """Each document whose top level is a mapping (``what``), its keys checked (as ``keys_what``;
+        ``lenient``: unknown ones are warnings, where Rasa's schema accepts any).
 
         Every file kind (domain, NLU, flows, config) starts the same way; a file whose
         top level is not a mapping is reported and skipped.
@@ -59,7 +66,7 @@ class Reporter:
             data = report.mapping(document.data, (1, 1), what)
             if data is None:
                 continue
-            report.keys(data, valid, keys_what or what, ignored=ignored)
+            report.keys(data, valid, keys_what or what, ignored=ignored, lenient=lenient)
             yield report, data, document
 
     def warning_lines(self) -> tuple[str, ...]:

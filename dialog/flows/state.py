@@ -66,6 +66,7 @@ class ConversationState:
     bot_messages: int = 0
     latest_action: str | None = None
     queued_requests: tuple[str, ...] = ()  # later requests of a several-request message (bot.py)
+    previous_flow: str | None = None  # the last user flow that completed or was cancelled (Rasa Pro's previous_flow_name)
 
     @property
     def top(self) -> Frame | None:
@@ -121,6 +122,7 @@ class _Fold:
         self.bot_messages = state.bot_messages
         self.latest_action = state.latest_action
         self.queued_requests = list(state.queued_requests)
+        self.previous_flow = state.previous_flow
 
     def freeze(self) -> ConversationState:
         return ConversationState(
@@ -134,6 +136,7 @@ class _Fold:
             bot_messages=self.bot_messages,
             latest_action=self.latest_action,
             queued_requests=tuple(self.queued_requests),
+            previous_flow=self.previous_flow,
         )
 
     def _index(self, flow_id: str) -> int:
@@ -187,6 +190,8 @@ class _Fold:
             index = self._index(event["flow_id"])
             if index >= 0:
                 del self.stack[index]
+            if not is_pattern(str(event["flow_id"])):
+                self.previous_flow = str(event["flow_id"])
             if kind == "flow_cancelled" and not is_pattern(str(event["flow_id"])):
                 self.queued_requests = []  # "stop", a goodbye, giving up: the user's list is off too
         elif kind == "request_queued":

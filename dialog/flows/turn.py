@@ -134,9 +134,17 @@ class Turn:
                 "latest_action": self.state.latest_action,  # the bot's last action (Rasa stories' turns key on it)
                 "active_flow": self.state.top.flow_id if self.state.top is not None else None,
                 "queued_requests": len(self.state.queued_requests),  # later requests of the same message (flows/several_requests.py)
+                "previous_flow_name": self._previous_flow_name(),  # Rasa Pro's, for pattern_completed
             },
             **moment_variables(self.now()),
         }
+
+    def _previous_flow_name(self) -> str | None:
+        """The ``name`` (else the id) of the user flow that ended last."""
+        previous = self.state.previous_flow
+        if previous is None or previous not in self.runtime.config.flows:
+            return previous
+        return self.runtime.flow(previous).name or previous
 
     def say(
         self, response: str, channel: str | None = None, context: Mapping[str, Any] | None = None, buttons: tuple[Any, ...] = ()

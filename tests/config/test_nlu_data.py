@@ -113,10 +113,6 @@ def test_intent_blocks_in_several_places_are_merged(nlu_bot) -> None:
             "bot/nlu.yml:2:3: 'nlu' must be a list, got a mapping",
         ),
         (
-            "version: '3.1'\nnlu: []\ntraining: []\n",
-            "bot/nlu.yml:3:1: unknown key 'training' in NLU file; valid keys: nlu, responses, rules, stories, version",
-        ),
-        (
             "nlu:\n  - intent: greet\n    examples:\n      - text: hi\n        meta: {}\n",
             "bot/nlu.yml:5:9: unknown key 'meta' in intent 'greet' example; valid keys: metadata, text",
         ),
@@ -212,3 +208,12 @@ def test_quotes_around_a_block_example_are_kept_with_a_warning(nlu_bot) -> None:
 def test_an_undeclared_entity_is_a_warning_as_in_rasa(bot) -> None:
     bot.write("nlu.yml", "nlu:\n  - intent: greet\n    examples: |\n      - hi\n\n      - from [Paris](town)\n")
     assert "bot/nlu.yml:6:7: entity 'town' is annotated but not declared in the domain's entities, so no slot can use it; " in "".join(bot.load().warnings)
+
+
+def test_an_unknown_top_level_key_of_an_nlu_file_is_a_warning_as_rasa_accepts_it(bot) -> None:
+    # Checcolino1312/chatbot_forms: `regex:` and `lookup:` written at the top level, which Rasa drops silently
+    bot.write("nlu.yml", "version: '3.1'\nnlu:\n  - intent: greet\n    examples: |\n      - hi\n      - hello\nregex:\n  - regex: t\n")
+    assert (
+        "bot/nlu.yml:7:1: unknown key 'regex' in NLU file is ignored, as Rasa does; valid keys: nlu, responses, rules, stories, version"
+    ) in bot.load().warnings
+

@@ -308,6 +308,15 @@ def test_a_flow_whose_guard_holds_wins_over_an_unguarded_one_for_the_same_intent
     assert convo.send("payment_methods") == ["Level 3."]
 
 
+def test_conditions_see_the_name_of_the_flow_that_ended_last(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    flows = {**config.flows, "payment": replace(config.flows["payment"], name="Payment methods")}
+    flows["after"] = Flow("after", _steps(ActionStep("say", action="utter_set")), nlu_trigger=(Trigger("caller"),), guard="context.previous_flow_name == 'Payment methods'")
+    convo = Convo(replace(config, flows=flows))
+    convo.send("payment_methods")
+    assert convo.send("caller") == ["Level None."]  # Rasa Pro's context.previous_flow_name: the flow's name
+
+
 def test_low_confidence_trigger_goes_to_fallback(convo: Convo) -> None:
     assert convo.send("payment_methods", confidence=0.3) == ["Sorry, I didn't get that. Could you rephrase?"]
 

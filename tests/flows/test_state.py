@@ -74,3 +74,15 @@ def test_queued_requests_wait_in_order_and_stop_or_restart_drops_them() -> None:
     stopped = replay([ev.flow_started("cancel", 1.0), ev.request_queued("track 123456", 1.0), ev.flow_cancelled("cancel", 2.0, "intent stop")])
     assert stopped.queued_requests == ()
     assert apply_event(queued, ev.restart(3.0)).queued_requests == ()
+
+
+def test_the_user_flow_that_ended_last_is_remembered_patterns_aside() -> None:
+    from dialog.flows.state import replay
+
+    events = [
+        {"event": "flow_started", "flow_id": "check_balance"},
+        {"event": "flow_completed", "flow_id": "check_balance"},
+        {"event": "flow_started", "flow_id": "pattern_completed"},
+        {"event": "flow_completed", "flow_id": "pattern_completed"},
+    ]
+    assert replay(events).previous_flow == "check_balance"  # Rasa Pro's context.previous_flow_name

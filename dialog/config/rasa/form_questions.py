@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dialog.builtin_names import BUILTIN_ACTIONS
 from dialog.config.files import Document
 from dialog.config.rasa.flow_yaml import (
     Step,
@@ -69,7 +70,8 @@ class FormQuestions:
                 elif _DEACTIVATE in actions:
                     question.give_up.update(intents)
             asked = []
-            opens = actions and not forms & set(actions) and _DEACTIVATE not in actions
+            # a built-in action ("restart" -> action_restart) asks nothing
+            opens = actions and not forms & set(actions) and _DEACTIVATE not in actions and actions[-1] not in BUILTIN_ACTIONS
             if active is not None and opens and not set(intents) & triggers.get(active, set()):
                 for intent in intents:
                     key = (active, intent)

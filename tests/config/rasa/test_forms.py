@@ -329,3 +329,14 @@ def test_a_yes_starts_the_form_only_right_after_the_offer_it_answers(bot) -> Non
     config = bot.load()
     assert "affirm" not in [t.intent for t in config.flows["form_restaurant_form"].nlu_trigger]
     assert config.flows["start_restaurant_form_on_affirm"].guard == "context.latest_action == 'utter_greet'"
+
+
+def test_a_restart_inside_the_form_is_no_question_of_the_form(bot) -> None:
+    # Checcolino1312/chatbot_forms: restart inside the form, then the form again
+    stories = STORIES + (
+        "- story: restart inside the form\n  steps:\n  - intent: request_restaurant\n  - action: restaurant_form\n"
+        "  - active_loop: restaurant_form\n  - intent: greet\n  - action: action_restart\n"
+        "  - intent: request_restaurant\n  - action: restaurant_form\n  - active_loop: restaurant_form\n"
+    )
+    _write(bot, stories=stories)
+    assert "ask_greet_in_restaurant_form" not in bot.load().flows
