@@ -28,6 +28,7 @@ from dialog.config.flow_model import (
     Step,
     Trigger,
 )
+from dialog.config.pypred import as_jinja
 from dialog.config.schema import FileReport, Reporter, describe, known, suggest
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark, to_plain
 
@@ -122,7 +123,7 @@ def _parse_flow(flow_id: str, data: LocatedMap, report: FileReport, sources: Flo
         description=report.typed(data, "description", str, what, ""),
         name=report.typed(data, "name", str, what, ""),
         nlu_trigger=_parse_triggers(data, report, what) if "nlu_trigger" in data else (),
-        guard=None if guard is None else str(guard),
+        guard=None if guard is None else as_jinja(str(guard)),
         persisted_slots=report.names(data.get("persisted_slots"), data.value_mark("persisted_slots"), f"{what}: 'persisted_slots'"),
         path=report.path,
     )
@@ -246,7 +247,7 @@ def _branches(raw: _Raw, ids: dict[str, _Raw], report: FileReport, what: str) ->
                 if "if" in branch:
                     report.error(branch.value_mark("if"), f"{what}: 'if' must be a condition, got {describe(condition)}")
                 continue
-            condition = str(condition)
+            condition = as_jinja(str(condition))
         if key not in branch:
             continue
         target = branch[key]
@@ -290,7 +291,7 @@ def _rejections(data: LocatedMap, report: FileReport, what: str) -> tuple[Reject
         report.keys(rejection, ("if", "utter"), "rejection", required=("if",))
         condition = rejection.get("if")
         if isinstance(condition, (str, bool)):
-            result.append(Rejection(condition=str(condition), utter=report.typed(rejection, "utter", str, what)))
+            result.append(Rejection(condition=as_jinja(str(condition)), utter=report.typed(rejection, "utter", str, what)))
         elif "if" in rejection:
             report.error(rejection.value_mark("if"), f"{what}: rejection 'if' must be a condition, got {describe(condition)}")
     return tuple(result)

@@ -317,16 +317,6 @@ def _flow(steps: str) -> str:
             "bot/flows.yml:3:9: flow 'f': invalid condition 'slots.x ==': unexpected 'end of template'",
         ),
         (
-            "flows:\n  f:\n    if: slots.order_id = \"1\"\n    steps:\n      - action: utter_greet\n",
-            "bot/flows.yml:3:9: flow 'f': invalid condition 'slots.order_id = \"1\"': unexpected text after a complete expression "
-            "(compare with '==')",
-        ),
-        (
-            "flows:\n  f:\n    if: slots.order_id matches \"^1\"\n    steps:\n      - action: utter_greet\n",
-            "bot/flows.yml:3:9: flow 'f': invalid condition 'slots.order_id matches \"^1\"': unexpected text after a complete "
-            "expression (write 'x is matching \"regex\"')",
-        ),
-        (
             "flow:\n  f: {}\n",
             "bot/flows.yml:1:1: unknown key 'flow' in flows file (did you mean 'flows'?); valid keys: flows, version",
         ),
@@ -377,3 +367,10 @@ def test_the_payload_intents_need_no_declaration_as_triggers(flow_bot) -> None:
 def test_an_invalid_regex_is_shown_as_written(flow_bot) -> None:
     flow_bot.write("flows.yml", _flow('- collect: order_id\n  rejections:\n    - if: not (slots.order_id is matching "^SC-?(\\\\d{4}$")\n      utter: utter_greet'))
     assert any("invalid regular expression '^SC-?(\\d{4}$' in condition" in problem for problem in flow_bot.problems())
+
+
+def test_rasa_pro_conditions_read_as_jinja(flow_bot) -> None:
+    # Godel-Technologies-LLP/event-bot and Rasa Pro's own default patterns write pypred
+    flow_bot.write("flows.yml", "flows:\n  f:\n    if: slots.order_id = \"1\" and slots.confirmed is not null\n    steps:\n      - action: utter_greet\n")
+    assert flow_bot.load().flows["f"].guard == 'slots.order_id == "1" and slots.confirmed is not none'
+
