@@ -69,6 +69,13 @@ class _Raw:
     nested: dict[int, str] = field(default_factory=dict)  # branch index -> first nested step id (or END)
 
 
+# Rasa Pro patterns whose job dialog's engine does itself; an override copied from Rasa's
+# defaults names Rasa's internal actions ("action_run_slot_rejections", "{{context.utter}}")
+_ENGINE_PATTERNS = {
+    "pattern_collect_information": "a collect step asks, checks its rejections and waits here itself (Rasa Pro's internal pattern)",
+}
+
+
 def parse_flows(documents: list[Document], reporter: Reporter) -> tuple[dict[str, Flow], FlowSources]:
     """Every flow of every flows file; problems go to ``reporter`` and the flows that parsed are returned."""
     sources = FlowSources()
@@ -81,6 +88,9 @@ def parse_flows(documents: list[Document], reporter: Reporter) -> tuple[dict[str
             mark = section.key_mark(flow_id)
             if flow_id in sources.flows:
                 report.duplicate(mark, f"flow '{flow_id}'", (sources.flows[flow_id][0].path, *sources.flows[flow_id][2]))
+                continue
+            if flow_id in _ENGINE_PATTERNS:
+                report.warn(mark, f"flow '{flow_id}' is not used: {_ENGINE_PATTERNS[flow_id]}")
                 continue
             flow_data = report.mapping(value, section.value_mark(flow_id), f"flow '{flow_id}'")
             if flow_data is None:

@@ -374,3 +374,14 @@ def test_rasa_pro_conditions_read_as_jinja(flow_bot) -> None:
     flow_bot.write("flows.yml", "flows:\n  f:\n    if: slots.order_id = \"1\" and slots.confirmed is not null\n    steps:\n      - action: utter_greet\n")
     assert flow_bot.load().flows["f"].guard == 'slots.order_id == "1" and slots.confirmed is not none'
 
+
+
+def test_an_override_of_rasa_s_internal_collect_pattern_is_a_warning(flow_bot) -> None:
+    # RasaHQ/rasa-calm-hybrid-demo copies Rasa's pattern_collect_information, which names Rasa's internal actions
+    flow_bot.write(
+        "flows.yml",
+        "flows:\n  pattern_collect_information:\n    steps:\n      - action: action_run_slot_rejections\n      - action: '{{context.utter}}'\n",
+    )
+    config = flow_bot.load()
+    assert "pattern_collect_information" not in config.flows
+    assert any("flow 'pattern_collect_information' is not used: a collect step asks" in w for w in config.warnings)

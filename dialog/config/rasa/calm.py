@@ -9,6 +9,10 @@ learnt from its description (each sentence) and its name, and an ``nlu_trigger``
 it. "I want to send money to my sister" then reads as ``flow_transfer_money`` of "Help
 users send money to friends and family", through the sentence vectors.
 
+An intent that no flow triggers but is named after the flow ("nlu-check_account_balance"
+for ``check_account_balance``, as CALM projects keep examples beside an LLM-only
+pipeline) is the flow's trigger instead, its examples with the description's.
+
 A project with no NLU examples of its own (a CALM project has no nlu.yml) also gets
 ``chitchat``, a background intent of small talk and general questions: with nothing to
 tell them from, every message would read as one of the flows. No flow answers
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 
 from dialog.config.domain import DomainSources
 from dialog.config.flow_model import CallStep, Flow, LinkStep, Trigger
@@ -57,26 +62,55 @@ def with_description_triggers(
     learnt = {flow_id: texts for flow_id, texts in learnt.items() if texts}
     if not learnt:
         return domain, nlu, flows
-    examples = [TrainingExample(text, DESCRIPTION_INTENT_PREFIX + flow_id) for flow_id, texts in learnt.items() for text in texts]
-    intents = [DESCRIPTION_INTENT_PREFIX + flow_id for flow_id in learnt]
+    named = _intents_named_after(learnt, nlu, flows)  # "nlu-check_balance" has examples for flow check_balance
+    intent_of = {flow_id: named.get(flow_id, DESCRIPTION_INTENT_PREFIX + flow_id) for flow_id in learnt}
+    examples = [TrainingExample(text, intent_of[flow_id]) for flow_id, texts in learnt.items() for text in texts]
+    intents = [intent_of[flow_id] for flow_id in learnt]
     if not nlu.examples:
         examples += [TrainingExample(text, BACKGROUND_INTENT) for text in _BACKGROUND]
         intents.append(BACKGROUND_INTENT)
     updated = dict(flows)
     for flow_id, texts in learnt.items():
-        updated[flow_id] = dataclasses.replace(flows[flow_id], nlu_trigger=(Trigger(DESCRIPTION_INTENT_PREFIX + flow_id),))
+        intent = intent_of[flow_id]
+        updated[flow_id] = dataclasses.replace(flows[flow_id], nlu_trigger=(Trigger(intent),))
         report, _, mark = sources.flows[flow_id]
-        domain_sources.marks[("intent", DESCRIPTION_INTENT_PREFIX + flow_id)] = (report.path, *mark)
+        domain_sources.marks.setdefault(("intent", intent), (report.path, *mark))
         if BACKGROUND_INTENT in intents:
             domain_sources.marks.setdefault(("intent", BACKGROUND_INTENT), (report.path, *mark))
+        also = f", with the examples of intent '{intent}', named after it" if flow_id in named else ""
         report.warn(
             mark,
-            f"flow '{flow_id}' has no nlu_trigger: it starts from its description and name, learnt as intent "
-            f"'{DESCRIPTION_INTENT_PREFIX}{flow_id}' ({len(texts)} example{'s' if len(texts) != 1 else ''}); add nlu_trigger "
+            f"flow '{flow_id}' has no nlu_trigger: it starts from its description and name{also}, learnt as intent "
+            f"'{intent}' ({len(texts)} example{'s' if len(texts) != 1 else ''} from them); add nlu_trigger "
             "intents with examples for better recognition",
         )
     domain = dataclasses.replace(domain, intents=domain.intents + tuple(i for i in intents if i not in domain.intents))
     return domain, dataclasses.replace(nlu, examples=nlu.examples + tuple(examples)), updated
+
+
+def _intents_named_after(flows_by_id: Mapping[str, object], nlu: NLUData, flows: Mapping[str, Flow]) -> dict[str, str]:
+    """flow id -> an intent with examples that no flow triggers and whose name ends with the
+    flow's id ("nlu-check_account_balance" for ``check_account_balance``): CALM projects keep
+    such examples beside an LLM-only pipeline, where Rasa never reads them."""
+    triggering = {trigger.intent for flow in flows.values() for trigger in flow.nlu_trigger}
+    found: dict[str, str] = {}
+    for intent in nlu.intents:
+        if intent in triggering:
+            continue
+        for flow_id in flows_by_id:
+            if _same_name(intent, flow_id):
+                found.setdefault(flow_id, intent)
+    return found
+
+
+def _same_name(intent: str, flow_id: str) -> bool:
+    """"nlu-check_balance" and "check_balance", or "flow-check_balance": the same name once
+    a one-word prefix is set aside."""
+    a, b = (re.sub(r"\W", "_", name.lower()) for name in (intent, flow_id))
+    if a == b or a.endswith("_" + b) or b.endswith("_" + a):
+        return True
+    core_a, core_b = (name.split("_", 1)[1] if "_" in name else "" for name in (a, b))
+    return bool(core_a) and "_" in core_a and core_a == core_b
 
 
 def _examples(flow: Flow) -> list[str]:

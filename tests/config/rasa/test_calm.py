@@ -94,3 +94,15 @@ def test_an_explicitly_empty_trigger_list_keeps_a_flow_unstarted(bot) -> None:  
     _write(bot)
     bot.write("data/flows.yml", FLOWS.replace("    description: Help users send money to friends and family.\n", "    description: Help users send money.\n    nlu_trigger: []\n"))
     assert not bot.load().flows["transfer_money"].nlu_trigger
+
+
+def test_an_intent_named_after_a_flow_is_its_trigger_with_its_examples(bot) -> None:  # type: ignore[no-untyped-def]
+    # RasaHQ/rasa-calm-hybrid-demo: flow "flow-check_balance", examples under intent "nlu-check_balance"
+    _write(bot)
+    bot.write("data/flows.yml", FLOWS.replace("  transfer_money:\n", "  flow-transfer_money:\n"))
+    bot.write("data/nlu.yml", 'version: "3.1"\nnlu:\n  - intent: nlu-transfer_money\n    examples: |\n      - send cash to my mum\n      - wire 20 euros to Bob\n')
+    bot.write("domain.yml", DOMAIN.replace('version: "3.1"\n', 'version: "3.1"\nintents: [nlu-transfer_money]\n'))
+    config = bot.load()
+    assert [t.intent for t in config.flows["flow-transfer_money"].nlu_trigger] == ["nlu-transfer_money"]
+    texts = {e.text for e in config.nlu.examples if e.intent == "nlu-transfer_money"}
+    assert {"send cash to my mum", "Help users send money to friends and family."} <= texts
