@@ -28,7 +28,7 @@ from dialog.config import load_bot
 from dialog.config.models import BotConfig
 from dialog.errors import ConfigError, DialogError, Problem
 from dialog.nlu.spacy_import import import_spacy_without_torch
-from dialog.testing.case_checks import check_cases
+from dialog.testing.case_checks import problems_by_case
 from dialog.testing.report import case_line, failure_report, summary_line, write_junit
 from dialog.testing.results import CaseResult, Failure, SuiteResult
 from dialog.testing.stories import TestCase, load_cases
@@ -166,7 +166,7 @@ def command(domain: Path, paths: tuple[Path, ...], junit: Path | None, fail_fast
     cases = select_cases(load_cases(story_paths), patterns)
     if frozen is not None:
         cases = [case if case.now else dataclasses.replace(case, now=frozen) for case in cases]
-    unrunnable = {case.id: found for case in cases if (found := check_cases([case], config))}
+    unrunnable = problems_by_case(cases, config)
     if unrunnable and len(unrunnable) == len(cases):
         raise ConfigError([problem for found in unrunnable.values() for problem in found])
     for problem in (problem for found in unrunnable.values() for problem in found):

@@ -50,8 +50,8 @@ def with_the_task(state: ConversationState, flow: Flow | None, text: str) -> str
     that carries meaning)."""
     if flow is None or len(text.split()) > MAX_WORDS or not (asks_vaguely(text) or _OPENS_LIKE_A_FOLLOW_UP.match(text) or refers_back(text)):
         return None
-    frame = state.top
-    values = [str(state.slots.get(name)) for name in (frame.slots_set if frame else ()) if isinstance(state.slots.get(name), (str, int, float)) and not isinstance(state.slots.get(name), bool)]
+    collected = [state.slots.get(name) for name in (state.top.slots_set if state.top else ())]
+    values = [str(value) for value in collected if isinstance(value, (str, int, float)) and not isinstance(value, bool)]
     return " ".join([flow_title(flow), *values, text])
 
 

@@ -20,7 +20,7 @@ from dialog.flows.patterns import PATTERN_FLOWS
 from dialog.testing.cases import TestCase
 from dialog.types import NLU_FALLBACK, OUT_OF_SCOPE
 
-__all__ = ["check_cases"]
+__all__ = ["check_cases", "problems_by_case"]
 
 
 def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
@@ -50,9 +50,15 @@ def _known(config: Any) -> dict[str, tuple[str, set[str]]]:
 
 def check_cases(cases: Iterable[TestCase], config: Any) -> list[Problem]:
     """One problem per step that names something the bot does not have."""
+    return [problem for found in problems_by_case(cases, config).values() for problem in found]
+
+
+def problems_by_case(cases: Iterable[TestCase], config: Any) -> dict[str, list[Problem]]:
+    """``check_cases`` by case id, for the cases that have any (the bot's names are read once)."""
     known = _known(config)
-    problems: list[Problem] = []
+    found: dict[str, list[Problem]] = {}
     for case in cases:
+        problems = found.setdefault(case.id, [])
         for step in case.steps:
             if step.kind not in known:
                 continue
@@ -63,4 +69,6 @@ def check_cases(cases: Iterable[TestCase], config: Any) -> list[Problem]:
             close = difflib.get_close_matches(str(name), sorted(names), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(Problem(case.path, step.line, step.column, f"test case '{case.name}': unknown {what} '{name}'{hint}"))
-    return problems
+        if not problems:
+            del found[case.id]
+    return found
