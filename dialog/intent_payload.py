@@ -9,6 +9,9 @@ Forms accepted (whitespace around the payload is ignored):
 * ``/inform@0.8{...}`` - an explicit confidence
 * ``/restart``, ``/stop``, ``/session_start`` - built-in intents, always payloads
 * ``/affirm"`` - a stray trailing quote (a typo Rasa accepts) is dropped
+* ``/SetSlots(interested=true, plan=gold)`` - Rasa Pro's button command: it sets those
+  slots directly, whatever their mappings (``SET_SLOTS_FEATURE``), as the answer
+  intent ``inform``; ``[a, b]`` is a list value, quotes around a value are dropped
 
 Decision on bad input: a payload whose JSON does not parse (or is not an object
 or list of objects), or whose intent is not one of the bot's intents, is *not*
@@ -27,7 +30,7 @@ from typing import Any, Collection, Mapping
 from dialog.builtin_names import BUILTIN_INTENTS
 from dialog.types import NLU_FALLBACK, Entity, IntentScore, ParseResult
 
-__all__ = ["BUILTIN_INTENTS", "parse_payload", "payload_text", "without_stray_quote"]  # BUILTIN_INTENTS re-exported from builtin_names
+__all__ = ["BUILTIN_INTENTS", "SET_SLOTS_FEATURE", "parse_payload", "payload_text", "set_slots_of", "without_stray_quote"]  # BUILTIN_INTENTS re-exported from builtin_names
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,10 @@ _PAYLOAD = re.compile(
     r"/(?P<intent>[^\s{@/][^\s{@]*)(?:@(?P<confidence>[0-9]*\.?[0-9]+))?(?P<entities>[{\[].*)?",
     re.DOTALL,
 )
+
+_SET_SLOTS = re.compile(r"/SetSlots\((?P<body>.*)\)", re.DOTALL)
+SET_SLOTS_FEATURE = "set_slots"
+SET_SLOTS_INTENT = "inform"  # what the collect step reads as an answer (collect_classifier.ANSWER_INTENT)
 
 
 def payload_text(intent: str, entities: Mapping[str, Any] | None = None) -> str:
@@ -49,6 +56,9 @@ def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | Non
     ``intents`` are the bot's intents; when empty, any intent name is accepted.
     """
     stripped = without_stray_quote(text.strip())
+    set_slots = _SET_SLOTS.fullmatch(stripped)
+    if set_slots is not None:
+        return _set_slots_parse(text, set_slots.group("body"))
     match = _PAYLOAD.fullmatch(stripped)
     if match is None:
         return None
@@ -75,6 +85,60 @@ def parse_payload(text: str, intents: Collection[str] = ()) -> ParseResult | Non
         entities=entities,
         ranking=(IntentScore(intent, confidence),),
     )
+
+
+def set_slots_of(parse: ParseResult) -> Mapping[str, Any] | None:
+    """The slots a ``/SetSlots(...)`` payload sets, or None for any other message."""
+    values = parse.features.get(SET_SLOTS_FEATURE)
+    return values if isinstance(values, Mapping) else None
+
+
+def _set_slots_parse(text: str, body: str) -> ParseResult | None:
+    values: dict[str, Any] = {}
+    for part in _top_level_split(body):
+        name, equals, value = part.partition("=")
+        name = name.strip()
+        if not equals or not re.fullmatch(r"[^\s()=,]+", name):
+            logger.warning("payload %r: %r is not slot=value; parsing it as text", text, part.strip())
+            return None
+        values[name] = _set_slot_value(value.strip())
+    if not values:
+        logger.warning("payload %r sets no slot; parsing it as text", text)
+        return None
+    return ParseResult(
+        text=text,
+        intent=SET_SLOTS_INTENT,
+        confidence=1.0,
+        ranking=(IntentScore(SET_SLOTS_INTENT, 1.0),),
+        features={SET_SLOTS_FEATURE: values},
+    )
+
+
+def _top_level_split(body: str) -> list[str]:
+    """``body`` split at the commas outside brackets and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(body):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            parts.append(body[start:index])
+            start = index + 1
+    parts.append(body[start:])
+    return [part for part in parts if part.strip()]
+
+
+def _set_slot_value(value: str) -> Any:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if value.startswith("[") and value.endswith("]"):
+        return [_set_slot_value(item.strip()) for item in _top_level_split(value[1:-1])]
+    return None if value in ("null", "None") else value
 
 
 def without_stray_quote(payload: str) -> str:

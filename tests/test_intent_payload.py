@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.intent_payload import parse_payload, payload_text
+from dialog.intent_payload import parse_payload, payload_text, set_slots_of
 
 INTENTS = ("greet", "inform")
 
@@ -84,3 +84,16 @@ def test_payload_text_is_read_back_as_written() -> None:
     assert payload_text("greet") == "/greet"
     parsed = parse_payload(payload_text("inform", {"city": "Zürich"}), ("inform",))
     assert parsed is not None and parsed.intent == "inform" and [(e.entity, e.value) for e in parsed.entities] == [("city", "Zürich")]
+
+
+def test_rasa_pro_set_slots_payload_sets_the_slots_it_names() -> None:
+    parsed = parse_payload('/SetSlots(confirmed=true, plan="Gold, monthly", days=[mon, tue])', INTENTS)
+    assert parsed is not None and parsed.intent == "inform" and parsed.confidence == 1.0
+    assert set_slots_of(parsed) == {"confirmed": "true", "plan": "Gold, monthly", "days": ["mon", "tue"]}
+    assert set_slots_of(parse_payload("/greet", INTENTS)) is None
+
+
+@pytest.mark.parametrize("text", ["/SetSlots()", "/SetSlots(confirmed)", "/SetSlots(my slot=1)"])
+def test_a_set_slots_payload_that_names_no_slot_value_is_text(text: str, caplog) -> None:
+    assert parse_payload(text, INTENTS) is None
+    assert "parsing it as text" in caplog.text

@@ -71,7 +71,7 @@ def _check_domain_references(domain: Domain, sources: DomainSources) -> None:
 def _check_payload(report: FileReport, mark: Mark, what: str, payload: str, domain: Domain) -> None:
     """A ``/intent{...}`` button payload skips the NLU, so a typo in it would silently become text."""
     from dialog.config.rasa.response_format import literal
-    from dialog.intent_payload import parse_payload, without_stray_quote
+    from dialog.intent_payload import parse_payload, set_slots_of, without_stray_quote
 
     fixed = literal(payload)
     if fixed is None:
@@ -80,7 +80,13 @@ def _check_payload(report: FileReport, mark: Mark, what: str, payload: str, doma
     if parsed is not None and without_stray_quote(fixed.strip()) != fixed.strip():  # a typo Rasa lets through
         report.warn(mark, f"{what}: button payload {payload!r} ends in a stray quote; it is read as {without_stray_quote(fixed.strip())!r}")
     if parsed is None:
-        report.error(mark, f"{what}: button payload {payload!r} is malformed; write /intent or /intent{{\"entity\": \"value\"}}")
+        report.error(mark, f"{what}: button payload {payload!r} is malformed; write /intent, /intent{{\"entity\": \"value\"}} or /SetSlots(slot=value)")
+        return
+    slots = set_slots_of(parsed)
+    if slots is not None:
+        for name in slots:
+            if name not in domain.slots:
+                report.error(mark, f"{what}: button payload {payload!r} sets unknown slot '{name}'{suggest(name, list(domain.slots))}; known slots: {known(list(domain.slots))}")
         return
     intents = [*domain.intents, *BUILTIN_INTENTS]
     if parsed.intent not in intents:

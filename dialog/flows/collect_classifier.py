@@ -25,6 +25,7 @@ from typing import Any
 
 from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, DENY_INTENT, OUT_OF_SCOPE_INTENT, REPEAT_INTENT, SKIP_INTENT
 from dialog.flows.ruled_out import is_ruled_out
+from dialog.intent_payload import set_slots_of
 from dialog.questions import looks_like_question
 from dialog.types import NONSENSE_FEATURE, ParseResult
 
@@ -38,7 +39,7 @@ BARE_REPLY_WORDS = 2  # "yes", "no thanks": a bare yes or no answers no free-tex
 
 def is_payload(parse: ParseResult) -> bool:
     """A button payload or ``trigger_intent`` (``/intent...``): the user chose the intent explicitly."""
-    return parse.intent is not None and parse.text.lstrip().startswith(f"/{parse.intent}")
+    return parse.intent is not None and (parse.text.lstrip().startswith(f"/{parse.intent}") or set_slots_of(parse) is not None)
 
 
 def is_nonsense(parse: ParseResult) -> bool:

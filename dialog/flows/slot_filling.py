@@ -12,6 +12,7 @@ Rasa 3 semantics with one deliberate restriction:
   and its ``from_intent`` mappings apply on any turn (as in Rasa 3). This keeps
   a stray "yes" from confirming something that has not been asked yet.
 * ``custom`` mappings are only ever set by actions.
+* A ``/SetSlots(...)`` button payload (Rasa Pro) sets the slots it names and nothing else.
 * A question that starts no flow ("are you open on saturday?") fills no slot a flow
   collects, except the open question's own (``given_not_asked``).
 * A ``from_text`` answer that names the slot ("my name is Johan de Boer" for
@@ -32,6 +33,7 @@ from dialog.config.models import Slot, SlotMapping
 from dialog.dates import to_date, to_time
 from dialog.flows.ruled_out import is_ruled_out
 from dialog.flows.stated_value import stated_value
+from dialog.intent_payload import set_slots_of
 from dialog.questions import looks_like_question
 from dialog.types import Entity, ParseResult
 
@@ -175,6 +177,9 @@ def fill_slots(
     """Slot updates this turn makes, requested slot first; ``collected``: slots some flow collects.
     ``reads_as_answer`` decides whether a ``from_text`` slot takes the text (chit-chat,
     "can you repeat that?" or gibberish is no answer; ``dialog/flows/collect_classifier.py``)."""
+    direct = set_slots_of(parse)
+    if direct is not None:  # a /SetSlots(...) button: those slots, whatever their mappings
+        return {name: value for name, raw in direct.items() if name in slots and (value := coerce(slots[name], raw, current.get(name))) is not INVALID}
     collected = set(collected)
     updates: dict[str, Any] = {}
     taken: set[tuple[str, int, int]] = set()

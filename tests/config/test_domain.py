@@ -358,8 +358,13 @@ def test_a_rasa_placeholder_that_names_no_slot_is_a_warning(bot) -> None:
         ),
         (
             "{title: 'Yes', payload: '/affirm{oops'}",
-            "bot/domain.yml:7:41: response 'utter_greet': button payload '/affirm{oops' is malformed; write /intent or "
-            '/intent{\"entity\": \"value\"}',
+            "bot/domain.yml:7:41: response 'utter_greet': button payload '/affirm{oops' is malformed; write /intent, "
+            '/intent{\"entity\": \"value\"} or /SetSlots(slot=value)',
+        ),
+        (
+            "{title: 'Yes', payload: '/SetSlots(sise=large)'}",
+            "bot/domain.yml:7:41: response 'utter_greet': button payload '/SetSlots(sise=large)' sets unknown slot 'sise' "
+            "(did you mean 'size'?); known slots: size",
         ),
         (
             "{title: '{{ slots.sise }}', payload: /affirm}",

@@ -30,7 +30,7 @@ def test_it_validates_and_says_how_its_flows_start(calm_bot: Path) -> None:
 def test_its_end_to_end_tests_pass(calm_bot: Path) -> None:
     result = CliRunner().invoke(cli, ["test", str(calm_bot), "--llm", "fake"])
     assert result.exit_code == 0, result.output
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout
 
 
 def test_small_talk_starts_no_flow(calm_bot: Path) -> None:

@@ -114,3 +114,12 @@ def test_a_question_about_a_day_does_not_choose_the_day_of_a_later_booking(tmp_p
     assert convo.send("cancel_order") == ["What is your order number?"]
     # a digression that also answers the open question: that answer is kept
     assert convo.send("payment_methods", "can I pay order 234567 by card?", order_id="234567") == ["We take cards.", "Cancel order 234567?"]
+
+
+def test_a_set_slots_button_sets_its_slots_whatever_their_mappings() -> None:
+    from dialog.intent_payload import parse_payload
+
+    clicked = parse_payload("/SetSlots(confirmed=false, vip=true, city=Oslo, unknown=1, tags=[a, b])")
+    assert clicked is not None
+    assert fill_slots(SLOTS, clicked, {}, "note", COLLECTED) == {"confirmed": False, "vip": True, "city": "Oslo", "tags": ["a", "b"]}
+    # the open from_text question does not take the payload's text
