@@ -67,6 +67,8 @@ _REPLACEMENT = re.compile(
 )
 
 
+CORRECTION_REACH = 1  # messages between a finished task and a correction that still reaches it ("thanks")
+
 @dataclass(frozen=True)
 class Rerun:
     """The flow that just ended, to run again with ``corrections`` and the ``kept`` earlier answers."""
@@ -129,7 +131,7 @@ def finished_flow_correction(
         return None
     if not parse.entities:
         return _changed_mind(config, runtime, stored, state, parse)
-    finished = _finished_flow(stored)
+    finished = _finished_flow(config, stored)
     if finished is None or finished not in config.flows or trigger not in (None, finished):
         return None
     flow = runtime.flow(finished)
@@ -162,7 +164,7 @@ def _changed_mind(
     yes/no question, with the answers given before it. Only a "no" is taken back: the flow
     did nothing on it, while a "yes" may have acted (a cancellation, a ticket) and running
     the flow again would not undo that."""
-    finished = _finished_flow(stored)
+    finished = _finished_flow(config, stored)
     if finished is None or finished not in config.flows or not _CHANGE_OF_MIND.search(parse.text):
         return None
     if parse.intent is None or parse.confidence < config.settings.trigger_threshold:
@@ -179,13 +181,24 @@ def _changed_mind(
     return None
 
 
-def _finished_flow(stored: Sequence[Mapping[str, Any]]) -> str | None:
-    """The bot's own flow that completed since the user's last message (patterns aside)."""
+def _finished_flow(config: BotConfig, stored: Sequence[Mapping[str, Any]]) -> str | None:
+    """The last task (a flow of the bot's own that asks something) that completed since the
+    user's last message, or before at most ``CORRECTION_REACH`` more that started no other
+    task: "thanks", then "oh wait, make it Wednesday" still corrects the delivery day."""
+    user_messages = 0
     for event in reversed(stored):
-        if event.get("event") == "user":
-            return None
-        if event.get("event") == "flow_completed" and not patterns.is_pattern(str(event.get("flow_id"))):
-            return str(event.get("flow_id"))
+        kind, flow_id = event.get("event"), str(event.get("flow_id"))
+        if kind == "user":
+            user_messages += 1
+            if user_messages > CORRECTION_REACH:
+                return None
+        elif flow_id in config.flows and not patterns.is_pattern(flow_id):
+            if not config.flows[flow_id].collected_slots():
+                continue  # "thanks" answered: no task
+            if kind == "flow_completed":
+                return flow_id
+            if kind == "flow_started":
+                return None  # another task ran since
     return None
 
 
@@ -286,7 +299,7 @@ def _which_flow_for_value(
     if parse.intent not in (None, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold:
         return None  # a request of its own ("where is 234567?"), or thanks, a greeting...
     preview = fill_slots(config.domain.slots, parse.replace(intent=ANSWER_INTENT), state.slots, None, runtime.collected)
-    finished = _finished_flow(stored)
+    finished = _finished_flow(config, stored)
     if finished is not None and finished in config.flows and any(name in preview for name in runtime.flow(finished).collected_slots()):
         return None  # the flow that just ended takes it (finished_flow_correction), not a greeting's
     candidates = _flows_taking_the_value(config, parse, preview)

@@ -263,10 +263,18 @@ def test_a_bare_new_value_right_after_a_flow_ended_runs_it_again_without_saying_
     assert convo.send(None, "and 234567?", confidence=0.3, order_id="234567") == ["Cancel order 234567?"]
 
 
-def test_a_value_after_another_message_is_no_correction(config: BotConfig) -> None:
+def test_a_correction_reaches_back_over_an_acknowledgement(config: BotConfig) -> None:
     convo = Convo(config)
     convo.send("cancel_order", order_id="999999")
     convo.send("affirm", "ok")
+    assert convo.send("correct", "actually 234567", order_id="234567") == ["Okay, I've changed that to 234567.", "Cancel order 234567?"]
+
+
+def test_a_value_long_after_a_flow_ended_is_no_correction(config: BotConfig) -> None:
+    convo = Convo(config)
+    convo.send("cancel_order", order_id="999999")
+    convo.send("affirm", "ok")
+    convo.send("affirm", "ok then")
     assert convo.send("correct", "actually 234567", order_id="234567") == ["Sorry, I didn't get that. Could you rephrase?"]
 
 
