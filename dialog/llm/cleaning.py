@@ -17,6 +17,8 @@ so what is streamed to a user is exactly the final reply (nothing is taken back)
   persona's own "I'm <assistant name>." (dropped when there is no name);
 - a sentence ``keep_sentence`` refuses is dropped (the fallback's ``FactGuard``: a
   business fact the bot's data does not back);
+- a vague refusal after an answer ("The capital of France is Paris. I'm sorry, I can't
+  help you with that.") is dropped: it takes back what was just said;
 - a trailing half sentence is dropped (kept only if it is all there is);
 - the reply is capped at ``max_sentences`` and ``max_chars``, at a sentence end
   (small models drift off topic the longer they talk; stopping early is also faster).
@@ -38,6 +40,14 @@ _OTHER_IDENTITY = re.compile(
     re.IGNORECASE,
 )
 LOOSE_ECHO_WORDS = 14
+# "I'm sorry, I can't help you with that answer.": a refusal that names nothing of its own
+_VAGUE_REFUSAL = re.compile(
+    r"(?:(?:i'm |i am )?sorry|unfortunately|i apologi[sz]e)?[,.!]?\s*(?:but\s+)?"
+    r"i\s*(?:can't|cannot|can not|am not able to|'m not able to|am unable to|'m unable to|don't know how to)\s+"
+    r"(?:help(?: you)?(?: with)?|answer|assist(?: you)?(?: with)?|do|provide)\s+"
+    r"(?:that|this|it|your (?:question|request))(?: (?:answer|question|request|one))?\s*[.!]*",
+    re.IGNORECASE,
+)
 MAX_SENTENCE_CHARS = 300  # a "sentence" this long without an end is cut as one
 _SPECIAL = re.compile(r"<\|[^|<>]{0,40}\|>|</?s>|\[/?INST\]|<<\/?SYS>>|<unk>|<pad>", re.IGNORECASE)
 _ROLE_START = re.compile(r"<\|im_start\|>|<\|start_header_id\|>|\[INST\]", re.IGNORECASE)
@@ -189,6 +199,8 @@ class ReplyCleaner:
             sentence = self._own_identity
         if self._keep_sentence is not None and not self._keep_sentence(sentence):
             return []
+        if self._emitted and _VAGUE_REFUSAL.fullmatch(sentence):
+            return []  # an answer, then "I can't help you with that": the answer stands
         if self._length + len(sentence) + 1 > self.max_chars:
             self.done = True
             if self._emitted:

@@ -104,6 +104,14 @@ def test_an_answer_restating_the_question_is_not_parroting() -> None:
     assert clean_reply("The capital of Australia is Canberra.", user_text="what is the capital of Australia?") == "The capital of Australia is Canberra."
 
 
+def test_a_vague_refusal_after_an_answer_is_dropped() -> None:
+    raw = "The capital of France is Paris. I'm sorry, I can't help you with that answer."
+    assert clean_reply(raw, user_text="what's the capital of france?") == "The capital of France is Paris."
+    # one that says what it does not know stays: it is the honest part
+    raw = "We ship to Canada. I don't know the exact price."
+    assert clean_reply(raw) == raw
+
+
 def test_a_sentence_the_caller_refuses_is_dropped() -> None:
     cleaner = ReplyCleaner(max_sentences=3, keep_sentence=lambda sentence: "45" not in sentence)
     cleaner.feed("Returns take 45 days. Anything else? ")
