@@ -114,7 +114,8 @@ class ConsoleInputChannel(InputChannel):
         if text.lower() in EXIT_COMMANDS:
             return None
         if text.isdigit() and 1 <= int(text) <= len(self.output.buttons):
-            return self.output.buttons[int(text) - 1].payload
+            titled = [button for button in self.output.buttons if button.title.strip() == text]
+            return (titled[0] if titled else self.output.buttons[int(text) - 1]).payload  # a button titled "2" is "2"
         return text
 
     async def turn(self, bot: ChannelBot, text: str) -> list[Reply]:

@@ -182,7 +182,7 @@ def _check_action_modules(root: Path, domain: Domain, sources: DomainSources, re
             continue
         module = reference.partition(":")[0]
         local = root.joinpath(*module.split("."))
-        if local.with_suffix(".py").is_file() or (local / "__init__.py").is_file():
+        if local.with_suffix(".py").is_file() or local.is_dir():  # a package, or a folder of modules as rasa_sdk reads one
             continue
         try:
             found = importlib.util.find_spec(module) is not None

@@ -16,7 +16,7 @@ from dialog.config.domain_responses import parse_responses
 from dialog.config.domain_slots import parse_slots
 from dialog.config.files import Document
 from dialog.config.models import ACTION_SERVER, Domain, ResponseVariation, Slot, SourceMark
-from dialog.config.schema import FileReport, Reporter
+from dialog.config.schema import UNLESS_TYPO, FileReport, Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark, to_plain
 
 __all__ = ["DOMAIN_KEYS", "DomainSources", "parse_domain"]
@@ -68,7 +68,7 @@ def parse_domain(
 
     ``action_server``: endpoints.yml names one, so Rasa-style bare action names run there."""
     parts, sources = _Parts(), DomainSources()
-    for report, data, _ in reporter.top_mappings(documents, "domain", DOMAIN_KEYS, ignored=_IGNORED_TOP):
+    for report, data, _ in reporter.top_mappings(documents, "domain", DOMAIN_KEYS, ignored=_IGNORED_TOP, lenient=UNLESS_TYPO):
         _parse_document(data, report, parts, sources)
     for name, value in parts.actions.items():
         if not value:  # a Rasa list entry: on the action server, else a function of that name in actions.py

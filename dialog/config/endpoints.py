@@ -31,6 +31,8 @@ _TOP_IGNORED = {
     "event_broker": "there is no event broker; read conversations from the tracker store or /conversations/<id>/tracker",
     "models": "models are trained and loaded from the bot folder",
     "nlg": "responses are rendered in-process from domain.yml",
+    "model_groups": "Rasa Pro's LLM settings; dialog's free-form replies use the llm section of config.yml",
+    "vector_store": "Rasa Pro's document search; dialog searches the bot's docs/ or knowledge/ folder itself",
 }
 _ENDPOINT_KEYS = ("headers", "timeout_s", "token", "token_name", "url")
 _ENDPOINT_IGNORED = {
@@ -85,7 +87,15 @@ def _parse_action_endpoint(data: LocatedMap, report: FileReport) -> ActionEndpoi
     """Every problem of the section is reported; None if there was one."""
     what = "action_endpoint"
     errors_before = len(report.reporter.problems)
-    report.keys(data, _ENDPOINT_KEYS, what, ignored=_ENDPOINT_IGNORED, required=("url",))
+    in_process = data.get("actions_module") is not None and "url" not in data
+    report.keys(data, (*_ENDPOINT_KEYS, "actions_module"), what, ignored=_ENDPOINT_IGNORED, required=() if in_process else ("url",))
+    if in_process:  # Rasa Pro 3.10+: the actions run inside Rasa's own process
+        report.warn(
+            data.key_mark("actions_module"),
+            f"{what}: 'actions_module' (Rasa Pro running the Rasa SDK actions in its own process) is not supported here: "
+            "run them with `rasa run actions` and give the server's 'url'; until then they do not run",
+        )
+        return None
     url = _expanded(report.typed(data, "url", str, what), data.value_mark("url"), report, what)
     if url is not None and not url.startswith(("http://", "https://")):
         report.error(data.value_mark("url"), f"{what}: 'url' must start with http:// or https://, got {url!r}")

@@ -248,7 +248,7 @@ def _branches(raw: _Raw, ids: dict[str, _Raw], report: FileReport, what: str) ->
         if has_else:
             report.error(item_mark, f"{what}: 'else' must be the last branch of 'next'")
         if "else" in branch:
-            report.keys(branch, ("else",), "'next' else branch")
+            report.keys(branch, ("else",), "'next' else branch", lenient=True)
             key, condition, has_else = "else", None, True
         else:
             report.keys(branch, ("if", "then"), "'next' branch", required=("if", "then"))

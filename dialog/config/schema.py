@@ -19,10 +19,13 @@ if TYPE_CHECKING:  # files.py imports this module
 __all__ = [
     "FileReport",
     "Reporter",
+    "UNLESS_TYPO",
     "describe",
     "known",
     "suggest",
 ]
+
+UNLESS_TYPO = "unless a typo"  # ``lenient=``: a foreign key is a warning, a near miss of a valid one an error
 
 _Container = TypeVar("_Container", LocatedMap, LocatedList)
 
@@ -53,7 +56,7 @@ class Reporter:
         valid: Iterable[str],
         ignored: Mapping[str, str] | None = None,
         keys_what: str = "",
-        lenient: bool = False,
+        lenient: bool | str = False,
     ) -> Iterator[tuple[FileReport, LocatedMap, Document]]:
         """Each document whose top level is a mapping (``what``), its keys checked (as ``keys_what``;
         ``lenient``: unknown ones are warnings, where Rasa's schema accepts any).
@@ -130,18 +133,21 @@ class FileReport:
         what: str,
         ignored: Mapping[str, str] | None = None,
         required: Iterable[str] = (),
-        lenient: bool = False,
+        lenient: bool | str = False,
     ) -> None:
         """Unknown keys are errors listing the valid ones (warnings when ``lenient``: where Rasa
-        itself accepts any key); ``ignored`` keys are warnings."""
+        itself accepts any key; with ``UNLESS_TYPO`` a key close to a valid one stays an error,
+        as it is likely a typo of it); ``ignored`` keys are warnings."""
         ignored = ignored or {}
         allowed = sorted(set(valid) | set(ignored))
         for key in data:
             if key in ignored:
                 self.warn(data.key_mark(key), f"'{key}' in {what} is accepted but ignored: {ignored[key]}")
             elif key not in allowed:
-                told = f"unknown key '{key}' in {what}{suggest(str(key), allowed)}{' is ignored, as Rasa does' if lenient else ''}"
-                (self.warn if lenient else self.error)(data.key_mark(key), f"{told}; valid keys: {', '.join(allowed)}")
+                hint = suggest(str(key), allowed)
+                warn_only = lenient is True or (lenient == UNLESS_TYPO and not hint)
+                told = f"unknown key '{key}' in {what}{hint}{' is ignored, as Rasa does' if warn_only else ''}"
+                (self.warn if warn_only else self.error)(data.key_mark(key), f"{told}; valid keys: {', '.join(allowed)}")
         for key in required:
             if key not in data:
                 self.error(data.mark, f"{what}: missing required key '{key}'")

@@ -17,7 +17,7 @@ from dialog.config.files import Document
 from dialog.config.models import ComponentSpec, LLMSettings, Settings
 from dialog.config.rasa.pipeline import RasaTranslation, is_rasa_component
 from dialog.config.rasa.pipeline import translate as rasa_translate
-from dialog.config.schema import FileReport, Reporter, suggest
+from dialog.config.schema import UNLESS_TYPO, FileReport, Reporter, suggest
 from dialog.config.yaml_reader import LocatedMap, Mark, to_plain
 from dialog.errors import ComponentError
 
@@ -52,7 +52,7 @@ def parse_settings(documents: list[Document], reporter: Reporter, root: Path) ->
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     path = documents[0].path if documents else str(root / "config.yml")
-    for report, data, _ in reporter.top_mappings(documents, "config", SETTINGS_KEYS, ignored=_RASA_KEYS):
+    for report, data, _ in reporter.top_mappings(documents, "config", SETTINGS_KEYS, ignored=_RASA_KEYS, lenient=UNLESS_TYPO):
         extra.update({key: to_plain(data[key]) for key in _RASA_KEYS if key in data})
         _parse_document(data, report, values, root)
     if "pipeline" not in values:

@@ -97,3 +97,12 @@ def test_debug_shows_the_sources_of_a_knowledge_answer() -> None:
         "knowledge: extractive, relevance 0.61, from shipping.md > Shipping > Costs",
         "knowledge: none, relevance 0.2, nothing relevant enough",
     ]
+
+
+def test_a_number_that_is_a_button_s_title_chooses_that_button() -> None:
+    from dialog.types import Button
+
+    channel = ConsoleInputChannel("c3", lambda line: None)
+    channel.output.buttons = [Button("Admissions", "/admissions"), Button("1", "/one"), Button("2", "/two")]
+    assert channel.resolve("1") == "/one"  # the title, not the first button
+    assert channel.resolve("3") == "/two"  # a position where no title is that number

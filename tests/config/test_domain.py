@@ -417,3 +417,10 @@ def test_date_and_time_slots_hold_iso_text(bot) -> None:
     bot.write("domain.yml", "intents: [greet]\nslots:\n  day: {type: date, initial_value: 2030-05-07}\n  at: {type: time, initial_value: '2030-05-07T15:00:00+02:00'}\n")
     slots = bot.load().domain.slots
     assert (slots["day"].initial_value, slots["at"].initial_value) == ("2030-05-07", "2030-05-07T15:00:00+02:00")
+
+
+def test_a_top_level_key_rasa_would_ignore_is_a_warning_but_a_typo_stays_an_error(bot) -> None:  # type: ignore[no-untyped-def]
+    bot.write("domain.yml", "intents: [greet]\nentity_synonyms:\n  NYC: New York\nresponses:\n  utter_greet: [{text: Hi}]\n")
+    assert any("unknown key 'entity_synonyms' in domain is ignored, as Rasa does" in w for w in bot.load().warnings)
+    bot.write("domain.yml", "intents: [greet]\nrespones:\n  utter_greet: [{text: Hi}]\n")
+    assert any("unknown key 'respones' in domain (did you mean 'responses'?)" in p for p in bot.problems())

@@ -136,7 +136,7 @@ def test_endpoint_problems_point_at_the_line(bot, monkeypatch) -> None:
     assert bot.problems() == [
         "bot/endpoints.yml:2:8: action_endpoint: 'url' must start with http:// or https://, got 'localhost:5055/webhook'",
         "bot/endpoints.yml:3:10: action_endpoint: environment variable NOT_SET_ANYWHERE is not set",
-        "bot/endpoints.yml:4:3: unknown key 'retries' in action_endpoint; valid keys: basic_auth, cafile, headers, kwargs, "
+        "bot/endpoints.yml:4:3: unknown key 'retries' in action_endpoint; valid keys: actions_module, basic_auth, cafile, headers, kwargs, "
         "timeout_s, token, token_name, url",
         "bot/endpoints.yml:5:14: action_endpoint: 'timeout_s' must be more than 0, got 0.0",
     ]
@@ -157,7 +157,7 @@ def test_a_section_rasa_does_not_know_is_a_warning_as_rasa_ignores_it_too(bot) -
     bot.write("endpoints.yml", "action_endpoint:\n  url: http://localhost:5055/webhook\nhelpdesk:\n  mode: local\naction_endpont: {}\n")
     config = bot.load()
     assert config.settings.action_endpoint is not None
-    valid = "valid keys: action_endpoint, event_broker, lock_store, models, nlg, tracker_store, version"
+    valid = "valid keys: action_endpoint, event_broker, lock_store, model_groups, models, nlg, tracker_store, vector_store, version"
     assert (
         "bot/endpoints.yml:3:1: unknown key 'helpdesk' in endpoints file (ignored, as Rasa ignores it: its action server may read it); " + valid
     ) in config.warnings
@@ -165,3 +165,10 @@ def test_a_section_rasa_does_not_know_is_a_warning_as_rasa_ignores_it_too(bot) -
         "bot/endpoints.yml:5:1: unknown key 'action_endpont' in endpoints file (did you mean 'action_endpoint'?) "
         "(ignored, as Rasa ignores it: its action server may read it); " + valid
     ) in config.warnings
+
+
+def test_rasa_pro_s_in_process_actions_module_is_a_warning_and_no_endpoint(bot) -> None:  # type: ignore[no-untyped-def]
+    bot.write("endpoints.yml", "action_endpoint:\n  actions_module: actions\n")
+    config = bot.load()
+    assert config.settings.action_endpoint is None
+    assert any("'actions_module' (Rasa Pro running the Rasa SDK actions in its own process) is not supported here" in w for w in config.warnings)

@@ -167,6 +167,17 @@ def test_condition_without_else_falls_through_to_the_next_step(flow_bot) -> None
     assert step.next == (Branch(END, "slots.confirmed"), Branch("1_action_utter_done"))
 
 
+def test_a_key_beside_else_is_ignored_with_a_warning_as_rasa_ignores_it(flow_bot) -> None:
+    flow_bot.write(
+        "flows.yml",
+        "flows:\n  f:\n    steps:\n      - action: utter_greet\n        next:\n          - if: slots.confirmed\n            then: END\n"
+        "          - else: done\n            next: END\n      - id: done\n        action: utter_greet\n",
+    )
+    config = flow_bot.load()
+    assert config.flows["f"].steps[0].next[-1] == Branch("done")
+    assert any("unknown key 'next' in 'next' else branch is ignored, as Rasa does" in w for w in config.warnings)
+
+
 def _flow(steps: str) -> str:
     indented = "\n".join("      " + line for line in steps.strip("\n").splitlines())
     return f"flows:\n  f:\n    steps:\n{indented}\n"

@@ -187,3 +187,8 @@ def test_bundled_and_remote_models_are_not_paths(bot) -> None:
     bot.write("config.yml", "llm:\n  provider: openai\n  model: llama3\n  base_url: http://127.0.0.1:8000/v1\n  api_key_env: KEY\n")
     llm = bot.load().settings.llm
     assert (llm.provider, llm.model, llm.base_url, llm.api_key_env) == ("openai", "llama3", "http://127.0.0.1:8000/v1", "KEY")
+
+
+def test_a_top_level_config_key_rasa_would_ignore_is_a_warning(bot) -> None:  # type: ignore[no-untyped-def]
+    bot.write("config.yml", "language: en\nsession_config:\n  session_expiration_time: 60\n")
+    assert any("unknown key 'session_config' in config is ignored, as Rasa does" in w for w in bot.load().warnings)

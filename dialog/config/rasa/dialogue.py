@@ -124,6 +124,7 @@ def flows_from_rules_and_stories(documents: list[Document], domain_documents: li
     flows.extend(forms.flows(reporter))
     running = {name for name, form in forms.forms.items() if form.triggers and form.required_slots}
     domain_documents.extend(forms.questions.slots(running))  # the yes/no slots of questions inside forms
+    domain_documents.extend(forms.unasked.values())  # questions for form slots that have none
     return flows
 
 

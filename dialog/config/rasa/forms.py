@@ -31,7 +31,7 @@ from typing import Any, Iterator
 
 from dialog.builtin_names import AFFIRM_INTENT, DENY_INTENT
 from dialog.config.files import Document
-from dialog.config.rasa.flow_yaml import Step, flow_document, intents_of, name_at, slug
+from dialog.config.rasa.flow_yaml import Step, flow_document, intents_of, located, name_at, slug
 from dialog.config.rasa.form_questions import FormQuestions
 from dialog.config.rasa.trigger_fills import (
     FIRST_QUESTION,
@@ -39,7 +39,7 @@ from dialog.config.rasa.trigger_fills import (
     read_trigger_fills,
     unused_fills,
 )
-from dialog.config.schema import Reporter
+from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedMap, Mark
 
 __all__ = ["FORM_FLOW_PREFIX", "RasaForms"]
@@ -76,6 +76,7 @@ class RasaForms:
         self.slots: set[str] = set()  # every slot the domain declares
         self._responses: set[str] = set()
         self.answer_intents: set[str] = set()  # intents that answer a running form in some story
+        self.unasked: dict[str, Document] = {}  # utter_ask_<slot> no form's question exists for -> a domain document with one
         for document in domain_documents:
             data = document.data
             if not isinstance(data, dict):
@@ -219,6 +220,8 @@ class RasaForms:
                     collect["id"] = FIRST_QUESTION  # where the from_trigger_intent fills go on
                 if self._question(name, slot) != f"utter_ask_{slot}":
                     collect["utter"] = self._question(name, slot)
+                elif f"utter_ask_{slot}" not in self._responses:
+                    self._ask_anyway(name, slot, form, report)
                 steps.append((collect, form.mark))
             # Every value points at the form in domain.yml: its triggers and closing actions
             # come from rules and stories in other files.
@@ -278,6 +281,21 @@ class RasaForms:
                 guard = f"context.active_flow == {FORM_FLOW_PREFIX + name!r}"
                 description = f"Rasa rules: '{intent}' while {name} runs deactivates it"
                 yield flow_document(form.document, f"stop_{name}_on_{slug(intent)}", description, [intent], mark, steps, mark, guard=guard)
+
+    def _ask_anyway(self, name: str, slot: str, form: _Form, report: FileReport) -> None:
+        """A form slot with no question of its own: Rasa would ask nothing (and wait); here a
+        plain question made from the slot's name is declared, with a warning that says so."""
+        question = f"utter_ask_{slot}"
+        if question in self.unasked:
+            return
+        text = f"Please tell me the {slot.replace('_', ' ')}."
+        report.warn(
+            form.mark,
+            f"form '{name}' has no question for slot '{slot}' (utter_ask_{name}_{slot}, utter_ask_{slot} or action_ask_{slot}); "
+            f"Rasa would ask nothing, here it asks {text!r}: add utter_ask_{slot} to responses",
+        )
+        data = located({"responses": {question: [{"text": text}]}}, form.mark)
+        self.unasked[question] = Document(form.document.path, data, form.document.lines)
 
     def _question(self, form: str, slot: str) -> str:
         """What asks for ``slot``, searched in Rasa's order: a custom action or a response for

@@ -110,6 +110,14 @@ def test_the_rest_of_a_form_story_still_runs_and_a_form_answer_intent_triggers_n
     assert "story_request_restaurant" not in config.flows
 
 
+def test_a_form_slot_with_no_question_is_asked_in_words_of_its_name(bot) -> None:
+    _write(bot)
+    bot.write("domain.yml", DOMAIN.replace("  utter_ask_cuisine: [{text: Which cuisine?}]\n", ""))
+    config = bot.load()  # Rasa loads it too, and would ask nothing
+    assert config.domain.responses["utter_ask_cuisine"][0].text == "Please tell me the cuisine."
+    assert any("form 'restaurant_form' has no question for slot 'cuisine'" in w and "add utter_ask_cuisine to responses" in w for w in config.warnings)
+
+
 def test_a_form_nothing_starts_is_a_warning(bot) -> None:
     _write(bot)
     assert (
