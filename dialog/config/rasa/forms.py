@@ -117,8 +117,9 @@ class RasaForms:
         first_turn = True
         stopping: tuple[str, Mark] | None = None  # the form this turn deactivates, and where
         stopped: list[str] | None = None  # the actions after that, as they come
-        digressions = _interruptions(_steps(item.get("steps")), set(self.forms), active)
-        for step in _steps(item.get("steps")):
+        steps = _steps(item.get("steps"))
+        digressions = _interruptions(steps, set(self.forms), active)
+        for index, step in enumerate(steps):
             if intents_of(step):
                 first_turn = not intents
                 intents, closed, previous, stopping, stopped, acted, since = intents_of(step), None, last, None, None, False, []
@@ -138,10 +139,15 @@ class RasaForms:
                     active = name_at(step, "active_loop")
             elif name_at(step, "action") in self.forms:
                 form = name_at(step, "action")
-                if active != form and closed is None:  # not a turn inside the running form
+                starts = active != form and closed is None  # not a turn inside the running form
+                if starts:
                     at_start = bool(item.get("conversation_start")) and first_turn
                     self._started(self.forms[form], intents, since, _start_guard(intents, previous, at_start), step.mark)
-                active = form
+                if starts and not _activated(steps, index, form):
+                    closed = form  # no `active_loop: F` after it: in this story the form ran to its end
+                    after.setdefault(closed, [])
+                else:
+                    active = form
             elif name_at(step, "action") and stopped is not None and name_at(step, "action") not in _NOT_AFTER:
                 stopped.append(name_at(step, "action"))
             elif name_at(step, "action") and closed is not None and name_at(step, "action") not in _NOT_AFTER:
@@ -188,9 +194,8 @@ class RasaForms:
         plain: list[Any] = []
         in_form = after_form = digressing = False
         digressions = _interruptions(_steps(steps), set(self.forms), None)
-        for step in steps if isinstance(steps, list) else ():
-            if not isinstance(step, dict):
-                continue
+        listed = [step for step in steps if isinstance(step, dict)] if isinstance(steps, list) else []
+        for index, step in enumerate(listed):
             if intents_of(step):
                 after_form, digressing = False, id(step) in digressions
                 plain.append(step)
@@ -199,7 +204,8 @@ class RasaForms:
             elif name_at(step, "action") in self.forms:
                 if plain and intents_of(plain[-1]) and not digressing:
                     plain.pop()  # that turn starts (or answers) the form
-                in_form, digressing = True, False
+                ran_through = not in_form and not _activated(listed, index, name_at(step, "action"))
+                in_form, after_form, digressing = not ran_through, ran_through, False  # ran through: to its end in this story
             elif digressing or not (in_form or after_form):
                 plain.append(step)
         return plain
@@ -361,6 +367,14 @@ def _required_slots(form: Any) -> list[str]:
     """Rasa 3 lists them; Rasa 2 maps each to its slot mappings."""
     slots = form.get("required_slots") if isinstance(form, dict) else None
     return [str(slot) for slot in slots] if isinstance(slots, (list, dict)) else []
+
+
+def _activated(steps: list[Any], index: int, form: str | None) -> bool:
+    """Whether the form action at ``index`` is followed by ``active_loop: <form>``: the story
+    shows the form running. Without it (``- action: search_form``, then the next intent),
+    Rasa's tracker has no active loop after the action: the form ran to its end there."""
+    following = steps[index + 1] if index + 1 < len(steps) else None
+    return isinstance(following, dict) and "active_loop" in following and following["active_loop"] == form
 
 
 def _steps(value: Any) -> list[LocatedMap]:

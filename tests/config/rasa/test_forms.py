@@ -348,3 +348,18 @@ def test_a_restart_inside_the_form_is_no_question_of_the_form(bot) -> None:
     )
     _write(bot, stories=stories)
     assert "ask_greet_in_restaurant_form" not in bot.load().flows
+
+
+def test_a_story_form_action_with_no_active_loop_after_it_ran_to_its_end(bot) -> None:
+    # the story never shows the form running: the turns after it are the story's own, not answers to the form
+    _write(bot, stories=STORIES + """\
+- story: the form, then a yes
+  steps:
+  - intent: request_restaurant
+  - action: restaurant_form
+  - intent: affirm
+  - action: utter_greet
+""")
+    config = bot.load()
+    assert [step.action for step in config.flows["story_affirm"].steps] == ["utter_greet"]
+    assert not any("'affirm'" in w and "it answers a form's question in some story" in w for w in config.warnings)
