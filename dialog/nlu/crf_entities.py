@@ -30,7 +30,7 @@ from dialog.errors import ComponentError, ModelError
 from dialog.nlu.component import ComponentContext, build_config
 from dialog.nlu.crf_features import OUTSIDE, attribute_tags, sentence_features, tag_runs
 from dialog.nlu.crf_training import BackgroundFit, fit_all
-from dialog.nlu.spans import add_entities, tokens_of
+from dialog.nlu.spans import add_entities, normalize, tokens_of
 from dialog.types import Entity, ParseResult, TrainingExample
 
 __all__ = ["CRFEntityExtractor"]
@@ -68,6 +68,7 @@ class CRFEntityExtractor:
         self._taggers: dict[str, Any] = {}
         self._lock = threading.Lock()  # a crfsuite Tagger keeps per-call state
         self._pending: BackgroundFit | None = None
+        self._bare_values: dict[str, str] = {}  # a training value, normalized -> its one entity type
 
     @classmethod
     def from_config(cls, options: Mapping[str, Any], context: ComponentContext) -> CRFEntityExtractor:
@@ -88,6 +89,7 @@ class CRFEntityExtractor:
         work = {task: pairs for task, pairs in sequences.items() if any(tag != OUTSIDE for _, tags in pairs for tag in tags)}
         if "entity" not in work:
             logger.info("no annotated entities in the examples; crf_entities extracts nothing")
+        self._bare_values = _bare_values(examples)
         self._models, self._taggers = {}, {}
         if sum(len(pairs) for pairs in work.values()) >= _BACKGROUND_MIN_SEQUENCES:
             self._pending = BackgroundFit(work, self._params())
@@ -143,7 +145,7 @@ class CRFEntityExtractor:
             tags, marginals = _tag(self._taggers["entity"], features)
             runs = tag_runs(tags)
             if not runs:
-                return result
+                return self._bare_value(result)
             extra = {task: _tag(self._taggers[task], features)[0] for task in ("role", "group") if task in self._taggers}
         found = []
         for entity, first, last in runs:
@@ -162,6 +164,16 @@ class CRFEntityExtractor:
             )
         return add_entities(result, found)
 
+    def _bare_value(self, result: ParseResult) -> ParseResult:
+        """A message that is nothing but a value annotated in training ("process", answering
+        "which topic?"): the CRF, which learnt it inside sentences, may find no entity alone."""
+        text = result.text.strip().rstrip(".!?")
+        entity = self._bare_values.get(normalize(text))
+        if entity is None or not text:
+            return result
+        start = len(result.text) - len(result.text.lstrip())
+        return add_entities(result, [Entity(entity, text, start, start + len(text), extractor=self.name, confidence=1.0)])
+
     def process_batch(self, results: Sequence[ParseResult]) -> list[ParseResult]:
         return [self(result) for result in results]
 
@@ -171,18 +183,30 @@ class CRFEntityExtractor:
         self.finish_training()
         for task, model in self._models.items():
             (directory / f"{task}.crfsuite").write_bytes(model)
-        (directory / _META).write_text(json.dumps({"tasks": sorted(self._models)}), encoding="utf-8")
+        (directory / _META).write_text(json.dumps({"tasks": sorted(self._models), "bare_values": self._bare_values}), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, options: Mapping[str, Any], context: ComponentContext) -> CRFEntityExtractor:
         extractor = cls.from_config(options, context)
         try:
-            tasks = json.loads((directory / _META).read_text(encoding="utf-8"))["tasks"]
+            meta = json.loads((directory / _META).read_text(encoding="utf-8"))
+            tasks, extractor._bare_values = meta["tasks"], dict(meta.get("bare_values", {}))
             extractor._models = {task: (directory / f"{task}.crfsuite").read_bytes() for task in tasks if task in _TASKS}
             extractor._open()
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"cannot read the CRF model in {directory}: {exc}") from exc
         return extractor
+
+
+def _bare_values(examples: Sequence[TrainingExample]) -> dict[str, str]:
+    """Each annotated value (normalized) that names one entity type only in the training data."""
+    types: dict[str, set[str]] = {}
+    for example in examples:
+        for entity in example.entities:
+            value = normalize(example.text[entity.start : entity.end])
+            if value:
+                types.setdefault(value, set()).add(entity.entity)
+    return {value: next(iter(found)) for value, found in types.items() if len(found) == 1}
 
 
 def _tag(tagger: Any, features: list[dict[str, object]]) -> tuple[list[str], list[float]]:

@@ -47,8 +47,9 @@ logger = logging.getLogger(__name__)
 KEEP_MODELS = 3
 # Part of every fingerprint: raise it when what a trained model holds changes (2: sklearn_intent's
 # TF-IDF-only fast model; 3: its TF-IDF tables without scikit-learn objects; 4: the intent
-# centres of its out-of-scope measure; 5: the learned intent space), so models trained by older code are retrained rather than reused.
-MODEL_GENERATION = 5
+# centres of its out-of-scope measure; 5: the learned intent space; 6: crf_entities' bare training values), so models
+# trained by older code are retrained rather than reused.
+MODEL_GENERATION = 6
 _LATEST = "latest"
 _INFO = "model.json"
 

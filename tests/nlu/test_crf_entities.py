@@ -147,3 +147,20 @@ def test_an_abandoned_worker_is_stopped() -> None:
     process, folder = fit._process, fit._folder
     del fit
     assert process.poll() is not None and not folder.exists()
+
+
+def test_a_message_that_is_only_a_value_annotated_in_training_is_that_entity(tmp_path) -> None:
+    lines = [
+        "I am interested in an apartment. Could you tell me the [process](topic) and requirements",
+        "what's the [process](topic)", "I want to know the [process](topic)", "what about the [contract](topic)",
+        "what is the [contract](topic)", "what is the [contract](topic) like", "What are the terms of [payment](topic)",
+        "I want to [buy](kind)", "I'd like to [rent](kind)", "hello", "thanks a lot", "goodbye",
+    ]
+    examples = [TrainingExample(text, "ask", entities) for text, entities in map(parse_annotated, lines)]
+    crf = CRFEntityExtractor.from_config({}, ComponentContext())
+    crf.train(examples, _tokenized([e.text for e in examples]), NLUData(examples=tuple(examples)))
+    crf.save(tmp_path)
+    loaded = CRFEntityExtractor.load(tmp_path, {}, ComponentContext())
+    for model in (crf, loaded):  # learnt inside sentences, "process" alone (the answer to "which topic?") is still one
+        [result] = _tokenized(["  Process! "])
+        assert [(e.entity, e.value, e.start, e.end) for e in model(result).entities] == [("topic", "Process", 2, 9)]

@@ -30,15 +30,16 @@ stories.yml. Slot events (``slot_was_set``) and checkpoints are records here, no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from dialog.config.files import Document
 from dialog.config.rasa.conditions import condition_guard
 from dialog.config.rasa.end_to_end import TextTurn, bot_texts_as_actions, learnt_texts
-from dialog.config.rasa.flow_yaml import flow_document, intents_of, name_at, slug
+from dialog.config.rasa.flow_yaml import flow_document, intents_of, located, name_at, slug
 from dialog.config.rasa.forms import RasaForms
 from dialog.config.rasa.ignored_intents import apply_ignored_intents
 from dialog.config.rasa.retrieval import RetrievalIntents
+from dialog.config.rasa.slot_rules import condition_slots, setting_intents
 from dialog.config.rasa.story_context import (
     NOTHING_BEFORE,
     StoryCheckpoints,
@@ -46,6 +47,7 @@ from dialog.config.rasa.story_context import (
     keyed_answers,
     latest_actions,
 )
+from dialog.config.rasa.story_slots import Fact, SlotFacts, slot_guards
 from dialog.config.schema import FileReport, Reporter
 from dialog.config.yaml_reader import LocatedList, LocatedMap, Mark
 
@@ -84,6 +86,7 @@ class _Turn:
     actions: list[tuple[str, Mark]] = field(default_factory=list)
     previous: frozenset[str] = frozenset()  # the bot's latest action before it (story_context)
     text: str = ""  # an end-to-end user turn's text, when it has no intent
+    facts: frozenset[Fact] = frozenset()  # the slots the story has set by then (story_slots)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class _Reply:
     story_names: list[str]
     document: Document
     previous: set[str] = field(default_factory=set)  # latest actions it follows, in any story
+    facts: list[frozenset[Fact]] = field(default_factory=list)  # the slots set by each turn it answers
 
 
 def flows_from_rules_and_stories(documents: list[Document], domain_documents: list[Document], reporter: Reporter) -> list[Document]:
@@ -108,16 +112,21 @@ def flows_from_rules_and_stories(documents: list[Document], domain_documents: li
     retrieval = RetrievalIntents.read(documents, domain_documents)
     flows: list[Document] = []
     ruled: dict[str, tuple[str, ...]] = {}  # intent -> the actions its rule answers with
+
+    def slot_setters(slots: list[str]) -> list[str]:  # the intents that can set these slots (slot_rules.py)
+        return setting_intents(slots, domain_documents, documents)
+
     for document in documents:
         if isinstance(document.data, dict) and "rules" in document.data:
-            flows.extend(_rule_flows(document, reporter.file(document.path), ruled, forms, retrieval))
+            flows.extend(_rule_flows(document, reporter.file(document.path), ruled, forms, retrieval, slot_setters))
     flows.sort(key=lambda flow: not _guarded(flow))  # a rule with a condition is tried before one without
     replies: dict[str, list[_Reply]] = {}
     checkpoints = StoryCheckpoints(documents)
+    slot_facts = SlotFacts.read(domain_documents)
     texts: list[TextTurn] = []
     for document in documents:
         if isinstance(document.data, dict) and "stories" in document.data:
-            _collect_story_replies(document, reporter.file(document.path), replies, forms, checkpoints, texts)
+            _collect_story_replies(document, reporter.file(document.path), replies, forms, checkpoints, texts, slot_facts)
     answers = {intent: [(reply.actions, reply.previous) for reply in found] for intent, found in replies.items()}
     documents.extend(list(learnt_texts(texts, answers, reporter)))
     flows.extend(_story_flows(replies, ruled, forms.answer_intents, reporter, retrieval))
@@ -128,7 +137,14 @@ def flows_from_rules_and_stories(documents: list[Document], domain_documents: li
     return flows
 
 
-def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[str, ...]], forms: RasaForms, retrieval: RetrievalIntents) -> Iterator[Document]:
+def _rule_flows(
+    document: Document,
+    report: FileReport,
+    ruled: dict[str, tuple[str, ...]],
+    forms: RasaForms,
+    retrieval: RetrievalIntents,
+    slot_setters: Callable[[list[str]], list[str]],
+) -> Iterator[Document]:
     data = document.data
     rules = report.sequence(data["rules"], data.value_mark("rules"), "'rules'") or []
     converted: list[str] = []
@@ -148,6 +164,15 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
             guard = f"({guard}) and {after}" if guard else after
         why_not = why_not or ("" if interruption else _why_not_a_flow(rule.get("steps"), rule))
         turns = [] if why_not else _turns(interruption or rule.get("steps"), report, f"rule '{name}'")
+        slot_rule = not why_not and not turns and guard is not None and not interruption
+        if slot_rule:  # "when topic is company, utter_company": after a message that can set those slots
+            slots = condition_slots(rule["condition"])
+            setters = slot_setters(slots)
+            trigger = located({"or": [{"intent": intent} for intent in setters]}, rule.mark)
+            steps = rule.get("steps")
+            turns = _turns([trigger, *(step for step in steps if isinstance(step, dict))], report, f"rule '{name}'") if setters and isinstance(steps, list) else []
+            if not setters:
+                why_not = f"no intent sets {', '.join(slots)} (no example annotates the entity its from_entity mapping reads){_WRITE_A_FLOW}"
         if not why_not and len(turns) != 1:
             why_not = ("it has no user intent" if not turns else "it spans several user turns") + _WRITE_A_FLOW
         if not why_not and not turns[0].actions:
@@ -157,7 +182,10 @@ def _rule_flows(document: Document, report: FileReport, ruled: dict[str, tuple[s
             continue
         flow_id = _flow_id("rule", name, converted)
         converted.append(flow_id)
-        ruled.update({intent: tuple(action for action, _ in turns[0].actions) for intent in turns[0].intents})
+        if slot_rule:  # it answers its intents only when the slots hold: stories still may
+            report.warn(rule.mark, f"rule '{name}' has no intent: it runs after a message of {', '.join(turns[0].intents)} when {guard}")
+        else:
+            ruled.update({intent: tuple(action for action, _ in turns[0].actions) for intent in turns[0].intents})
         yield from _turn_flows(document, report, flow_id, f"Rasa rule: {name}", turns[0], rule.mark, retrieval, guard)
     if converted:
         report.warn(data.key_mark("rules"), f"rules run as flows triggered by their intent: {', '.join(converted)}")
@@ -197,6 +225,7 @@ def _collect_story_replies(
     forms: RasaForms,
     checkpoints: StoryCheckpoints,
     texts: list[TextTurn],
+    slot_facts: SlotFacts,
 ) -> None:
     data = document.data
     stories = report.sequence(data["stories"], data.value_mark("stories"), "'stories'") or []
@@ -204,6 +233,7 @@ def _collect_story_replies(
         name = str(story.get("story", f"line {story.mark[0]}"))
         steps = story.get("steps")
         before = latest_actions(steps, checkpoints.before(story), _SKIPPED_ACTIONS)  # from every step, forms' too
+        facts = slot_facts.at_user_turns(steps)
         if forms.mentions(story):
             forms.take(story, document)
             steps = forms.plain_steps(steps)
@@ -211,7 +241,7 @@ def _collect_story_replies(
         if why_not:
             report.warn(story.mark, f"story '{name}' is not run here: {why_not}")
             continue
-        for turn in _turns(steps, report, f"story '{name}'", before, keep_texts=True):
+        for turn in _turns(steps, report, f"story '{name}'", before, keep_texts=True, facts=facts):
             actions = tuple(action for action, _ in turn.actions)
             if turn.text:
                 texts.append(TextTurn(turn.text, turn.previous, actions, turn.mark, document.path, name))
@@ -223,6 +253,7 @@ def _collect_story_replies(
                 elif name not in known.story_names:
                     known.story_names.append(name)
                 known.previous |= turn.previous
+                known.facts.append(turn.facts)
 
 
 def _story_flows(
@@ -237,7 +268,13 @@ def _story_flows(
                          "it answers a form's question in some story, and a flow it started would interrupt the form", reporter)
             continue
         keyed = len(answers) > 1 and keyed_answers([frozenset(answer.previous) for answer in answers])
-        if len(answers) > 1 and not keyed:
+        by_slot = slot_guards([answer.facts for answer in answers]) if len(answers) > 1 and not keyed else None
+        if by_slot is not None:
+            answers = [answer for _, answer in sorted(zip(by_slot, answers), key=lambda pair: pair[0] is None)]  # the default last
+            by_slot = sorted(by_slot, key=lambda guard: guard is None)
+            told = "; ".join(f"{', '.join(answer.actions)} {'when ' + guard if guard else 'otherwise'}" for guard, answer in zip(by_slot, answers))
+            reporter.file(answers[0].document.path).warn(answers[0].marks[0][1], f"stories answer intent '{intent}' as a slot says: {told}")
+        elif len(answers) > 1 and not keyed:
             shared = _shared_start(answers)
             for answer in answers:  # each story that is not run whole is named
                 told = f"{', '.join(answer.actions)} in {', '.join(repr(name) for name in answer.story_names)}"
@@ -251,9 +288,14 @@ def _story_flows(
                 continue
             answers = [shared]  # as Rasa would predict first: what every story does next
         # Answers guarded by the action before them first, so the default one is tried last.
-        for reply in sorted(answers, key=lambda answer: NOTHING_BEFORE in answer.previous):
-            guard = guard_for(frozenset(reply.previous)) if keyed else None
-            name = intent + (f"_after_{min(reply.previous)}" if guard else "")
+        ordered = answers if by_slot is not None else sorted(answers, key=lambda answer: NOTHING_BEFORE in answer.previous)
+        for index, reply in enumerate(ordered):
+            if by_slot is not None:
+                guard = by_slot[index]
+                name = intent + (f"_when_{slug(guard.removeprefix('slots'))}" if guard else "")
+            else:
+                guard = guard_for(frozenset(reply.previous)) if keyed else None
+                name = intent + (f"_after_{min(reply.previous)}" if guard else "")
             flow_id = _flow_id("story", name, [flow for _, flows in converted.values() for flow in flows])
             converted.setdefault(reply.document.path, (reply.document, []))[1].append(flow_id)
             turn = _Turn((intent,), reply.marks[0][1], reply.marks)
@@ -296,7 +338,12 @@ def _warn_unused(intent: str, answers: list[_Reply], why: str, reporter: Reporte
 
 
 def _turns(
-    steps: Any, report: FileReport, what: str, before: dict[int, frozenset[str]] | None = None, keep_texts: bool = False
+    steps: Any,
+    report: FileReport,
+    what: str,
+    before: dict[int, frozenset[str]] | None = None,
+    keep_texts: bool = False,
+    facts: dict[int, frozenset[Fact]] | None = None,
 ) -> list[_Turn]:
     """The user turns of a rule's or story's steps, each with the bot's action before it
     (``before``: see ``latest_actions``); actions before the first intent answer nothing.
@@ -310,7 +357,7 @@ def _turns(
             continue
         intents = intents_of(step)
         if intents:
-            turns.append(_Turn(intents, mark, previous=(before or {}).get(id(step), frozenset())))
+            turns.append(_Turn(intents, mark, previous=(before or {}).get(id(step), frozenset()), facts=(facts or {}).get(id(step), frozenset())))
         elif "action" in step and turns:
             action = _ACTION_ALIASES.get(name_at(step, "action"), name_at(step, "action"))
             if not action:
