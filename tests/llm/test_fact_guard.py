@@ -26,6 +26,9 @@ GUARD = FactGuard(KNOWN, names={"acme"})
         "Write to support@acme-shop.com for a refund.",
         "ACME's CEO is John Smith.",
         "Your order will arrive on Thursday.",
+        "The Black Friday sale started on the 13th of November, 2018.",  # a sale, a plan, a bill, an event: the business's own
+        "The Gigabit plan costs forty a month.",
+        "The next event is on Saturday.",
     ],
 )
 def test_a_business_fact_nothing_backs_is_dropped(sentence: str) -> None:
