@@ -67,6 +67,15 @@ def _check_regexes(report: FileReport, mark: Mark, what: str, kind: str, tree: n
                 report.error(mark, f"{what}: invalid regular expression '{pattern.value}' in {kind}: {exc}")
 
 
+def _check_filters_and_tests(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node) -> None:
+    """Every ``| filter`` and ``is test`` exists: an unknown one fails only when the text is rendered."""
+    environment = make_environment()
+    for node_kind, known_names, word in ((nodes.Filter, environment.filters, "filter"), (nodes.Test, environment.tests, "test")):
+        for node in _walk(tree, node_kind):
+            if node.name not in known_names:
+                report.error(mark, f"{what}: unknown {word} '{node.name}' in {kind}{suggest(node.name, known_names)}; {word}s: {known(known_names)}")
+
+
 def _pypred_hint(source: str) -> str:
     """Rasa Pro writes conditions in pypred; point at the Jinja2 spelling of its usual operators."""
     if re.search(r"(?<![=!<>])=(?!=)", source):
@@ -87,6 +96,7 @@ def _quiet_escapes() -> Iterator[None]:
 
 def _check_tree(report: FileReport, mark: Mark, what: str, kind: str, tree: nodes.Node, names: set[str], slots: Iterable[str]) -> None:
     _check_regexes(report, mark, what, kind, tree)
+    _check_filters_and_tests(report, mark, what, kind, tree)
     allowed = sorted(TEMPLATE_NAMES)
     for name in sorted(names - TEMPLATE_NAMES):
         report.error(mark, f"{what}: unknown name '{name}' in {kind}{suggest(name, allowed)}; {kind}s may use: {', '.join(allowed)}")

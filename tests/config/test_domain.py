@@ -424,3 +424,10 @@ def test_a_top_level_key_rasa_would_ignore_is_a_warning_but_a_typo_stays_an_erro
     assert any("unknown key 'entity_synonyms' in domain is ignored, as Rasa does" in w for w in bot.load().warnings)
     bot.write("domain.yml", "intents: [greet]\nrespones:\n  utter_greet: [{text: Hi}]\n")
     assert any("unknown key 'respones' in domain (did you mean 'responses'?)" in p for p in bot.problems())
+
+
+def test_an_unknown_filter_or_test_in_a_template_is_an_error_before_it_runs(bot) -> None:  # type: ignore[no-untyped-def]
+    bot.write("domain.yml", "intents: [greet]\nslots:\n  email: {type: text}\nresponses:\n  utter_greet:\n    - text: \"{{ slots.email | lowr }} {{ 'x' if slots.email is emailish }}\"\n")
+    problems = bot.problems()
+    assert problems[0].startswith("bot/domain.yml:6:13: response 'utter_greet': unknown filter 'lowr' in template (did you mean 'lower'?); filters: ")
+    assert problems[1].startswith("bot/domain.yml:6:13: response 'utter_greet': unknown test 'emailish' in template; tests: ")
