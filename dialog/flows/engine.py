@@ -317,7 +317,7 @@ class DialogueEngine:
 
     async def _run_again(self, turn: Turn, parse: ParseResult, rerun: Rerun) -> None:
         """Run the flow that just ended again with the corrected slots; a correction says so first."""
-        if parse.intent == CORRECT_INTENT and parse.confidence >= self.config.settings.trigger_threshold:
+        if rerun.announced and parse.intent == CORRECT_INTENT and parse.confidence >= self.config.settings.trigger_threshold:
             shown = ", ".join(said_value(value) for value in rerun.corrections.values())
             turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(rerun.corrections)})
         cursor = start_flow(turn, rerun.flow_id)

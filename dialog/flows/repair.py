@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from dialog.builtin_names import CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
+from dialog.builtin_names import AFFIRM_INTENT, CORRECT_INTENT, HANDOFF_INTENT, REPEAT_INTENT, SKIP_INTENT
 from dialog.config.flow_model import CollectStep, Step
 from dialog.config.models import BotConfig, Slot
 from dialog.flows import patterns
@@ -57,6 +57,12 @@ CLARIFY_MIN = 0.25  # ...and the second at least this likely
 MAX_VALUE_CHOICES = 3  # "What would you like me to do with 234567?": buttons for the likeliest flows
 MAX_WORDS_BESIDE_VALUE = 3  # "order 234567", "it's ticket INC-1003": a value; longer messages say more
 _CHANGE_OF_MIND = re.compile(r"\b(?:actually|on second thoughts?|changed? my mind|come to think of it|wait)\b", re.IGNORECASE)
+# "actually yes, change it": a yes after the change of mind, whatever intent the NLU read ("actually" trains correct)
+_YES_AFTER_ALL = re.compile(
+    r"^\W*(?:(?:oh|um|hmm|no|sorry)\W+)*(?:actually|on second thoughts?|(?:i(?:'ve| have)? )?changed? my mind|come to think of it|wait)\W+"
+    r"(?:yes|yeah|yep|yup|sure|ok(?:ay)?|go ahead|do it|please do)\b",
+    re.IGNORECASE,
+)
 
 # "actually, make it 14 Oak Street": fillers, then a phrase that announces the new value
 _REPLACEMENT = re.compile(
@@ -76,6 +82,7 @@ class Rerun:
     flow_id: str
     corrections: Mapping[str, Any]
     kept: Mapping[str, Any]
+    announced: bool = True  # a correct intent says utter_corrected_previous_input; a "no" taken back asks again instead
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,8 @@ def _changed_mind(
     finished = _finished_flow(config, stored)
     if finished is None or finished not in config.flows or not _CHANGE_OF_MIND.search(parse.text):
         return None
+    if _YES_AFTER_ALL.search(parse.text):
+        parse = parse.replace(intent=AFFIRM_INTENT, confidence=1.0)
     if parse.intent is None or parse.confidence < config.settings.trigger_threshold:
         return None
     flow = runtime.flow(finished)
@@ -177,7 +186,7 @@ def _changed_mind(
             continue
         answer = fill_slots({name: slot}, parse, state.slots, name).get(name)
         if answer is True:
-            return Rerun(finished, {name: True}, answers_before(flow, before, [name]))
+            return Rerun(finished, {name: True}, answers_before(flow, before, [name]), announced=False)
     return None
 
 

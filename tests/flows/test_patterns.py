@@ -306,6 +306,13 @@ def test_a_no_taken_back_right_after_the_flow_ended_asks_the_question_again(conf
     assert convo.send("affirm", "yes") == ["Done.", "Cancelled."]
 
 
+def test_a_no_taken_back_is_a_yes_whatever_intent_the_nlu_read(config: BotConfig) -> None:
+    convo = Convo(config)  # a bot trained with "actually ..." examples under correct reads it so
+    convo.send("cancel_order", order_id="234567")
+    convo.send("deny", "no")
+    assert convo.send("correct", "actually yes, cancel it") == ["Cancel order 234567?"]
+
+
 def test_a_plain_yes_or_a_yes_taken_back_runs_nothing_again(config: BotConfig) -> None:
     declined = Convo(config)
     declined.send("cancel_order", order_id="234567")
