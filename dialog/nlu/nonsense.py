@@ -5,7 +5,10 @@ A bot's own vocabulary cannot tell: a customer's name is as unknown to it as
 the bundled MiniLM vocabulary ("nguyen" -> ng ##uy ##en, 2 letters a piece);
 mashing falls apart into single letters ("qwpoe" -> q ##w ##po ##e). A text is
 nonsense when its letter words average fewer than ``MIN_LETTERS_PER_PIECE``
-letters a piece. The vocabulary is read from the bundled model's tokenizer.json
+letters a piece. A word typed along one keyboard row ("asdfjkl", "qwpoeiru") that splits
+into three or more pieces counts as one piece a letter: mashing stays on a row, and the
+real words that do ("property", "typewriter") are one or two pieces.
+The vocabulary is read from the bundled model's tokenizer.json
 without unpacking the model, once per process. ``NLUPipeline.parse`` sets the
 result as ``features["nonsense"]``; the dialogue engine reads only that.
 """
@@ -29,6 +32,8 @@ MIN_LETTERS_PER_PIECE = 1.6  # nonsense 1.0-1.3, names 2.0+ (nguyen, kowalczyk, 
 # pieces as mashing does ("lol" -> lo ##l, "idk" -> id ##k, "thx", "yup", "omg", "pls")
 MIN_LETTERS = 4
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_KEYBOARD_ROWS = (frozenset("qwertyuiop"), frozenset("asdfghjkl"), frozenset("zxcvbnm"))
+ROW_MASHING_LETTERS = 6  # a shorter run along a row may be a word ("tweet", "quiet", "glass")
 
 
 @lru_cache(maxsize=1)
@@ -72,8 +77,15 @@ def looks_like_nonsense(text: str) -> bool:
     vocabulary = _vocabulary()
     if not vocabulary:
         return False
-    pieces = sum(len(wordpieces(word, vocabulary)) for word in words)
+    pieces = sum(_pieces(word, vocabulary) for word in words)
     return letters / pieces < MIN_LETTERS_PER_PIECE
+
+
+def _pieces(word: str, vocabulary: frozenset[str]) -> int:
+    """The word's WordPiece count, or its letter count for a run along one keyboard row."""
+    count = len(wordpieces(word, vocabulary))
+    along_a_row = len(word) >= ROW_MASHING_LETTERS and any(set(word) <= row for row in _KEYBOARD_ROWS)
+    return len(word) if along_a_row and count >= 3 else count
 
 
 def with_nonsense_flag(result: ParseResult) -> ParseResult:
