@@ -5,7 +5,8 @@ than ``MAX_CHUNK_WORDS`` is split again at paragraph, then sentence, boundaries.
 Every chunk remembers its file (relative to its knowledge folder) and its heading path,
 which the bot shows as the answer's source. Plain-text files have no headings:
 their sections are their paragraphs' chunks under the file's name, except that a
-paragraph opening with a question line (a FAQ) is a section headed by that question.
+paragraph opening with a question line (a FAQ) is a section headed by that question,
+and one opening with a short title line ("Refunds for outages", then the text) by that title.
 Markdown comments
 (``<!-- ... -->``) are notes for the author, not content.
 """
@@ -173,12 +174,14 @@ def _sections(text: str, markdown: bool) -> Iterator[tuple[tuple[str, ...], str]
     path: list[tuple[int, str]] = []
     lines: list[str] = []
     in_code = False
-    for line in text.splitlines():
+    all_lines = text.splitlines()
+    for index, line in enumerate(all_lines):
         if line.lstrip().startswith("```"):
             in_code = not in_code
         match = _HEADING.match(line) if markdown and not in_code else None
-        if match is None and not markdown and _asks_first(line, lines):
-            match = re.match(r"(#)(.*)", "#" + line.strip())  # a plain-text FAQ: its question heads the answer
+        following = all_lines[index + 1] if index + 1 < len(all_lines) else ""
+        if match is None and not markdown and (_asks_first(line, lines) or _titles(line, lines, following)):
+            match = re.match(r"(#)(.*)", "#" + line.strip())  # a plain-text FAQ's question, or a title, heads what follows
         if match is None:
             lines.append(line)
             continue
@@ -197,6 +200,22 @@ def _asks_first(line: str, before: list[str]) -> bool:
     return opens and question.endswith("?") and len(question.split()) <= 25 and not re.search(r"[.!?]\s", question[:-1])
 
 
+def _titles(line: str, before: list[str], following: str) -> bool:
+    """A plain-text line that opens a paragraph as its title ("Refunds for outages", then the
+    text): a few words, no digit, no closing punctuation, and a longer sentence below it."""
+    opens = not before or not before[-1].strip()
+    title, below = line.strip(), following.strip()
+    return (
+        opens
+        and 0 < len(title.split()) <= TITLE_WORDS
+        and title[0].isupper()
+        and not re.search(r"[\d.!?,;:]$|\d|^[-*•]", title)
+        and len(below) > len(title)
+        and below[0].isupper()
+    )
+
+
+TITLE_WORDS = 6
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 

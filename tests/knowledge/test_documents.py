@@ -105,3 +105,18 @@ def test_a_plain_text_faq_is_a_section_per_question() -> None:
         (("How long does a transfer take?",), "One to two business days."),
         (("Is there a fee?",), "Yes, 5 dollars. A closing note. Any questions? Call us."),  # a question after a sentence heads nothing
     ]
+
+
+def test_a_plain_text_title_line_heads_its_paragraph_and_is_not_glued_to_it() -> None:
+    from dialog.knowledge.documents import split_document
+
+    text = (
+        "Refunds for outages\nIf your internet is down for a day, you get a credit.\n\n"
+        "Open Monday to Friday\n9 am to 5 pm, and Saturdays.\n\n"  # a digit below: a sentence, not a title
+        "Short note.\nThe rest of it."
+    )
+    chunks = split_document("policy.txt", text, markdown=False)
+    assert [(c.headings, c.text) for c in chunks] == [
+        (("Refunds for outages",), "If your internet is down for a day, you get a credit. Open Monday to Friday 9 am to 5 pm, and Saturdays. "
+         "Short note. The rest of it."),
+    ]
