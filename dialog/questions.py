@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asks_about_the_offering", "asks_vaguely", "looks_like_question"]
+__all__ = ["asks_about_a_choice", "asks_about_the_offering", "asks_vaguely", "looks_like_question"]
 
 _FILLERS = r"(?:(?:ok|okay|so|and|but|also|hey|hi|hello|well|oh|um|uh|hmm|sorry|actually|btw|yes|yeah|no|please)\b[,.!\s]*)*"
 _QUESTION_WORDS = r"what|what's|whats|what're|who|who's|whos|whom|whose|where|where's|wheres|when|when's|why|why's|how|how's|hows|which"
@@ -35,6 +35,16 @@ _OPENING = re.compile(
 def looks_like_question(text: str) -> bool:
     """A question mark, or an opening that asks (see the module docstring)."""
     return "?" in text or bool(_OPENING.match(text))
+
+
+# "how much is Fibre 500?", "which is faster, Fibre 500 or Gigabit?", "what's the difference between...": a
+# wh-question about the options, not a choice; "what about Fibre 500?" and "how about TV?" choose
+_ABOUT_A_CHOICE = re.compile(rf"^\s*{_FILLERS}(?!(?:what|how)\s+about\b)(?:{_QUESTION_WORDS})\b", re.IGNORECASE)
+
+
+def asks_about_a_choice(text: str) -> bool:
+    """Whether ``text`` is a wh-question: one that names an option asks about it rather than picking it."""
+    return bool(_ABOUT_A_CHOICE.match(text))
 
 
 # "do you sell gift cards?", "can I bring a friend?", "are dogs allowed?", "is parking free?",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialog.questions import asks_about_the_offering, looks_like_question
+from dialog.questions import asks_about_a_choice, asks_about_the_offering, looks_like_question
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,19 @@ def test_a_vague_question_has_at_most_one_word_that_carries_meaning(text: str, v
     from dialog.questions import asks_vaguely
 
     assert asks_vaguely(text) is vague
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("how much is Fibre 500?", True),
+        ("which is faster, Fibre 500 or Gigabit?", True),
+        ("ok and what's the difference between high and low", True),
+        ("what about Fibre 500?", False),  # a choice, put as a question
+        ("how about TV", False),
+        ("Fibre 500 please", False),
+        ("can I have the Gigabit one?", False),
+    ],
+)
+def test_a_wh_question_asks_about_a_choice(text: str, asks: bool) -> None:
+    assert asks_about_a_choice(text) is asks

@@ -13,6 +13,8 @@ Rasa 3 semantics with one deliberate restriction:
   a stray "yes" from confirming something that has not been asked yet.
 * ``custom`` mappings are only ever set by actions.
 * A ``/SetSlots(...)`` button payload (Rasa Pro) sets the slots it names and nothing else.
+* A wh-question that names an option of the open categorical question ("how much is
+  Fibre 500?" at "which plan?") asks about it: it picks nothing (``asks_about_a_choice``).
 * A question that starts no flow ("are you open on saturday?") fills no slot a flow
   collects, except the open question's own (``given_not_asked``).
 * A ``from_text`` answer that names the slot ("my name is Johan de Boer" for
@@ -34,7 +36,7 @@ from dialog.dates import to_date, to_time
 from dialog.flows.ruled_out import is_ruled_out
 from dialog.flows.stated_value import stated_value
 from dialog.intent_payload import set_slots_of
-from dialog.questions import looks_like_question
+from dialog.questions import asks_about_a_choice, looks_like_question
 from dialog.types import Entity, ParseResult
 
 __all__ = ["INVALID", "coerce", "fill_slots", "given_not_asked"]
@@ -149,6 +151,8 @@ def _mapped_value(
         if not _intent_allowed(mapping, parse.intent, requested):
             continue
         if mapping.type == "from_entity":
+            if requested and slot.type == "categorical" and asks_about_a_choice(parse.text):
+                continue  # "how much is Fibre 500?" at "which plan?" asks about it: the documents answer, then the question again
             entities = [e for e in _from_entities(slot, mapping, parse.entities) if _span(e) not in taken and not is_ruled_out(parse.text, e.start, e.end)]
             if entities:
                 if slot.type == "list":

@@ -123,3 +123,10 @@ def test_a_set_slots_button_sets_its_slots_whatever_their_mappings() -> None:
     assert clicked is not None
     assert fill_slots(SLOTS, clicked, {}, "note", COLLECTED) == {"confirmed": False, "vip": True, "city": "Oslo", "tags": ["a", "b"]}
     # the open from_text question does not take the payload's text
+
+
+def test_a_wh_question_naming_an_option_of_the_open_choice_picks_nothing() -> None:
+    plans = {"plan": Slot("plan", "categorical", (SlotMapping("from_entity", entity="plan"),), values=("Fibre 500", "Gigabit"))}
+    fibre = Entity("plan", "Fibre 500", 12, 21)
+    assert fill_slots(plans, parse("inform", "how much is Fibre 500?", fibre), {}, "plan") == {}
+    assert fill_slots(plans, parse("inform", "what about Fibre 500?", Entity("plan", "Fibre 500", 11, 20)), {}, "plan") == {"plan": "Fibre 500"}
