@@ -15,6 +15,7 @@ from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
 from dialog.config.flow_titles import flow_title
 from dialog.dates import said_value
+from dialog.flows.arithmetic import CALCULATION_RESPONSE, calculation
 from dialog.flows.bot_identity import NAME_RESPONSE, asks_who_the_bot_is, name_context
 from dialog.flows.collect_classifier import asks_about_the_task
 from dialog.flows.live_information import live_information_response
@@ -72,13 +73,18 @@ async def answer_with_fallback(turn: Turn) -> None:
     swimming pool?", "who is the manager?") gets "I don't have information about that":
     whatever a small model says there ("you can find one at the beach") is a guess
     presented as the business's word. So does a question about the world right now
-    (the weather, the news; the time is told from the clock): ``live_information``. The
+    (the weather, the news; the time is told from the clock): ``live_information``. A sum
+    is worked out (``arithmetic``). The
     bot's name is told from domain.yml (``bot_identity``), and why a question is asked
     from the flow that asks it (``why_asked``)."""
     text = str(turn.state.latest_message.get("text") or "")
     live = live_information_response(text)  # "what's the weather like?": no model can know
     if live is not None:
         turn.say(live)
+        return
+    worked_out = calculation(text)  # "what is 2+2?": a small model says 5
+    if worked_out is not None:
+        turn.say(CALCULATION_RESPONSE, context=worked_out)
         return
     if asks_who_the_bot_is(text):  # "what's your name?": the bot knows, a small model invents one
         turn.say(NAME_RESPONSE, context=name_context(turn.runtime.config.domain))

@@ -21,6 +21,7 @@ from typing import Any
 
 from dialog import events
 from dialog.builtin_names import PATTERN_SEARCH
+from dialog.flows.arithmetic import calculation
 from dialog.flows.bot_identity import asks_who_the_bot_is
 from dialog.flows.follow_ups import follow_up_text, with_the_task
 from dialog.flows.live_information import live_information_response
@@ -61,7 +62,7 @@ async def answer_from_knowledge(turn: Turn, text: str, during_collect: bool = Fa
     ``during_collect``: a flow waits for an answer; only a question the documents
     answer interrupts it (anything else is a failed attempt, as before)."""
     knowledge = turn.runtime.knowledge
-    if knowledge is None or not text.strip() or text.lstrip().startswith("/") or live_information_response(text) or asks_who_the_bot_is(text):
+    if knowledge is None or not text.strip() or text.lstrip().startswith("/") or live_information_response(text) or asks_who_the_bot_is(text) or calculation(text):
         return False  # "what time is it?" is not for the opening hours (flows/live_information.py), "who are you?" not for the documents
     question = looks_like_question(text)
     if during_collect and not question:

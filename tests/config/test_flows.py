@@ -220,7 +220,7 @@ def _flow(steps: str) -> str:
             _flow("- collect: order_id\n  utter: utter_ask_order"),
             "bot/flows.yml:5:16: flow 'f': step '0_collect_order_id': unknown response 'utter_ask_order' (did you mean "
             "'utter_ask_order_id'?); known responses: utter_acknowledge_no, utter_acknowledge_yes, utter_ask_confirmed, utter_ask_order_id, utter_ask_rephrase, "
-            "utter_ask_what_to_do_with, utter_bot_name, utter_can_do_something_else, utter_cannot_cancel, utter_cannot_handle, "
+            "utter_ask_what_to_do_with, utter_bot_name, utter_calculation, utter_can_do_something_else, utter_cannot_cancel, utter_cannot_handle, "
             "utter_clarification_options, utter_clarification_options_rasa, utter_corrected_previous_input, utter_current_time, utter_default, "
             "utter_done, utter_flow_cancelled, utter_flow_cancelled_rasa, utter_flow_continue_interrupted, utter_give_up, utter_greet, utter_handoff, "
             "utter_human_handoff_not_available, utter_internal_error, utter_internal_error_rasa, utter_invalid_order_id, utter_no_knowledge_base, "
