@@ -29,7 +29,7 @@ from dialog.intent_payload import set_slots_of
 from dialog.questions import looks_like_question
 from dialog.types import NONSENSE_FEATURE, ParseResult
 
-__all__ = ["NON_ANSWER_INTENTS", "asks_about_the_task", "is_bare_yes_or_no", "is_chitchat", "is_nonsense", "reads_as_answer"]
+__all__ = ["NON_ANSWER_INTENTS", "asks_about_the_task", "is_bare_yes_or_no", "is_chitchat", "is_nonsense", "reads_as_answer", "restates_request"]
 
 NON_ANSWER_INTENTS = frozenset({REPEAT_INTENT, SKIP_INTENT, CORRECT_INTENT, OUT_OF_SCOPE_INTENT})
 ANSWER_INTENT = "inform"
@@ -64,6 +64,13 @@ def reads_as_answer(parse: ParseResult, trigger_threshold: float) -> bool:
     if is_bare_yes_or_no(parse, trigger_threshold, BARE_REPLY_WORDS):
         return False  # "yes" to "What do you need it for?" is no reason, description or name
     return not (parse.intent in NON_ANSWER_INTENTS and _confident(parse, trigger_threshold))
+
+
+def restates_request(text: str, value: object) -> bool:
+    """Whether a free-text value (the whole message) with no digit is the flow's request said
+    again ("change my plan" at "what is your account number?") rather than a wrong answer
+    ("ticket 7" is a try at a ticket number: its rejection says what one looks like)."""
+    return value == text and not any(character.isdigit() for character in text)
 
 
 def is_chitchat(parse: ParseResult, trigger_threshold: float) -> bool:

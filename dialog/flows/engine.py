@@ -84,7 +84,7 @@ from dialog.flows import patterns
 from dialog.flows.acknowledgements import acknowledgement, hesitation_reply
 from dialog.flows.button_replies import typed_button_choice
 from dialog.flows.carry_over import referred_values
-from dialog.flows.collect_classifier import is_chitchat, is_nonsense, is_payload, reads_as_answer
+from dialog.flows.collect_classifier import is_chitchat, is_nonsense, is_payload, reads_as_answer, restates_request
 from dialog.flows.knowledge_routing import answer_instead_of_flow, answer_instead_of_flows
 from dialog.flows.pattern_actions import answer_with_fallback
 from dialog.flows.question_form import asks_for_information
@@ -267,6 +267,9 @@ class DialogueEngine:
             return True
         filled = self._preview(turn, parse, requested)
         rejection = refusing_rejection(turn, filled) if requested in filled else None
+        # "change my plan" again at its own question, refused as free text: the request restated, not a try
+        if rejection is not None and restates_request(parse.text, filled[requested]) and trigger is not None and state.top is not None and trigger == state.top.flow_id:
+            filled, rejection = {k: v for k, v in filled.items() if k != requested}, None  # the request restated: asked again
         if rejection is not None:  # refused before it is set: a rejected value never lands in the tracker
             self._fill(turn, {name: value for name, value in filled.items() if name != requested}, None)
             reject(turn, rejection)

@@ -99,3 +99,11 @@ def test_a_question_about_the_task_gets_i_do_not_know_never_the_llm(tmp_path: Pa
     with pytest.raises(AssertionError, match="must not answer"):
         asyncio.run(convo.engine.handle(convo.events, ParseResult("how are you?", "how_are_you", 0.2), "u1", fallback=llm))
     assert asked == ["how are you?"]
+
+
+def test_a_request_said_again_is_free_text_with_no_digit() -> None:
+    from dialog.flows.collect_classifier import restates_request
+
+    assert restates_request("change my plan", "change my plan")
+    assert not restates_request("ticket 7", "ticket 7")  # a try at a ticket number
+    assert not restates_request("cancel 234567", "234567")  # a value of its own
