@@ -35,11 +35,11 @@ from typing import Any, Callable, Iterator
 from dialog.config.files import Document
 from dialog.config.rasa.conditions import condition_guard
 from dialog.config.rasa.end_to_end import TextTurn, bot_texts_as_actions, learnt_texts
-from dialog.config.rasa.flow_yaml import flow_document, intents_of, located, name_at, slug
+from dialog.config.rasa.flow_yaml import flow_document, intents_of, name_at, slug
 from dialog.config.rasa.forms import RasaForms
 from dialog.config.rasa.ignored_intents import apply_ignored_intents
 from dialog.config.rasa.retrieval import RetrievalIntents
-from dialog.config.rasa.slot_rules import condition_slots, setting_intents
+from dialog.config.rasa.slot_rules import condition_slots, setting_intents, triggered_steps
 from dialog.config.rasa.story_context import (
     NOTHING_BEFORE,
     StoryCheckpoints,
@@ -168,10 +168,9 @@ def _rule_flows(
         if slot_rule:  # "when topic is company, utter_company": after a message that can set those slots
             slots = condition_slots(rule["condition"])
             setters = slot_setters(slots)
-            trigger = located({"or": [{"intent": intent} for intent in setters]}, rule.mark)
-            steps = rule.get("steps")
-            turns = _turns([trigger, *(step for step in steps if isinstance(step, dict))], report, f"rule '{name}'") if setters and isinstance(steps, list) else []
-            if not setters:
+            if setters:
+                turns = _turns(triggered_steps(rule, setters), report, f"rule '{name}'")
+            else:
                 why_not = f"no intent sets {', '.join(slots)} (no example annotates the entity its from_entity mapping reads){_WRITE_A_FLOW}"
         if not why_not and len(turns) != 1:
             why_not = ("it has no user intent" if not turns else "it spans several user turns") + _WRITE_A_FLOW
@@ -270,8 +269,8 @@ def _story_flows(
         keyed = len(answers) > 1 and keyed_answers([frozenset(answer.previous) for answer in answers])
         by_slot = slot_guards([answer.facts for answer in answers]) if len(answers) > 1 and not keyed else None
         if by_slot is not None:
-            answers = [answer for _, answer in sorted(zip(by_slot, answers), key=lambda pair: pair[0] is None)]  # the default last
-            by_slot = sorted(by_slot, key=lambda guard: guard is None)
+            pairs = sorted(zip(by_slot, answers), key=lambda pair: pair[0] is None)  # the default last
+            by_slot, answers = [guard for guard, _ in pairs], [answer for _, answer in pairs]
             told = "; ".join(f"{', '.join(answer.actions)} {'when ' + guard if guard else 'otherwise'}" for guard, answer in zip(by_slot, answers))
             reporter.file(answers[0].document.path).warn(answers[0].marks[0][1], f"stories answer intent '{intent}' as a slot says: {told}")
         elif len(answers) > 1 and not keyed:
@@ -287,7 +286,7 @@ def _story_flows(
             if shared is None:
                 continue
             answers = [shared]  # as Rasa would predict first: what every story does next
-        # Answers guarded by the action before them first, so the default one is tried last.
+        # Answers guarded by the action before them (or by a slot) first, so the default one is tried last.
         ordered = answers if by_slot is not None else sorted(answers, key=lambda answer: NOTHING_BEFORE in answer.previous)
         for index, reply in enumerate(ordered):
             if by_slot is not None:

@@ -26,8 +26,10 @@ from typing import Any, Iterable
 
 from dialog.config.annotations import AnnotationError, parse_annotated
 from dialog.config.files import Document
+from dialog.config.rasa.flow_yaml import located
+from dialog.config.yaml_reader import LocatedMap
 
-__all__ = ["condition_slots", "setting_intents"]
+__all__ = ["condition_slots", "setting_intents", "triggered_steps"]
 
 
 def condition_slots(condition: Any) -> list[str]:
@@ -38,6 +40,14 @@ def condition_slots(condition: Any) -> list[str]:
         for item in items if isinstance(items, list) else [items] if items is not None else []:
             names.extend([item] if isinstance(item, str) else [str(name) for name in item] if isinstance(item, dict) else [])
     return names
+
+
+def triggered_steps(rule: LocatedMap, intents: list[str]) -> list[Any]:
+    """The rule's steps after a user step of any of ``intents`` (``or:``), so that they read
+    as an ordinary rule "intent, then actions"."""
+    steps = rule.get("steps")
+    trigger = located({"or": [{"intent": intent} for intent in intents]}, rule.mark)
+    return [trigger, *(step for step in steps if isinstance(step, dict))] if isinstance(steps, list) else [trigger]
 
 
 def setting_intents(slots: Iterable[str], domain_documents: Iterable[Document], nlu_documents: Iterable[Document]) -> list[str]:
