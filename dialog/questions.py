@@ -38,13 +38,23 @@ def looks_like_question(text: str) -> bool:
 
 
 # "how much is Fibre 500?", "which is faster, Fibre 500 or Gigabit?", "what's the difference between...": a
-# wh-question about the options, not a choice; "what about Fibre 500?" and "how about TV?" choose
-_ABOUT_A_CHOICE = re.compile(rf"^\s*{_FILLERS}(?!(?:what|how)\s+about\b)(?:{_QUESTION_WORDS})\b", re.IGNORECASE)
+# wh-question about the options, not a choice; "what about Fibre 500?" and "how about TV?" choose, and so
+# does an exclamation before the choice ("who cares, low", "why not, low", "what? low")
+_ABOUT_A_CHOICE = re.compile(
+    rf"^\s*{_FILLERS}(?!(?:what|how)\s+about\b|who\s+cares\b|why\s+not\b|what\s+the\s+\w+\b)(?:{_QUESTION_WORDS})\b", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"[.!?;]+")
 
 
-def asks_about_a_choice(text: str) -> bool:
-    """Whether ``text`` is a wh-question: one that names an option asks about it rather than picking it."""
-    return bool(_ABOUT_A_CHOICE.match(text))
+def asks_about_a_choice(text: str, at: int = 0) -> bool:
+    """Whether the sentence of ``text`` that holds position ``at`` (an option's name) is a
+    wh-question: naming an option there asks about it rather than picking it."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        if end.start() >= at:
+            break
+        start = end.end()
+    return bool(_ABOUT_A_CHOICE.match(text[start:]))
 
 
 # "do you sell gift cards?", "can I bring a friend?", "are dogs allowed?", "is parking free?",

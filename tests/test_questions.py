@@ -108,7 +108,12 @@ def test_a_vague_question_has_at_most_one_word_that_carries_meaning(text: str, v
         ("how about TV", False),
         ("Fibre 500 please", False),
         ("can I have the Gigabit one?", False),
+        ("who cares, low", False),  # an exclamation, then the choice
+        ("why not, low", False),
+        ("what? low", False),
+        ("which one is for can't work? high", False),  # a question, then the choice in a sentence of its own
     ],
 )
 def test_a_wh_question_asks_about_a_choice(text: str, asks: bool) -> None:
-    assert asks_about_a_choice(text) is asks
+    option = max(text.rfind(word) for word in ("Fibre", "Gigabit", "TV", "high", "low"))
+    assert asks_about_a_choice(text, option) is asks

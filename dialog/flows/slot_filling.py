@@ -151,9 +151,9 @@ def _mapped_value(
         if not _intent_allowed(mapping, parse.intent, requested):
             continue
         if mapping.type == "from_entity":
-            if requested and slot.type == "categorical" and asks_about_a_choice(parse.text):
-                continue  # "how much is Fibre 500?" at "which plan?" asks about it: the documents answer, then the question again
             entities = [e for e in _from_entities(slot, mapping, parse.entities) if _span(e) not in taken and not is_ruled_out(parse.text, e.start, e.end)]
+            if requested and slot.type == "categorical":  # "how much is Fibre 500?" at "which plan?" asks about it
+                entities = [e for e in entities if not asks_about_a_choice(parse.text, e.start)]
             if entities:
                 if slot.type == "list":
                     return [e.value for e in entities], entities
