@@ -73,6 +73,7 @@ DEFAULT_RESPONSES: dict[str, str] = {
     "utter_no_live_information": "Sorry, I can't look up live information such as the weather, the news or match results.",
     "utter_current_time": "It's {{ now | time_of_day }} on {{ now | weekday | capitalize }}, {{ today }}.",
     "utter_calculation": "{{ context.expression }} = {{ context.result }}.",
+    "utter_said_before": "As I said: {{ context.sentence }}",
     # "hold on", "let me check" with no question open
     "utter_take_your_time": "Sure, take your time. I'm here when you're ready.",
     # "what's your name?", "who are you?" that no flow handles (dialog/flows/bot_identity.py)

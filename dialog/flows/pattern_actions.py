@@ -19,6 +19,7 @@ from dialog.flows.arithmetic import CALCULATION_RESPONSE, calculation
 from dialog.flows.bot_identity import NAME_RESPONSE, asks_who_the_bot_is, name_context
 from dialog.flows.collect_classifier import asks_about_the_task
 from dialog.flows.live_information import live_information_response
+from dialog.flows.said_before import SAID_BEFORE_RESPONSE, sentence_said_before
 from dialog.flows.search import about_the_business, business_question, grounded_reply, say_no_answer
 from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
@@ -74,7 +75,8 @@ async def answer_with_fallback(turn: Turn) -> None:
     whatever a small model says there ("you can find one at the beach") is a guess
     presented as the business's word. So does a question about the world right now
     (the weather, the news; the time is told from the clock): ``live_information``. A sum
-    is worked out (``arithmetic``). The
+    is worked out (``arithmetic``), and a question about what the bot just said is answered
+    with that sentence (``said_before``). The
     bot's name is told from domain.yml (``bot_identity``), and why a question is asked
     from the flow that asks it (``why_asked``)."""
     text = str(turn.state.latest_message.get("text") or "")
@@ -85,6 +87,10 @@ async def answer_with_fallback(turn: Turn) -> None:
     worked_out = calculation(text)  # "what is 2+2?": a small model says 5
     if worked_out is not None:
         turn.say(CALCULATION_RESPONSE, context=worked_out)
+        return
+    said = sentence_said_before(turn.newest_first(), text)  # "when is it due?" right after the bill was told
+    if said is not None:
+        turn.say(SAID_BEFORE_RESPONSE, context={"sentence": said})
         return
     if asks_who_the_bot_is(text):  # "what's your name?": the bot knows, a small model invents one
         turn.say(NAME_RESPONSE, context=name_context(turn.runtime.config.domain))

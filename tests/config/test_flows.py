@@ -225,7 +225,7 @@ def _flow(steps: str) -> str:
             "utter_done, utter_flow_cancelled, utter_flow_cancelled_rasa, utter_flow_continue_interrupted, utter_give_up, utter_greet, utter_handoff, "
             "utter_human_handoff_not_available, utter_internal_error, utter_internal_error_rasa, utter_invalid_order_id, utter_no_knowledge_base, "
             "utter_no_live_information, utter_no_previous_message, utter_no_relevant_answer_found, utter_offer_flow, utter_order_not_found, "
-            "utter_restart, utter_skip_question, utter_skip_question_answer, utter_take_your_time, utter_why_asked",
+            "utter_restart, utter_said_before, utter_skip_question, utter_skip_question_answer, utter_take_your_time, utter_why_asked",
         ),
         (
             _flow('- collect: order_id\n  rejections:\n    - if: not (slots.order_id is matching "([0-9")\n      utter: utter_greet'),
