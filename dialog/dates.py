@@ -64,22 +64,28 @@ def _entity_value(value: Any) -> Any:
     return value
 
 
-def _read(value: Any) -> tuple[datetime | date | None, str]:
-    """The moment in ``value`` and the grain it was given at ("day" for a bare date)."""
+def _read(value: Any) -> tuple[datetime | date | None, str, bool]:
+    """The moment in ``value``, the grain it was given at ("day" for a bare date), and
+    whether a day was said (not for "4pm": today's date is only implied)."""
     raw = _entity_value(value)
     moment = parse_moment(raw)
     if moment is not None:
         grain = _grain(value)
-        return moment, "day" if not isinstance(moment, datetime) or grain in _DAY_GRAINS else "moment"
+        return moment, "day" if not isinstance(moment, datetime) or grain in _DAY_GRAINS else "moment", _day_given(value)
     if not isinstance(raw, str) or not raw.strip():
-        return None, ""
+        return None, "", False
     from dialog.duckling.times import find_times
 
     found = find_times(raw, reference_now())
     if not found:
-        return None, ""
+        return None, "", False
     first = found[0].value
-    return parse_moment(_entity_value(first)), "day" if _grain(first) in _DAY_GRAINS else "moment"
+    return parse_moment(_entity_value(first)), "day" if _grain(first) in _DAY_GRAINS else "moment", _day_given(first)
+
+
+def _day_given(value: Any) -> bool:
+    """False for a Duckling value this project's reader marked as naming no day (``DAY_GIVEN``)."""
+    return not (isinstance(value, Mapping) and value.get("day_given") is False)
 
 
 def _grain(value: Any) -> str:
@@ -91,9 +97,10 @@ def _grain(value: Any) -> str:
 
 
 def to_date(value: Any) -> str | None:
-    """``"YYYY-MM-DD"`` for a date slot, or None when ``value`` holds no date."""
-    moment, _ = _read(value)
-    if moment is None:
+    """``"YYYY-MM-DD"`` for a date slot, or None when ``value`` holds no date: a time of day
+    alone ("4pm", "in the morning") is today's, but it names no day."""
+    moment, _, day_given = _read(value)
+    if moment is None or not day_given:
         return None
     return (moment.date() if isinstance(moment, datetime) else moment).isoformat()
 
@@ -101,7 +108,7 @@ def to_date(value: Any) -> str | None:
 def to_time(value: Any) -> str | None:
     """An ISO moment for a time slot, or None when ``value`` has no time of day
     ("tomorrow" alone does not say when)."""
-    moment, grain = _read(value)
+    moment, grain, _ = _read(value)
     if not isinstance(moment, datetime) or grain == "day":
         return None
     return moment.replace(microsecond=0).isoformat()

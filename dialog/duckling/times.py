@@ -27,7 +27,12 @@ from dialog.duckling.numbers import number_value
 from dialog.duckling.resolved import Open, Point, Resolved, Span, add_months, duckling_value, end_of_grain, format_time
 from dialog.duckling.time_atoms import HOLIDAY_DATES, ORDINAL_WORDS, WEEKDAY_ABBREVIATIONS, WEEKDAYS, Atom, find_atoms
 
-__all__ = ["MAX_TIMES", "find_times", "format_time"]
+__all__ = ["DAY_GIVEN", "MAX_TIMES", "find_times", "format_time"]
+
+# Not Duckling's: false on a value whose text names no day ("4pm", "in the morning", "after 2"),
+# so a date slot is not filled with today from a time of day (``dialog.dates.to_date``)
+DAY_GIVEN = "day_given"
+_CLOCK_ONLY = {"tod", "bare_hour", "part", "bare_number"}
 
 # A message rarely names more than a few moments; past this many, the rest are not read,
 # so a 2,000-character message of dates costs tens of milliseconds, not a second.
@@ -51,11 +56,14 @@ def find_times(text: str, now: datetime, date_order: str = "MDY") -> list[Match]
     """Every time expression in ``text``; ``now`` is aware (its zone is the answers' zone)."""
     reader = _Reader(now, date_order)
     found: list[Match] = []
-    for start, end, resolved in reader.expressions(text):
+    for start, end, resolved, kinds in reader.expressions(text):
         if len(found) >= MAX_TIMES:
             break
         if resolved is not None:
-            found.append(Match("time", start, end, text[start:end], duckling_value(resolved, now.tzinfo)))
+            value = duckling_value(resolved, now.tzinfo)
+            if kinds <= _CLOCK_ONLY:
+                value[DAY_GIVEN] = False  # "4pm", "in the morning": today's date, but no day was said
+            found.append(Match("time", start, end, text[start:end], value))
     return found
 
 
@@ -64,7 +72,7 @@ class _Reader:
         self.now = now.replace(tzinfo=None, microsecond=0)
         self.date_order = date_order
 
-    def expressions(self, text: str) -> Iterator[tuple[int, int, Resolved | None]]:
+    def expressions(self, text: str) -> Iterator[tuple[int, int, Resolved | None, set[str]]]:
         groups = group_atoms(text, find_atoms(text))
         index = 0
         while index < len(groups):
@@ -73,7 +81,7 @@ class _Reader:
             if nxt is not None and _RANGE.fullmatch(text[group[-1].end : nxt[0].start]) and self._rangeable(text, group, nxt):
                 start = group[0].start
                 lead = _BEFORE_RANGE.search(text[:start])
-                yield (lead.start() if lead else start), nxt[-1].end, self.interval(group, nxt)
+                yield (lead.start() if lead else start), nxt[-1].end, self.interval(group, nxt), {a.kind for a in (*group, *nxt)}
                 index += 2
                 continue
             if len(group) == 1 and group[0].kind == "bare_number":
@@ -86,7 +94,7 @@ class _Reader:
                 after = bound.group(1).lower() in ("after", "since")
                 resolved = Open(resolved.at if after else None, None if after else resolved.at, resolved.grain)
                 lead = bound
-            yield (lead.start() if lead else group[0].start), group[-1].end, resolved
+            yield (lead.start() if lead else group[0].start), group[-1].end, resolved, {a.kind for a in group}
             index += 1
 
     def _rangeable(self, text: str, first: list[Atom], second: list[Atom]) -> bool:

@@ -64,7 +64,18 @@ def test_interval_value_object_is_duckling_s() -> None:
         "to": {"value": "2030-05-06T18:00:00.000+00:00", "grain": "hour"},
         "from": {"value": "2030-05-06T15:00:00.000+00:00", "grain": "hour"},
         "type": "interval",
+        "day_given": False,  # not Duckling's: a time of day alone fills no date slot
     }
+
+
+def test_a_time_of_day_alone_names_no_day_so_it_fills_no_date_slot() -> None:
+    from dialog.dates import to_date, to_time
+
+    four = find_times("4pm", NOW)[0].value
+    assert four["day_given"] is False and to_date(four) is None and to_time(four) == "2030-05-06T16:00:00+00:00"
+    thursday = find_times("Thursday at 3", NOW)[0].value
+    assert "day_given" not in thursday and to_date(thursday) == "2030-05-09"
+    assert to_date("in the morning") is None and to_date("tomorrow morning") is not None  # typed text: read at the real clock
 
 
 def test_numeric_dates_follow_the_locale_s_order() -> None:
