@@ -25,6 +25,7 @@ from dialog.flows.state import INTERRUPTED, Frame
 from dialog.flows.turn import Turn
 from dialog.flows.why_asked import WHY_RESPONSE, asks_why_it_is_asked, why_context
 from dialog.intent_payload import payload_text
+from dialog.questions import looks_like_question
 from dialog.types import Button
 
 __all__ = ["PATTERN_ACTIONS", "answer_with_fallback", "interrupted_frame", "run_pattern_action"]
@@ -107,7 +108,10 @@ async def answer_with_fallback(turn: Turn) -> None:
     fallback = turn.fallback
     if fallback is None:
         turn.emit(events.llm_fallback(turn.now(), outcome="unavailable"))
-        turn.say("utter_default")
+        if turn.runtime.knowledge is not None and looks_like_question(text):
+            say_no_answer(turn, None)  # a clear question the documents do not answer: no "could you rephrase?"
+        else:
+            turn.say("utter_default")
         return
     # a business question's reply may be replaced by "I don't know" (grounded_reply): it is
     # shown only once it passed, so no invented word reaches a streaming client first
