@@ -41,10 +41,13 @@ MAX_CHUNK_WORDS = 120
 MAX_FILE_BYTES = 2_000_000
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = ("incl", "e.g", "i.e", "approx", "vs", "Dr", "Mr", "Mrs", "Ms", "St")  # "incl. 2 X-rays" goes on
+_SENTENCE_END = re.compile(r"(?<=[.!?])" + "".join(rf"(?<!\b{re.escape(word)}\.)" for word in _ABBREVIATIONS) + r"\s+(?=[\"'(\[]?[A-Z0-9])")
 _MARKUP = re.compile(r"(\*\*|__|`|^\s*[-*+]\s+|^\s*\d+\.\s+|^>\s?)", re.MULTILINE)
 _LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+\S")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-{0,}:?\s*\|?\s*$")
 
 
 @dataclass(frozen=True)
@@ -250,11 +253,19 @@ def _pieces(body: str) -> list[str]:
 
 def _blocks(body: str) -> list[str]:
     """Paragraphs, with each list item a block of its own (ended with a full stop if it
-    has none), so "- Visa" and "- PayPal" stay two sentences rather than one."""
+    has none), so "- Visa" and "- PayPal" stay two sentences rather than one; a Markdown
+    table is a sentence per row (``table_sentences``)."""
     blocks: list[str] = []
     for paragraph in re.split(r"\n\s*\n", body):
         lines: list[str] = []
+        rows: list[str] = []
         for line in paragraph.splitlines():
+            if _TABLE_ROW.match(line):
+                rows.append(line)
+                continue
+            if rows:  # the table ended: its rows are sentences of their own
+                blocks.extend(_flushed(lines) + table_sentences(rows))
+                lines, rows = [], []
             if _LIST_ITEM.match(line):
                 if lines:
                     blocks.append("\n".join(lines))
@@ -266,9 +277,27 @@ def _blocks(body: str) -> list[str]:
                 blocks[-1] = joined if joined[-1:] in ".!?:;" else joined + "."
             else:
                 lines.append(line)
-        if lines:
-            blocks.append("\n".join(lines))
+        blocks.extend(_flushed(lines) + table_sentences(rows))
     return blocks
+
+
+def _flushed(lines: list[str]) -> list[str]:
+    return ["\n".join(lines)] if lines else []
+
+
+def table_sentences(rows: list[str]) -> list[str]:
+    """A Markdown table's rows as sentences a search can pick one of: ``| Pay as you go |
+    $0.30 | $1.00 |`` under ``| Plan | Per minute | Unlock |`` is "Pay as you go: Per
+    minute $0.30, Unlock $1.00." (raw pipes read as one run-on line)."""
+    cells = [[cell.strip() for cell in row.strip().strip("|").split("|")] for row in rows if not _TABLE_RULE.match(row)]
+    if len(cells) < 2:
+        return [" ".join(" ".join(row) for row in cells)] if cells else []
+    header, sentences = cells[0], []
+    for row in cells[1:]:
+        rest = [f"{name} {cell}".strip() for name, cell in zip(header[1:], row[1:]) if cell]
+        sentence = f"{row[0]}: {', '.join(rest)}" if rest else row[0]
+        sentences.append(sentence if sentence[-1:] in ".!?" else sentence + ".")
+    return sentences
 
 
 def split_sentences(text: str) -> list[str]:

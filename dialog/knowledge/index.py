@@ -41,7 +41,7 @@ __all__ = ["INDEX_GENERATION", "KnowledgeIndex", "TextEncoder", "build_index", "
 
 logger = logging.getLogger(__name__)
 
-INDEX_GENERATION = 5  # raise when what an index holds changes: old indexes are rebuilt
+INDEX_GENERATION = 6  # raise when what an index holds changes: old indexes are rebuilt
 KEEP_INDEXES = 3
 _CHUNKS = "chunks.json"
 _VECTORS = "vectors.npy"

@@ -120,3 +120,17 @@ def test_a_plain_text_title_line_heads_its_paragraph_and_is_not_glued_to_it() ->
         (("Refunds for outages",), "If your internet is down for a day, you get a credit. Open Monday to Friday 9 am to 5 pm, and Saturdays. "
          "Short note. The rest of it."),
     ]
+
+
+def test_a_markdown_table_is_a_sentence_per_row_under_its_headers() -> None:
+    from dialog.knowledge.documents import split_document
+
+    text = "# Prices\n\nOur prices:\n| Plan | Per minute | Unlock fee |\n|---|---:|:---:|\n| Pay as you go | $0.30 | $1.00 |\n| Monthly | $0.10 | |\nThat is all."
+    [chunk] = split_document("prices.md", text)
+    assert chunk.text == "Our prices: Pay as you go: Per minute $0.30, Unlock fee $1.00. Monthly: Per minute $0.10. That is all."
+
+
+def test_an_abbreviation_ends_no_sentence() -> None:
+    from dialog.knowledge.documents import split_sentences
+
+    assert split_sentences("A check-up costs £75, incl. 2 X-rays. See Dr. Smith.") == ["A check-up costs £75, incl. 2 X-rays.", "See Dr. Smith."]
