@@ -194,12 +194,15 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
-def said_value(value: Any) -> str:
+def said_value(value: Any, slot_type: str = "") -> str:
     """A slot value as a sentence says it: an ISO date or time as "Thursday 10 December 2026
-    (at 14:00)", anything else as its text."""
+    (at 14:00)", a time slot's as "14:00" (its day is only the one it was said on),
+    anything else as its text."""
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         return str(value)
     moment = _moment(value)
+    if slot_type == "time" and isinstance(moment, datetime):
+        return f"{moment:%H:%M}"
     day = f"{_WEEKDAYS[moment.weekday()].capitalize()} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
     return f"{day} at {moment:%H:%M}" if isinstance(moment, datetime) and "T" in value else day
 

@@ -86,4 +86,5 @@ def test_a_corrected_date_is_said_as_a_sentence_says_it() -> None:
 
     assert said_value("2026-12-10") == "Thursday 10 December 2026"
     assert said_value("2026-12-10T14:30:00.000+01:00") == "Thursday 10 December 2026 at 14:30"
+    assert said_value("2026-12-10T14:30:00.000+01:00", "time") == "14:30"  # a time slot's day is only the day it was said
     assert said_value("123456") == "123456" and said_value(2.0) == "2.0"

@@ -321,7 +321,7 @@ class DialogueEngine:
     async def _run_again(self, turn: Turn, parse: ParseResult, rerun: Rerun) -> None:
         """Run the flow that just ended again with the corrected slots; a correction says so first."""
         if rerun.announced and parse.intent == CORRECT_INTENT and parse.confidence >= self.config.settings.trigger_threshold:
-            shown = ", ".join(said_value(value) for value in rerun.corrections.values())
+            shown = ", ".join(said_value(value, getattr(self.config.domain.slots.get(name), "type", "")) for name, value in rerun.corrections.items())
             turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(rerun.corrections)})
         cursor = start_flow(turn, rerun.flow_id)
         self._fill(turn, {**rerun.kept, **rerun.corrections}, None)

@@ -137,7 +137,8 @@ def _correct(turn: Turn) -> None:
         return
     for name, value in corrections.items():
         turn.set_slot(name, value)
-    shown = ", ".join(said_value(value) for value in corrections.values())
+    slots = turn.runtime.config.domain.slots
+    shown = ", ".join(said_value(value, slots[name].type if name in slots else "") for name, value in corrections.items())
     turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(corrections)})
     frame = interrupted_frame(turn)
     step_id = turn.repair.get("step_id")

@@ -5,7 +5,8 @@ Rasa 3 semantics with one deliberate restriction:
 * ``from_entity`` fills any slot whose mapping matches (entity, optional role,
   group, intent / not_intent), so "where is order 123456" sets ``order_id``
   before the order-status flow even asks. An entity that the *requested* slot
-  can take fills only that slot (requested slot first). A value the message
+  can take fills only that slot (requested slot first), except a moment: "Friday at 3"
+  at "which day?" fills the date slot and the time slot. A value the message
   rules out ("not tuesday", "any day except friday") fills nothing (``ruled_out.py``).
 * ``from_intent`` and ``from_text`` answer a question: they fill a slot only
   while a ``collect`` asks for it. A slot that no flow collects is a free flag,
@@ -113,6 +114,16 @@ def coerce(slot: Slot, value: Any, current: Any = None) -> Any:
     return value
 
 
+_DAY_AND_TIME = {"date", "time"}
+
+
+def _free(entity: Entity, taken: Mapping[tuple[str, int, int], str], slot: Slot) -> bool:
+    """Whether the requested slot left ``entity`` to ``slot``: it did not take it, or it
+    took the day of a moment and ``slot`` wants its time (or the other way round)."""
+    took = taken.get(_span(entity))
+    return took is None or {took, slot.type} == _DAY_AND_TIME
+
+
 def _intent_allowed(mapping: SlotMapping, intent: str | None, requested: bool) -> bool:
     """A mapping's ``intent`` list limits when a message sets the slot unasked ("how are
     you today?" sets no delivery day); while the slot's question waits, its own entity
@@ -143,7 +154,7 @@ def _mapped_value(
     parse: ParseResult,
     requested: bool,
     free_flag: bool,
-    taken: set[tuple[str, int, int]],
+    taken: Mapping[tuple[str, int, int], str],
     reads_as_answer: Callable[[ParseResult], bool] | None = None,
 ) -> tuple[Any, list[Entity]]:
     """The raw value the first applicable mapping gives, and the entities it used."""
@@ -151,7 +162,7 @@ def _mapped_value(
         if not _intent_allowed(mapping, parse.intent, requested):
             continue
         if mapping.type == "from_entity":
-            entities = [e for e in _from_entities(slot, mapping, parse.entities) if _span(e) not in taken and not is_ruled_out(parse.text, e.start, e.end)]
+            entities = [e for e in _from_entities(slot, mapping, parse.entities) if _free(e, taken, slot) and not is_ruled_out(parse.text, e.start, e.end)]
             if requested and slot.type == "categorical":  # "how much is Fibre 500?" at "which plan?" asks about it
                 entities = [e for e in entities if not asks_about_a_choice(parse.text, e.start)]
             if entities:
@@ -186,7 +197,7 @@ def fill_slots(
         return {name: value for name, raw in direct.items() if name in slots and (value := coerce(slots[name], raw, current.get(name))) is not INVALID}
     collected = set(collected)
     updates: dict[str, Any] = {}
-    taken: set[tuple[str, int, int]] = set()
+    taken: dict[tuple[str, int, int], str] = {}  # an entity the requested slot took -> that slot's type
     order = ([requested_slot] if requested_slot is not None and requested_slot in slots else []) + [n for n in slots if n != requested_slot]
     for name in order:
         slot = slots[name]
@@ -198,7 +209,7 @@ def fill_slots(
         if value is INVALID:
             continue
         if requested:
-            taken.update(_span(entity) for entity in used)
+            taken.update({_span(entity): slot.type for entity in used})
         updates[name] = value
     return updates
 

@@ -86,6 +86,15 @@ def test_a_time_entity_fills_a_time_slot_only_when_it_has_a_time_of_day() -> Non
         "day": "2030-05-07",
         "at": "2030-05-07T15:00:00+00:00",
     }
+    # asked for the day, "tomorrow at 3pm" gives the time too (a moment is a day and a time), but no other day slot
+    slots["new_day"] = Slot("new_day", "date", (SlotMapping("from_entity", entity="time"),))
+    assert fill_slots(slots, parse("inform", "tomorrow at 3pm", at_three), {}, "day", set(slots)) == {
+        "day": "2030-05-07",
+        "at": "2030-05-07T15:00:00+00:00",
+    }
+    info = {"value": "2030-05-06T16:00:00.000+00:00", "grain": "hour", "type": "value", "day_given": False}
+    four = Entity("time", info["value"], 0, 3, additional_info=info)
+    assert fill_slots(slots, parse("inform", "4pm", four), {}, "day", set(slots)) == {"at": "2030-05-06T16:00:00+00:00"}  # no day said
 
 
 def test_an_intent_limited_entity_mapping_fills_unasked_only_on_its_intents_but_always_when_asked() -> None:
