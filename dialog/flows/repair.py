@@ -67,12 +67,13 @@ _YES_AFTER_ALL = re.compile(
 # "actually, make it 14 Oak Street": fillers, then a phrase that announces the new value
 _REPLACEMENT = re.compile(
     r"^\s*(?:(?:no|nope|sorry|oops|wait|hold on|actually|oh|um|uh|hmm|correction|my bad|ah)\b[\s,.!:-]*)*"
-    r"(?:please\s+)?(?:make (?:it|that)|change (?:it|that|the \w+|my \w+) to|(?:it|that) should (?:be|say|read)|"
+    r"(?:please\s+)?(?:(?:(?:my|the) \w+ is |it's |it is |that's )?spel(?:led|t)|make (?:it|that)|change (?:it|that|the \w+|my \w+) to|(?:it|that) should (?:be|say|read)|"
     r"should be|i meant|i mean|set it to|use|it's|it is|not that,? (?:but|it's))\b[\s,:]*(?P<value>.+?)[\s.!]*$",
     re.IGNORECASE,
 )
 
 
+_SPELLED = re.compile(r"\bspel(?:led|t)\b", re.IGNORECASE)
 CORRECTION_REACH = 1  # messages between a finished task and a correction that still reaches it ("thanks")
 
 @dataclass(frozen=True)
@@ -248,7 +249,8 @@ def _correction(
             first = first or step
     if first is None:
         other_intent = parse.intent not in (CORRECT_INTENT, ANSWER_INTENT) and parse.confidence >= config.settings.trigger_threshold
-        return None if other_intent or parse.entities else _free_text_correction(config, state, flow.steps[:current], parse)
+        spelled = _SPELLED.search(parse.text) is not None  # "it's spelled Jon not John": a correction whatever the NLU read
+        return None if (other_intent and not spelled) or parse.entities else _free_text_correction(config, state, flow.steps[:current], parse)
     return Repair(patterns.CORRECTION, {"corrections": corrections, "step_id": first.id, "slot": first.collect})
 
 
@@ -265,10 +267,21 @@ def _free_text_correction(config: BotConfig, state: ConversationState, before: S
         slot = config.domain.slots.get(step.collect)
         old = state.slots.get(step.collect)
         if slot is not None and old is not None and slot.mappings and _only_free_text(slot):
+            value = _with_word_replaced(str(old), value)  # "spelled Jon not John": John Smith -> Jon Smith
             if value and value != old:
                 return Repair(patterns.CORRECTION, {"corrections": {step.collect: value}, "step_id": step.id, "slot": step.collect})
             return None
     return None
+
+
+def _with_word_replaced(old: str, value: str) -> str:
+    """``old`` with one word replaced when ``value`` reads "NEW not OLD" and ``old`` has OLD;
+    else ``value`` (without its "not ..." part)."""
+    match = re.fullmatch(r"(?P<new>.+?),?\s+(?:not|instead of)\s+(?P<old>.+)", value, re.IGNORECASE)
+    if match is None:
+        return value
+    wrong = re.compile(rf"\b{re.escape(match.group('old').strip())}\b", re.IGNORECASE)
+    return wrong.sub(match.group("new").strip(), old, count=1) if wrong.search(old) else match.group("new").strip()
 
 
 def _only_free_text(slot: Slot) -> bool:
