@@ -32,6 +32,8 @@ def _joins(text: str, group: list[Atom], atom: Atom) -> bool:
     kinds = {a.kind for a in group}
     if "offset_from" in kinds:  # "a week from" + a day, and nothing else
         return len(group) == 1 and atom.kind == "date"
+    if kinds == {"offset"}:  # "in two weeks" + "on Tuesday": that week's Tuesday
+        return atom.kind == "date" and re.search(r"\bweeks?\b", group[0].text, re.IGNORECASE) is not None
     slots = [DAY_KINDS, CLOCK_KINDS, {"part"}]
     for slot in slots:
         if atom.kind in slot:

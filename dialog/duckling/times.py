@@ -110,6 +110,8 @@ class _Reader:
         kinds = {atom.kind: atom for atom in group}
         if len(group) == 1:
             return self._alone(group[0])
+        if "offset" in kinds and "date" in kinds:
+            return self._weekday_of_week(kinds["offset"], kinds["date"])
         day = self._group_day(kinds)
         if "tonight" in kinds:
             day, kinds["part"] = self.now.date(), Atom("part", 0, 0, "night")
@@ -126,6 +128,15 @@ class _Reader:
         if "part" in kinds:
             return part_span(day, kinds["part"].text)
         return Point(datetime.combine(day, time()), "day")
+
+    def _weekday_of_week(self, offset: Atom, day: Atom) -> Resolved | None:
+        """"in two weeks on Tuesday": the Tuesday of the week two weeks from now."""
+        moved = self._offset(offset.text)
+        weekday = _WEEKDAY_NUMBERS.get(re.sub(r"^(?:on\s+)?", "", day.text.strip().lower())[:3])
+        if moved is None or weekday is None:
+            return moved
+        start = moved.at.date() - timedelta(days=moved.at.weekday())
+        return Point(datetime.combine(start + timedelta(days=weekday), time()), "day")
 
     def _group_day(self, kinds: dict[str, Atom]) -> date | None:
         if "date" in kinds:

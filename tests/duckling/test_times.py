@@ -167,3 +167,10 @@ def test_a_day_and_month_without_a_year_is_a_date_unless_it_is_a_fraction(text: 
 def test_weekday_with_a_day_number_and_fixed_date_holidays(text: str, value: str) -> None:
     [match] = find_times(text, NOW)
     assert match.simple_value == value
+
+
+def test_a_weekday_weeks_ahead_is_that_week_s_weekday() -> None:
+    # NOW is Monday 6 May 2030
+    assert one("in two weeks on Tuesday")[1] == "2030-05-21T00:00:00.000+00:00"
+    assert one("in a week, friday")[1] == "2030-05-17T00:00:00.000+00:00"
+    assert one("in two weeks")[1] == "2030-05-20T00:00:00.000+00:00"  # no weekday: the day two weeks on
