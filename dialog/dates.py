@@ -194,6 +194,12 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
+def said_values(values: Mapping[str, Any], slots: Mapping[str, Any]) -> str:
+    """Slot values as a sentence says them ("Thursday 10 December 2026, 16:00"), each as its
+    slot's type wants (``slots``: name -> slot with a ``type``)."""
+    return ", ".join(said_value(value, getattr(slots.get(name), "type", "")) for name, value in values.items())
+
+
 def said_value(value: Any, slot_type: str = "") -> str:
     """A slot value as a sentence says it: an ISO date or time as "Thursday 10 December 2026
     (at 14:00)", a time slot's as "14:00" (its day is only the one it was said on),

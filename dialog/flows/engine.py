@@ -78,7 +78,7 @@ from dialog import events
 from dialog.builtin_names import CORRECT_INTENT, DEFAULT_RESPONSES, GOODBYE_INTENT, RESTART_INTENT, STOP_INTENT
 from dialog.config.flow_model import CollectStep
 from dialog.config.models import BotConfig
-from dialog.dates import said_value
+from dialog.dates import said_values
 from dialog.errors import ActionError, FlowError, TemplateError
 from dialog.flows import patterns
 from dialog.flows.acknowledgements import acknowledgement, hesitation_reply
@@ -268,7 +268,8 @@ class DialogueEngine:
         filled = self._preview(turn, parse, requested)
         rejection = refusing_rejection(turn, filled) if requested in filled else None
         # "change my plan" again at its own question, refused as free text: the request restated, not a try
-        if rejection is not None and restates_request(parse.text, filled[requested]) and trigger is not None and state.top is not None and trigger == state.top.flow_id:
+        restated = trigger is not None and state.top is not None and trigger == state.top.flow_id
+        if rejection is not None and restated and restates_request(parse.text, filled[requested]):
             filled, rejection = {k: v for k, v in filled.items() if k != requested}, None  # the request restated: asked again
         if rejection is not None:  # refused before it is set: a rejected value never lands in the tracker
             self._fill(turn, {name: value for name, value in filled.items() if name != requested}, None)
@@ -321,7 +322,7 @@ class DialogueEngine:
     async def _run_again(self, turn: Turn, parse: ParseResult, rerun: Rerun) -> None:
         """Run the flow that just ended again with the corrected slots; a correction says so first."""
         if rerun.announced and parse.intent == CORRECT_INTENT and parse.confidence >= self.config.settings.trigger_threshold:
-            shown = ", ".join(said_value(value, getattr(self.config.domain.slots.get(name), "type", "")) for name, value in rerun.corrections.items())
+            shown = said_values(rerun.corrections, self.config.domain.slots)
             turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(rerun.corrections)})
         cursor = start_flow(turn, rerun.flow_id)
         self._fill(turn, {**rerun.kept, **rerun.corrections}, None)

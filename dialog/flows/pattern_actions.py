@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from dialog import events
 from dialog.config.flow_model import CollectStep, Flow
 from dialog.config.flow_titles import flow_title
-from dialog.dates import said_value
+from dialog.dates import said_values
 from dialog.flows.arithmetic import CALCULATION_RESPONSE, calculation
 from dialog.flows.bot_identity import NAME_RESPONSE, asks_who_the_bot_is, name_context
 from dialog.flows.collect_classifier import asks_about_the_task
@@ -137,8 +137,7 @@ def _correct(turn: Turn) -> None:
         return
     for name, value in corrections.items():
         turn.set_slot(name, value)
-    slots = turn.runtime.config.domain.slots
-    shown = ", ".join(said_value(value, slots[name].type if name in slots else "") for name, value in corrections.items())
+    shown = said_values(corrections, turn.runtime.config.domain.slots)
     turn.say("utter_corrected_previous_input", context={"new_values": shown, "corrected_slots": list(corrections)})
     frame = interrupted_frame(turn)
     step_id = turn.repair.get("step_id")

@@ -76,6 +76,7 @@ _REPLACEMENT = re.compile(
 _SPELLED = re.compile(r"\bspel(?:led|t)\b", re.IGNORECASE)
 CORRECTION_REACH = 1  # messages between a finished task and a correction that still reaches it ("thanks")
 
+
 @dataclass(frozen=True)
 class Rerun:
     """The flow that just ended, to run again with ``corrections`` and the ``kept`` earlier answers."""
