@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Mapping
 from dialog.config.models import Slot, SlotMapping
 from dialog.dates import to_date, to_time
 from dialog.flows.ruled_out import is_ruled_out
-from dialog.flows.stated_value import stated_value
+from dialog.flows.stated_value import stated_value, without_assent
 from dialog.intent_payload import set_slots_of
 from dialog.questions import asks_about_a_choice, looks_like_question
 from dialog.types import Entity, ParseResult
@@ -177,7 +177,7 @@ def _mapped_value(
         elif mapping.type == "from_text" and requested and parse.text:
             stated = stated_value(parse.text, slot.name)  # "my name is Johan de Boer": the name, whatever the intent
             if stated is not None or reads_as_answer is None or reads_as_answer(parse):
-                return stated or parse.text, []
+                return stated or without_assent(parse.text), []
     return INVALID, []
 
 

@@ -6,14 +6,16 @@ whole sentence became the name, or, when the NLU read "my name is ..." as small 
 nothing at all. When the sentence names the slot itself (a word of the slot's name:
 "name" for ``customer_name``, "address" for ``new_address``), the value is what
 follows, and it answers the question whatever intent the NLU read. "the printer is
-broken" for ``issue_description`` names no word of the slot and stays whole.
+broken" for ``issue_description`` names no word of the slot and stays whole. A word of
+assent before the answer ("Fine. Dave Jones", after "why do you need my name?") is no
+part of it (``without_assent``).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["stated_value"]
+__all__ = ["stated_value", "without_assent"]
 
 _LEAD_IN = r"^\s*(?:(?:ok|okay|fine|sure|well|so|yes|yeah|yep|sorry|oh|um|uh)\b[\s,!.]*)*"
 _STATEMENT = re.compile(
@@ -21,6 +23,16 @@ _STATEMENT = re.compile(
     r"(?:that\s+)?(?P<value>.+?)[\s.!]*$",
     re.IGNORECASE,
 )
+
+
+# "Fine. Dave Jones", "OK, 12 High Street": a word of assent, its own clause, before the answer
+_ASSENT = re.compile(r"^\s*(?:ok|okay|fine|sure|alright|all right|yes|yeah|yep|well|right)\s*[.,!;:-]+\s*(?=\S)", re.IGNORECASE)
+
+
+def without_assent(text: str) -> str:
+    """``text`` without a leading word of assent set off by punctuation ("Fine. Dave Jones" ->
+    "Dave Jones"); "Fine Art Ltd" keeps its first word."""
+    return _ASSENT.sub("", text, count=1)
 
 
 def stated_value(text: str, slot: str) -> str | None:

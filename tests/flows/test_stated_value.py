@@ -37,3 +37,12 @@ def test_a_name_said_in_a_sentence_fills_the_slot_even_when_read_as_small_talk()
     small_talk = ParseResult("my name is Johan de Boer", "out_of_scope", 0.8)
     assert fill_slots(slots, small_talk, {}, "customer_name", reads_as_answer=lambda parse: False) == {"customer_name": "Johan de Boer"}
     assert fill_slots(slots, ParseResult("Johan", "inform", 0.9), {}, "customer_name", reads_as_answer=lambda parse: True) == {"customer_name": "Johan"}
+
+
+def test_a_word_of_assent_before_the_answer_is_no_part_of_it() -> None:
+    from dialog.flows.stated_value import without_assent
+
+    assert without_assent("Fine. Dave Jones") == "Dave Jones"
+    assert without_assent("OK, 12 High Street") == "12 High Street"
+    assert without_assent("Fine Art Ltd") == "Fine Art Ltd"  # no punctuation: part of the answer
+    assert without_assent("ok so the printer jams") == "ok so the printer jams"
